@@ -1,0 +1,86 @@
+// buildApp(deps): platform plugins first, then each feature's routes.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import view from '@fastify/view';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerRoleGuard } from './platform/auth/guards.ts';
+import { authRoutes } from './platform/auth/routes.ts';
+import { registerSessionHook } from './platform/auth/session-hook.ts';
+import { registerCsrf } from './platform/http/csrf.ts';
+import { registerErrorPages } from './platform/http/errors.ts';
+import { registerRateLimits } from './platform/http/rate-limits.ts';
+import type { AppDeps } from './platform/http/request-context.ts';
+import { registerSecurityHeaders } from './platform/http/security.ts';
+import { registerStaticAssets } from './platform/http/static-assets.ts';
+import { devMailEnabled, devMailRoutes } from './platform/mail/dev-routes.ts';
+import { configureEnvironment, VIEW_PATHS } from './platform/views/environment.ts';
+import nunjucks from 'nunjucks';
+import { sql } from 'kysely';
+import { adminRoutes } from './features/admin/routes.ts';
+import { programmeRoutes } from './features/programme/routes.ts';
+import { siteRoutes } from './features/site/routes.ts';
+import { workspaceRoutes } from './features/workspace/routes.ts';
+import { navigationFor } from './navigation.ts';
+
+export type { AppDeps };
+
+/** Request bodies above this are refused with 413: forms here are short. */
+export const BODY_LIMIT = 256 * 1024;
+
+export async function buildApp(deps: AppDeps, options: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: deps.config.env === 'production',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  await registerSecurityHeaders(app);
+  await registerStaticAssets(app);
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  await registerRateLimits(app);
+  await registerCsrf(app, deps.config);
+  await app.register(view, {
+    engine: { nunjucks },
+    templates: VIEW_PATHS,
+    options: { autoescape: true, trimBlocks: true, lstripBlocks: true, onConfigure: configureEnvironment },
+  });
+  registerSessionHook(app, deps);
+  registerErrorPages(app);
+  registerRoleGuard(app);
+
+  // What every page's layout needs.
+  app.addHook('preHandler', async (request, reply) => {
+    reply.locals = {
+      assets: deps.assets,
+      currentUser: request.user,
+      navigation: navigationFor(request.user, request.url.split('?')[0]!),
+      // A function, so only pages with a form create the CSRF cookie.
+      csrfToken: () => reply.generateCsrf(),
+    };
+  });
+  // Pages carry personal data once signed in; shared computers must not cache them.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.user && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.get('/health', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.data.db);
+      return { status: 'ok', database: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'error', database: 'unreachable' });
+    }
+  });
+
+  authRoutes(app, deps);
+  programmeRoutes(app, deps);
+  siteRoutes(app, deps);
+  workspaceRoutes(app, deps);
+  adminRoutes(app, deps);
+  if (devMailEnabled(deps)) devMailRoutes(app, deps);
+
+  return app;
+}

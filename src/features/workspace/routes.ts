@@ -1,0 +1,21 @@
+// The landing page of each non-admin role. Later features fill these with their own sections.
+import type { FastifyInstance } from 'fastify';
+import { onlyRoles } from '../../platform/auth/guards.ts';
+import type { AppDeps } from '../../platform/http/request-context.ts';
+import { findProgramme } from '../programme/queries.ts';
+
+const V = 'features/workspace/views';
+
+export function workspaceRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/my', { config: onlyRoles('participant') }, async (_request, reply) => {
+    const programme = await findProgramme(deps.data.db);
+    return reply.view(`${V}/my.njk`, { pageTitle: 'Your programme', programme });
+  });
+  app.get('/facilitate', { config: onlyRoles('admin', 'facilitator') }, async (_request, reply) =>
+    reply.view(`${V}/facilitate.njk`, { pageTitle: 'Facilitate' }),
+  );
+  app.get('/reports', { config: onlyRoles('admin', 'observer') }, async (_request, reply) => {
+    const programme = await findProgramme(deps.data.db);
+    return reply.view(`${V}/reports.njk`, { pageTitle: 'Reports', programme });
+  });
+}

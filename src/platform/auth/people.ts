@@ -1,0 +1,59 @@
+// People with an email (unique, case-insensitive) and a name, each with one role.
+import type { Db, Tx } from '../db/database.ts';
+import type { Person, Role } from '../db/schema.ts';
+import type { Clock } from '../time.ts';
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findPersonByEmail(db: Db | Tx, email: string): Promise<Person | undefined> {
+  return db.selectFrom('people').selectAll().where('email_normalised', '=', normaliseEmail(email)).executeTakeFirst();
+}
+
+export async function findPerson(db: Db | Tx, id: number): Promise<Person | undefined> {
+  return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Creates the person, or returns the existing one with that email (its role raised if asked). */
+export async function upsertPerson(
+  db: Db | Tx,
+  input: { email: string; name: string; role: Role },
+  clock: Clock,
+): Promise<{ person: Person; created: boolean }> {
+  const existing = await findPersonByEmail(db, input.email);
+  const now = clock().toISOString();
+  if (existing) {
+    const person = await db
+      .updateTable('people')
+      .set({ name: input.name, role: input.role, status: 'active', updated_at: now })
+      .where('id', '=', existing.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { person, created: false };
+  }
+  const person = await db
+    .insertInto('people')
+    .values({
+      email: input.email.trim(),
+      email_normalised: normaliseEmail(input.email),
+      name: input.name.trim(),
+      role: input.role,
+      status: 'active',
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { person, created: true };
+}
+
+export async function countPeopleByRole(db: Db): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('people')
+    .select(['role', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', '=', 'active')
+    .groupBy('role')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.role, Number(r.n)]));
+}

@@ -1,0 +1,106 @@
+// Sign in by emailed link, sign out, sign out everywhere, and the account page.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Role } from '../db/schema.ts';
+import type { AppDeps } from '../http/request-context.ts';
+import { formRateLimit } from '../http/rate-limits.ts';
+import { fieldErrors } from '../http/form-errors.ts';
+import { ANY_SIGNED_IN } from './guards.ts';
+import { sessionCookieName, sessionCookieOptions } from './session-hook.ts';
+import { countSessions, createSession, endAllSessions, endSession } from './sessions.ts';
+import { consumeSignInToken, isUsableToken, LINK_MINUTES, requestSignIn } from './sign-in.ts';
+
+const emailForm = z.object({
+  email: z
+    .string({ error: 'Enter your email address' })
+    .trim()
+    .min(1, 'Enter your email address')
+    .max(254, 'Email address must be 254 characters or fewer')
+    .pipe(z.email('Enter an email address in the correct format, like name@example.com')),
+});
+
+const tokenParam = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) });
+
+export const LANDING: Record<Role, string> = {
+  admin: '/admin',
+  facilitator: '/facilitate',
+  participant: '/my',
+  observer: '/reports',
+};
+
+const VIEWS = 'platform/auth/views';
+
+export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { db } = deps.data;
+
+  app.get('/sign-in', async (request, reply) => {
+    if (request.user) return reply.redirect(LANDING[request.user.role]);
+    return reply.view(`${VIEWS}/sign-in.njk`, { pageTitle: 'Sign in', values: {} });
+  });
+
+  app.post('/sign-in', { config: formRateLimit(5, '10 minutes') }, async (request, reply) => {
+    const parsed = emailForm.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const errors = fieldErrors(parsed.error);
+      return reply.code(400).view(`${VIEWS}/sign-in.njk`, {
+        pageTitle: 'Sign in',
+        values: { email: String((request.body as Record<string, unknown> | undefined)?.email ?? '').slice(0, 254) },
+        errors: errors.byField,
+        errorList: errors.list,
+      });
+    }
+    await requestSignIn(db, parsed.data.email, deps.config.baseUrl, deps.clock);
+    deps.pokeMailWorker();
+    return reply.redirect('/sign-in/check-email');
+  });
+
+  app.get('/sign-in/check-email', async (_request, reply) =>
+    reply.view(`${VIEWS}/check-email.njk`, { pageTitle: 'Check your email', minutes: LINK_MINUTES }),
+  );
+
+  // Opening the link shows a button rather than signing in at once: mail scanners that follow
+  // links would otherwise use up the single-use link before the person clicks it.
+  app.get('/sign-in/:token', { config: formRateLimit(30, '10 minutes') }, async (request, reply) => {
+    const params = tokenParam.safeParse(request.params);
+    if (params.success && (await isUsableToken(db, params.data.token, deps.clock))) {
+      return reply.view(`${VIEWS}/confirm.njk`, { pageTitle: 'Sign in to Coproduce', token: params.data.token });
+    }
+    return reply.code(400).view(`${VIEWS}/link-expired.njk`, { pageTitle: 'Sign-in link has expired', minutes: LINK_MINUTES });
+  });
+
+  app.post('/sign-in/:token', { config: formRateLimit(30, '10 minutes') }, async (request, reply) => {
+    const params = tokenParam.safeParse(request.params);
+    const personId = params.success ? await consumeSignInToken(db, params.data.token, deps.clock) : null;
+    if (personId === null) {
+      return reply.code(400).view(`${VIEWS}/link-expired.njk`, { pageTitle: 'Sign-in link has expired', minutes: LINK_MINUTES });
+    }
+    // A new session on every sign-in, and the old one (if any) ended: no session fixation.
+    if (request.user) await endSession(db, request.user.sessionId);
+    const token = await createSession(db, personId, deps.clock);
+    reply.setCookie(sessionCookieName(deps), token, sessionCookieOptions(deps));
+    const person = await db.selectFrom('people').select('role').where('id', '=', personId).executeTakeFirstOrThrow();
+    return reply.redirect(LANDING[person.role]);
+  });
+
+  app.post('/sign-out', async (request, reply) => {
+    if (request.user) await endSession(db, request.user.sessionId);
+    reply.clearCookie(sessionCookieName(deps), sessionCookieOptions(deps));
+    return reply.redirect('/signed-out');
+  });
+
+  app.post('/sign-out-everywhere', { config: { roles: ANY_SIGNED_IN } }, async (request, reply) => {
+    await endAllSessions(db, request.user!.id);
+    reply.clearCookie(sessionCookieName(deps), sessionCookieOptions(deps));
+    return reply.redirect('/signed-out?everywhere=1');
+  });
+
+  app.get('/signed-out', async (request, reply) => {
+    const everywhere = (request.query as Record<string, unknown>).everywhere === '1';
+    return reply.view(`${VIEWS}/signed-out.njk`, { pageTitle: 'You have signed out', everywhere });
+  });
+
+  app.get('/account', { config: { roles: ANY_SIGNED_IN } }, async (request, reply) => {
+    const sessions = await countSessions(db, request.user!.id);
+    return reply.view(`${VIEWS}/account.njk`, { pageTitle: 'Your account', sessions });
+  });
+}

@@ -1,0 +1,74 @@
+// Passwordless sign-in: a single-use link, valid 15 minutes, of which only a hash is stored.
+import { inTransaction, type Db, type Tx } from '../db/database.ts';
+import { enqueueMail } from '../mail/outbox.ts';
+import { composeMail } from '../mail/templates.ts';
+import type { Clock } from '../time.ts';
+import { findPersonByEmail } from './people.ts';
+import { hashToken, randomToken } from './tokens.ts';
+
+export const LINK_MINUTES = 15;
+
+export async function issueSignInLink(tx: Tx | Db, personId: number, baseUrl: string, clock: Clock): Promise<string> {
+  const token = randomToken();
+  const now = clock();
+  await tx
+    .insertInto('sign_in_tokens')
+    .values({
+      person_id: personId,
+      token_hash: hashToken(token),
+      expires_at: new Date(now.getTime() + LINK_MINUTES * 60000).toISOString(),
+      used_at: null,
+      created_at: now.toISOString(),
+    })
+    .execute();
+  return `${baseUrl}/sign-in/${token}`;
+}
+
+/**
+ * Emails a link if an active account has this address. Says nothing either way: the caller
+ * shows the same page whether or not the account exists.
+ */
+export async function requestSignIn(db: Db, email: string, baseUrl: string, clock: Clock): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const person = await findPersonByEmail(tx, email);
+    if (!person || person.status !== 'active') return;
+    const link = await issueSignInLink(tx, person.id, baseUrl, clock);
+    const body = composeMail(`Hello ${person.name},`, [
+      { link, text: 'Use this link to sign in to Coproduce' },
+      `The link works once and stops working after ${LINK_MINUTES} minutes.`,
+      'If you did not ask to sign in, you can ignore this email. Nobody can sign in without this link.',
+    ]);
+    await enqueueMail(tx, { to: person.email, subject: 'Your Coproduce sign-in link', ...body }, clock);
+  });
+}
+
+/** True if the token is one we issued, unused and unexpired (without using it). */
+export async function isUsableToken(db: Db, token: string, clock: Clock): Promise<boolean> {
+  const row = await db
+    .selectFrom('sign_in_tokens')
+    .select('id')
+    .where('token_hash', '=', hashToken(token))
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', clock().toISOString())
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/**
+ * Uses the token once. The conditional update means two concurrent uses cannot both succeed.
+ * Returns the person to sign in, or null.
+ */
+export async function consumeSignInToken(db: Db, token: string, clock: Clock): Promise<number | null> {
+  const now = clock().toISOString();
+  const row = await db
+    .updateTable('sign_in_tokens')
+    .set({ used_at: now })
+    .where('token_hash', '=', hashToken(token))
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning('person_id')
+    .executeTakeFirst();
+  if (!row) return null;
+  const person = await db.selectFrom('people').select(['id', 'status']).where('id', '=', row.person_id).executeTakeFirst();
+  return person && person.status === 'active' ? person.id : null;
+}

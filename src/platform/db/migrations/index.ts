@@ -1,0 +1,35 @@
+// Numbered, forward-only migrations that both engines run, recorded in kysely_migration.
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import type { DataAccess, Engine } from '../database.ts';
+import * as m001 from './001-foundation.ts';
+
+type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
+
+// Add new migrations at the end; never edit one that has shipped.
+const all: Record<string, EngineMigration> = {
+  '001-foundation': m001,
+};
+
+class StaticProvider implements MigrationProvider {
+  readonly #engine: Engine;
+  constructor(engine: Engine) {
+    this.#engine = engine;
+  }
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(all).map(([name, m]) => [name, { up: (db: Kysely<unknown>) => m.up(db, this.#engine) }]),
+    );
+  }
+}
+
+export async function migrateToLatest(data: DataAccess): Promise<string[]> {
+  const migrator = new Migrator({ db: data.db, provider: new StaticProvider(data.engine) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export function migrationNames(): string[] {
+  return Object.keys(all);
+}

@@ -1,0 +1,135 @@
+// Table types, declared once. Timestamps are ISO-8601 UTC strings on both engines
+// (PostgreSQL stores timestamptz; the pool parses it back to the same string form).
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Role = 'admin' | 'facilitator' | 'participant' | 'observer';
+export const ROLES: readonly Role[] = ['admin', 'facilitator', 'participant', 'observer'];
+
+export interface PeopleTable {
+  id: Generated<number>;
+  email: string;
+  email_normalised: string;
+  name: string;
+  role: Role;
+  status: 'active' | 'disabled';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SignInTokensTable {
+  id: Generated<number>;
+  person_id: number;
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string; // SHA-256 of the cookie value: a leaked table cannot be replayed as cookies
+  person_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+export interface OutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_at: string | null;
+  last_error: string | null;
+  message_id: string;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  actor_id: number | null;
+  action: string;
+  record_type: string;
+  record_id: string | null;
+  summary: string;
+  created_at: string;
+}
+
+export interface ProgrammesTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  short_name: string;
+  run_by: string;
+  commissioned_by: string;
+  summary: string;
+  audience: string;
+  why: string;
+  announced_on: string; // YYYY-MM-DD
+  starts_on: string;
+  ends_on: string;
+  announced_deadline_on: string; // the registration deadline first announced
+  registration_opens_on: string; // the window in force, London dates, inclusive
+  registration_closes_on: string;
+  mailbox_subject: string;
+  contact_email: string;
+  created_at: string;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  programme_id: number;
+  name: string;
+  summary: string;
+  position: number;
+}
+
+export interface AimsTable {
+  id: Generated<number>;
+  programme_id: number;
+  project_id: number;
+  number: number;
+  title: string;
+  summary: string;
+}
+
+export interface ParticipationMethodsTable {
+  id: Generated<number>;
+  programme_id: number;
+  key: string;
+  title: string;
+  summary: string;
+  position: number;
+}
+
+export interface TimelineEventsTable {
+  id: Generated<number>;
+  programme_id: number;
+  on_date: string;
+  title: string;
+  position: number;
+}
+
+export interface Database {
+  people: PeopleTable;
+  sign_in_tokens: SignInTokensTable;
+  sessions: SessionsTable;
+  outbox: OutboxTable;
+  audit_events: AuditEventsTable;
+  programmes: ProgrammesTable;
+  projects: ProjectsTable;
+  aims: AimsTable;
+  participation_methods: ParticipationMethodsTable;
+  timeline_events: TimelineEventsTable;
+}
+
+export type Person = Selectable<PeopleTable>;
+export type NewPerson = Insertable<PeopleTable>;
+export type PersonUpdate = Updateable<PeopleTable>;
+export type OutboxMessage = Selectable<OutboxTable>;
+export type Programme = Selectable<ProgrammesTable>;

@@ -1,0 +1,60 @@
+// Builds the stylesheet and scripts once into public/build with content hashes in their names,
+// so they can be cached for a year; the manifest maps logical names to hashed files.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as sass from 'sass';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const BUILD_DIR = join(ROOT, 'public/build');
+const MANIFEST = join(BUILD_DIR, 'manifest.json');
+const GOVUK = join(ROOT, 'node_modules/govuk-frontend/dist/govuk');
+
+export type AssetManifest = { css: string; js: string };
+
+function hashed(name: string, content: string | Buffer): string {
+  const hash = createHash('sha256').update(content).digest('hex').slice(0, 12);
+  const dot = name.indexOf('.');
+  return `${name.slice(0, dot)}-${hash}${name.slice(dot)}`;
+}
+
+// Write then rename, so parallel test processes never read a half-written file.
+function writeAtomic(path: string, content: string | Buffer): void {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
+function newestSourceTime(): number {
+  const dirs = [join(ROOT, 'assets/scss'), join(ROOT, 'assets/js')];
+  let newest = statSync(join(GOVUK, 'govuk-frontend.min.js')).mtimeMs;
+  for (const dir of dirs) for (const f of readdirSync(dir)) newest = Math.max(newest, statSync(join(dir, f)).mtimeMs);
+  return newest;
+}
+
+export function buildAssets(force = false): AssetManifest {
+  if (!force && existsSync(MANIFEST) && statSync(MANIFEST).mtimeMs >= newestSourceTime()) {
+    return JSON.parse(readFileSync(MANIFEST, 'utf8')) as AssetManifest;
+  }
+  mkdirSync(BUILD_DIR, { recursive: true });
+  const css = sass.compile(join(ROOT, 'assets/scss/app.scss'), {
+    loadPaths: [join(ROOT, 'node_modules')],
+    style: 'compressed',
+    quietDeps: true,
+    silenceDeprecations: ['import'],
+  }).css;
+  const cssName = hashed('app.css', css);
+  writeAtomic(join(BUILD_DIR, cssName), css);
+
+  const govukJs = readFileSync(join(GOVUK, 'govuk-frontend.min.js'));
+  const govukName = hashed('govuk-frontend.min.js', govukJs);
+  writeAtomic(join(BUILD_DIR, govukName), govukJs);
+  const appJs = readFileSync(join(ROOT, 'assets/js/app.mjs'), 'utf8').replace('./govuk-frontend.min.js', `./${govukName}`);
+  const jsName = hashed('app.mjs', appJs);
+  writeAtomic(join(BUILD_DIR, jsName), appJs);
+
+  const manifest: AssetManifest = { css: `/assets/build/${cssName}`, js: `/assets/build/${jsName}` };
+  writeAtomic(MANIFEST, JSON.stringify(manifest));
+  return manifest;
+}

@@ -1,0 +1,120 @@
+// Sends due outbox messages. A message is claimed by a conditional update (pending -> sending),
+// so two workers, or two instances, never send the same message. Failures are retried with
+// back-off; after the last try the message is marked failed for an admin to see and retry.
+import type { Db, Tx } from '../db/database.ts';
+import type { Clock } from '../time.ts';
+import type { MailTransport } from './transport.ts';
+
+export const MAX_ATTEMPTS = 6;
+/** Minutes to wait after the nth failure. */
+const BACKOFF_MINUTES = [1, 5, 15, 60, 240];
+/** A claim older than this was interrupted (process died mid-send). */
+const CLAIM_TIMEOUT_MS = 10 * 60_000;
+
+// SMTP replies 5xx for problems a retry will not fix (unknown mailbox, rejected sender).
+function isPermanent(error: unknown): boolean {
+  const code = (error as { responseCode?: number }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+export type WorkerResult = { sent: number; retried: number; failed: number };
+
+export async function sendDueMail(db: Db, transport: MailTransport, from: string, clock: Clock, batch = 20): Promise<WorkerResult> {
+  const result: WorkerResult = { sent: 0, retried: 0, failed: 0 };
+  const now = clock();
+  await releaseInterruptedClaims(db, now);
+  const due = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now.toISOString())
+    .orderBy('id')
+    .limit(batch)
+    .execute();
+  for (const message of due) {
+    const claimed = await db
+      .updateTable('outbox')
+      .set({ status: 'sending', claimed_at: clock().toISOString(), attempts: message.attempts + 1 })
+      .where('id', '=', message.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) continue; // another worker has it
+    try {
+      await transport.send({
+        from,
+        to: message.to_address,
+        subject: message.subject,
+        text: message.text_body,
+        ...(message.html_body ? { html: message.html_body } : {}),
+        messageId: message.message_id,
+      });
+      await db
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: clock().toISOString(), last_error: null })
+        .where('id', '=', message.id)
+        .execute();
+      result.sent++;
+    } catch (error) {
+      const attempts = message.attempts + 1;
+      const last = attempts >= MAX_ATTEMPTS || isPermanent(error);
+      const wait = BACKOFF_MINUTES[Math.min(attempts - 1, BACKOFF_MINUTES.length - 1)]! * 60_000;
+      await db
+        .updateTable('outbox')
+        .set({
+          status: last ? 'failed' : 'pending',
+          next_attempt_at: new Date(clock().getTime() + wait).toISOString(),
+          // The SMTP reply says why; it never includes the message body.
+          last_error: String((error as Error).message ?? error).slice(0, 500),
+          claimed_at: null,
+        })
+        .where('id', '=', message.id)
+        .execute();
+      if (last) result.failed++;
+      else result.retried++;
+    }
+  }
+  return result;
+}
+
+// A message left in 'sending' may or may not have gone out. Sending it again could deliver it
+// twice, so it is marked failed with a note and an admin decides whether to retry.
+async function releaseInterruptedClaims(db: Db, now: Date): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'failed', last_error: 'Sending was interrupted; it may or may not have been delivered.', claimed_at: null })
+    .where('status', '=', 'sending')
+    .where('claimed_at', '<', new Date(now.getTime() - CLAIM_TIMEOUT_MS).toISOString())
+    .execute();
+}
+
+/** An admin asks for a failed message to be tried again from now. */
+export async function retryMessage(db: Db | Tx, id: number, clock: Clock): Promise<boolean> {
+  const r = await db
+    .updateTable('outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: clock().toISOString(), last_error: null })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Runs sendDueMail every few seconds until stopped; one pass at a time. */
+export function startMailWorker(opts: { db: Db; transport: MailTransport; from: string; clock: Clock; intervalMs?: number; onError?: (e: unknown) => void }) {
+  let running: Promise<unknown> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = sendDueMail(opts.db, opts.transport, opts.from, opts.clock)
+      .catch((e) => opts.onError?.(e))
+      .finally(() => (running = null));
+  };
+  const timer = setInterval(tick, opts.intervalMs ?? 5000);
+  timer.unref();
+  return {
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await running;
+      opts.transport.close();
+    },
+  };
+}
