@@ -21,12 +21,15 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-export async function createTestApp(options: { env?: Record<string, string>; clock?: TestClock } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { env?: Record<string, string>; clock?: TestClock; /** extra test-only routes */ routes?: (app: FastifyInstance) => void } = {},
+): Promise<TestApp> {
   const data = await createTestDatabase();
   const clock = options.clock ?? testClock();
   const config = loadConfig({ NODE_ENV: 'test', BASE_URL: 'http://localhost:3000', ...options.env });
   const pokes = { count: 0 };
   const app = await buildApp({ config, data, clock, assets: buildAssets(), pokeMailWorker: () => pokes.count++ });
+  options.routes?.(app);
   await app.ready();
   const t: TestApp = {
     app,

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('has working defaults for development', () => {
+    const c = loadConfig({});
+    assert.equal(c.port, 3000);
+    assert.equal(c.databaseUrl, 'sqlite:data/coproduce.sqlite');
+    assert.equal(c.baseUrl, 'http://localhost:3000');
+    assert.equal(c.secureCookies, true, 'localhost accepts Secure cookies');
+  });
+
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'eighty' }, /Configuration error: PORT /],
+    [{ PORT: '70000' }, /Configuration error: PORT /],
+    [{ DATABASE_URL: 'mysql://x' }, /Configuration error: DATABASE_URL must be sqlite:PATH or postgres/],
+    [{ SMTP_URL: 'http://mail' }, /Configuration error: SMTP_URL /],
+    [{ BASE_URL: 'not a url' }, /Configuration error: BASE_URL /],
+    [{ LOG_LEVEL: 'loud' }, /Configuration error: LOG_LEVEL /],
+    [{ SESSION_SECRET: 'short' }, /Configuration error: SESSION_SECRET must be at least 32 characters/],
+    [{ NODE_ENV: 'production', BASE_URL: 'https://coproduce.example.org' }, /Configuration error: SESSION_SECRET is required in production/],
+  ];
+  for (const [env, message] of bad) {
+    it(`refuses ${JSON.stringify(env)}`, () => {
+      assert.throws(() => loadConfig(env), message);
+    });
+  }
+
+  it('stops start-up with one clear line naming the setting', () => {
+    const run = spawnSync(process.execPath, ['src/main.ts', 'serve'], {
+      env: { PATH: process.env.PATH, PORT: 'not-a-port' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(run.status, 1);
+    const lines = run.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0]!, /^Configuration error: PORT must be a port number/);
+  });
+
+  it('needs SESSION_SECRET in production, and starts nothing without it', () => {
+    const run = spawnSync(process.execPath, ['src/main.ts', 'migrate'], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', BASE_URL: 'https://c.example.org', DATABASE_URL: 'sqlite::memory:' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr.trim(), 'Configuration error: SESSION_SECRET is required in production');
+  });
+});
