@@ -20,6 +20,11 @@ import { adminRoutes } from './features/admin/routes.ts';
 import { programmeRoutes } from './features/programme/routes.ts';
 import { siteRoutes } from './features/site/routes.ts';
 import { workspaceRoutes } from './features/workspace/routes.ts';
+import { registrationRoutes } from './features/registration/routes.ts';
+import { mailImportRoutes } from './features/mail-import/routes.ts';
+import { registrationsAdminRoutes } from './features/registrations-admin/routes.ts';
+import { participantsRoutes } from './features/participants/routes.ts';
+import { dashboardRoutes } from './features/dashboard/routes.ts';
 import { navigationFor } from './navigation.ts';
 
 export type { AppDeps };
@@ -80,6 +85,11 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
   siteRoutes(app, deps);
   workspaceRoutes(app, deps);
   adminRoutes(app, deps);
+  registrationRoutes(app, deps);
+  mailImportRoutes(app, deps);
+  registrationsAdminRoutes(app, deps);
+  participantsRoutes(app, deps);
+  dashboardRoutes(app, deps);
   if (devMailEnabled(deps)) devMailRoutes(app, deps);
 
   return app;

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { seedDemoProgramme, DEMO_PEOPLE } from './features/programme/seed.ts';
+import { seedOrganisations } from './features/registration/organisations.ts';
+import { runImportMail } from './features/mail-import/cli.ts';
 import { recordAudit } from './platform/audit/audit.ts';
 import { findPersonByEmail, upsertPerson } from './platform/auth/people.ts';
 import { issueSignInLink } from './platform/auth/sign-in.ts';
@@ -24,6 +26,9 @@ Commands:
   seed                           Load the demo programme and demo people (only into an empty database)
   create-admin --email E --name N
                                  Create (or promote) an admin and print a single-use sign-in URL
+  import-mail SOURCE             Take in registrations emailed with the subject SUPPORT WORKFORCE
+                                 from .eml files, an .mbox file, a folder of either, or an IMAP
+                                 mailbox (imaps://user:pass@host/INBOX)
   --help                         Show this help
 
 Settings come from environment variables: see README.md and .env.example.`;
@@ -46,6 +51,7 @@ async function serve(config: Config): Promise<void> {
   const data = createDataAccess(config.databaseUrl);
   const clock = systemClock;
   await migrateToLatest(data);
+  await seedOrganisations(data.db);
   const seeded = await seedDemoProgramme(data.db, clock);
 
   let worker: ReturnType<typeof startMailWorker> | null = null;
@@ -121,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
     case 'seed':
       return withData(config, async (data) => {
         await migrateToLatest(data);
+        await seedOrganisations(data.db);
         const seeded = await seedDemoProgramme(data.db, systemClock);
         process.stdout.write(seeded ? 'Loaded the demo programme\n' : 'A programme already exists: nothing loaded\n');
       });
@@ -137,6 +144,9 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(`Admin ready. Single-use sign-in link (valid 15 minutes):\n${link}\n`);
       });
     }
+    case 'import-mail':
+      process.exitCode = await runImportMail(positionals[1], config);
+      return;
     default:
       fail(`Unknown command "${command}". Run node src/main.ts --help`);
   }

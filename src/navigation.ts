@@ -6,10 +6,14 @@ type NavItem = { href: string; text: string; roles: readonly Role[] | 'everyone'
 
 const ITEMS: NavItem[] = [
   { href: '/', text: 'Programme', roles: 'everyone' },
+  { href: '/register', text: 'Register your interest', roles: 'everyone' },
   { href: '/my', text: 'Your programme', roles: ['participant'] },
   { href: '/facilitate', text: 'Facilitate', roles: ['admin', 'facilitator'] },
   { href: '/reports', text: 'Reports', roles: ['admin', 'observer'] },
   { href: '/admin', text: 'Admin', roles: ['admin'] },
+  { href: '/admin/registrations', text: 'Registrations', roles: ['admin'] },
+  { href: '/admin/dashboard', text: 'Dashboard', roles: ['admin'] },
+  { href: '/admin/projects', text: 'Projects and sub-groups', roles: ['admin'] },
   { href: '/admin/people', text: 'People', roles: ['admin'] },
   { href: '/admin/audit', text: 'Audit log', roles: ['admin'] },
   { href: '/account', text: 'Account', roles: ['admin', 'facilitator', 'participant', 'observer'] },

@@ -1,4 +1,4 @@
-// The landing page of each non-admin role. Later features fill these with their own sections.
+// The landing pages of the facilitator and observer roles (the participant's is in participants/). Later features fill these with their own sections.
 import type { FastifyInstance } from 'fastify';
 import { onlyRoles } from '../../platform/auth/guards.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
@@ -7,10 +7,6 @@ import { findProgramme } from '../programme/queries.ts';
 const V = 'features/workspace/views';
 
 export function workspaceRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/my', { config: onlyRoles('participant') }, async (_request, reply) => {
-    const programme = await findProgramme(deps.data.db);
-    return reply.view(`${V}/my.njk`, { pageTitle: 'Your programme', programme });
-  });
   app.get('/facilitate', { config: onlyRoles('admin', 'facilitator') }, async (_request, reply) =>
     reply.view(`${V}/facilitate.njk`, { pageTitle: 'Facilitate' }),
   );

@@ -14,6 +14,8 @@ export interface PeopleTable {
   status: 'active' | 'disabled';
   created_at: string;
   updated_at: string;
+  /** Set when the person withdraws: no programme email after this (sign-in email still works). */
+  programme_mail_stopped_at: string | null;
 }
 
 export interface SignInTokensTable {
@@ -115,7 +117,129 @@ export interface TimelineEventsTable {
   position: number;
 }
 
+export interface OrganisationsTable {
+  id: Generated<number>;
+  ods_code: string | null;
+  name: string;
+  nation: string;
+  region_code: string | null;
+  region: string | null;
+  kind: string;
+  active: number;
+}
+
+export const REGISTRATION_STATUSES = ['unconfirmed', 'new', 'accepted', 'waitlisted', 'declined', 'withdrawn', 'needs_review'] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+export type RegistrationChannel = 'web' | 'email';
+
+export interface RegistrationsTable {
+  id: Generated<number>;
+  programme_id: number;
+  reference: string;
+  status: RegistrationStatus;
+  channel: RegistrationChannel;
+  email: string;
+  email_normalised: string;
+  full_name: string;
+  organisation_id: number | null;
+  organisation_name: string;
+  department: string | null;
+  nation: string | null;
+  region: string | null;
+  service_type: string | null;
+  service_other: string | null;
+  job_title: string;
+  role_group: string | null;
+  role_other: string | null;
+  afc_band: string | null;
+  /** Comma-separated participation method keys. */
+  participation: string;
+  adjustments: string | null;
+  consent_at: string | null;
+  email_confirmed_at: string | null;
+  confirm_token_hash: string | null;
+  person_id: number | null;
+  /** Lower-cased name, email, organisation and job title, for the admin text search. */
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RegistrationAimsTable {
+  registration_id: number;
+  aim_number: number;
+}
+
+export interface RegistrationEventsTable {
+  id: Generated<number>;
+  registration_id: number;
+  actor_id: number | null;
+  action: string;
+  detail: string;
+  created_at: string;
+}
+
+export interface RegistrationNotesTable {
+  id: Generated<number>;
+  registration_id: number;
+  author_id: number | null;
+  body: string;
+  created_at: string;
+}
+
+export interface RegistrationDraftsTable {
+  id: string;
+  answers: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MailImportsTable {
+  id: Generated<number>;
+  message_id: string;
+  source: string;
+  from_address: string | null;
+  subject: string;
+  received_at: string | null;
+  original_text: string;
+  outcome: 'registered' | 'needs_review' | 'not_relevant';
+  problem: string | null;
+  registration_id: number | null;
+  created_at: string;
+}
+
+export interface SubgroupsTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  description: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectMembersTable {
+  project_id: number;
+  person_id: number;
+  created_at: string;
+}
+
+export interface SubgroupMembersTable {
+  subgroup_id: number;
+  person_id: number;
+  created_at: string;
+}
+
 export interface Database {
+  organisations: OrganisationsTable;
+  registrations: RegistrationsTable;
+  registration_aims: RegistrationAimsTable;
+  registration_events: RegistrationEventsTable;
+  registration_notes: RegistrationNotesTable;
+  registration_drafts: RegistrationDraftsTable;
+  mail_imports: MailImportsTable;
+  subgroups: SubgroupsTable;
+  project_members: ProjectMembersTable;
+  subgroup_members: SubgroupMembersTable;
   people: PeopleTable;
   sign_in_tokens: SignInTokensTable;
   sessions: SessionsTable;
@@ -133,3 +257,5 @@ export type NewPerson = Insertable<PeopleTable>;
 export type PersonUpdate = Updateable<PeopleTable>;
 export type OutboxMessage = Selectable<OutboxTable>;
 export type Programme = Selectable<ProgrammesTable>;
+export type Registration = Selectable<RegistrationsTable>;
+export type Organisation = Selectable<OrganisationsTable>;

@@ -3,12 +3,15 @@ import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { DataAccess, Engine } from '../database.ts';
 import * as m001 from './001-foundation.ts';
+import * as m002 from './002-registration.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
 // Add new migrations at the end; never edit one that has shipped.
 const all: Record<string, EngineMigration> = {
   '001-foundation': m001,
+  '002-registration': m002,
+  // next migration here
 };
 
 class StaticProvider implements MigrationProvider {
