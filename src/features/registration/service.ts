@@ -4,7 +4,7 @@
 import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
 import type { Registration, RegistrationChannel, RegistrationStatus } from '../../platform/db/schema.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
-import { findPerson, normaliseEmail, upsertPerson } from '../../platform/auth/people.ts';
+import { findPerson, findPersonByEmail, normaliseEmail, upsertPerson } from '../../platform/auth/people.ts';
 import { issueSignInLink } from '../../platform/auth/sign-in.ts';
 import { endAllSessions } from '../../platform/auth/sessions.ts';
 import { hashToken, randomToken } from '../../platform/auth/tokens.ts';
@@ -214,7 +214,7 @@ export async function acceptRegistration(db: Db, id: number, ctx: ActionContext)
     if (r.status === 'withdrawn') return { ok: false, reason: `${r.full_name} has withdrawn` };
     if (r.status === 'needs_review') return { ok: false, reason: `complete ${r.reference} before accepting it` };
     if (r.status === 'accepted') return { ok: true };
-    const existing = r.person_id ? await findPerson(tx, r.person_id) : undefined;
+    const existing = r.person_id ? await findPerson(tx, r.person_id) : await findPersonByEmail(tx, r.email);
     const { person } = await upsertPerson(tx, { email: r.email, name: r.full_name, role: existing && existing.role !== 'participant' ? existing.role : 'participant' }, ctx.clock);
     const now = ctx.clock().toISOString();
     await tx.updateTable('registrations').set({ status: 'accepted', person_id: person.id, updated_at: now }).where('id', '=', r.id).execute();

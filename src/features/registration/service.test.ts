@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestDatabase, type TestData } from '../../../test/helpers/database.ts';
+import { testClock } from '../../../test/helpers/clock.ts';
+import { upsertPerson } from '../../platform/auth/people.ts';
+import { seedDemoProgramme } from '../programme/seed.ts';
+import { findProgramme } from '../programme/queries.ts';
+import {
+  acceptRegistration,
+  confirmRegistrationEmail,
+  declineRegistration,
+  registrationAims,
+  registrationHistory,
+  submitRegistration,
+  waitlistRegistration,
+  withdrawParticipant,
+  type RegistrationDetails,
+} from './service.ts';
+
+const clock = testClock('2026-05-01T09:00:00Z');
+const BASE = 'http://localhost:3000';
+
+export function details(overrides: Partial<RegistrationDetails> = {}): RegistrationDetails {
+  return {
+    fullName: 'Robin Ellis',
+    email: 'robin.ellis@example.org',
+    organisationId: null,
+    organisationName: 'Example Community Hospital',
+    department: 'X-ray',
+    nation: 'England',
+    region: 'North West',
+    serviceType: 'diagnostic',
+    serviceOther: null,
+    jobTitle: 'Imaging assistant',
+    roleGroup: 'csw',
+    roleOther: null,
+    afcBand: '2',
+    aims: [3, 5],
+    participation: ['surveys'],
+    adjustments: null,
+    consent: true,
+    ...overrides,
+  };
+}
+
+describe('registration rules', () => {
+  let data: TestData;
+  let programmeId: number;
+  before(async () => {
+    data = await createTestDatabase();
+    await seedDemoProgramme(data.db, clock);
+    programmeId = (await findProgramme(data.db))!.id;
+  });
+  after(() => data.close());
+
+  const submit = (d: Partial<RegistrationDetails> = {}) => submitRegistration(data.db, details(d), { programmeId, channel: 'web', baseUrl: BASE, clock });
+  const outboxTo = (email: string) => data.db.selectFrom('outbox').selectAll().where('to_address', '=', email).orderBy('id').execute();
+
+  it('creates an unconfirmed registration with a reference and a confirmation email', async () => {
+    const { registration, updated } = await submit();
+    assert.equal(updated, false);
+    assert.equal(registration.status, 'unconfirmed');
+    assert.match(registration.reference, /^REG-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    assert.deepEqual(await registrationAims(data.db, registration.id), [3, 5]);
+    const [mail] = await outboxTo('robin.ellis@example.org');
+    assert.ok(mail);
+    assert.match(mail.text_body, new RegExp(registration.reference));
+    const token = /\/register\/confirm\/([A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!;
+    const confirmed = await confirmRegistrationEmail(data.db, token, clock);
+    assert.equal(confirmed?.status, 'new');
+    assert.equal(await confirmRegistrationEmail(data.db, 'not-a-token', clock), null);
+  });
+
+  it('updates instead of duplicating when the same email registers again, in any case', async () => {
+    const again = await submit({ email: 'Robin.Ellis@EXAMPLE.org', jobTitle: 'Senior imaging assistant', aims: [1] });
+    assert.equal(again.updated, true);
+    const rows = await data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', 'robin.ellis@example.org').execute();
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.job_title, 'Senior imaging assistant');
+    assert.equal(rows[0]!.status, 'new', 'status set by confirmation is kept');
+    assert.deepEqual(await registrationAims(data.db, rows[0]!.id), [1]);
+    const history = await registrationHistory(data.db, rows[0]!.id);
+    assert.deepEqual(history.map((h) => h.action), ['created', 'confirmed', 'updated']);
+  });
+
+  it('accepts: a participant account, a welcome email with a sign-in link, history and audit', async () => {
+    const admin = (await upsertPerson(data.db, { email: 'lead@example.org', name: 'Lead', role: 'admin' }, clock)).person;
+    const { registration } = await submit({ email: 'kim@example.org', fullName: 'Kim Rowe' });
+    const result = await acceptRegistration(data.db, registration.id, { actorId: admin.id, baseUrl: BASE, clock });
+    assert.deepEqual(result, { ok: true });
+    const after = await data.db.selectFrom('registrations').selectAll().where('id', '=', registration.id).executeTakeFirstOrThrow();
+    assert.equal(after.status, 'accepted');
+    const person = await data.db.selectFrom('people').selectAll().where('id', '=', after.person_id!).executeTakeFirstOrThrow();
+    assert.equal(person.role, 'participant');
+    const mails = await outboxTo('kim@example.org');
+    assert.match(mails.at(-1)!.text_body, /\/sign-in\/[A-Za-z0-9_-]+/);
+    const audit = await data.db.selectFrom('audit_events').selectAll().where('action', '=', 'registration.accept').execute();
+    assert.equal(audit.length, 1);
+  });
+
+  it('keeps an admin an admin when their registration is accepted', async () => {
+    const admin = (await upsertPerson(data.db, { email: 'boss@example.org', name: 'Boss', role: 'admin' }, clock)).person;
+    const { registration } = await submit({ email: 'boss@example.org', fullName: 'Boss' });
+    await acceptRegistration(data.db, registration.id, { actorId: admin.id, baseUrl: BASE, clock });
+    const person = await data.db.selectFrom('people').select('role').where('id', '=', admin.id).executeTakeFirstOrThrow();
+    assert.equal(person.role, 'admin');
+  });
+
+  it('waitlists, and declines with an optional message emailed only when given', async () => {
+    const admin = (await upsertPerson(data.db, { email: 'lead2@example.org', name: 'Lead Two', role: 'admin' }, clock)).person;
+    const ctx = { actorId: admin.id, baseUrl: BASE, clock };
+    const a = (await submit({ email: 'a@example.org' })).registration;
+    const b = (await submit({ email: 'b@example.org' })).registration;
+    assert.deepEqual(await waitlistRegistration(data.db, a.id, ctx), { ok: true });
+    const before = (await outboxTo('a@example.org')).length;
+    await declineRegistration(data.db, a.id, ctx, null);
+    assert.equal((await outboxTo('a@example.org')).length, before, 'no message, no email');
+    await declineRegistration(data.db, b.id, ctx, 'Thank you; the groups are full.');
+    assert.match((await outboxTo('b@example.org')).at(-1)!.text_body, /groups are full/);
+  });
+
+  it('after withdrawing, no programme email is queued and actions are refused', async () => {
+    const admin = (await upsertPerson(data.db, { email: 'lead3@example.org', name: 'Lead Three', role: 'admin' }, clock)).person;
+    const ctx = { actorId: admin.id, baseUrl: BASE, clock };
+    const r = (await submit({ email: 'leaving@example.org' })).registration;
+    await acceptRegistration(data.db, r.id, ctx);
+    const personId = (await data.db.selectFrom('registrations').select('person_id').where('id', '=', r.id).executeTakeFirstOrThrow()).person_id!;
+    await withdrawParticipant(data.db, personId, clock);
+    const count = (await outboxTo('leaving@example.org')).length;
+    const refused = await declineRegistration(data.db, r.id, ctx, 'Message');
+    assert.equal(refused.ok, false);
+    assert.equal((await outboxTo('leaving@example.org')).length, count);
+    const status = await data.db.selectFrom('registrations').select('status').where('id', '=', r.id).executeTakeFirstOrThrow();
+    assert.equal(status.status, 'withdrawn');
+  });
+});
