@@ -1,5 +1,22 @@
 // Registration counts and charts for the programme team.
 import type { FastifyInstance } from 'fastify';
+import { onlyRoles } from '../../platform/auth/guards.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
+import { barChartSvg } from '../../platform/views/bar-chart.ts';
+import { findProgramme } from '../programme/queries.ts';
+import { dashboard } from './service.ts';
 
-export function dashboardRoutes(_app: FastifyInstance, _deps: AppDeps): void {}
+export function dashboardRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/admin/dashboard', { config: onlyRoles('admin') }, async (_request, reply) => {
+    const programme = await findProgramme(deps.data.db);
+    if (!programme) return reply.view('features/dashboard/views/dashboard.njk', { pageTitle: 'Dashboard', total: 0, charts: [] });
+    const d = await dashboard(deps.data.db, deps.data.engine, programme.id);
+    const render = (c: { id: string; title: string; bars: { label: string; value: number }[] }) => ({ ...c, svg: barChartSvg(c.id, c.title, c.bars) });
+    return reply.view('features/dashboard/views/dashboard.njk', {
+      pageTitle: 'Dashboard',
+      total: d.total,
+      charts: d.charts.map(render),
+      overTime: d.overTime.bars.length ? render(d.overTime) : null,
+    });
+  });
+}

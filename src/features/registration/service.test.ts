@@ -14,34 +14,13 @@ import {
   submitRegistration,
   waitlistRegistration,
   withdrawParticipant,
-  type RegistrationDetails,
 } from './service.ts';
+import { details } from '../../../test/helpers/registrations.ts';
+import type { RegistrationDetails } from './service.ts';
 
 const clock = testClock('2026-05-01T09:00:00Z');
 const BASE = 'http://localhost:3000';
 
-export function details(overrides: Partial<RegistrationDetails> = {}): RegistrationDetails {
-  return {
-    fullName: 'Robin Ellis',
-    email: 'robin.ellis@example.org',
-    organisationId: null,
-    organisationName: 'Example Community Hospital',
-    department: 'X-ray',
-    nation: 'England',
-    region: 'North West',
-    serviceType: 'diagnostic',
-    serviceOther: null,
-    jobTitle: 'Imaging assistant',
-    roleGroup: 'csw',
-    roleOther: null,
-    afcBand: '2',
-    aims: [3, 5],
-    participation: ['surveys'],
-    adjustments: null,
-    consent: true,
-    ...overrides,
-  };
-}
 
 describe('registration rules', () => {
   let data: TestData;
