@@ -1,4 +1,5 @@
 // The one CLI: node src/main.ts <command>. `npm start` runs `serve`.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { buildApp } from './app.ts';
@@ -109,6 +110,8 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
+  // Settings in a .env file fill in what the environment leaves unset.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let config: Config;
   try {
     config = loadConfig();
