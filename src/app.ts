@@ -53,10 +53,10 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
   });
   registerSessionHook(app, deps);
   registerErrorPages(app);
-  registerRoleGuard(app);
 
-  // What every page's layout needs.
-  app.addHook('preHandler', async (request, reply) => {
+  // What every page's layout needs, set as soon as the person is known so that error pages
+  // (which can be sent from any later hook, such as the CSRF check) have it too.
+  app.addHook('onRequest', async (request, reply) => {
     reply.locals = {
       assets: deps.assets,
       currentUser: request.user,
@@ -65,6 +65,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
       csrfToken: () => reply.generateCsrf(),
     };
   });
+  registerRoleGuard(app);
   // Pages carry personal data once signed in; shared computers must not cache them.
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.user && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../db/schema.ts';
 import type { AppDeps } from '../http/request-context.ts';
-import { formRateLimit } from '../http/rate-limits.ts';
+import { fieldRateLimit, formRateLimit } from '../http/rate-limits.ts';
 import { fieldErrors } from '../http/form-errors.ts';
 import { ANY_SIGNED_IN } from './guards.ts';
 import { sessionCookieName, sessionCookieOptions } from './session-hook.ts';
@@ -38,7 +38,7 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.view(`${VIEWS}/sign-in.njk`, { pageTitle: 'Sign in', values: {} });
   });
 
-  app.post('/sign-in', { config: formRateLimit(5, '10 minutes') }, async (request, reply) => {
+  app.post('/sign-in', { config: fieldRateLimit('email', 5, '10 minutes') }, async (request, reply) => {
     const parsed = emailForm.safeParse(request.body ?? {});
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);
