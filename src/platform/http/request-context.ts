@@ -15,6 +15,10 @@ export type AppDeps = {
 };
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Rendered public pages shared by every anonymous visitor; see page-cache.ts. */
+    pageCache: import('./page-cache.ts').PageCache;
+  }
   interface FastifyRequest {
     user: SessionUser | null;
   }
