@@ -1,0 +1,43 @@
+// Answers given so far in the web journey, kept server-side under a random cookie token: the
+// journey works without JavaScript and without an account, and nothing is a registration until
+// "Check your answers" is submitted.
+import type { Db } from '../../platform/db/database.ts';
+import { hashToken, randomToken } from '../../platform/auth/tokens.ts';
+import type { Clock } from '../../platform/time.ts';
+import type { Answers } from './journey.ts';
+
+export const DRAFT_HOURS = 24;
+
+export async function loadDraft(db: Db, token: string | undefined, clock: Clock): Promise<Answers | null> {
+  if (!token || token.length > 100) return null;
+  const row = await db.selectFrom('registration_drafts').select(['answers', 'updated_at']).where('id', '=', hashToken(token)).executeTakeFirst();
+  if (!row || clock().getTime() - Date.parse(row.updated_at) > DRAFT_HOURS * 3600_000) return null;
+  try {
+    return JSON.parse(row.answers) as Answers;
+  } catch {
+    return null;
+  }
+}
+
+/** Saves answers under the token, or a new token when there is none; returns the token. */
+export async function saveDraft(db: Db, token: string | undefined, answers: Answers, clock: Clock): Promise<string> {
+  const now = clock().toISOString();
+  const json = JSON.stringify(answers);
+  if (token && token.length <= 100) {
+    const updated = await db.updateTable('registration_drafts').set({ answers: json, updated_at: now }).where('id', '=', hashToken(token)).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 1) return token;
+  }
+  const fresh = randomToken();
+  await db.insertInto('registration_drafts').values({ id: hashToken(fresh), answers: json, created_at: now, updated_at: now }).execute();
+  return fresh;
+}
+
+export async function deleteDraft(db: Db, token: string | undefined): Promise<void> {
+  if (token) await db.deleteFrom('registration_drafts').where('id', '=', hashToken(token)).execute();
+}
+
+/** Housekeeping: forget drafts nobody has touched for a day. */
+export async function purgeOldDrafts(db: Db, clock: Clock): Promise<void> {
+  const cutoff = new Date(clock().getTime() - DRAFT_HOURS * 3600_000).toISOString();
+  await db.deleteFrom('registration_drafts').where('updated_at', '<', cutoff).execute();
+}

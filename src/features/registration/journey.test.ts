@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestApp, h1, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
+import { seedDemoProgramme } from '../programme/seed.ts';
+import { seedOrganisations } from './organisations.ts';
+
+type Form = Record<string, string | string[]>;
+
+/** Answers every question page in turn, through HTTP like a browser without JavaScript. */
+export async function walkJourney(c: TestClient, answers: Partial<Record<string, Form>> = {}) {
+  const defaults: Record<string, Form> = {
+    name: { fullName: 'Alex Rivers' },
+    email: { email: 'alex.rivers@example.org' },
+    workplace: { organisationId: '', organisationOther: 'Riverside Imaging Ltd', department: 'CT' },
+    nation: { nation: 'England' },
+    region: { region: 'South West' },
+    service: { serviceType: 'diagnostic' },
+    job: { jobTitle: 'Imaging support worker' },
+    role: { roleGroup: 'csw' },
+    band: { afcBand: '3' },
+    interests: { aims: ['3', '5'], participation: ['surveys', 'meetings'] },
+    adjustments: { adjustments: '' },
+    consent: { consent: 'yes' },
+  };
+  let path = '/register/name';
+  for (let i = 0; i < 20 && path.startsWith('/register/') && path !== '/register/check-answers'; i++) {
+    const slug = path.split('/')[2]!.split('?')[0]!;
+    const res = await c.submit(path, answers[slug] ?? defaults[slug]!, path);
+    assert.equal(res.statusCode, 302, `${slug}: ${h1(res.body)} ${/govuk-error-message[^>]*>([\s\S]*?)<\/p>/.exec(res.body)?.[1] ?? ''}`);
+    path = res.headers.location as string;
+  }
+  assert.equal(path, '/register/check-answers');
+  return c.submit('/register/check-answers', {}, '/register/check-answers');
+}
+
+describe('register your interest (web)', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+    await seedOrganisations(t.data.db);
+    await seedDemoProgramme(t.data.db, t.clock);
+  });
+  after(() => t.close());
+
+  const registrations = () => t.data.db.selectFrom('registrations').selectAll().orderBy('id').execute();
+
+  it('shows a start page with the deadline and a start button', async () => {
+    const res = await t.client().get('/register');
+    assert.equal(res.statusCode, 200);
+    assert.equal(h1(res.body), 'Register your interest');
+    assert.match(res.body, /Start now/);
+    assert.match(res.body, /until the end of <strong>21 April 2026<\/strong> \(43 days left\)/);
+  });
+
+  it('takes a registration from the first question to the confirmation with a reference', async () => {
+    const c = t.client();
+    const done = await walkJourney(c);
+    assert.equal(done.headers.location, '/register/confirmation');
+    const page = await c.get('/register/confirmation');
+    assert.match(page.body, /Registration received/);
+    const [r] = await registrations();
+    assert.ok(r);
+    assert.ok(page.body.includes(r.reference));
+    assert.doesNotMatch(page.body, /already registered/);
+    assert.equal(r.status, 'unconfirmed');
+    assert.equal(r.channel, 'web');
+    assert.equal(r.full_name, 'Alex Rivers');
+    assert.equal(r.organisation_name, 'Riverside Imaging Ltd');
+    assert.equal(r.nation, 'England');
+    assert.equal(r.region, 'South West');
+    assert.equal(r.afc_band, '3');
+    assert.equal(r.participation, 'surveys,meetings');
+    assert.ok(r.consent_at);
+    const aims = await t.data.db.selectFrom('registration_aims').select('aim_number').where('registration_id', '=', r.id).orderBy('aim_number').execute();
+    assert.deepEqual(aims.map((a) => a.aim_number), [3, 5]);
+    assert.equal((await t.data.db.selectFrom('registration_drafts').selectAll().execute()).filter((d) => d.answers.includes('Alex Rivers')).length, 0, 'the draft answers are gone');
+
+    const mail = await t.data.db.selectFrom('outbox').selectAll().where('to_address', '=', 'alex.rivers@example.org').executeTakeFirstOrThrow();
+    assert.ok(mail.text_body.includes(r.reference));
+    const link = /\/register\/confirm\/[A-Za-z0-9_-]+/.exec(mail.text_body)![0];
+    const confirmed = await t.client().get(link);
+    assert.equal(confirmed.statusCode, 200);
+    assert.match(confirmed.body, /Email address confirmed/);
+    assert.equal((await registrations())[0]!.status, 'new');
+    assert.equal((await t.client().get('/register/confirm/not-a-real-token-at-all-xx')).statusCode, 400);
+  });
+
+  it('derives nation and region from a listed organisation and skips those questions', async () => {
+    const org = await t.data.db.selectFrom('organisations').selectAll().where('region', '=', 'North West').executeTakeFirstOrThrow();
+    const c = t.client();
+    const seen: string[] = [];
+    let path = '/register/name';
+    const forms: Record<string, Form> = {
+      name: { fullName: 'Nia Okafor' },
+      email: { email: 'nia@example.org' },
+      workplace: { organisationId: String(org.id), organisationOther: '', department: '' },
+      service: { serviceType: 'other', serviceOther: 'Breast screening' },
+      job: { jobTitle: 'Assistant practitioner' },
+      role: { roleGroup: 'other', roleOther: 'Trainee AP' },
+      band: { afcBand: '' },
+      interests: {},
+      adjustments: { adjustments: 'Captions in meetings' },
+      consent: { consent: 'yes' },
+    };
+    while (path !== '/register/check-answers') {
+      const slug = path.split('/')[2]!;
+      seen.push(slug);
+      const res = await c.submit(path, forms[slug]!, path);
+      assert.equal(res.statusCode, 302, slug);
+      path = res.headers.location as string;
+    }
+    assert.ok(!seen.includes('nation') && !seen.includes('region'));
+    const check = await c.get('/register/check-answers');
+    assert.ok(check.body.includes(org.name.replace(/'/g, '&#39;')));
+    assert.match(check.body, /England, North West/);
+    await c.submit('/register/check-answers', {}, '/register/check-answers');
+    const r = await t.data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', 'nia@example.org').executeTakeFirstOrThrow();
+    assert.equal(r.organisation_id, org.id);
+    assert.equal(r.nation, 'England');
+    assert.equal(r.region, 'North West');
+    assert.equal(r.service_other, 'Breast screening');
+    assert.equal(r.role_other, 'Trainee AP');
+    assert.equal(r.afc_band, null);
+    assert.equal(r.adjustments, 'Captions in meetings');
+  });
+
+  it('updates, not duplicates, when the same email registers again, and says so', async () => {
+    const c = t.client();
+    await walkJourney(c, { email: { email: 'ALEX.RIVERS@example.org' }, job: { jobTitle: 'Senior imaging support worker' } });
+    const page = await c.get('/register/confirmation');
+    assert.match(page.body, /You had already registered with this email address. We have updated your details./);
+    const rows = (await registrations()).filter((r) => r.email_normalised === 'alex.rivers@example.org');
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.job_title, 'Senior imaging support worker');
+  });
+
+  it('shows GOV.UK errors and keeps what was typed', async () => {
+    const c = t.client();
+    const empty = await c.submit('/register/name', { fullName: '   ' }, '/register/name');
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /There is a problem/);
+    assert.match(empty.body, /href="#fullName">Enter your full name/);
+    await c.submit('/register/name', { fullName: 'Sam' }, '/register/name');
+    const bad = await c.submit('/register/email', { email: 'sam at example' }, '/register/email');
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /Enter an email address in the correct format/);
+    assert.match(bad.body, /value="sam at example"/);
+    const long = await c.submit('/register/email', { email: `${'x'.repeat(250)}@example.org` }, '/register/email');
+    assert.match(long.body, /254 characters or fewer/);
+    await c.submit('/register/email', { email: 'sam@example.org' }, '/register/email');
+    const neither = await c.submit('/register/workplace', { organisationId: '', organisationOther: '' }, '/register/workplace');
+    assert.match(neither.body, /Choose your organisation from the list, or enter its name/);
+    const unknownOrg = await c.submit('/register/workplace', { organisationId: '999999' }, '/register/workplace');
+    assert.match(unknownOrg.body, /Choose your organisation from the list/);
+    await c.submit('/register/workplace', { organisationOther: 'Somewhere' }, '/register/workplace');
+    assert.match((await c.submit('/register/nation', {}, '/register/nation')).body, /Select the nation you work in/);
+    await c.submit('/register/nation', { nation: 'Wales' }, '/register/nation');
+    const other = await c.submit('/register/service', { serviceType: 'other' }, '/register/service');
+    assert.match(other.body, /Enter the type of service you work in/);
+    assert.equal((await c.get('/register/consent')).headers.location, '/register/service', 'cannot skip ahead');
+  });
+
+  it('returns to Check your answers after a change, asking any question the change brings in', async () => {
+    const c = t.client();
+    const org = await t.data.db.selectFrom('organisations').selectAll().executeTakeFirstOrThrow();
+    const res = await (async () => {
+      let path = '/register/name';
+      const forms: Record<string, Form> = {
+        name: { fullName: 'Lee Park' }, email: { email: 'lee@example.org' }, workplace: { organisationId: String(org.id) },
+        service: { serviceType: 'both' }, job: { jobTitle: 'CSW' }, role: { roleGroup: 'csw' }, band: {}, interests: {}, adjustments: {}, consent: { consent: 'yes' },
+      };
+      while (path !== '/register/check-answers') {
+        const r = await c.submit(path, forms[path.split('/')[2]!]!, path);
+        path = r.headers.location as string;
+      }
+      return c.get(path);
+    })();
+    assert.match(res.body, /href="\/register\/job\?change=1"/);
+    const changed = await c.submit('/register/job?change=1', { jobTitle: 'Senior CSW' }, '/register/job?change=1');
+    assert.equal(changed.headers.location, '/register/check-answers');
+    // Moving to an unlisted organisation brings in the nation question, then back to check.
+    const moved = await c.submit('/register/workplace?change=1', { organisationId: '', organisationOther: 'Private clinic' }, '/register/workplace?change=1');
+    assert.equal(moved.headers.location, '/register/nation?change=1');
+    const nation = await c.submit('/register/nation?change=1', { nation: 'Scotland' }, '/register/nation?change=1');
+    assert.equal(nation.headers.location, '/register/check-answers');
+    const check = await c.get('/register/check-answers');
+    assert.match(check.body, /Senior CSW/);
+    assert.match(check.body, /Private clinic/);
+    assert.match(check.body, /Scotland/);
+  });
+});
+
+describe('registration deadline (end of the day, London time)', () => {
+  for (const [season, closesOn, lastSecond] of [
+    ['summer (BST)', '2026-06-21', '2026-06-21T22:59:59Z'],
+    ['winter (GMT)', '2026-12-21', '2026-12-21T23:59:59Z'],
+  ] as const) {
+    it(`in ${season}: open one second before midnight, closed one second after, with nothing saved`, async () => {
+      const t = await createTestApp();
+      try {
+        await seedOrganisations(t.data.db);
+        await seedDemoProgramme(t.data.db, t.clock);
+        await t.data.db.updateTable('programmes').set({ registration_opens_on: '2026-01-01', registration_closes_on: closesOn }).execute();
+        t.clock.set(lastSecond);
+        const c = t.client();
+        assert.equal(h1((await c.get('/register')).body), 'Register your interest');
+        const done = await walkJourney(c);
+        assert.equal(done.headers.location, '/register/confirmation', 'accepted at 23:59:59 London time');
+        assert.equal((await t.data.db.selectFrom('registrations').selectAll().execute()).length, 1);
+
+        // A second person half-way through when the clock strikes midnight.
+        const late = t.client();
+        await late.submit('/register/name', { fullName: 'Late Person' }, '/register/name');
+        const token = await late.csrfToken('/register/email');
+        const draftsBefore = await t.data.db.selectFrom('registration_drafts').select(['id', 'answers']).execute();
+        t.clock.advance(2000); // one second after midnight
+        for (const path of ['/register', '/register/name', '/register/email', '/register/check-answers']) {
+          const page = await late.get(path);
+          assert.equal(page.statusCode, 200, path);
+          assert.equal(h1(page.body), 'Registration has closed', path);
+        }
+        const post = await late.post('/register/email', { email: 'late@example.org' }, token);
+        assert.equal(post.statusCode, 410);
+        assert.equal(h1(post.body), 'Registration has closed');
+        const submit = await late.post('/register/check-answers', {}, token);
+        assert.equal(submit.statusCode, 410);
+        assert.equal((await t.data.db.selectFrom('registrations').selectAll().execute()).length, 1, 'nothing new stored');
+        assert.deepEqual(await t.data.db.selectFrom('registration_drafts').select(['id', 'answers']).execute(), draftsBefore, 'no draft changed');
+      } finally {
+        await t.close();
+      }
+    });
+  }
+});
