@@ -4,6 +4,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { DataAccess, Engine } from '../database.ts';
 import * as m001 from './001-foundation.ts';
 import * as m002 from './002-registration.ts';
+import * as m003 from './003-registration-sort-indexes.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -11,6 +12,7 @@ type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> 
 const all: Record<string, EngineMigration> = {
   '001-foundation': m001,
   '002-registration': m002,
+  '003-registration-sort-indexes': m003,
   // next migration here
 };
 
