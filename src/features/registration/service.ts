@@ -326,3 +326,41 @@ export async function findRegistration(db: Db, id: number) {
 export async function findRegistrationByPerson(db: Db, personId: number) {
   return db.selectFrom('registrations').selectAll().where('person_id', '=', personId).orderBy('id', 'desc').executeTakeFirst();
 }
+
+/**
+ * An admin completes a registration that came by email and could not be read with confidence:
+ * the details are replaced with what the admin entered, and it becomes unconfirmed, so the person
+ * gets the confirmation email like everyone else. Refused if another registration has the email.
+ */
+export async function completeReviewedRegistration(
+  db: Db,
+  registrationId: number,
+  details: RegistrationDetails,
+  ctx: ActionContext,
+): Promise<ActionResult & { registration?: Registration }> {
+  return inTransaction(db, async (tx) => {
+    const r = await loadForAction(tx, registrationId);
+    if (!r) return { ok: false, reason: 'not found' };
+    const clash = await tx
+      .selectFrom('registrations')
+      .select('reference')
+      .where('programme_id', '=', r.programme_id)
+      .where('email_normalised', '=', normaliseEmail(details.email))
+      .where('id', '!=', r.id)
+      .executeTakeFirst();
+    if (clash) return { ok: false, reason: `registration ${clash.reference} already has this email address` };
+    const token = randomToken();
+    const now = ctx.clock().toISOString();
+    const registration = await tx
+      .updateTable('registrations')
+      .set({ ...columns(details), status: r.status === 'needs_review' ? 'unconfirmed' : r.status, confirm_token_hash: hashToken(token), email_confirmed_at: null, updated_at: now })
+      .where('id', '=', r.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeAims(tx, r.id, details.aims);
+    await sendProgrammeMail(tx, confirmationMail(registration, `${ctx.baseUrl}/register/confirm/${token}`, false), ctx.clock);
+    await addEvent(tx, r.id, ctx.actorId, 'completed', 'Completed by hand from the email; confirmation email sent', ctx.clock);
+    await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.complete', recordType: 'registration', recordId: r.id, summary: `Completed ${r.reference} from an email` }, ctx.clock);
+    return { ok: true, registration };
+  });
+}
