@@ -12,6 +12,7 @@ const ITEMS: NavItem[] = [
   { href: '/reports', text: 'Reports', roles: ['admin', 'observer'] },
   { href: '/admin', text: 'Admin', roles: ['admin'] },
   { href: '/admin/registrations', text: 'Registrations', roles: ['admin'] },
+  { href: '/admin/review', text: 'Emails to review', roles: ['admin'] },
   { href: '/admin/dashboard', text: 'Dashboard', roles: ['admin'] },
   { href: '/admin/projects', text: 'Projects and sub-groups', roles: ['admin'] },
   { href: '/admin/people', text: 'People', roles: ['admin'] },
