@@ -7,6 +7,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { seedDemoProgramme, DEMO_PEOPLE } from './features/programme/seed.ts';
 import { seedOrganisations } from './features/registration/organisations.ts';
 import { runImportMail } from './features/mail-import/cli.ts';
+import { purgeOldDrafts } from './features/registration/drafts.ts';
+import { purgeExpiredSessions } from './platform/auth/sessions.ts';
 import { recordAudit } from './platform/audit/audit.ts';
 import { findPersonByEmail, upsertPerson } from './platform/auth/people.ts';
 import { issueSignInLink } from './platform/auth/sign-in.ts';
@@ -67,11 +69,18 @@ async function serve(config: Config): Promise<void> {
     app.log.warn('SMTP_URL is not set: emails will wait in the outbox until it is');
   }
 
+  // Housekeeping: expired sessions and abandoned registration drafts are deleted hourly.
+  const housekeeping = setInterval(() => {
+    void Promise.all([purgeExpiredSessions(data.db, clock), purgeOldDrafts(data.db, clock)]).catch((e) => app.log.error({ err: e }, 'housekeeping failed'));
+  }, 3600_000);
+  housekeeping.unref();
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    clearInterval(housekeeping);
     await app.close(); // stops accepting, drains in-flight requests
     await worker?.stop();
     await data.close();

@@ -1,7 +1,21 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { londonDate } from '../../platform/time.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
-import { getProgrammeOverview } from './service.ts';
+import { onlyRoles } from '../../platform/auth/guards.ts';
+import { sendErrorPage } from '../../platform/http/errors.ts';
+import { findProgramme } from './queries.ts';
+import { getProgrammeOverview, registrationWindow } from './service.ts';
+import { setRegistrationWindow } from './settings.ts';
+
+// A real calendar date from the three GOV.UK date fields.
+function dateFrom(body: Record<string, unknown>, prefix: string): string | null {
+  const [d, m, y] = ['day', 'month', 'year'].map((p) => String(body[`${prefix}-${p}`] ?? '').trim());
+  if (!/^\d{1,2}$/.test(d!) || !/^\d{1,2}$/.test(m!) || !/^\d{4}$/.test(y!)) return null;
+  const iso = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+  const parsed = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(iso) ? iso : null;
+}
+
 
 export function programmeRoutes(app: FastifyInstance, deps: AppDeps): void {
   const render = async (reply: FastifyReply) => {
@@ -16,5 +30,49 @@ export function programmeRoutes(app: FastifyInstance, deps: AppDeps): void {
     // Every anonymous visitor sees the same page; "days left" changes with the London date.
     const now = deps.clock();
     return reply.send(await app.pageCache.get(`home:${londonDate(now)}`, now.getTime(), () => render(reply)));
+  });
+
+  const settingsView = 'features/programme/views/registration-window.njk';
+  const parts = (iso: string) => ({ day: String(Number(iso.slice(8, 10))), month: String(Number(iso.slice(5, 7))), year: iso.slice(0, 4) });
+
+  app.get('/admin/registration-window', { config: onlyRoles('admin') }, async (request, reply) => {
+    const programme = await findProgramme(deps.data.db);
+    if (!programme) return sendErrorPage(request, reply, 404);
+    const saved = (request.query as Record<string, unknown>).saved === '1';
+    return reply.view(settingsView, {
+      pageTitle: 'Registration window',
+      programme,
+      window: registrationWindow(programme, deps.clock()),
+      opens: parts(programme.registration_opens_on),
+      closes: parts(programme.registration_closes_on),
+      flash: saved ? 'Registration window saved.' : undefined,
+    });
+  });
+
+  app.post('/admin/registration-window', { config: onlyRoles('admin') }, async (request, reply) => {
+    const programme = await findProgramme(deps.data.db);
+    if (!programme) return sendErrorPage(request, reply, 404);
+    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    const opensOn = dateFrom(body, 'opens');
+    const closesOn = dateFrom(body, 'closes');
+    const errors: Record<string, { text: string }> = {};
+    if (!opensOn) errors.opens = { text: 'Enter a real date for when registration opens, like 7 5 2024' };
+    if (!closesOn) errors.closes = { text: 'Enter a real date for the last day of registration, like 21 6 2024' };
+    if (opensOn && closesOn && closesOn < opensOn) errors.closes = { text: 'The last day must be the same as or after the day registration opens' };
+    if (Object.keys(errors).length) {
+      const typed = (p: string) => ({ day: String(body[`${p}-day`] ?? '').slice(0, 4), month: String(body[`${p}-month`] ?? '').slice(0, 4), year: String(body[`${p}-year`] ?? '').slice(0, 6) });
+      return reply.code(400).view(settingsView, {
+        pageTitle: 'Registration window',
+        programme,
+        window: registrationWindow(programme, deps.clock()),
+        opens: typed('opens'),
+        closes: typed('closes'),
+        errors,
+        errorList: Object.entries(errors).map(([k, v]) => ({ text: v.text, href: `#${k}-day` })),
+      });
+    }
+    await setRegistrationWindow(deps.data.db, request.user!.id, programme.id, opensOn!, closesOn!, deps.clock);
+    app.pageCache.clear();
+    return reply.redirect('/admin/registration-window?saved=1');
   });
 }
