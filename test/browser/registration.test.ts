@@ -1,0 +1,136 @@
+/// <reference lib="dom" />
+// The registration journey by keyboard alone, and the programme team's accept → sub-group flow,
+// in real Chromium with axe-core on every page.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { issueSignInLink } from '../../src/platform/auth/sign-in.ts';
+import { upsertPerson } from '../../src/platform/auth/people.ts';
+import { systemClock } from '../../src/platform/time.ts';
+import { checkPage, newContext, pressAndLoad, startSite, tabTo, visit, type Site } from './support.ts';
+
+describe('registration in Chromium', () => {
+  let site: Site;
+  before(async () => {
+    site = await startSite();
+  });
+  after(() => site.close());
+
+  it('registers interest by keyboard alone, each page accessible', async () => {
+    const context = await newContext(site);
+    const page = await context.newPage();
+    await visit(page, `${site.baseUrl}/register`);
+    await tabTo(page, 'a.govuk-button--start');
+    await pressAndLoad(page);
+    await checkPage(page);
+
+    const typeInto = async (selector: string, text: string) => {
+      await tabTo(page, selector);
+      await page.keyboard.type(text);
+    };
+    const submit = async () => {
+      await tabTo(page, 'main button.govuk-button');
+      const status = await pressAndLoad(page);
+      await checkPage(page);
+      return status;
+    };
+
+    // An error first, to check the error summary is accessible too.
+    assert.equal(await submit(), 400);
+    await typeInto('#fullName', 'Morgan Keyes');
+    await submit();
+    await typeInto('#email', 'morgan.keyes@example.org');
+    await submit();
+    // The organisation list works as a plain select from the keyboard.
+    await tabTo(page, '#organisationId');
+    await page.keyboard.type('Airedale');
+    await submit();
+    assert.match(page.url(), /\/register\/service$/, 'a listed organisation skips nation and region');
+    await tabTo(page, '#serviceType');
+    await page.keyboard.press('Space');
+    await submit();
+    await typeInto('#jobTitle', 'Imaging support worker');
+    await submit();
+    await tabTo(page, '#roleGroup');
+    await page.keyboard.press('Space');
+    await submit();
+    await submit(); // band is optional
+    await tabTo(page, '#aims');
+    await page.keyboard.press('Space');
+    await submit();
+    await submit(); // adjustments are optional
+    await tabTo(page, '#consent');
+    await page.keyboard.press('Space');
+    await submit();
+    assert.match(page.url(), /\/register\/check-answers$/);
+    assert.match(await page.locator('main').innerText(), /Airedale NHS Foundation Trust/);
+    await submit();
+    assert.match(page.url(), /\/register\/confirmation$/);
+    assert.match(await page.locator('.govuk-panel').innerText(), /REG-/);
+    await context.close();
+  });
+
+  it('takes the programme team from a registration to a sub-group, each page accessible', async () => {
+    const { person } = await upsertPerson(site.data.db, { email: 'admin@example.org', name: 'Alex Morgan', role: 'admin' }, systemClock);
+    const link = await issueSignInLink(site.data.db, person.id, site.baseUrl, systemClock);
+    const context = await newContext(site);
+    const page = await context.newPage();
+    await visit(page, link);
+    await page.locator('main button').focus();
+    await pressAndLoad(page);
+    await checkPage(page);
+
+    for (const path of ['/admin/registrations', '/admin/dashboard', '/admin/review', '/admin/registration-window', '/admin/projects']) await visit(page, `${site.baseUrl}${path}`);
+    await visit(page, `${site.baseUrl}/admin/registrations?q=morgan`);
+    await page.locator('main a', { hasText: 'Morgan Keyes' }).focus();
+    await pressAndLoad(page);
+    await checkPage(page);
+    await page.locator('main button', { hasText: 'Accept' }).focus();
+    await pressAndLoad(page);
+    await checkPage(page);
+    assert.match(await page.locator('.govuk-notification-banner').innerText(), /Registration accepted/);
+    await visit(page, `${site.baseUrl}/admin/registrations/${new URL(page.url()).pathname.split('/').pop()}/decline`);
+
+    await visit(page, `${site.baseUrl}/admin/projects`);
+    await page.locator('main a', { hasText: 'Roles, responsibilities and safe delegation' }).focus();
+    await pressAndLoad(page);
+    await checkPage(page);
+    await page.locator('summary', { hasText: 'Create a sub-group' }).press('Enter');
+    await page.locator('#name').fill('Safe delegation resources');
+    await page.locator('main button', { hasText: 'Create sub-group' }).focus();
+    await pressAndLoad(page);
+    await checkPage(page);
+    await page.locator('label', { hasText: 'Morgan Keyes' }).click();
+    await page.locator('label', { hasText: 'Sub-group: Safe delegation resources' }).click();
+    await page.locator('main button', { hasText: 'Add selected participants' }).focus();
+    await pressAndLoad(page);
+    await checkPage(page);
+    await page.locator('main a', { hasText: 'Safe delegation resources' }).first().focus();
+    await pressAndLoad(page);
+    await checkPage(page);
+    assert.match(await page.locator('main').innerText(), /Morgan Keyes/);
+    await context.close();
+  });
+
+  it('the participant’s own pages are accessible', async () => {
+    const person = await site.data.db.selectFrom('people').select('id').where('email_normalised', '=', 'morgan.keyes@example.org').executeTakeFirstOrThrow();
+    const link = await issueSignInLink(site.data.db, person.id, site.baseUrl, systemClock);
+    const context = await newContext(site);
+    const page = await context.newPage();
+    await visit(page, link);
+    await page.locator('main button').focus();
+    await pressAndLoad(page);
+    await checkPage(page);
+    assert.match(await page.locator('main').innerText(), /Safe delegation resources/);
+    await visit(page, `${site.baseUrl}/my/details`);
+    await page.locator('#fullName').fill('');
+    await page.locator('main button', { hasText: 'Save your details' }).focus();
+    assert.equal(await pressAndLoad(page), 400);
+    await checkPage(page);
+    await visit(page, `${site.baseUrl}/my/withdraw`);
+    await page.locator('main button', { hasText: 'Yes, withdraw' }).focus();
+    await pressAndLoad(page);
+    await checkPage(page);
+    assert.match(page.url(), /\/withdrawn$/);
+    await context.close();
+  });
+});
