@@ -1,7 +1,7 @@
 // Answers given so far in the web journey, kept server-side under a random cookie token: the
 // journey works without JavaScript and without an account, and nothing is a registration until
 // "Check your answers" is submitted.
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
 import { hashToken, randomToken } from '../../platform/auth/tokens.ts';
 import type { Clock } from '../../platform/time.ts';
 import type { Answers } from './journey.ts';
@@ -30,6 +30,11 @@ export async function saveDraft(db: Db, token: string | undefined, answers: Answ
   const fresh = randomToken();
   await db.insertInto('registration_drafts').values({ id: hashToken(fresh), answers: json, created_at: now, updated_at: now }).execute();
   return fresh;
+}
+
+/** Replaces a draft's answers in the caller's transaction (used to keep only what a confirmation page shows). */
+export async function replaceDraft(tx: Tx, token: string, answers: unknown, clock: Clock): Promise<void> {
+  await tx.updateTable('registration_drafts').set({ answers: JSON.stringify(answers), updated_at: clock().toISOString() }).where('id', '=', hashToken(token)).execute();
 }
 
 export async function deleteDraft(db: Db, token: string | undefined): Promise<void> {

@@ -6,7 +6,7 @@ import { cookieName } from '../../platform/http/cookies.ts';
 import { formRateLimit } from '../../platform/http/rate-limits.ts';
 import { findProgramme, loadProgrammeDetails } from '../programme/queries.ts';
 import { registrationWindow } from '../programme/service.ts';
-import { deleteDraft, loadDraft, saveDraft } from './drafts.ts';
+import { loadDraft, replaceDraft, saveDraft } from './drafts.ts';
 import { nextStep, STEPS, stepBySlug, toDetails, type Answers, type JourneyContext, type Step } from './journey.ts';
 import { listOrganisations } from './organisations.ts';
 import { confirmRegistrationEmail, submitRegistration } from './service.ts';
@@ -18,6 +18,8 @@ const INVALIDATES: Record<string, string[]> = { workplace: ['nation', 'region'],
 
 type Submitted = { reference: string; updated: boolean; email: string };
 
+// Limits per IP address are generous: a whole hospital may register through one address on the
+// last day. They stop floods, not people.
 export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
   const cookie = cookieName('registration', deps.config);
@@ -81,7 +83,7 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.view(`${V}/check.njk`, { pageTitle: 'Check your answers before registering', rows });
   });
 
-  app.post('/register/check-answers', { config: formRateLimit(10, '10 minutes') }, async (request, reply) => {
+  app.post('/register/check-answers', { config: formRateLimit(60, '10 minutes') }, async (request, reply) => {
     const state = await programmeState();
     // A late POST is refused whole: nothing is saved after the end of the closing day.
     if (!state || !state.window.open) return closed(reply, state, 410);
@@ -92,13 +94,19 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
       const next = nextStep(answers);
       return reply.redirect(next ? `/register/${next.slug}` : '/register');
     }
-    const { registration, updated } = await submitRegistration(db, details, { programmeId: state.programme.id, channel: 'web', baseUrl: deps.config.baseUrl, clock: deps.clock });
+    // One transaction: the registration, its email, and the draft reduced to what the
+    // confirmation page shows (the answers themselves are now the registration).
+    await submitRegistration(db, details, {
+      programmeId: state.programme.id,
+      channel: 'web',
+      baseUrl: deps.config.baseUrl,
+      clock: deps.clock,
+      alsoInTransaction: async (tx, registration, updated) => {
+        const submitted: Submitted = { reference: registration.reference, updated, email: registration.email };
+        await replaceDraft(tx, token!, { submitted }, deps.clock);
+      },
+    });
     deps.pokeMailWorker();
-    // Keep only what the confirmation page shows; the answers themselves are now the registration.
-    const submitted: Submitted = { reference: registration.reference, updated, email: registration.email };
-    await deleteDraft(db, token);
-    const doneToken = await saveDraft(db, undefined, { submitted } as Answers, deps.clock);
-    reply.setCookie(cookie, doneToken, draftCookieOptions);
     return reply.redirect('/register/confirmation');
   });
 
@@ -129,7 +137,7 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     return renderStep(reply, step, answers, await context(state.programme.id), { change });
   });
 
-  app.post('/register/:slug', { config: formRateLimit(100, '10 minutes') }, async (request, reply) => {
+  app.post('/register/:slug', { config: formRateLimit(600, '10 minutes') }, async (request, reply) => {
     const step = stepBySlug(String((request.params as Record<string, unknown>).slug));
     if (!step) return reply.callNotFound();
     const state = await programmeState();

@@ -44,6 +44,8 @@ export type SubmitOptions = {
   needsReview?: boolean;
   /** Who made the change, when not the registrant (an admin completing a review). */
   actorId?: number | null;
+  /** More work to commit in the same transaction (the web journey retires its draft). */
+  alsoInTransaction?: (tx: Tx, registration: Registration, updated: boolean) => Promise<void>;
 };
 
 export type SubmitResult = { registration: Registration; updated: boolean };
@@ -161,6 +163,7 @@ export async function submitRegistration(db: Db, details: RegistrationDetails, o
         : confirmationMail(registration, link, Boolean(existing));
       await sendProgrammeMail(tx, mail, clock);
     }
+    await options.alsoInTransaction?.(tx, registration, Boolean(existing));
     return { registration, updated: Boolean(existing) };
   });
 }
