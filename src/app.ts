@@ -12,7 +12,7 @@ import { registerRateLimits } from './platform/http/rate-limits.ts';
 import type { AppDeps } from './platform/http/request-context.ts';
 import { registerSecurityHeaders } from './platform/http/security.ts';
 import { registerStaticAssets } from './platform/http/static-assets.ts';
-import { PageCache } from './platform/http/page-cache.ts';
+import { SharedCache } from './platform/http/shared-cache.ts';
 import { devMailEnabled, devMailRoutes } from './platform/mail/dev-routes.ts';
 import { configureEnvironment, VIEW_PATHS } from './platform/views/environment.ts';
 import nunjucks from 'nunjucks';
@@ -54,7 +54,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
   });
   registerSessionHook(app, deps);
   registerErrorPages(app);
-  app.decorate('pageCache', new PageCache(30_000));
+  app.decorate('sharedCache', new SharedCache(30_000));
 
   // What every page's layout needs, set as soon as the person is known so that error pages
   // (which can be sent from any later hook, such as the CSRF check) have it too.

@@ -29,7 +29,7 @@ export function programmeRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (request.user) return reply.send(await render(reply));
     // Every anonymous visitor sees the same page; "days left" changes with the London date.
     const now = deps.clock();
-    return reply.send(await app.pageCache.get(`home:${londonDate(now)}`, now.getTime(), () => render(reply)));
+    return reply.send(await app.sharedCache.get(`home:${londonDate(now)}`, now.getTime(), () => render(reply)));
   });
 
   const settingsView = 'features/programme/views/registration-window.njk';
@@ -72,7 +72,7 @@ export function programmeRoutes(app: FastifyInstance, deps: AppDeps): void {
       });
     }
     await setRegistrationWindow(deps.data.db, request.user!.id, programme.id, opensOn!, closesOn!, deps.clock);
-    app.pageCache.clear();
+    app.sharedCache.clear();
     return reply.redirect('/admin/registration-window?saved=1');
   });
 }

@@ -25,15 +25,20 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
   const cookie = cookieName('registration', deps.config);
   const draftCookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.config.secureCookies };
 
+  // The programme and the answer lists change rarely and are read on every step: kept briefly.
+  const cached = <T>(key: string, compute: () => Promise<T>) => app.sharedCache.get(key, deps.clock().getTime(), compute);
+
   async function programmeState() {
-    const programme = await findProgramme(db);
+    const programme = await cached('programme', () => findProgramme(db));
     if (!programme) return null;
     return { programme, window: registrationWindow(programme, deps.clock()) };
   }
 
-  async function context(programmeId: number): Promise<JourneyContext> {
-    const [organisations, details] = await Promise.all([listOrganisations(db), loadProgrammeDetails(db, programmeId)]);
-    return { organisations, aims: details.aims.map((a) => ({ number: a.number, title: a.title })), methods: details.methods.map((m) => ({ key: m.key, title: m.title })) };
+  function context(programmeId: number): Promise<JourneyContext> {
+    return cached(`journey:${programmeId}`, async () => {
+      const [organisations, details] = await Promise.all([listOrganisations(db), loadProgrammeDetails(db, programmeId)]);
+      return { organisations, aims: details.aims.map((a) => ({ number: a.number, title: a.title })), methods: details.methods.map((m) => ({ key: m.key, title: m.title })) };
+    });
   }
 
   function closed(reply: FastifyReply, state: NonNullable<Awaited<ReturnType<typeof programmeState>>> | null, status = 200) {

@@ -72,8 +72,8 @@ function columns(d: RegistrationDetails) {
   };
 }
 
-async function writeAims(tx: Tx, registrationId: number, aims: number[]): Promise<void> {
-  await tx.deleteFrom('registration_aims').where('registration_id', '=', registrationId).execute();
+async function writeAims(tx: Tx, registrationId: number, aims: number[], replacing = true): Promise<void> {
+  if (replacing) await tx.deleteFrom('registration_aims').where('registration_id', '=', registrationId).execute();
   const unique = [...new Set(aims)].filter((n) => Number.isInteger(n) && n >= 1 && n <= 99);
   if (unique.length) await tx.insertInto('registration_aims').values(unique.map((aim_number) => ({ registration_id: registrationId, aim_number }))).execute();
 }
@@ -84,9 +84,15 @@ export async function addEvent(tx: Tx | Db, registrationId: number, actorId: num
 
 /** Queues programme email, unless the person has withdrawn (their wish stops all programme mail). */
 export async function sendProgrammeMail(tx: Tx | Db, email: Email, clock: Clock): Promise<boolean> {
-  const person = await tx.selectFrom('people').select('programme_mail_stopped_at').where('email_normalised', '=', normaliseEmail(email.to)).executeTakeFirst();
-  const withdrawn = await tx.selectFrom('registrations').select('id').where('email_normalised', '=', normaliseEmail(email.to)).where('status', '=', 'withdrawn').executeTakeFirst();
-  if (person?.programme_mail_stopped_at || withdrawn) return false;
+  const address = normaliseEmail(email.to);
+  // One round trip for both reasons not to send.
+  const row = await tx
+    .selectNoFrom((eb) => [
+      eb.selectFrom('people').select('programme_mail_stopped_at').where('email_normalised', '=', address).limit(1).as('stopped'),
+      eb.selectFrom('registrations').select('id').where('email_normalised', '=', address).where('status', '=', 'withdrawn').limit(1).as('withdrawn'),
+    ])
+    .executeTakeFirst();
+  if (row?.stopped || row?.withdrawn) return false;
   await enqueueMail(tx, email, clock);
   return true;
 }
@@ -154,7 +160,7 @@ export async function submitRegistration(db: Db, details: RegistrationDetails, o
       });
       await addEvent(tx, registration.id, options.actorId ?? null, 'created', options.needsReview ? 'Imported from email; needs review' : `Registered by ${options.channel === 'web' ? 'the web form' : 'email'}`, clock);
     }
-    await writeAims(tx, registration.id, details.aims);
+    await writeAims(tx, registration.id, details.aims, Boolean(existing));
     if (registration.status !== 'needs_review') {
       const alreadyConfirmed = Boolean(registration.email_confirmed_at) && registration.status !== 'unconfirmed';
       const link = `${options.baseUrl}/register/confirm/${token}`;
@@ -171,11 +177,16 @@ export async function submitRegistration(db: Db, details: RegistrationDetails, o
 type NewRegistrationRow = Omit<Registration, 'id' | 'reference'>;
 
 async function insertWithUniqueReference(tx: Tx, row: NewRegistrationRow): Promise<Registration> {
+  // References are random over 8.5 × 10^11 values; a clash is caught by the unique index and
+  // simply drawn again, rather than looked up before every insert.
   for (let i = 0; i < 5; i++) {
-    const reference = newReference();
-    const clash = await tx.selectFrom('registrations').select('id').where('reference', '=', reference).executeTakeFirst();
-    if (clash) continue;
-    return tx.insertInto('registrations').values({ ...row, reference }).returningAll().executeTakeFirstOrThrow();
+    const inserted = await tx
+      .insertInto('registrations')
+      .values({ ...row, reference: newReference() })
+      .onConflict((oc) => oc.column('reference').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return inserted;
   }
   throw new Error('could not allocate a unique reference');
 }

@@ -30,9 +30,16 @@ function filtered<O>(q: RegQuery<O>, programmeId: number, f: Filters): RegQuery<
 
 export const PAGE_SIZE = 50;
 
-export async function countRegistrations(db: Db, programmeId: number, f: Filters): Promise<number> {
+/** Text searches scan every row; past this many matches the count says "more than". */
+export const SEARCH_COUNT_CAP = 1000;
+
+export async function countRegistrations(db: Db, programmeId: number, f: Filters): Promise<{ count: number; capped: boolean }> {
+  if (f.q) {
+    const rows = await filtered(db.selectFrom('registrations'), programmeId, f).select('registrations.id').limit(SEARCH_COUNT_CAP + 1).execute();
+    return { count: Math.min(rows.length, SEARCH_COUNT_CAP), capped: rows.length > SEARCH_COUNT_CAP };
+  }
   const row = await filtered(db.selectFrom('registrations'), programmeId, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
+  return { count: Number(row.n), capped: false };
 }
 
 const LIST_COLUMNS = [

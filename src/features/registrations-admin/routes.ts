@@ -51,18 +51,20 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     const programme = await programmeOr404(request, reply);
     if (!programme) return reply;
     const { filters, ignored } = parseFilters(request.query);
-    const [total, rows, details] = await Promise.all([
+    const [counted, rows, details] = await Promise.all([
       countRegistrations(db, programme.id, filters),
       listRegistrations(db, programme.id, filters),
       loadProgrammeDetails(db, programme.id),
     ]);
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const total = counted.count;
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE) + (counted.capped ? 1 : 0));
     const q = request.query as Record<string, unknown>;
     return reply.view(`${V}/list.njk`, {
       pageTitle: filters.page > 1 ? `Registrations (page ${filters.page})` : 'Registrations',
       filters,
       ignored,
       total,
+      capped: counted.capped,
       rows: rows.map((r) => ({ ...r, statusText: STATUS_LABELS[r.status], roleText: roleGroupLabel(r.role_group), serviceText: serviceLabel(r.service_type) })),
       page: filters.page,
       pages,

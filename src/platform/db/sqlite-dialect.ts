@@ -42,9 +42,23 @@ export function openSqlite(path: string): DatabaseSync {
 }
 
 export function nodeSqliteDialect(db: DatabaseSync): SqliteDialect {
+  // Kysely produces the same SQL text for the same query shape, so prepared statements are kept
+  // and reused: preparing costs as much as running a small statement.
+  const cache = new Map<string, Statement>();
   const adapter: SqliteDatabase = {
-    close: () => db.close(),
-    prepare: (sql: string) => new Statement(db.prepare(sql)),
+    close: () => {
+      cache.clear();
+      db.close();
+    },
+    prepare: (sql: string) => {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = new Statement(db.prepare(sql));
+        if (cache.size >= 500) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
   };
   return new SqliteDialect({ database: adapter });
 }

@@ -16,8 +16,8 @@ export type AppDeps = {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Rendered public pages shared by every anonymous visitor; see page-cache.ts. */
-    pageCache: import('./page-cache.ts').PageCache;
+    /** Rendered public pages shared by every anonymous visitor; see shared-cache.ts. */
+    sharedCache: import('./shared-cache.ts').SharedCache;
   }
   interface FastifyRequest {
     user: SessionUser | null;
