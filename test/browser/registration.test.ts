@@ -40,9 +40,14 @@ describe('registration in Chromium', () => {
     await submit();
     await typeInto('#email', 'morgan.keyes@example.org');
     await submit();
-    // The organisation list works as a plain select from the keyboard.
+    // The organisation list is a type-ahead field: type, arrow down to the match, Enter picks it.
     await tabTo(page, '#organisationId');
     await page.keyboard.type('Airedale');
+    await page.locator('.autocomplete__option').first().waitFor();
+    await checkPage(page);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('#organisationId').inputValue(), 'Airedale NHS Foundation Trust');
     await submit();
     assert.match(page.url(), /\/register\/service$/, 'a listed organisation skips nation and region');
     await tabTo(page, '#serviceType');
@@ -66,6 +71,48 @@ describe('registration in Chromium', () => {
     await submit();
     assert.match(page.url(), /\/register\/confirmation$/);
     assert.match(await page.locator('.govuk-panel').innerText(), /REG-/);
+    await context.close();
+  });
+
+  it('registers interest with JavaScript switched off, each page accessible', async () => {
+    const context = await newContext(site, false);
+    const page = await context.newPage();
+    await visit(page, `${site.baseUrl}/register/name`);
+    const next = async () => {
+      await page.locator('main button.govuk-button').focus();
+      const status = await pressAndLoad(page);
+      await checkPage(page);
+      return status;
+    };
+    await page.fill('#fullName', 'Rowan Ash');
+    await next();
+    await page.fill('#email', 'rowan.ash@example.org');
+    await next();
+    // Without JavaScript the organisation list is a plain select; an unlisted workplace is typed.
+    assert.equal(await page.locator('select#organisationId').count(), 1);
+    await page.fill('#organisationOther', 'Hillside Diagnostics Ltd');
+    await next();
+    await page.check('input[name="nation"][value="England"]');
+    await next();
+    await page.check('input[name="region"][value="Midlands"]');
+    await next();
+    await page.check('input[name="serviceType"][value="other"]');
+    assert.equal(await next(), 400, 'other needs its text');
+    await page.check('input[name="serviceType"][value="other"]');
+    await page.fill('#serviceOther', 'Community diagnostics');
+    await next();
+    await page.fill('#jobTitle', 'Healthcare assistant');
+    await next();
+    await page.check('input[name="roleGroup"][value="csw"]');
+    await next();
+    await next();
+    await next();
+    await next();
+    await page.check('input[name="consent"]');
+    await next();
+    assert.match(page.url(), /\/register\/check-answers$/);
+    await next();
+    assert.match(page.url(), /\/register\/confirmation$/);
     await context.close();
   });
 

@@ -11,7 +11,7 @@ export const BUILD_DIR = join(ROOT, 'public/build');
 const MANIFEST = join(BUILD_DIR, 'manifest.json');
 const GOVUK = join(ROOT, 'node_modules/govuk-frontend/dist/govuk');
 
-export type AssetManifest = { css: string; js: string };
+export type AssetManifest = { css: string; js: string; autocompleteJs: string; autocompleteCss: string };
 
 function hashed(name: string, content: string | Buffer): string {
   const hash = createHash('sha256').update(content).digest('hex').slice(0, 12);
@@ -54,7 +54,22 @@ export function buildAssets(force = false): AssetManifest {
   const jsName = hashed('app.mjs', appJs);
   writeAtomic(join(BUILD_DIR, jsName), appJs);
 
-  const manifest: AssetManifest = { css: `/assets/build/${cssName}`, js: `/assets/build/${jsName}` };
+  // alphagov's accessible-autocomplete turns a long <select> into a type-ahead field; pages load
+  // it only where they need it, and the select works as it is without JavaScript.
+  const autocomplete = join(ROOT, 'node_modules/accessible-autocomplete/dist');
+  const acJs = readFileSync(join(autocomplete, 'accessible-autocomplete.min.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/, '');
+  const acJsName = hashed('autocomplete.min.js', acJs);
+  writeAtomic(join(BUILD_DIR, acJsName), acJs);
+  const acCss = readFileSync(join(autocomplete, 'accessible-autocomplete.min.css'), 'utf8').replace(/\n?\/\*# sourceMappingURL=.*\*\/\s*$/, '');
+  const acCssName = hashed('autocomplete.min.css', acCss);
+  writeAtomic(join(BUILD_DIR, acCssName), acCss);
+
+  const manifest: AssetManifest = {
+    css: `/assets/build/${cssName}`,
+    js: `/assets/build/${jsName}`,
+    autocompleteJs: `/assets/build/${acJsName}`,
+    autocompleteCss: `/assets/build/${acCssName}`,
+  };
   writeAtomic(MANIFEST, JSON.stringify(manifest));
   return manifest;
 }
