@@ -3,10 +3,9 @@
 // in real Chromium with axe-core on every page.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { issueSignInLink } from '../../src/platform/auth/sign-in.ts';
 import { upsertPerson } from '../../src/platform/auth/people.ts';
 import { systemClock } from '../../src/platform/time.ts';
-import { checkPage, newContext, pressAndLoad, startSite, tabTo, visit, type Site } from './support.ts';
+import { checkPage, newContext, pressAndLoad, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
 
 describe('registration in Chromium', () => {
   let site: Site;
@@ -118,13 +117,8 @@ describe('registration in Chromium', () => {
 
   it('takes the programme team from a registration to a sub-group, each page accessible', async () => {
     const { person } = await upsertPerson(site.data.db, { email: 'admin@example.org', name: 'Alex Morgan', role: 'admin' }, systemClock);
-    const link = await issueSignInLink(site.data.db, person.id, site.baseUrl, systemClock);
     const context = await newContext(site);
-    const page = await context.newPage();
-    await visit(page, link);
-    await page.locator('main button').focus();
-    await pressAndLoad(page);
-    await checkPage(page);
+    const page = await signInAs(site, person.id, context);
 
     for (const path of ['/admin/registrations', '/admin/dashboard', '/admin/review', '/admin/registration-window', '/admin/projects']) await visit(page, `${site.baseUrl}${path}`);
     await visit(page, `${site.baseUrl}/admin/registrations?q=morgan`);
@@ -160,13 +154,8 @@ describe('registration in Chromium', () => {
 
   it('the participant’s own pages are accessible', async () => {
     const person = await site.data.db.selectFrom('people').select('id').where('email_normalised', '=', 'morgan.keyes@example.org').executeTakeFirstOrThrow();
-    const link = await issueSignInLink(site.data.db, person.id, site.baseUrl, systemClock);
     const context = await newContext(site);
-    const page = await context.newPage();
-    await visit(page, link);
-    await page.locator('main button').focus();
-    await pressAndLoad(page);
-    await checkPage(page);
+    const page = await signInAs(site, person.id, context);
     assert.match(await page.locator('main').innerText(), /Safe delegation resources/);
     await visit(page, `${site.baseUrl}/my/details`);
     await page.locator('#fullName').fill('');

@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config.ts';
 import { seedDemoProgramme } from '../../src/features/programme/seed.ts';
 import { seedOrganisations } from '../../src/features/registration/organisations.ts';
 import { buildAssets } from '../../src/platform/http/assets.ts';
+import { issueSignInLink } from '../../src/platform/auth/sign-in.ts';
 import { systemClock } from '../../src/platform/time.ts';
 import { createTestDatabase, type TestData } from '../helpers/database.ts';
 
@@ -155,4 +156,15 @@ export async function newContext(site: Site, javaScriptEnabled = true): Promise<
 export async function pressAndLoad(page: Page, key = 'Enter'): Promise<number> {
   const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press(key)]);
   return response?.status() ?? 0;
+}
+
+/** Signs in as a person through a fresh single-use link, as if they had opened the email. */
+export async function signInAs(site: Site, personId: number, context: BrowserContext): Promise<Page> {
+  const link = await issueSignInLink(site.data.db, personId, site.baseUrl, systemClock);
+  const page = await context.newPage();
+  await visit(page, link);
+  await page.locator('main button').focus();
+  await pressAndLoad(page);
+  await checkPage(page);
+  return page;
 }

@@ -1,6 +1,8 @@
 // Builds the whole app on a fresh database, with a movable clock and a cookie-keeping client.
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/app.ts';
+import { seedDemoProgramme } from '../../src/features/programme/seed.ts';
+import { seedOrganisations } from '../../src/features/registration/organisations.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { upsertPerson } from '../../src/platform/auth/people.ts';
 import { issueSignInLink } from '../../src/platform/auth/sign-in.ts';
@@ -22,10 +24,21 @@ export type TestApp = {
 };
 
 export async function createTestApp(
-  options: { env?: Record<string, string>; clock?: TestClock; /** extra test-only routes */ routes?: (app: FastifyInstance) => void } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: TestClock;
+    /** extra test-only routes */
+    routes?: (app: FastifyInstance) => void;
+    /** load the NHS organisations and the demo programme first */
+    seed?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const data = await createTestDatabase();
   const clock = options.clock ?? testClock();
+  if (options.seed) {
+    await seedOrganisations(data.db);
+    await seedDemoProgramme(data.db, clock);
+  }
   const config = loadConfig({ NODE_ENV: 'test', BASE_URL: 'http://localhost:3000', ...options.env });
   const pokes = { count: 0 };
   const app = await buildApp({ config, data, clock, assets: buildAssets(), pokeMailWorker: () => pokes.count++ });

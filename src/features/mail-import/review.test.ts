@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp } from '../../../test/helpers/app.ts';
-import { seedDemoProgramme } from '../programme/seed.ts';
-import { seedOrganisations } from '../registration/organisations.ts';
 import { importFromSource } from './import.ts';
 
 describe('the needs-review queue', () => {
@@ -13,9 +11,7 @@ describe('the needs-review queue', () => {
   let dir: string;
   let registrationId: number;
   before(async () => {
-    t = await createTestApp();
-    await seedOrganisations(t.data.db);
-    await seedDemoProgramme(t.data.db, t.clock);
+    t = await createTestApp({ seed: true });
     dir = mkdtempSync(join(tmpdir(), 'coproduce-review-'));
     writeFileSync(join(dir, 'vague.eml'), ['Message-ID: <vague@example.org>', 'From: Robin <robin@example.org>', 'Subject: SUPPORT WORKFORCE', 'Content-Type: text/plain', '', 'Hi, I would like to join. I am a <b>CSW</b> at Leeds, x-ray.'].join('\r\n'));
     await importFromSource(dir, { db: t.data.db, clock: t.clock, baseUrl: t.config.baseUrl });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { onlyRoles } from '../../platform/auth/guards.ts';
 import { sessionCookieName, sessionCookieOptions } from '../../platform/auth/session-hook.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
+import { textField } from '../../platform/http/form-fields.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import { findProgramme } from '../programme/queries.ts';
 import { AFC_BANDS, ROLE_GROUPS, roleGroupLabel } from '../registration/options.ts';
@@ -15,28 +16,19 @@ const V = 'features/participants/views';
 const adminOnly = { config: onlyRoles('admin') };
 const participantOnly = { config: onlyRoles('participant') };
 const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
-const UNREADABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
-const text = (label: string, max: number, required: boolean) =>
-  z
-    .string({ error: `Enter ${label}` })
-    .trim()
-    .refine((s) => !UNREADABLE.test(s), `${label[0]!.toUpperCase()}${label.slice(1)} contains characters we cannot read`)
-    .refine((s) => s.length <= max, `${label[0]!.toUpperCase()}${label.slice(1)} must be ${max} characters or fewer`)
-    .refine((s) => !required || s.length > 0, `Enter ${label}`);
-
-const subgroupForm = z.object({ name: text('a name for the sub-group', 120, true), description: text('a description', 1000, false).optional().default('') });
+const subgroupForm = z.object({ name: textField('Name', 120, 'Enter a name for the sub-group'), description: textField('Description', 1000, null) });
 const assignForm = z.object({
   target: z.string().regex(/^(project|\d{1,10})$/, 'Choose where to add them'),
   ids: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(id).min(1, 'Select at least one participant').max(500)),
 });
 const detailsForm = z.object({
-  fullName: text('your full name', 200, true),
-  organisationName: text('where you work', 200, true),
-  department: text('your department or site', 200, false).optional().default(''),
-  jobTitle: text('your job title', 200, true),
+  fullName: textField('Full name', 200, 'Enter your full name'),
+  organisationName: textField('Where you work', 200, 'Enter where you work'),
+  department: textField('Department or site', 200, null),
+  jobTitle: textField('Job title', 200, 'Enter your job title'),
   roleGroup: z.union([z.literal(''), z.enum(ROLE_GROUPS.map((r) => r.value) as [string, ...string[]])], { error: 'Select your role from the list' }).optional().default(''),
   afcBand: z.union([z.literal(''), z.enum(AFC_BANDS.map((b) => b.value) as [string, ...string[]])], { error: 'Select your pay band from the list' }).optional().default(''),
-  adjustments: text('adjustments', 1000, false).optional().default(''),
+  adjustments: textField('Adjustments', 1000, null),
 });
 
 function errorsFrom(error: z.ZodError) {

@@ -3,9 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { seedDemoProgramme } from '../programme/seed.ts';
 import { STEPS } from './journey.ts';
-import { seedOrganisations } from './organisations.ts';
 
 function prng(seed: number) {
   return () => {
@@ -46,9 +44,7 @@ function encode(form: Record<string, unknown>): string {
 describe('fuzzing the registration steps', () => {
   let t: TestApp;
   before(async () => {
-    t = await createTestApp();
-    await seedOrganisations(t.data.db);
-    await seedDemoProgramme(t.data.db, t.clock);
+    t = await createTestApp({ seed: true });
   });
   after(() => t.close());
 

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
-import { seedDemoProgramme } from '../programme/seed.ts';
-import { seedOrganisations } from './organisations.ts';
 
 type Form = Record<string, string | string[]>;
 
@@ -36,9 +34,7 @@ export async function walkJourney(c: TestClient, answers: Partial<Record<string,
 describe('register your interest (web)', () => {
   let t: TestApp;
   before(async () => {
-    t = await createTestApp();
-    await seedOrganisations(t.data.db);
-    await seedDemoProgramme(t.data.db, t.clock);
+    t = await createTestApp({ seed: true });
   });
   after(() => t.close());
 
@@ -196,10 +192,8 @@ describe('registration deadline (end of the day, London time)', () => {
     ['winter (GMT)', '2026-12-21', '2026-12-21T23:59:59Z'],
   ] as const) {
     it(`in ${season}: open one second before midnight, closed one second after, with nothing saved`, async () => {
-      const t = await createTestApp();
+      const t = await createTestApp({ seed: true });
       try {
-        await seedOrganisations(t.data.db);
-        await seedDemoProgramme(t.data.db, t.clock);
         await t.data.db.updateTable('programmes').set({ registration_opens_on: '2026-01-01', registration_closes_on: closesOn }).execute();
         t.clock.set(lastSecond);
         const c = t.client();

@@ -1,6 +1,7 @@
 // The questions of the web journey, in order: what each asks, why, how its answer is checked,
 // and when it applies. Routes render and save them; nothing here touches the database.
 import { z } from 'zod';
+import { textField } from '../../platform/http/form-fields.ts';
 import { AFC_BANDS, ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from './options.ts';
 import type { RegistrationDetails } from './service.ts';
 
@@ -62,19 +63,6 @@ export type Step = {
   summary(a: Answers, ctx: JourneyContext): { key: string; value: string }[];
 };
 
-// Characters that never belong in a form answer: control characters, and the replacement
-// character that stands for bytes that were not valid UTF-8.
-const UNREADABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
-
-function text(label: string, max: number, required: string | null) {
-  const base = z
-    .string({ error: required ?? `${label} must be text` })
-    .transform((s) => s.trim().replace(/\r\n/g, '\n'))
-    .refine((s) => !UNREADABLE.test(s), `${label} contains characters we cannot read: remove them and try again`)
-    .refine((s) => s.length <= max, `${label} must be ${max} characters or fewer`);
-  return required ? base.refine((s) => s.length > 0, required) : base.optional().default('');
-}
-
 const one = (v: unknown) => (Array.isArray(v) ? v : v); // arrays are refused by z.string
 const many = (v: unknown): unknown[] => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);
 
@@ -104,7 +92,7 @@ export const STEPS: Step[] = [
     fields: [{ kind: 'input', name: 'fullName', label: 'What is your full name?', autocomplete: 'name', maxLength: 200 }],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ fullName: text('Full name', 200, 'Enter your full name') }, body);
+      const r = parseWith({ fullName: textField('Full name', 200, 'Enter your full name') }, body);
       return r.success ? { ok: true, answers: { fullName: r.data.fullName } } : { ok: false, errors: errorsOf(r.error) };
     },
     summary: (a) => [{ key: 'Full name', value: a.fullName ?? '' }],
@@ -118,7 +106,7 @@ export const STEPS: Step[] = [
     applies: () => true,
     parse(body) {
       const r = parseWith(
-        { email: text('Email address', 254, 'Enter your email address').pipe(z.email('Enter an email address in the correct format, like name@example.com')) },
+        { email: textField('Email address', 254, 'Enter your email address').pipe(z.email('Enter an email address in the correct format, like name@example.com')) },
         body,
       );
       return r.success ? { ok: true, answers: { email: r.data.email } } : { ok: false, errors: errorsOf(r.error) };
@@ -140,8 +128,8 @@ export const STEPS: Step[] = [
       const r = parseWith(
         {
           organisationId: z.string({ error: 'Choose your organisation from the list' }).optional().default(''),
-          organisationOther: text('Organisation name', 200, null),
-          department: text('Department or site', 200, null),
+          organisationOther: textField('Organisation name', 200, null),
+          department: textField('Department or site', 200, null),
         },
         body,
       );
@@ -201,7 +189,7 @@ export const STEPS: Step[] = [
     ],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ serviceType: choice(SERVICE_TYPES.map((s) => s.value), 'Select the type of service you work in'), serviceOther: text('Type of service', 200, null) }, body);
+      const r = parseWith({ serviceType: choice(SERVICE_TYPES.map((s) => s.value), 'Select the type of service you work in'), serviceOther: textField('Type of service', 200, null) }, body);
       if (!r.success) return { ok: false, errors: errorsOf(r.error) };
       if (r.data.serviceType === 'other' && !r.data.serviceOther) return { ok: false, errors: { serviceOther: 'Enter the type of service you work in' } };
       return { ok: true, answers: { serviceType: r.data.serviceType, serviceOther: r.data.serviceType === 'other' ? r.data.serviceOther : '' } };
@@ -216,7 +204,7 @@ export const STEPS: Step[] = [
     fields: [{ kind: 'input', name: 'jobTitle', label: 'What is your job title?', autocomplete: 'organization-title', maxLength: 200 }],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ jobTitle: text('Job title', 200, 'Enter your job title') }, body);
+      const r = parseWith({ jobTitle: textField('Job title', 200, 'Enter your job title') }, body);
       return r.success ? { ok: true, answers: { jobTitle: r.data.jobTitle } } : { ok: false, errors: errorsOf(r.error) };
     },
     summary: (a) => [{ key: 'Job title', value: a.jobTitle ?? '' }],
@@ -231,7 +219,7 @@ export const STEPS: Step[] = [
     ],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ roleGroup: choice(ROLE_GROUPS.map((g) => g.value), 'Select the option that best describes your role'), roleOther: text('Your role', 200, null) }, body);
+      const r = parseWith({ roleGroup: choice(ROLE_GROUPS.map((g) => g.value), 'Select the option that best describes your role'), roleOther: textField('Your role', 200, null) }, body);
       if (!r.success) return { ok: false, errors: errorsOf(r.error) };
       if (r.data.roleGroup === 'other' && !r.data.roleOther) return { ok: false, errors: { roleOther: 'Enter your role' } };
       return { ok: true, answers: { roleGroup: r.data.roleGroup, roleOther: r.data.roleGroup === 'other' ? r.data.roleOther : '' } };
@@ -285,7 +273,7 @@ export const STEPS: Step[] = [
     fields: [{ kind: 'textarea', name: 'adjustments', label: 'Do you need any adjustments to take part? (optional)', maxLength: 1000 }],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ adjustments: text('Adjustments', 1000, null) }, body);
+      const r = parseWith({ adjustments: textField('Adjustments', 1000, null) }, body);
       return r.success ? { ok: true, answers: { adjustments: r.data.adjustments } } : { ok: false, errors: errorsOf(r.error) };
     },
     summary: (a) => [{ key: 'Adjustments', value: a.adjustments || 'None' }],
