@@ -1,6 +1,8 @@
 // Shared pieces for the benchmarks: a load run with autocannon, a bare node:http server that
 // sends given bytes, and a fresh app on a temporary database.
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,9 +40,27 @@ export async function bareServer(body: Buffer, headers: Record<string, string>):
 export type BenchApp = { app: FastifyInstance; data: DataAccess; url: string; close(): Promise<void> };
 
 /** The real app on a fresh database: a file-backed SQLite in a temp folder, or DATABASE_URL's PostgreSQL. */
-export async function startApp(databaseUrl?: string): Promise<BenchApp> {
+export async function startApp(serverUrl?: string): Promise<BenchApp> {
   const dir = mkdtempSync(join(tmpdir(), 'coproduce-bench-'));
-  const url = databaseUrl ?? `sqlite:${join(dir, 'bench.sqlite')}`;
+  // On PostgreSQL the benchmark makes a database of its own on that server and drops it after.
+  let url = `sqlite:${join(dir, 'bench.sqlite')}`;
+  let dropDatabase = async () => {};
+  if (serverUrl) {
+    const name = `coproduce_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const target = new URL(serverUrl);
+    target.pathname = `/${name}`;
+    url = target.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
   const data = createDataAccess(url, { poolSize: 10 });
   await migrateToLatest(data);
   await seedOrganisations(data.db);
@@ -56,6 +76,7 @@ export async function startApp(databaseUrl?: string): Promise<BenchApp> {
     async close() {
       await app.close();
       await data.close();
+      await dropDatabase();
       rmSync(dir, { recursive: true, force: true });
     },
   };
