@@ -58,12 +58,16 @@ const LIST_COLUMNS = [
 ] as const;
 
 export async function listRegistrations(db: Db, programmeId: number, f: Filters, limit = PAGE_SIZE, offset = (f.page - 1) * PAGE_SIZE) {
-  return filtered(db.selectFrom('registrations'), programmeId, f)
+  const column = `registrations.${SORTS[f.sort]}` as const;
+  // Find the page's ids first (the sort indexes answer this alone), then fetch just those rows:
+  // a deep page then skips index entries rather than whole rows.
+  const pageIds = filtered(db.selectFrom('registrations'), programmeId, f).select('registrations.id').orderBy(column, f.dir).orderBy('registrations.id', f.dir).limit(limit).offset(offset);
+  return db
+    .selectFrom('registrations')
     .select([...LIST_COLUMNS])
-    .orderBy(`registrations.${SORTS[f.sort]}`, f.dir)
+    .where('registrations.id', 'in', pageIds)
+    .orderBy(column, f.dir)
     .orderBy('registrations.id', f.dir)
-    .limit(limit)
-    .offset(offset)
     .execute();
 }
 

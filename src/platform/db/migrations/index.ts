@@ -5,6 +5,7 @@ import type { DataAccess, Engine } from '../database.ts';
 import * as m001 from './001-foundation.ts';
 import * as m002 from './002-registration.ts';
 import * as m003 from './003-registration-sort-indexes.ts';
+import * as m004 from './004-registration-search-index.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -13,6 +14,7 @@ const all: Record<string, EngineMigration> = {
   '001-foundation': m001,
   '002-registration': m002,
   '003-registration-sort-indexes': m003,
+  '004-registration-search-index': m004,
   // next migration here
 };
 
