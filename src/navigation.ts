@@ -2,14 +2,15 @@
 import type { Role } from './platform/db/schema.ts';
 import type { SessionUser } from './platform/auth/sessions.ts';
 
-type NavItem = { href: string; text: string; roles: readonly Role[] | 'everyone' };
+type NavItem = { href: string; text: string; roles: readonly Role[] | 'everyone' | 'signed-out' };
 
 const ITEMS: NavItem[] = [
   { href: '/', text: 'Programme', roles: 'everyone' },
-  { href: '/register', text: 'Register your interest', roles: 'everyone' },
+  { href: '/register', text: 'Register your interest', roles: 'signed-out' },
   { href: '/my', text: 'Your programme', roles: ['participant'] },
-  { href: '/facilitate', text: 'Facilitate', roles: ['admin', 'facilitator'] },
-  { href: '/reports', text: 'Reports', roles: ['admin', 'observer'] },
+  // Admins can open these too; their own menu is long enough without them.
+  { href: '/facilitate', text: 'Facilitate', roles: ['facilitator'] },
+  { href: '/reports', text: 'Reports', roles: ['observer'] },
   { href: '/admin', text: 'Admin', roles: ['admin'] },
   { href: '/admin/registrations', text: 'Registrations', roles: ['admin'] },
   { href: '/admin/review', text: 'Emails to review', roles: ['admin'] },
@@ -21,7 +22,7 @@ const ITEMS: NavItem[] = [
 ];
 
 export function navigationFor(user: SessionUser | null, path: string) {
-  const visible = ITEMS.filter((i) => i.roles === 'everyone' || (user && i.roles.includes(user.role)));
+  const visible = ITEMS.filter((i) => i.roles === 'everyone' || (i.roles === 'signed-out' ? !user : user && i.roles.includes(user.role)));
   // The most specific matching link is the current one.
   const current = visible
     .filter((i) => path === i.href || (i.href !== '/' && path.startsWith(`${i.href}/`)))
