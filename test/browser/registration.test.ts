@@ -67,10 +67,47 @@ describe('registration in Chromium', () => {
     await submit();
     assert.match(page.url(), /\/register\/check-answers$/);
     assert.match(await page.locator('main').innerText(), /Airedale NHS Foundation Trust/);
+    // A Change link, by keyboard: the answer is saved and the journey comes back here.
+    await tabTo(page, 'a[href="/register/job?change=1"]');
+    await pressAndLoad(page);
+    await checkPage(page);
+    await tabTo(page, '#jobTitle');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' (lead)');
+    await submit();
+    assert.match(page.url(), /\/register\/check-answers$/);
+    assert.match(await page.locator('main').innerText(), /Imaging support worker \(lead\)/);
     await submit();
     assert.match(page.url(), /\/register\/confirmation$/);
     assert.match(await page.locator('.govuk-panel').innerText(), /REG-/);
+
+    // The link in the confirmation email, and one that is not recognised.
+    const mail = await site.data.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'morgan.keyes@example.org').executeTakeFirstOrThrow();
+    const link = /http\S+\/register\/confirm\/[A-Za-z0-9_-]+/.exec(mail.text_body)?.[0];
+    assert.ok(link, 'the email has a confirmation link');
+    await visit(page, link);
+    assert.equal(await page.locator('h1').innerText(), 'Email address confirmed');
+    await visit(page, `${site.baseUrl}/register/confirm/not-a-real-token-at-all-xx`, 400);
+    assert.equal(await page.locator('h1').innerText(), 'Confirmation link not recognised');
     await context.close();
+  });
+
+  it('shows an accessible closed page once the deadline has passed', async () => {
+    const db = site.data.db;
+    const before = await db.selectFrom('programmes').select(['id', 'registration_opens_on', 'registration_closes_on']).executeTakeFirstOrThrow();
+    const context = await newContext(site);
+    try {
+      await db.updateTable('programmes').set({ registration_opens_on: '2020-01-01', registration_closes_on: '2020-01-31' }).where('id', '=', before.id).execute();
+      site.app.sharedCache.clear();
+      const page = await context.newPage();
+      await visit(page, `${site.baseUrl}/register`);
+      assert.equal(await page.locator('h1').innerText(), 'Registration has closed');
+      assert.equal(await page.locator('a.govuk-button--start').count(), 0, 'no start button');
+    } finally {
+      await db.updateTable('programmes').set({ registration_opens_on: before.registration_opens_on, registration_closes_on: before.registration_closes_on }).where('id', '=', before.id).execute();
+      site.app.sharedCache.clear();
+      await context.close();
+    }
   });
 
   it('registers interest with JavaScript switched off, each page accessible', async () => {

@@ -12,11 +12,17 @@ export async function loadDraft(db: Db, token: string | undefined, clock: Clock)
   if (!token || token.length > 100) return null;
   const row = await db.selectFrom('registration_drafts').select(['answers', 'updated_at']).where('id', '=', hashToken(token)).executeTakeFirst();
   if (!row || clock().getTime() - Date.parse(row.updated_at) > DRAFT_HOURS * 3600_000) return null;
+  let answers: unknown;
   try {
-    return JSON.parse(row.answers) as Answers;
+    answers = JSON.parse(row.answers);
   } catch {
     return null;
   }
+  // Only this code writes drafts, but a damaged one must read as a fresh start, not a 500.
+  if (!answers || typeof answers !== 'object' || Array.isArray(answers)) return null;
+  const draft = answers as Answers;
+  if (draft.done !== undefined && !(Array.isArray(draft.done) && draft.done.every((s) => typeof s === 'string'))) draft.done = [];
+  return draft;
 }
 
 /** Saves answers under the token, or a new token when there is none; returns the token. */

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { STEPS } from './journey.ts';
+import { cookieName } from '../../platform/http/cookies.ts';
+import { saveDraft } from './drafts.ts';
+import { STEPS, type Answers } from './journey.ts';
 
 function prng(seed: number) {
   return () => {
@@ -108,5 +110,57 @@ describe('fuzzing the registration steps', () => {
     const tampered = await stranger.submit('/register/check-answers', {}, '/register/name');
     assert.ok(tampered.statusCode < 500);
     assert.equal(await count(), 0);
+  });
+
+  it('a complete draft with an invalid, stale or damaged answer stores nothing and asks that question again', async () => {
+    const org = await t.data.db.selectFrom('organisations').select('id').executeTakeFirstOrThrow();
+    const good: Answers = {
+      fullName: 'Jo Hale', email: 'jo.hale@example.org', organisationId: org.id, organisationOther: '', department: '',
+      serviceType: 'diagnostic', serviceOther: '', jobTitle: 'Support worker', roleGroup: 'csw', roleOther: '', afcBand: '',
+      aims: [1], participation: ['surveys'], adjustments: '', consent: true,
+      done: STEPS.filter((s) => s.slug !== 'nation' && s.slug !== 'region').map((s) => s.slug),
+    };
+    const name = cookieName('registration', t.config);
+    const clientWith = async (answers: unknown) => {
+      const c = t.client();
+      c.cookies.set(name, await saveDraft(t.data.db, undefined, answers as Answers, t.clock));
+      return c;
+    };
+    const cases: [string, unknown, string][] = [
+      ['invalid email', { ...good, email: 'not-an-email' }, '/register/email'],
+      ['overlong name', { ...good, fullName: 'x'.repeat(5000) }, '/register/name'],
+      ['control characters', { ...good, jobTitle: 'Support\u0000worker' }, '/register/job'],
+      ['organisation no longer listed', { ...good, organisationId: 99_999_999 }, '/register/workplace'],
+      ['aim no longer offered', { ...good, aims: [99] }, '/register/interests'],
+      ['unknown role', { ...good, roleGroup: 'emperor' }, '/register/role'],
+      ['a string where a list belongs', { ...good, participation: 'surveys' }, '/register/interests'],
+      ['consent withdrawn', { ...good, consent: false }, '/register/consent'],
+      ['object where text belongs', { ...good, fullName: { $ne: null } }, '/register/name'],
+      ['done is not a list', { ...good, done: 5 }, '/register/name'],
+      ['not an object', [1, 2, 3], '/register/name'],
+      ['null', null, '/register/name'],
+    ];
+    for (const [label, answers, expected] of cases) {
+      const c = await clientWith(answers);
+      const check = await c.get('/register/check-answers');
+      assert.equal(check.statusCode, 302, label);
+      assert.equal(check.headers.location, expected, label);
+      const res = await c.submit('/register/check-answers', {}, '/register/name');
+      assert.equal(res.statusCode, 302, label);
+      assert.equal(res.headers.location, expected, label);
+      const page = await c.get(expected);
+      assert.ok(page.statusCode < 500, label);
+    }
+    // A stale answer is shown with the reason it must change.
+    const stale = await clientWith({ ...good, organisationId: 99_999_999 });
+    const workplace = await stale.get('/register/workplace');
+    assert.equal(workplace.statusCode, 200);
+    assert.match(workplace.body, /Choose your organisation from the list/);
+    assert.equal(await count(), 0, 'nothing stored from an invalid draft');
+    // The same draft with good answers is sent: the checks above are not refusing everything.
+    const c = await clientWith(good);
+    assert.equal((await c.get('/register/check-answers')).statusCode, 200);
+    assert.equal((await c.submit('/register/check-answers', {}, '/register/check-answers')).headers.location, '/register/confirmation');
+    assert.equal(await count(), 1);
   });
 });

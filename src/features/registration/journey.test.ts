@@ -1,25 +1,31 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
+import { hashToken } from '../../platform/auth/tokens.ts';
+import { cookieName } from '../../platform/http/cookies.ts';
+import { STEPS } from './journey.ts';
 
 type Form = Record<string, string | string[]>;
 
+/** A valid answer for every step (an unlisted organisation in England, so every step applies). */
+const VALID: Record<string, Form> = {
+  name: { fullName: 'Alex Rivers' },
+  email: { email: 'alex.rivers@example.org' },
+  workplace: { organisationId: '', organisationOther: 'Riverside Imaging Ltd', department: 'CT' },
+  nation: { nation: 'England' },
+  region: { region: 'South West' },
+  service: { serviceType: 'diagnostic' },
+  job: { jobTitle: 'Imaging support worker' },
+  role: { roleGroup: 'csw' },
+  band: { afcBand: '3' },
+  interests: { aims: ['3', '5'], participation: ['surveys', 'meetings'] },
+  adjustments: { adjustments: '' },
+  consent: { consent: 'yes' },
+};
+
 /** Answers every question page in turn, through HTTP like a browser without JavaScript. */
-export async function walkJourney(c: TestClient, answers: Partial<Record<string, Form>> = {}) {
-  const defaults: Record<string, Form> = {
-    name: { fullName: 'Alex Rivers' },
-    email: { email: 'alex.rivers@example.org' },
-    workplace: { organisationId: '', organisationOther: 'Riverside Imaging Ltd', department: 'CT' },
-    nation: { nation: 'England' },
-    region: { region: 'South West' },
-    service: { serviceType: 'diagnostic' },
-    job: { jobTitle: 'Imaging support worker' },
-    role: { roleGroup: 'csw' },
-    band: { afcBand: '3' },
-    interests: { aims: ['3', '5'], participation: ['surveys', 'meetings'] },
-    adjustments: { adjustments: '' },
-    consent: { consent: 'yes' },
-  };
+async function answerAll(c: TestClient, answers: Partial<Record<string, Form>> = {}) {
+  const defaults = VALID;
   let path = '/register/name';
   for (let i = 0; i < 20 && path.startsWith('/register/') && path !== '/register/check-answers'; i++) {
     const slug = path.split('/')[2]!.split('?')[0]!;
@@ -28,6 +34,11 @@ export async function walkJourney(c: TestClient, answers: Partial<Record<string,
     path = res.headers.location as string;
   }
   assert.equal(path, '/register/check-answers');
+}
+
+/** Answers every question page, then sends the answers from Check your answers. */
+export async function walkJourney(c: TestClient, answers: Partial<Record<string, Form>> = {}) {
+  await answerAll(c, answers);
   return c.submit('/register/check-answers', {}, '/register/check-answers');
 }
 
@@ -156,6 +167,108 @@ describe('register your interest (web)', () => {
     assert.equal((await c.get('/register/consent')).headers.location, '/register/service', 'cannot skip ahead');
   });
 
+  it('shows a clear GOV.UK error on every question page, and saves nothing wrong', async () => {
+    const c = t.client();
+    const before = (await registrations()).length;
+    const org = await t.data.db.selectFrom('organisations').select('id').executeTakeFirstOrThrow();
+    const wrong: [string, Form, RegExp, string][] = [
+      ['name', { fullName: 'Bell\u0007' }, /Full name contains characters we cannot read/, 'fullName'],
+      ['name', { fullName: 'x'.repeat(201) }, /Full name must be 200 characters or fewer/, 'fullName'],
+      ['name', { fullName: ['Two', 'Names'] }, /Enter your full name/, 'fullName'],
+      ['email', { email: '' }, /Enter your email address/, 'email'],
+      ['email', { email: 'a@b@example.org' }, /Enter an email address in the correct format/, 'email'],
+      ['workplace', { organisationId: '', organisationOther: 'x'.repeat(201) }, /Organisation name must be 200 characters or fewer/, 'organisationOther'],
+      ['workplace', { organisationId: String(org.id), organisationOther: 'Also this' }, /not both/, 'organisationOther'],
+      ['workplace', { organisationOther: 'Clinic', department: 'y'.repeat(201) }, /Department or site must be 200 characters or fewer/, 'department'],
+      ['nation', { nation: 'Atlantis' }, /Select the nation you work in/, 'nation'],
+      ['region', {}, /Select the NHS England region you work in/, 'region'],
+      ['region', { region: 'Wessex' }, /Select the NHS England region you work in/, 'region'],
+      ['service', {}, /Select the type of service you work in/, 'serviceType'],
+      ['service', { serviceType: 'other', serviceOther: '  ' }, /Enter the type of service you work in/, 'serviceOther'],
+      ['job', { jobTitle: '' }, /Enter your job title/, 'jobTitle'],
+      ['job', { jobTitle: 'j'.repeat(201) }, /Job title must be 200 characters or fewer/, 'jobTitle'],
+      ['role', {}, /Select the option that best describes your role/, 'roleGroup'],
+      ['role', { roleGroup: 'other' }, /Enter your role/, 'roleOther'],
+      ['band', { afcBand: '10' }, /Select your pay band, or leave this question blank/, 'afcBand'],
+      ['interests', { aims: ['99'] }, /Select aims from the list/, 'aims'],
+      ['interests', { participation: ['carrier pigeon'] }, /Select ways to take part from the list/, 'participation'],
+      ['adjustments', { adjustments: 'a'.repeat(1001) }, /Adjustments must be 1000 characters or fewer/, 'adjustments'],
+      ['consent', {}, /Tick the box to agree, or you cannot register/, 'consent'],
+    ];
+    for (const step of STEPS) {
+      for (const [slug, form, message, field] of wrong.filter(([s]) => s === step.slug)) {
+        const res = await c.submit(`/register/${slug}`, form, `/register/${slug}`);
+        assert.equal(res.statusCode, 400, `${slug} ${JSON.stringify(form).slice(0, 60)}`);
+        assert.match(res.body, /<title>Error: /, slug);
+        assert.match(res.body, /There is a problem/, slug);
+        assert.match(res.body, new RegExp(`href="#${field}"`), `${slug}: the summary links to ${field}`);
+        assert.match(res.body, message, slug);
+        assert.match(res.body, /govuk-back-link/, slug);
+      }
+      assert.ok(wrong.some(([s]) => s === step.slug), `a wrong answer is tried on ${step.slug}`);
+      const ok = await c.submit(`/register/${step.slug}`, VALID[step.slug]!, `/register/${step.slug}`);
+      assert.equal(ok.statusCode, 302, step.slug);
+    }
+    const check = await c.get('/register/check-answers');
+    assert.equal(check.statusCode, 200);
+    assert.doesNotMatch(check.body, /Bell|xxxxx|Atlantis|Wessex|carrier/);
+    assert.equal((await registrations()).length, before, 'nothing is registered until the answers are sent');
+  });
+
+  it('keeps answers under an HttpOnly, SameSite=Lax cookie, and forgets them after 24 hours', async () => {
+    const started = t.clock();
+    try {
+      const c = t.client();
+      const name = cookieName('registration', t.config);
+      const res = await c.submit('/register/name', { fullName: 'Kit Moss' }, '/register/name');
+      const header = [res.headers['set-cookie']].flat().find((h) => h?.startsWith(`${name}=`));
+      assert.ok(header, 'the draft cookie is set');
+      assert.match(header, /HttpOnly/i);
+      assert.match(header, /SameSite=Lax/i);
+      assert.match(header, /Path=\//);
+      if (t.config.secureCookies) assert.match(header, /Secure/);
+      const token = c.cookies.get(name)!;
+      const draft = await t.data.db.selectFrom('registration_drafts').selectAll().where('id', '=', hashToken(token)).executeTakeFirstOrThrow();
+      assert.match(draft.answers, /Kit Moss/, 'kept under the hash of the token, never the token itself');
+      assert.equal((await t.data.db.selectFrom('registration_drafts').select('id').where('id', '=', token).execute()).length, 0);
+
+      t.clock.advance(23 * 3600_000);
+      const kept = await c.get('/register/email');
+      assert.equal(kept.statusCode, 200, 'still there after 23 hours');
+      t.clock.advance(3600_000 + 1000);
+      const gone = await c.get('/register/email');
+      assert.equal(gone.statusCode, 302);
+      assert.equal(gone.headers.location, '/register/name', 'a day-old draft is forgotten');
+      assert.doesNotMatch((await c.get('/register/name')).body, /Kit Moss/);
+    } finally {
+      t.clock.set(started);
+    }
+  });
+
+  it('does not save answers to a question that does not apply', async () => {
+    const c = t.client();
+    await c.submit('/register/name', { fullName: 'Ola Nowak' }, '/register/name');
+    const token = await c.csrfToken('/register/email');
+    const res = await c.post('/register/region', { region: 'London' }, token);
+    assert.equal(res.statusCode, 302);
+    assert.equal(res.headers.location, '/register/email');
+    const draft = await t.data.db.selectFrom('registration_drafts').select('answers').where('id', '=', hashToken(c.cookies.get(cookieName('registration', t.config))!)).executeTakeFirstOrThrow();
+    assert.doesNotMatch(draft.answers, /London/);
+  });
+
+  it('limits how often one address can send answers', async () => {
+    const c = t.client();
+    const token = await c.csrfToken('/register/name');
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await c.post('/register/check-answers', {}, token)).statusCode);
+    assert.deepEqual(new Set(statuses.slice(0, 60)), new Set([302]), 'an empty draft is sent back to the first question');
+    assert.equal(statuses[60], 429, 'the 61st send in 10 minutes is refused');
+    const page = await c.post('/register/check-answers', {}, token);
+    assert.match(page.body, /you have tried too many times/);
+    // Another address is not affected.
+    assert.equal((await t.client().get('/register')).statusCode, 200);
+  });
+
   it('returns to Check your answers after a change, asking any question the change brings in', async () => {
     const c = t.client();
     const org = await t.data.db.selectFrom('organisations').selectAll().executeTakeFirstOrThrow();
@@ -202,22 +315,32 @@ describe('registration deadline (end of the day, London time)', () => {
         assert.equal(done.headers.location, '/register/confirmation', 'accepted at 23:59:59 London time');
         assert.equal((await t.data.db.selectFrom('registrations').selectAll().execute()).length, 1);
 
-        // A second person half-way through when the clock strikes midnight.
+        // A second person ready to send, and a third half-way through, when the clock strikes midnight.
+        const ready = t.client();
+        await answerAll(ready, { email: { email: 'ready@example.org' } });
+        const readyToken = await ready.csrfToken('/register/check-answers');
         const late = t.client();
         await late.submit('/register/name', { fullName: 'Late Person' }, '/register/name');
         const token = await late.csrfToken('/register/email');
         const draftsBefore = await t.data.db.selectFrom('registration_drafts').select(['id', 'answers']).execute();
         t.clock.advance(2000); // one second after midnight
-        for (const path of ['/register', '/register/name', '/register/email', '/register/check-answers']) {
+        for (const path of ['/register', ...STEPS.map((s) => `/register/${s.slug}`), '/register/check-answers']) {
           const page = await late.get(path);
           assert.equal(page.statusCode, 200, path);
           assert.equal(h1(page.body), 'Registration has closed', path);
         }
-        const post = await late.post('/register/email', { email: 'late@example.org' }, token);
-        assert.equal(post.statusCode, 410);
-        assert.equal(h1(post.body), 'Registration has closed');
+        for (const step of STEPS) {
+          const post = await late.post(`/register/${step.slug}`, VALID[step.slug]!, token);
+          assert.equal(post.statusCode, 410, step.slug);
+          assert.equal(h1(post.body), 'Registration has closed', step.slug);
+        }
         const submit = await late.post('/register/check-answers', {}, token);
         assert.equal(submit.statusCode, 410);
+        assert.equal(h1(submit.body), 'Registration has closed');
+        assert.match((await late.get('/register')).body, /closed at the end of/);
+        const tooLate = await ready.post('/register/check-answers', {}, readyToken);
+        assert.equal(tooLate.statusCode, 410, 'answers complete before midnight cannot be sent after it');
+        assert.equal(h1(tooLate.body), 'Registration has closed');
         assert.equal((await t.data.db.selectFrom('registrations').selectAll().execute()).length, 1, 'nothing new stored');
         assert.deepEqual(await t.data.db.selectFrom('registration_drafts').select(['id', 'answers']).execute(), draftsBefore, 'no draft changed');
       } finally {

@@ -146,11 +146,15 @@ export const STEPS: Step[] = [
           : { organisationId: null, organisationOther: r.data.organisationOther, department: r.data.department },
       };
     },
-    summary: (a, ctx) => [
-      { key: 'Organisation', value: orgChoice(a, ctx)?.name ?? a.organisationOther ?? '' },
-      ...(orgChoice(a, ctx) ? [{ key: 'Nation and region', value: [a.nation, a.region].filter(Boolean).join(', ') }] : []),
-      { key: 'Department or site', value: a.department || 'Not given' },
-    ],
+    summary(a, ctx) {
+      const org = orgChoice(a, ctx);
+      return [
+        { key: 'Organisation', value: org?.name ?? a.organisationOther ?? '' },
+        // From the organisation as it is now, as the registration will be.
+        ...(org ? [{ key: 'Nation and region', value: [org.nation, org.region].filter(Boolean).join(', ') }] : []),
+        { key: 'Department or site', value: a.department || 'Not given' },
+      ];
+    },
   },
   {
     slug: 'nation',
@@ -296,15 +300,43 @@ export function stepBySlug(slug: string): Step | undefined {
   return STEPS.find((s) => s.slug === slug);
 }
 
-/** The first step that applies and has not been answered, or null when all are done. */
-export function nextStep(a: Answers): Step | null {
+/** A step's saved answers as the form that would have given them, to check them again. */
+function bodyOf(step: Step, a: Answers): Record<string, unknown> {
+  const saved = a as Record<string, unknown>;
+  const body: Record<string, unknown> = {};
+  for (const name of step.fields.flatMap((f) => [f.name, f.other?.name])) {
+    if (!name) continue;
+    const v = saved[name];
+    body[name] = v === true ? 'yes' : v === null || v === undefined ? undefined : typeof v === 'number' ? String(v) : Array.isArray(v) ? v.map(String) : v;
+  }
+  return body;
+}
+
+/**
+ * Whether a step answered earlier still passes its checks. A draft can go stale while it waits:
+ * an organisation leaves the list, the programme's aims change. Nothing stale is registered.
+ */
+export function recheck(step: Step, a: Answers, ctx: JourneyContext): ReturnType<Step['parse']> {
+  const result = step.parse(bodyOf(step, a), ctx);
+  if (!result.ok) return result;
+  // The checks must also give back exactly what was saved (a single value where a list belongs
+  // would pass them, and then break the pages that expect a list).
+  const saved = a as Record<string, unknown>;
+  const again = result.answers as Record<string, unknown>;
+  const same = (k: string) => JSON.stringify(saved[k] ?? '') === JSON.stringify(again[k] ?? '');
+  const changed = step.fields.flatMap((f) => [f.name, f.other?.name]).find((k) => k !== undefined && !same(k));
+  return changed ? { ok: false, errors: { [changed]: 'Check this answer and continue' } } : result;
+}
+
+/** The first step to (re)answer: unanswered, or answered with something that no longer passes. */
+export function firstToAnswer(a: Answers, ctx: JourneyContext): Step | null {
   const done = new Set(a.done ?? []);
-  return STEPS.find((s) => s.applies(a) && !done.has(s.slug)) ?? null;
+  return STEPS.find((s) => s.applies(a) && (!done.has(s.slug) || !recheck(s, a, ctx).ok)) ?? null;
 }
 
 /** The answers as a registration, once every applying step is done; otherwise null. */
 export function toDetails(a: Answers, ctx: JourneyContext): RegistrationDetails | null {
-  if (nextStep(a)) return null;
+  if (firstToAnswer(a, ctx)) return null;
   const org = orgChoice(a, ctx);
   if (!a.fullName || !a.email || !a.jobTitle || !a.consent || (!org && !a.organisationOther)) return null;
   return {

@@ -7,7 +7,7 @@ import { formRateLimit } from '../../platform/http/rate-limits.ts';
 import { findProgramme, loadProgrammeDetails } from '../programme/queries.ts';
 import { registrationWindow } from '../programme/service.ts';
 import { loadDraft, replaceDraft, saveDraft } from './drafts.ts';
-import { nextStep, STEPS, stepBySlug, toDetails, type Answers, type JourneyContext, type Step } from './journey.ts';
+import { firstToAnswer, recheck, STEPS, stepBySlug, toDetails, type Answers, type JourneyContext, type Step } from './journey.ts';
 import { listOrganisations } from './organisations.ts';
 import { confirmRegistrationEmail, submitRegistration } from './service.ts';
 
@@ -53,11 +53,11 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     return i > 0 ? applying[i - 1]!.slug : null;
   }
 
-  function renderStep(reply: FastifyReply, step: Step, answers: Answers, ctx: JourneyContext, extra: { values?: Record<string, unknown>; errors?: Record<string, string>; change?: boolean } = {}) {
+  function renderStep(reply: FastifyReply, step: Step, answers: Answers, ctx: JourneyContext, extra: { values?: Record<string, unknown>; errors?: Record<string, string>; change?: boolean; status?: number } = {}) {
     const values: Record<string, unknown> = extra.values ?? (answers as Record<string, unknown>);
     const prev = previousSlug(step, answers);
     const errors = Object.fromEntries(Object.entries(extra.errors ?? {}).map(([k, v]) => [k, { text: v }]));
-    return reply.code(extra.errors ? 400 : 200).view(`${V}/question.njk`, {
+    return reply.code(extra.status ?? (extra.errors ? 400 : 200)).view(`${V}/question.njk`, {
       pageTitle: step.title,
       step,
       values,
@@ -81,9 +81,9 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     const state = await programmeState();
     if (!state || !state.window.open) return closed(reply, state);
     const answers = (await loadDraft(db, draftToken(request), deps.clock)) ?? {};
-    const next = nextStep(answers);
-    if (next) return reply.redirect(`/register/${next.slug}`);
     const ctx = await context(state.programme.id);
+    const next = firstToAnswer(answers, ctx);
+    if (next) return reply.redirect(`/register/${next.slug}`);
     const rows = STEPS.filter((s) => s.applies(answers)).flatMap((s) => s.summary(answers, ctx).map((r) => ({ ...r, slug: s.slug })));
     return reply.view(`${V}/check.njk`, { pageTitle: 'Check your answers before registering', rows });
   });
@@ -94,9 +94,11 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (!state || !state.window.open) return closed(reply, state, 410);
     const token = draftToken(request);
     const answers = (await loadDraft(db, token, deps.clock)) ?? {};
-    const details = toDetails(answers, await context(state.programme.id));
+    const ctx = await context(state.programme.id);
+    const details = toDetails(answers, ctx);
+    // Every answer is checked again on the way in: a missing, stale or tampered draft stores nothing.
     if (!details) {
-      const next = nextStep(answers);
+      const next = firstToAnswer(answers, ctx);
       return reply.redirect(next ? `/register/${next.slug}` : '/register');
     }
     // One transaction: the registration, its email, and the draft reduced to what the
@@ -134,12 +136,15 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     const state = await programmeState();
     if (!state || !state.window.open) return closed(reply, state);
     const answers = (await loadDraft(db, draftToken(request), deps.clock)) ?? {};
-    if (!step.applies(answers)) return reply.redirect(`/register/${nextStep(answers)?.slug ?? 'check-answers'}`);
+    const ctx = await context(state.programme.id);
+    const first = firstToAnswer(answers, ctx);
+    if (!step.applies(answers)) return reply.redirect(`/register/${first?.slug ?? 'check-answers'}`);
     // Nobody skips ahead past an unanswered question.
-    const first = nextStep(answers);
     if (first && STEPS.indexOf(first) < STEPS.indexOf(step)) return reply.redirect(`/register/${first.slug}`);
     const change = (request.query as Record<string, unknown>).change === '1';
-    return renderStep(reply, step, answers, await context(state.programme.id), { change });
+    // An answer that has gone stale since it was given is shown with the reason to change it.
+    const stale = answers.done?.includes(step.slug) ? recheck(step, answers, ctx) : null;
+    return renderStep(reply, step, answers, ctx, { change, ...(stale && !stale.ok ? { errors: stale.errors, status: 200 } : {}) });
   });
 
   app.post('/register/:slug', { config: formRateLimit(600, '10 minutes') }, async (request, reply) => {
@@ -151,6 +156,8 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     const answers = (await loadDraft(db, token, deps.clock)) ?? {};
     const change = (request.query as Record<string, unknown>).change === '1';
     const ctx = await context(state.programme.id);
+    // A question that does not apply (a region outside England, a nation already known) saves nothing.
+    if (!step.applies(answers)) return reply.redirect(`/register/${firstToAnswer(answers, ctx)?.slug ?? 'check-answers'}`);
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
     const parsed = step.parse(body, ctx);
     if (!parsed.ok) {
@@ -172,7 +179,7 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     merged.done = [...done];
     const saved = await saveDraft(db, token, merged, deps.clock);
     if (saved !== token) reply.setCookie(cookie, saved, draftCookieOptions);
-    const next = nextStep(merged);
+    const next = firstToAnswer(merged, ctx);
     if (!next) return reply.redirect('/register/check-answers');
     return reply.redirect(`/register/${next.slug}${change ? '?change=1' : ''}`);
   });
