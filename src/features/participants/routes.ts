@@ -1,199 +1,331 @@
 // Projects, sub-groups and memberships (admin), and the participant's own pages.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { onlyRoles } from '../../platform/auth/guards.ts';
 import { sessionCookieName, sessionCookieOptions } from '../../platform/auth/session-hook.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
+import { fieldErrors } from '../../platform/http/form-errors.ts';
 import { textField } from '../../platform/http/form-fields.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import { findProgramme } from '../programme/queries.ts';
 import { AFC_BANDS, ROLE_GROUPS, roleGroupLabel } from '../registration/options.ts';
 import { findRegistrationByPerson, withdrawParticipant } from '../registration/service.ts';
-import { acceptedParticipants, findProject, findSubgroup, myGroups, projectMembers, projectsWithGroups, subgroupMembers } from './queries.ts';
-import { assign, correctMyDetails, createSubgroup, removeFromProject, removeFromSubgroup, updateSubgroup } from './service.ts';
+import { CANDIDATE_LIMIT, candidates, findProject, findSubgroup, myGroups, projectMembers, projectsWithGroups, subgroupMembers } from './queries.ts';
+import { assign, correctMyDetails, createSubgroup, removeFromProject, removeFromSubgroup, updateSubgroup, type AssignResult } from './service.ts';
 
 const V = 'features/participants/views';
 const adminOnly = { config: onlyRoles('admin') };
 const participantOnly = { config: onlyRoles('participant') };
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
-const subgroupForm = z.object({ name: textField('Name', 120, 'Enter a name for the sub-group'), description: textField('Description', 1000, null) });
-const assignForm = z.object({
-  target: z.string().regex(/^(project|\d{1,10})$/, 'Choose where to add them'),
-  ids: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(id).min(1, 'Select at least one participant').max(500)),
-});
-const detailsForm = z.object({
-  fullName: textField('Full name', 200, 'Enter your full name'),
-  organisationName: textField('Where you work', 200, 'Enter where you work'),
-  department: textField('Department or site', 200, null),
-  jobTitle: textField('Job title', 200, 'Enter your job title'),
-  roleGroup: z.union([z.literal(''), z.enum(ROLE_GROUPS.map((r) => r.value) as [string, ...string[]])], { error: 'Select your role from the list' }).optional().default(''),
-  afcBand: z.union([z.literal(''), z.enum(AFC_BANDS.map((b) => b.value) as [string, ...string[]])], { error: 'Select your pay band from the list' }).optional().default(''),
-  adjustments: textField('Adjustments', 1000, null),
-});
+const MAX_SELECTED = 1000;
 
-function errorsFrom(error: z.ZodError) {
-  const byField: Record<string, { text: string }> = {};
-  for (const i of error.issues) byField[String(i.path[0])] ??= { text: i.message };
-  return { errors: byField, errorList: Object.entries(byField).map(([k, v]) => ({ text: v.text, href: `#${k === 'ids' ? 'participants' : k}` })) };
+const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const subgroupForm = z.object({
+  name: textField('Name', 120, 'Enter a name for the sub-group'),
+  description: textField('Description', 1000, null),
+});
+const selectedIds = z.preprocess(
+  (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+  z.array(id, { error: 'Select participants from the list' }).min(1, 'Select at least one participant').max(MAX_SELECTED, `Select ${MAX_SELECTED} participants or fewer at a time`),
+);
+const assignForm = z.object({
+  target: z.string({ error: 'Choose where to add them' }).regex(/^(project|\d{1,10})$/, 'Choose where to add them'),
+  ids: selectedIds,
+});
+const addMembersForm = z.object({ ids: selectedIds });
+const optionOf = (values: readonly { value: string }[], message: string) =>
+  z.union([z.literal(''), z.enum(values.map((r) => r.value) as [string, ...string[]])], { error: message }).optional().default('');
+const detailsForm = z
+  .object({
+    fullName: textField('Full name', 200, 'Enter your full name'),
+    organisationName: textField('Where you work', 200, 'Enter where you work'),
+    department: textField('Department or site', 200, null),
+    jobTitle: textField('Job title', 200, 'Enter your job title'),
+    roleGroup: optionOf(ROLE_GROUPS, 'Select your role from the list'),
+    roleOther: textField('Your role', 200, null),
+    afcBand: optionOf(AFC_BANDS, 'Select your pay band from the list'),
+    adjustments: textField('Adjustments', 1000, null),
+  })
+  .superRefine((d, ctx) => {
+    if (d.roleGroup === 'other' && !d.roleOther) ctx.addIssue({ code: 'custom', path: ['roleOther'], message: 'Enter your role' });
+  });
+const DETAIL_ORDER = ['fullName', 'organisationName', 'department', 'jobTitle', 'roleGroup', 'roleOther', 'afcBand', 'adjustments'];
+
+/** Where each field's error links to, when the field's first input has another id. */
+const ANCHORS: Record<string, string> = { ids: 'participants' };
+
+function errorsFrom(error: z.ZodError, order: string[] = []) {
+  const { byField, list } = fieldErrors(error, order);
+  return { errors: byField, errorList: list.map((e) => ({ ...e, href: `#${ANCHORS[e.href.slice(1)] ?? e.href.slice(1)}` })) };
 }
 
-const typed = (body: unknown) => Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([k]) => k !== '_csrf').map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v).slice(0, 1000)]));
+function oneError(field: string, text: string) {
+  return { errors: { [field]: { text } }, errorList: [{ text, href: `#${ANCHORS[field] ?? field}` }] };
+}
+
+/** What was typed, to show again with the errors: strings only, cut to a safe length. */
+function echo(body: unknown): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (k === '_csrf') continue;
+    out[k] = Array.isArray(v) ? v.slice(0, MAX_SELECTED).map((x) => String(x).slice(0, 20)) : String(v).slice(0, 2000);
+  }
+  return out;
+}
+
+/** The ticks and choice to show again when the form comes back with an error. */
+function selection(body: unknown) {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const ids = b.ids === undefined ? [] : Array.isArray(b.ids) ? b.ids : [b.ids];
+  return { selected: { target: typeof b.target === 'string' ? b.target.slice(0, 12) : '' }, selectedIds: ids.slice(0, MAX_SELECTED).map((v) => String(v).slice(0, 12)) };
+}
+
+const queryText = (request: FastifyRequest, key: string, max = 100) => {
+  const v = (request.query as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v.trim().slice(0, max) : '';
+};
+
+const roleText = (p: { role_group: string | null; role_other: string | null }) => (p.role_group === 'other' ? p.role_other || 'Other' : roleGroupLabel(p.role_group));
+
+function refusedMessage(result: AssignResult): string {
+  const who = result.refused.map((r) => r.name ?? `an unknown person (number ${r.id})`);
+  const names = who.length > 5 ? `${who.slice(0, 5).join(', ')} and ${who.length - 5} others` : who.join(', ');
+  const added = result.added ? ` The others you selected were added (${result.added}).` : '';
+  return `Only accepted participants can be added. Not added: ${names}.${added}`;
+}
+
+const FLASH: Record<string, (n: number) => string> = {
+  created: () => 'Sub-group created.',
+  saved: () => 'Sub-group saved.',
+  added: (n) => (n ? `${n === 1 ? '1 participant' : `${n} participants`} added.` : 'They were already there: nothing has changed.'),
+  removed: () => 'Removed.',
+};
+
+function flashFrom(request: FastifyRequest): string | undefined {
+  const done = queryText(request, 'done', 20);
+  const n = Number(queryText(request, 'n', 6)) || 0;
+  return FLASH[done]?.(n);
+}
 
 export function participantsRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
   const actor = (request: FastifyRequest) => request.user!.id;
+  const param = (request: FastifyRequest, key: string) => {
+    const parsed = id.safeParse((request.params as Record<string, unknown>)[key]);
+    return parsed.success ? parsed.data : null;
+  };
 
   app.get('/admin/projects', adminOnly, async (_request, reply) => {
     const programme = await findProgramme(db);
     const projects = programme ? await projectsWithGroups(db, programme.id) : [];
-    return reply.view(`${V}/projects.njk`, { pageTitle: 'Projects and sub-groups', projects });
+    return reply.view(`${V}/projects.njk`, { pageTitle: 'Projects and sub-groups', programme, projects });
   });
 
   async function projectPage(request: FastifyRequest, projectId: number, extra: Record<string, unknown> = {}) {
     const project = await findProject(db, projectId);
     if (!project) return null;
-    const q = typeof (request.query as Record<string, unknown>).q === 'string' ? ((request.query as Record<string, unknown>).q as string).trim().slice(0, 100) : '';
-    const [groups, members, candidates] = await Promise.all([
-      projectsWithGroups(db, project.programme_id).then((all) => all.find((p) => p.id === project.id)!.subgroups),
-      projectMembers(db, project.id),
-      acceptedParticipants(db, project.programme_id, project.id, q),
+    const q = queryText(request, 'q');
+    const [all, members, found] = await Promise.all([
+      projectsWithGroups(db, project.programme_id),
+      projectMembers(db, project.programme_id, project.id),
+      candidates(db, project.programme_id, project.id, { q }),
     ]);
-    const flash = (request.query as Record<string, unknown>).added;
     return {
-      pageTitle: project.name,
+      pageTitle: `Project: ${project.name}`,
       project,
-      groups,
-      members,
+      groups: all.find((p) => p.id === project.id)?.subgroups ?? [],
+      members: members.map((m) => ({ ...m, roleText: roleText(m) })),
       q,
-      candidates: candidates.map((c) => ({ ...c, roleText: roleGroupLabel(c.role_group) })),
-      flash: typeof flash === 'string' && /^\d+$/.test(flash) ? `${flash} added.` : (request.query as Record<string, unknown>).created ? 'Sub-group created.' : undefined,
+      candidates: found.rows.map((c) => ({ ...c, roleText: roleText(c) })),
+      total: found.total,
+      limit: CANDIDATE_LIMIT,
+      flash: flashFrom(request),
       values: {},
+      selected: {},
+      selectedIds: [],
       ...extra,
     };
   }
 
-  app.get('/admin/projects/:id', adminOnly, async (request, reply) => {
-    const pid = id.safeParse((request.params as Record<string, unknown>).id);
-    const page = pid.success ? await projectPage(request, pid.data) : null;
+  async function showProject(request: FastifyRequest, reply: FastifyReply, projectId: number, status: number, extra: Record<string, unknown>) {
+    const page = await projectPage(request, projectId, extra);
     if (!page) return sendErrorPage(request, reply, 404);
-    return reply.view(`${V}/project.njk`, page);
+    return reply.code(status).view(`${V}/project.njk`, page);
+  }
+
+  app.get('/admin/projects/:id', adminOnly, async (request, reply) => {
+    const projectId = param(request, 'id');
+    if (!projectId) return sendErrorPage(request, reply, 404);
+    return showProject(request, reply, projectId, 200, {});
   });
 
   app.post('/admin/projects/:id/subgroups', adminOnly, async (request, reply) => {
-    const pid = id.safeParse((request.params as Record<string, unknown>).id);
-    const project = pid.success ? await findProject(db, pid.data) : undefined;
+    const projectId = param(request, 'id');
+    const project = projectId ? await findProject(db, projectId) : undefined;
     if (!project) return sendErrorPage(request, reply, 404);
     const parsed = subgroupForm.safeParse(request.body ?? {});
-    const result = parsed.success ? await createSubgroup(db, actor(request), project.id, parsed.data, deps.clock) : null;
-    if (!result?.ok) {
-      const errs = parsed.success ? { errors: { [result!.ok ? '' : result!.field]: { text: result!.ok ? '' : result!.message } }, errorList: [{ text: result!.ok ? '' : result!.message, href: '#name' }] } : errorsFrom(parsed.error);
-      return reply.code(400).view(`${V}/project.njk`, (await projectPage(request, project.id, { values: typed(request.body), ...errs }))!);
-    }
-    return reply.redirect(`/admin/projects/${project.id}?created=1`);
+    if (!parsed.success) return showProject(request, reply, project.id, 400, { values: echo(request.body), ...errorsFrom(parsed.error, ['name', 'description']) });
+    const result = await createSubgroup(db, actor(request), project.id, parsed.data, deps.clock);
+    if (!result.ok) return showProject(request, reply, project.id, 400, { values: echo(request.body), ...oneError(result.field, result.message) });
+    return reply.redirect(`/admin/projects/${project.id}?done=created`);
   });
 
   app.post('/admin/projects/:id/assign', adminOnly, async (request, reply) => {
-    const pid = id.safeParse((request.params as Record<string, unknown>).id);
-    const project = pid.success ? await findProject(db, pid.data) : undefined;
+    const projectId = param(request, 'id');
+    const project = projectId ? await findProject(db, projectId) : undefined;
     if (!project) return sendErrorPage(request, reply, 404);
     const parsed = assignForm.safeParse(request.body ?? {});
+    if (!parsed.success) return showProject(request, reply, project.id, 400, { ...selection(request.body), ...errorsFrom(parsed.error, ['ids', 'target']) });
     let subgroupId: number | null = null;
-    if (parsed.success && parsed.data.target !== 'project') {
+    if (parsed.data.target !== 'project') {
       const group = await findSubgroup(db, Number(parsed.data.target));
-      if (!group || group.project_id !== project.id) return reply.code(400).view(`${V}/project.njk`, (await projectPage(request, project.id, { errors: { target: { text: 'Choose a sub-group of this project' } }, errorList: [{ text: 'Choose a sub-group of this project', href: '#target' }] }))!);
+      if (!group || group.project_id !== project.id) return showProject(request, reply, project.id, 400, { ...selection(request.body), ...oneError('target', 'Choose this project or one of its sub-groups') });
       subgroupId = group.id;
     }
-    if (!parsed.success) return reply.code(400).view(`${V}/project.njk`, (await projectPage(request, project.id, errorsFrom(parsed.error)))!);
     const result = await assign(db, actor(request), { projectId: project.id, subgroupId }, parsed.data.ids, deps.clock);
-    if (result.refused) {
-      const message = `${result.refused} of those selected ${result.refused === 1 ? 'is' : 'are'} not an accepted participant, so nobody was added for them`;
-      return reply.code(400).view(`${V}/project.njk`, (await projectPage(request, project.id, { errors: { participants: { text: message } }, errorList: [{ text: message, href: '#participants' }] }))!);
-    }
-    return reply.redirect(`/admin/projects/${project.id}?added=${result.added}`);
+    if (result.refused.length) return showProject(request, reply, project.id, 400, oneError('ids', refusedMessage(result)));
+    return reply.redirect(`/admin/projects/${project.id}?done=added&n=${result.added}`);
   });
 
   app.post('/admin/projects/:id/members/:personId/remove', adminOnly, async (request, reply) => {
-    const p = request.params as Record<string, unknown>;
-    const pid = id.safeParse(p.id);
-    const person = id.safeParse(p.personId);
-    if (!pid.success || !person.success || !(await findProject(db, pid.data))) return sendErrorPage(request, reply, 404);
-    await removeFromProject(db, actor(request), pid.data, person.data, deps.clock);
-    return reply.redirect(`/admin/projects/${pid.data}`);
+    const projectId = param(request, 'id');
+    const personId = param(request, 'personId');
+    if (!projectId || !personId || !(await findProject(db, projectId))) return sendErrorPage(request, reply, 404);
+    await removeFromProject(db, actor(request), projectId, personId, deps.clock);
+    return reply.redirect(`/admin/projects/${projectId}?done=removed`);
   });
 
-  async function subgroupPage(subgroupId: number, extra: Record<string, unknown> = {}) {
+  async function subgroupPage(request: FastifyRequest, subgroupId: number, extra: Record<string, unknown> = {}) {
     const group = await findSubgroup(db, subgroupId);
     if (!group) return null;
-    const [project, members] = await Promise.all([findProject(db, group.project_id), subgroupMembers(db, group.id)]);
-    return { pageTitle: `Sub-group: ${group.name}`, group, project, members, values: { name: group.name, description: group.description }, ...extra };
+    const project = (await findProject(db, group.project_id))!;
+    const q = queryText(request, 'q');
+    const [members, found] = await Promise.all([
+      subgroupMembers(db, project.programme_id, group.id),
+      candidates(db, project.programme_id, project.id, { q, notInSubgroup: group.id }),
+    ]);
+    return {
+      pageTitle: `Sub-group: ${group.name}`,
+      group,
+      project,
+      members: members.map((m) => ({ ...m, roleText: roleText(m) })),
+      q,
+      candidates: found.rows.map((c) => ({ ...c, roleText: roleText(c) })),
+      total: found.total,
+      limit: CANDIDATE_LIMIT,
+      flash: flashFrom(request),
+      values: { name: group.name, description: group.description },
+      selectedIds: [],
+      ...extra,
+    };
   }
 
   app.get('/admin/subgroups/:id', adminOnly, async (request, reply) => {
-    const sid = id.safeParse((request.params as Record<string, unknown>).id);
-    const page = sid.success ? await subgroupPage(sid.data) : null;
+    const subgroupId = param(request, 'id');
+    const page = subgroupId ? await subgroupPage(request, subgroupId) : null;
     if (!page) return sendErrorPage(request, reply, 404);
     return reply.view(`${V}/subgroup.njk`, page);
   });
 
+  app.post('/admin/subgroups/:id/members', adminOnly, async (request, reply) => {
+    const subgroupId = param(request, 'id');
+    const group = subgroupId ? await findSubgroup(db, subgroupId) : undefined;
+    if (!group) return sendErrorPage(request, reply, 404);
+    const again = async (extra: Record<string, unknown>) => reply.code(400).view(`${V}/subgroup.njk`, (await subgroupPage(request, group.id, extra))!);
+    const parsed = addMembersForm.safeParse(request.body ?? {});
+    if (!parsed.success) return again({ ...selection(request.body), ...errorsFrom(parsed.error) });
+    const result = await assign(db, actor(request), { projectId: group.project_id, subgroupId: group.id }, parsed.data.ids, deps.clock);
+    if (result.refused.length) return again(oneError('ids', refusedMessage(result)));
+    return reply.redirect(`/admin/subgroups/${group.id}?done=added&n=${result.added}`);
+  });
+
   app.get('/admin/subgroups/:id/edit', adminOnly, async (request, reply) => {
-    const sid = id.safeParse((request.params as Record<string, unknown>).id);
-    const page = sid.success ? await subgroupPage(sid.data) : null;
-    if (!page) return sendErrorPage(request, reply, 404);
-    return reply.view(`${V}/subgroup-edit.njk`, { ...page, pageTitle: `Edit sub-group: ${page.group.name}` });
+    const subgroupId = param(request, 'id');
+    const group = subgroupId ? await findSubgroup(db, subgroupId) : undefined;
+    if (!group) return sendErrorPage(request, reply, 404);
+    return reply.view(`${V}/subgroup-edit.njk`, { pageTitle: `Edit sub-group: ${group.name}`, group, values: { name: group.name, description: group.description } });
   });
 
   app.post('/admin/subgroups/:id/edit', adminOnly, async (request, reply) => {
-    const sid = id.safeParse((request.params as Record<string, unknown>).id);
-    const page = sid.success ? await subgroupPage(sid.data) : null;
-    if (!page) return sendErrorPage(request, reply, 404);
+    const subgroupId = param(request, 'id');
+    const group = subgroupId ? await findSubgroup(db, subgroupId) : undefined;
+    if (!group) return sendErrorPage(request, reply, 404);
+    const again = (extra: Record<string, unknown>) => reply.code(400).view(`${V}/subgroup-edit.njk`, { pageTitle: `Edit sub-group: ${group.name}`, group, values: echo(request.body), ...extra });
     const parsed = subgroupForm.safeParse(request.body ?? {});
-    const result = parsed.success ? await updateSubgroup(db, actor(request), page.group.id, parsed.data, deps.clock) : null;
-    if (!result?.ok) {
-      const errs = parsed.success ? { errors: { name: { text: result!.ok ? '' : result!.message } }, errorList: [{ text: result!.ok ? '' : result!.message, href: '#name' }] } : errorsFrom(parsed.error);
-      return reply.code(400).view(`${V}/subgroup-edit.njk`, { ...page, pageTitle: `Edit sub-group: ${page.group.name}`, values: typed(request.body), ...errs });
-    }
-    return reply.redirect(`/admin/subgroups/${page.group.id}`);
+    if (!parsed.success) return again(errorsFrom(parsed.error, ['name', 'description']));
+    const result = await updateSubgroup(db, actor(request), group.id, parsed.data, deps.clock);
+    if (!result.ok) return again(oneError(result.field, result.message));
+    return reply.redirect(`/admin/subgroups/${group.id}?done=saved`);
   });
 
   app.post('/admin/subgroups/:id/members/:personId/remove', adminOnly, async (request, reply) => {
-    const p = request.params as Record<string, unknown>;
-    const sid = id.safeParse(p.id);
-    const person = id.safeParse(p.personId);
-    if (!sid.success || !person.success || !(await findSubgroup(db, sid.data))) return sendErrorPage(request, reply, 404);
-    await removeFromSubgroup(db, actor(request), sid.data, person.data, deps.clock);
-    return reply.redirect(`/admin/subgroups/${sid.data}`);
+    const subgroupId = param(request, 'id');
+    const personId = param(request, 'personId');
+    if (!subgroupId || !personId || !(await findSubgroup(db, subgroupId))) return sendErrorPage(request, reply, 404);
+    await removeFromSubgroup(db, actor(request), subgroupId, personId, deps.clock);
+    return reply.redirect(`/admin/subgroups/${subgroupId}?done=removed`);
   });
 
-  // The participant's own pages.
+  // The participant's own pages: everything is looked up from the signed-in person, never from
+  // an id in the address, so nobody can read another person's groups or details.
   app.get('/my', participantOnly, async (request, reply) => {
-    const [programme, groups, registration] = await Promise.all([findProgramme(db), myGroups(db, request.user!.id), findRegistrationByPerson(db, request.user!.id)]);
-    const saved = (request.query as Record<string, unknown>).saved === '1';
-    return reply.view(`${V}/my.njk`, { pageTitle: 'Your programme', programme, groups, registration, flash: saved ? 'Your details have been saved.' : undefined });
+    const personId = request.user!.id;
+    const [programme, groups, registration] = await Promise.all([findProgramme(db), myGroups(db, personId), findRegistrationByPerson(db, personId)]);
+    const saved = queryText(request, 'saved', 10);
+    const flash = saved === '1' ? 'Your details have been saved.' : saved === 'none' ? 'You did not change anything.' : undefined;
+    return reply.view(`${V}/my.njk`, { pageTitle: 'Your programme', programme, groups, registration, withdrawn: registration?.status === 'withdrawn', flash });
+  });
+
+  const detailsView = (values: Record<string, unknown>, email: string, extra: Record<string, unknown> = {}) => ({
+    pageTitle: 'Correct your details',
+    values,
+    email,
+    roleGroups: ROLE_GROUPS,
+    bands: AFC_BANDS,
+    ...extra,
   });
 
   app.get('/my/details', participantOnly, async (request, reply) => {
     const r = await findRegistrationByPerson(db, request.user!.id);
-    if (!r) return reply.redirect('/my');
-    const values = { fullName: r.full_name, organisationName: r.organisation_name, department: r.department ?? '', jobTitle: r.job_title, roleGroup: r.role_group ?? '', afcBand: r.afc_band ?? '', adjustments: r.adjustments ?? '' };
-    return reply.view(`${V}/details.njk`, { pageTitle: 'Correct your details', values, email: r.email, roleGroups: ROLE_GROUPS, bands: AFC_BANDS });
+    if (!r || r.status === 'withdrawn') return reply.redirect('/my');
+    const values = {
+      fullName: r.full_name,
+      organisationName: r.organisation_name,
+      department: r.department ?? '',
+      jobTitle: r.job_title,
+      roleGroup: r.role_group ?? '',
+      roleOther: r.role_other ?? '',
+      afcBand: r.afc_band ?? '',
+      adjustments: r.adjustments ?? '',
+    };
+    return reply.view(`${V}/details.njk`, detailsView(values, r.email));
   });
 
   app.post('/my/details', participantOnly, async (request, reply) => {
     const r = await findRegistrationByPerson(db, request.user!.id);
-    if (!r) return reply.redirect('/my');
+    if (!r || r.status === 'withdrawn') return reply.redirect('/my');
     const parsed = detailsForm.safeParse(request.body ?? {});
-    if (!parsed.success) return reply.code(400).view(`${V}/details.njk`, { pageTitle: 'Correct your details', values: typed(request.body), email: r.email, roleGroups: ROLE_GROUPS, bands: AFC_BANDS, ...errorsFrom(parsed.error) });
-    await correctMyDetails(db, request.user!.id, parsed.data, deps.clock);
-    return reply.redirect('/my?saved=1');
+    if (!parsed.success) return reply.code(400).view(`${V}/details.njk`, detailsView(echo(request.body), r.email, errorsFrom(parsed.error, DETAIL_ORDER)));
+    const result = await correctMyDetails(db, request.user!.id, parsed.data, deps.clock);
+    if (!result.ok) return reply.redirect('/my');
+    return reply.redirect(`/my?saved=${result.changed.length ? '1' : 'none'}`);
   });
 
-  app.get('/my/withdraw', participantOnly, async (_request, reply) => reply.view(`${V}/withdraw.njk`, { pageTitle: 'Withdraw from the programme' }));
+  app.get('/my/withdraw', participantOnly, async (request, reply) => {
+    const r = await findRegistrationByPerson(db, request.user!.id);
+    if (r?.status === 'withdrawn') return reply.redirect('/my');
+    const programme = await findProgramme(db);
+    return reply.view(`${V}/withdraw.njk`, { pageTitle: 'Withdraw from the programme', programme });
+  });
 
   app.post('/my/withdraw', participantOnly, async (request, reply) => {
     await withdrawParticipant(db, request.user!.id, deps.clock);
+    // The sessions are already ended; clearing the cookie stops the browser sending a dead one.
     reply.clearCookie(sessionCookieName(deps), sessionCookieOptions(deps));
     return reply.redirect('/withdrawn');
   });
 
-  app.get('/withdrawn', async (_request, reply) => reply.view(`${V}/withdrawn.njk`, { pageTitle: 'You have withdrawn' }));
+  app.get('/withdrawn', async (_request, reply) => {
+    const programme = await findProgramme(db);
+    return reply.view(`${V}/withdrawn.njk`, { pageTitle: 'You have withdrawn', programme });
+  });
 }

@@ -1,0 +1,72 @@
+// Test set-up shared by this folder's tests: the demo programme, an admin, and participants made
+// the real way (registered, then accepted by the programme team).
+import { createTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
+import { details } from '../../../test/helpers/registrations.ts';
+import type { RegistrationDetails } from '../registration/service.ts';
+import { issueSignInLink } from '../../platform/auth/sign-in.ts';
+import { findProgramme } from '../programme/queries.ts';
+import { seedDemoProgramme } from '../programme/seed.ts';
+import { acceptRegistration, submitRegistration } from '../registration/service.ts';
+
+export type Someone = { personId: number; registrationId: number; email: string; name: string };
+
+export type Fixture = {
+  t: TestApp;
+  admin: TestClient & { personId: number };
+  programmeId: number;
+  /** The demo programme's two projects, in order. */
+  projects: { id: number; name: string }[];
+  /** Registers someone; accepts them too unless accept is false. */
+  register(name: string, options?: { accept?: boolean } & Partial<RegistrationDetails>): Promise<Someone>;
+  /** A client signed in as this person, through a sign-in link like the one they are emailed. */
+  signInAs(personId: number): Promise<TestClient>;
+};
+
+export async function setUp(): Promise<Fixture> {
+  const t = await createTestApp();
+  await seedDemoProgramme(t.data.db, t.clock);
+  const programme = (await findProgramme(t.data.db))!;
+  const projects = await t.data.db.selectFrom('projects').select(['id', 'name']).where('programme_id', '=', programme.id).orderBy('position').execute();
+  const admin = await t.signedIn('admin');
+  const ctx = { actorId: admin.personId, baseUrl: t.config.baseUrl, clock: t.clock };
+  return {
+    t,
+    admin,
+    programmeId: programme.id,
+    projects,
+    async register(name, options = {}) {
+      const { accept = true, ...overrides } = options;
+      const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.org`;
+      const { registration } = await submitRegistration(t.data.db, details({ fullName: name, email, ...overrides }), { programmeId: programme.id, channel: 'web', baseUrl: t.config.baseUrl, clock: t.clock });
+      if (accept) {
+        const result = await acceptRegistration(t.data.db, registration.id, ctx);
+        if (!result.ok) throw new Error(result.reason);
+      }
+      const row = await t.data.db.selectFrom('registrations').select('person_id').where('id', '=', registration.id).executeTakeFirstOrThrow();
+      return { personId: row.person_id ?? 0, registrationId: registration.id, email: overrides.email ?? email, name };
+    },
+    async signInAs(personId) {
+      const link = await issueSignInLink(t.data.db, personId, t.config.baseUrl, t.clock);
+      const client = t.client();
+      const res = await client.submit(new URL(link).pathname, {});
+      if (res.statusCode !== 302) throw new Error(`sign-in failed: ${res.statusCode}`);
+      return client;
+    },
+  };
+}
+
+/** The error summary's links, as [text, href] pairs. */
+export function errorSummary(html: string): [string, string][] {
+  const summary = /<div class="govuk-error-summary"[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
+  return [...summary.matchAll(/<a href="([^"]+)">([^<]*)<\/a>/g)].map((m) => [decode(m[2]!), m[1]!]);
+}
+
+function decode(s: string): string {
+  return s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+}
+
+/** The text of <main>, without tags, with entities decoded and spaces collapsed. */
+export function mainText(html: string): string {
+  const main = /<main[\s\S]*?<\/main>/.exec(html)?.[0] ?? '';
+  return decode(main.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+}
