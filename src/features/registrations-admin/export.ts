@@ -1,19 +1,20 @@
-// CSV (RFC 4180) and XLSX of exactly the filtered list.
+// CSV (RFC 4180) and XLSX of exactly the filtered list, written row by row as the rows are read.
+import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { bandLabel, roleGroupLabel, serviceLabel, STATUS_LABELS } from '../registration/options.ts';
+import type { ExportRow } from './queries.ts';
 
 export const EXPORT_HEADERS = [
   'Reference', 'Status', 'Came by', 'Full name', 'Email', 'Organisation', 'Department or site', 'Nation', 'NHS England region',
-  'Type of service', 'Job title', 'Role group', 'Pay band', 'Aims', 'How they would like to take part', 'Adjustments', 'Email confirmed', 'Registered',
+  'Type of service', 'Job title', 'Role group', 'Pay band', 'Aims', 'How they would like to take part', 'Adjustments', 'Email confirmed at', 'Registered at',
 ];
 
-type ExportRow = {
-  reference: string; status: string; channel: string; full_name: string; email: string; organisation_name: string; department: string | null;
-  nation: string | null; region: string | null; service_type: string | null; service_other: string | null; job_title: string; role_group: string | null;
-  role_other: string | null; afc_band: string | null; aims: number[]; participation: string; adjustments: string | null; email_confirmed_at: string | null; created_at: string;
-};
+/** Words for stored keys that live in the programme's own data rather than in code. */
+export type Labels = { methods: Map<string, string> };
 
-export function exportCells(r: ExportRow): string[] {
+type CellSource = Pick<ExportRow, 'reference' | 'status' | 'channel' | 'full_name' | 'email' | 'organisation_name' | 'department' | 'nation' | 'region' | 'service_type' | 'service_other' | 'job_title' | 'role_group' | 'role_other' | 'afc_band' | 'aims' | 'participation' | 'adjustments' | 'email_confirmed_at' | 'created_at'>;
+
+export function exportCells(r: CellSource, labels: Labels = { methods: new Map() }): string[] {
   return [
     r.reference,
     STATUS_LABELS[r.status] ?? r.status,
@@ -29,7 +30,7 @@ export function exportCells(r: ExportRow): string[] {
     r.role_group === 'other' ? `Other: ${r.role_other ?? ''}` : roleGroupLabel(r.role_group),
     r.afc_band ? bandLabel(r.afc_band) : '',
     r.aims.join(', '),
-    r.participation.split(',').filter(Boolean).join(', '),
+    r.participation.split(',').filter(Boolean).map((key) => labels.methods.get(key) ?? key).join(', '),
     r.adjustments ?? '',
     r.email_confirmed_at ?? '',
     r.created_at,
@@ -42,18 +43,41 @@ export function defuse(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+/** One RFC 4180 record: CRLF-terminated; fields with a comma, quote or line break are quoted, quotes doubled. */
 export function csvLine(cells: string[]): string {
-  return `${cells.map((c) => {
-    const v = defuse(c);
-    return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-  }).join(',')}\r\n`;
+  return `${cells
+    .map((c) => {
+      const v = defuse(c);
+      return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+    })
+    .join(',')}\r\n`;
 }
 
-export async function toXlsx(rows: AsyncIterable<ExportRow>): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('Registrations');
-  sheet.addRow(EXPORT_HEADERS).font = { bold: true };
-  for await (const r of rows) sheet.addRow(exportCells(r).map(defuse));
-  sheet.views = [{ state: 'frozen', ySplit: 1 }];
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+/** The CSV, a record at a time. The byte-order mark makes Excel read it as UTF-8. */
+export async function* csvStream(rows: AsyncIterable<ExportRow>, labels: Labels): AsyncGenerator<string> {
+  let chunk = `\uFEFF${csvLine(EXPORT_HEADERS)}`;
+  for await (const r of rows) {
+    chunk += csvLine(exportCells(r, labels));
+    // Fewer, larger writes: one per hundred or so records.
+    if (chunk.length > 32_768) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield chunk;
+}
+
+/**
+ * The workbook, streamed to out. Cells are written as text, which Excel never evaluates, so they
+ * keep exactly what was typed; the CSV needs the apostrophe guard because it has no cell types.
+ */
+export async function writeXlsx(rows: AsyncIterable<ExportRow>, labels: Labels, out: Writable): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet('Registrations', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = EXPORT_HEADERS.map((header) => ({ header, width: Math.max(12, header.length + 2) }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).commit();
+  for await (const r of rows) sheet.addRow(exportCells(r, labels)).commit();
+  sheet.commit();
+  await workbook.commit();
 }

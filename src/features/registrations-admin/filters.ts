@@ -21,6 +21,12 @@ export type Filters = {
   page: number;
 };
 
+/** The filters' names as the page shows them, for the "ignored" message. */
+export const FILTER_LABELS: Record<string, string> = {
+  status: 'status', roleGroup: 'role group', service: 'type of service', nation: 'nation', region: 'region', aim: 'aim',
+  channel: 'came by', q: 'search', sort: 'sort', dir: 'sort direction', page: 'page',
+};
+
 const oneOf = (values: readonly string[]) => z.string().refine((v) => values.includes(v));
 const shape = {
   status: oneOf(REGISTRATION_STATUSES),

@@ -1,16 +1,35 @@
-// The registrations list: filtered, sorted and paged in SQL, using the indexes of migrations 002/003.
+// The registrations list: filtered, sorted and paged in SQL. Every sort is one of the
+// registrations indexes (002 and 005: status, created; 003: name, organisation) with the id as tie-break,
+// so a page is read from the index in order, never sorted in memory.
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
-import type { Database } from '../../platform/db/schema.ts';
-import { SORTS, type Filters } from './filters.ts';
+import type { Database, Registration } from '../../platform/db/schema.ts';
+import type { Filters, SortKey } from './filters.ts';
 
 type RegQuery<O> = SelectQueryBuilder<Database, 'registrations', O>;
+type SortColumn = 'full_name' | 'created_at' | 'status' | 'organisation_name';
 
-function escapeLike(s: string): string {
+/** The columns each sort orders by, before the id. Status ties go newest (or oldest) first, as its index does. */
+const ORDER: Record<SortKey, SortColumn[]> = {
+  name: ['full_name'],
+  created: ['created_at'],
+  status: ['status', 'created_at'],
+  organisation: ['organisation_name'],
+};
+
+export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function filtered<O>(q: RegQuery<O>, programmeId: number, f: Filters): RegQuery<O> {
+/**
+ * How a filter is phrased, which decides the plan. `counting`: aims as IN (one pass over the aim
+ * index) rather than EXISTS per row, which suits a list that stops after 50. `searchFirst`: the
+ * text search as its own subquery, answered by the search index (005 on SQLite, 004's trigram index on PostgreSQL)
+ * rather than walking the sort index row by row: right when few rows match.
+ */
+type Phrasing = { counting?: boolean; searchFirst?: boolean };
+
+function filtered<O>(q: RegQuery<O>, programmeId: number, f: Filters, how: Phrasing = {}): RegQuery<O> {
   q = q.where('registrations.programme_id', '=', programmeId);
   if (f.status) q = q.where('registrations.status', '=', f.status as never);
   if (f.roleGroup) q = q.where('registrations.role_group', '=', f.roleGroup);
@@ -20,27 +39,41 @@ function filtered<O>(q: RegQuery<O>, programmeId: number, f: Filters): RegQuery<
   if (f.channel) q = q.where('registrations.channel', '=', f.channel as never);
   if (f.aim) {
     const aim = f.aim;
-    q = q.where((eb: ExpressionBuilder<Database, 'registrations'>) =>
-      eb.exists(eb.selectFrom('registration_aims').select('registration_aims.aim_number').whereRef('registration_aims.registration_id', '=', 'registrations.id').where('registration_aims.aim_number', '=', aim)),
-    );
+    // Never a join: one registration has several aims, and a join would repeat it.
+    q = how.counting
+      ? q.where('registrations.id', 'in', (eb: ExpressionBuilder<Database, 'registrations'>) => eb.selectFrom('registration_aims').select('registration_aims.registration_id').where('registration_aims.aim_number', '=', aim))
+      : q.where((eb: ExpressionBuilder<Database, 'registrations'>) =>
+          eb.exists(eb.selectFrom('registration_aims').select('registration_aims.aim_number').whereRef('registration_aims.registration_id', '=', 'registrations.id').where('registration_aims.aim_number', '=', aim)),
+        );
   }
-  if (f.q) q = q.where(sql<boolean>`registrations.search_text like ${`%${escapeLike(f.q.toLowerCase())}%`} escape '\\'`);
+  if (f.q) {
+    // search_text is stored lower-cased; the term's own % and _ are matched literally.
+    const like = sql<boolean>`search_text like ${`%${escapeLike(f.q.toLowerCase())}%`} escape '\\'`;
+    q = how.searchFirst
+      ? q.where('registrations.id', 'in', (eb: ExpressionBuilder<Database, 'registrations'>) => eb.selectFrom('registrations as s').select('s.id').where('s.programme_id', '=', programmeId).where(like))
+      : q.where(like);
+  }
   return q;
+}
+
+function ordered<O>(q: RegQuery<O>, f: Filters): RegQuery<O> {
+  for (const column of ORDER[f.sort]) q = q.orderBy(`registrations.${column}`, f.dir);
+  return q.orderBy('registrations.id', f.dir);
 }
 
 export const PAGE_SIZE = 50;
 
-/** Text searches scan every row; past this many matches the count says "more than". */
-export const SEARCH_COUNT_CAP = 1000;
-
-export async function countRegistrations(db: Db, programmeId: number, f: Filters): Promise<{ count: number; capped: boolean }> {
-  if (f.q) {
-    const rows = await filtered(db.selectFrom('registrations'), programmeId, f).select('registrations.id').limit(SEARCH_COUNT_CAP + 1).execute();
-    return { count: Math.min(rows.length, SEARCH_COUNT_CAP), capped: rows.length > SEARCH_COUNT_CAP };
-  }
-  const row = await filtered(db.selectFrom('registrations'), programmeId, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return { count: Number(row.n), capped: false };
+/** Counting reads only index entries: the search index (005), or a filter's own index. */
+export function countQuery(db: Db, programmeId: number, f: Filters) {
+  return filtered(db.selectFrom('registrations'), programmeId, f, { counting: true }).select((eb) => eb.fn.countAll<number>().as('n'));
 }
+
+export async function countRegistrations(db: Db, programmeId: number, f: Filters): Promise<number> {
+  return Number((await countQuery(db, programmeId, f).executeTakeFirstOrThrow()).n);
+}
+
+/** Below this many matches a text search reads its matches first and sorts them; above, it walks the sort index. */
+export const FEW_MATCHES = 5000;
 
 const LIST_COLUMNS = [
   'registrations.id',
@@ -57,33 +90,54 @@ const LIST_COLUMNS = [
   'registrations.created_at',
 ] as const;
 
-export async function listRegistrations(db: Db, programmeId: number, f: Filters, limit = PAGE_SIZE, offset = (f.page - 1) * PAGE_SIZE) {
-  const column = `registrations.${SORTS[f.sort]}` as const;
-  // Find the page's ids first (the sort indexes answer this alone), then fetch just those rows:
-  // a deep page then skips index entries rather than whole rows.
-  const pageIds = filtered(db.selectFrom('registrations'), programmeId, f).select('registrations.id').orderBy(column, f.dir).orderBy('registrations.id', f.dir).limit(limit).offset(offset);
-  return db
-    .selectFrom('registrations')
-    .select([...LIST_COLUMNS])
-    .where('registrations.id', 'in', pageIds)
-    .orderBy(column, f.dir)
-    .orderBy('registrations.id', f.dir)
-    .execute();
+/** `matches`: the count, when known, so a text search can pick its plan. */
+export function listQuery(db: Db, programmeId: number, f: Filters, matches?: number, limit = PAGE_SIZE, offset = (f.page - 1) * PAGE_SIZE) {
+  const how = { searchFirst: Boolean(f.q) && matches !== undefined && matches <= FEW_MATCHES };
+  // Find the page's ids first (the sort index answers this alone, without reading rows), then
+  // fetch just those rows: a deep page then skips index entries rather than whole rows.
+  const pageIds = ordered(filtered(db.selectFrom('registrations'), programmeId, f, how).select('registrations.id'), f).limit(limit).offset(offset);
+  return ordered(db.selectFrom('registrations').select([...LIST_COLUMNS]).where('registrations.id', 'in', pageIds), f);
 }
 
-/** Every matching registration with all export columns, in batches, in list order. */
-export async function* exportRows(db: Db, programmeId: number, f: Filters, batch = 1000) {
-  for (let offset = 0; ; offset += batch) {
-    const rows = await filtered(db.selectFrom('registrations'), programmeId, f)
-      .selectAll('registrations')
-      .orderBy(`registrations.${SORTS[f.sort]}`, f.dir)
-      .orderBy('registrations.id', f.dir)
-      .limit(batch)
-      .offset(offset)
-      .execute();
+export async function listRegistrations(db: Db, programmeId: number, f: Filters, matches?: number) {
+  return listQuery(db, programmeId, f, matches).execute();
+}
+
+export type ExportRow = Registration & { aims: number[] };
+
+/**
+ * Every matching registration, in list order, in batches. Each batch starts after the last row
+ * of the one before (keyset), so the export reads each row once however long the list is, and a
+ * row changed meanwhile is neither skipped nor repeated.
+ */
+export async function* exportRows(db: Db, programmeId: number, f: Filters, batch = 1000): AsyncGenerator<ExportRow> {
+  const columns = [...ORDER[f.sort], 'id'] as const;
+  let after: Registration | undefined;
+  for (;;) {
+    let q = ordered(filtered(db.selectFrom('registrations'), programmeId, f).selectAll('registrations'), f).limit(batch);
+    if (after) {
+      const last = after;
+      // A row-value comparison: both engines answer it from the sort index.
+      const refs = sql.join(columns.map((c) => sql.ref(`registrations.${c}`)));
+      const values = sql.join(columns.map((c) => last[c]));
+      q = q.where(sql<boolean>`(${refs}) ${sql.raw(f.dir === 'asc' ? '>' : '<')} (${values})`);
+    }
+    const rows = await q.execute();
     if (!rows.length) return;
-    const aims = await db.selectFrom('registration_aims').select(['registration_id', 'aim_number']).where('registration_id', 'in', rows.map((r) => r.id)).orderBy('aim_number').execute();
-    for (const r of rows) yield { ...r, aims: aims.filter((a) => a.registration_id === r.id).map((a) => a.aim_number) };
+    const aims = new Map<number, number[]>();
+    for (const a of await db.selectFrom('registration_aims').select(['registration_id', 'aim_number']).where('registration_id', 'in', rows.map((r) => r.id)).orderBy('aim_number').execute()) {
+      const list = aims.get(a.registration_id) ?? [];
+      list.push(a.aim_number);
+      aims.set(a.registration_id, list);
+    }
+    for (const r of rows) yield { ...r, aims: aims.get(r.id) ?? [] };
     if (rows.length < batch) return;
+    after = rows.at(-1);
   }
+}
+
+/** What the bulk and single actions report back about the registrations they could not change. */
+export async function registrationsByIds(db: Db, ids: number[]) {
+  if (!ids.length) return [];
+  return db.selectFrom('registrations').select(['id', 'reference', 'full_name', 'status']).where('id', 'in', ids).orderBy('id').execute();
 }

@@ -1,8 +1,10 @@
 // The programme team's registrations list, registration page, actions and exports.
+import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { onlyRoles } from '../../platform/auth/guards.ts';
+import type { Registration } from '../../platform/db/schema.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import { londonDate } from '../../platform/time.ts';
@@ -19,122 +21,161 @@ import {
   waitlistRegistration,
   type ActionResult,
 } from '../registration/service.ts';
-import { csvLine, EXPORT_HEADERS, exportCells, toXlsx } from './export.ts';
-import { parseFilters, SORTS, toQuery, type Filters, type SortKey } from './filters.ts';
-import { countRegistrations, exportRows, listRegistrations, PAGE_SIZE } from './queries.ts';
+import { csvStream, writeXlsx, type Labels } from './export.ts';
+import { FILTER_LABELS, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
+import { countRegistrations, exportRows, listRegistrations, PAGE_SIZE, registrationsByIds } from './queries.ts';
 
 const V = 'features/registrations-admin/views';
 const adminOnly = { config: onlyRoles('admin') };
 const ACTIONS = { accept: 'accepted', waitlist: 'waitlisted', decline: 'declined' } as const;
 type Action = keyof typeof ACTIONS;
+const isAction = (v: unknown): v is Action => typeof v === 'string' && Object.hasOwn(ACTIONS, v);
 
-const idParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+const MAX_BULK = 500;
+const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const idParam = z.object({ id });
 const bulkForm = z.object({
-  action: z.enum(['accept', 'waitlist', 'decline'], { error: 'Choose what to do with the selected registrations' }),
-  ids: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().positive().max(2 ** 31 - 1)).max(500, 'Select 500 or fewer at a time')),
-  back: z.string().max(2000).optional(),
+  action: z.enum(['accept', 'waitlist', 'decline']).optional().catch(undefined),
+  ids: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(id).max(MAX_BULK)).catch([]),
+  back: z.string().max(2000).optional().catch(undefined),
 });
 const noteForm = z.object({ body: z.string({ error: 'Enter a note' }).trim().min(1, 'Enter a note').max(2000, 'Note must be 2,000 characters or fewer') });
 const declineForm = z.object({ message: z.string().trim().max(2000, 'Message must be 2,000 characters or fewer').optional().default('') });
+/** Skipped ids carried to the list after a bulk action, e.g. "12.40.41". */
+const skippedIds = z.string().max(MAX_BULK * 11).regex(/^\d+(\.\d+)*$/).transform((s) => s.split('.').map(Number).filter((n) => n > 0 && n < 2 ** 31).slice(0, MAX_BULK));
+
+const STATUS_TAG_CLASS: Record<string, string> = {
+  unconfirmed: 'govuk-tag--grey',
+  new: 'govuk-tag--blue',
+  accepted: 'govuk-tag--green',
+  waitlisted: 'govuk-tag--yellow',
+  declined: 'govuk-tag--red',
+  withdrawn: 'govuk-tag--grey',
+  needs_review: 'govuk-tag--orange',
+};
+
+/** Why an action cannot be done to a registration in this state, in words for the page (none if it can). */
+export function whyNot(r: Pick<Registration, 'status' | 'full_name'> | undefined, action: Action): string | undefined {
+  if (!r) return 'it no longer exists';
+  if (r.status === 'withdrawn') return `${r.full_name} has withdrawn from the programme, so their registration cannot be ${ACTIONS[action]}`;
+  if (r.status === 'needs_review') return `it came by email and needs completing first, so it cannot be ${ACTIONS[action]} yet`;
+  return undefined;
+}
 
 export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
   const ctx = (request: FastifyRequest) => ({ actorId: request.user!.id, baseUrl: deps.config.baseUrl, clock: deps.clock });
 
-  async function programmeOr404(request: FastifyRequest, reply: FastifyReply) {
-    const programme = await findProgramme(db);
-    if (!programme) await sendErrorPage(request, reply, 404);
-    return programme;
+  function runAction(action: Action, registrationId: number, c: ReturnType<typeof ctx>, message: string | null = null): Promise<ActionResult> {
+    if (action === 'accept') return acceptRegistration(db, registrationId, c);
+    if (action === 'waitlist') return waitlistRegistration(db, registrationId, c);
+    return declineRegistration(db, registrationId, c, message);
+  }
+
+  async function registrationOr404(request: FastifyRequest, reply: FastifyReply): Promise<Registration | undefined> {
+    const params = idParam.safeParse(request.params);
+    const r = params.success ? await findRegistration(db, params.data.id) : undefined;
+    if (!r) await sendErrorPage(request, reply, 404);
+    return r;
   }
 
   app.get('/admin/registrations', adminOnly, async (request, reply) => {
-    const programme = await programmeOr404(request, reply);
-    if (!programme) return reply;
+    const programme = await findProgramme(db);
+    if (!programme) return sendErrorPage(request, reply, 404);
     const { filters, ignored } = parseFilters(request.query);
-    const [counted, rows, details] = await Promise.all([
-      countRegistrations(db, programme.id, filters),
-      listRegistrations(db, programme.id, filters),
-      loadProgrammeDetails(db, programme.id),
-    ]);
-    const total = counted.count;
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE) + (counted.capped ? 1 : 0));
+    const [total, details] = await Promise.all([countRegistrations(db, programme.id, filters), loadProgrammeDetails(db, programme.id)]);
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    // A page past the end (an old link, after a bulk change) shows the last page rather than nothing.
+    if (filters.page > pages) filters.page = pages;
+    const rows = total ? await listRegistrations(db, programme.id, filters, total) : [];
     const q = request.query as Record<string, unknown>;
+    const query = toQuery(filters);
     return reply.view(`${V}/list.njk`, {
-      pageTitle: filters.page > 1 ? `Registrations (page ${filters.page})` : 'Registrations',
+      pageTitle: filters.page > 1 ? `Registrations (page ${filters.page} of ${pages})` : 'Registrations',
       filters,
-      ignored,
+      ignored: ignored.map((key) => FILTER_LABELS[key] ?? key),
       total,
-      capped: counted.capped,
-      rows: rows.map((r) => ({ ...r, statusText: STATUS_LABELS[r.status], roleText: roleGroupLabel(r.role_group), serviceText: serviceLabel(r.service_type) })),
+      rows: rows.map((r) => ({ ...r, statusText: STATUS_LABELS[r.status], statusClass: STATUS_TAG_CLASS[r.status], roleText: roleGroupLabel(r.role_group) || 'Not given' })),
       page: filters.page,
       pages,
-      query: toQuery(filters),
+      query,
+      exportQuery: toQuery(filters, { page: 1 }),
       sortLinks: Object.fromEntries(
         (Object.keys(SORTS) as SortKey[]).map((key) => {
           const active = filters.sort === key;
-          const dir = active && filters.dir === 'asc' ? 'desc' : 'asc';
-          return [key, { href: toQuery(filters, { sort: key, dir, page: 1 }) || '?', ariaSort: active ? (filters.dir === 'asc' ? 'ascending' : 'descending') : 'none' }];
+          // The first click sorts names A to Z but dates newest first, as people expect.
+          const dir = active ? (filters.dir === 'asc' ? 'desc' : 'asc') : key === 'created' ? 'desc' : 'asc';
+          return [key, { href: `/admin/registrations${toQuery(filters, { sort: key, dir, page: 1 })}`, ariaSort: active ? (filters.dir === 'asc' ? 'ascending' : 'descending') : 'none' }];
         }),
       ),
-      prevHref: filters.page > 1 ? toQuery(filters, { page: filters.page - 1 }) || '?' : null,
-      nextHref: filters.page < pages ? toQuery(filters, { page: filters.page + 1 }) : null,
+      pagination: pagination(filters.page, pages, (page) => `/admin/registrations${toQuery(filters, { page })}`),
       options: {
         statuses: Object.entries(STATUS_LABELS).map(([value, text]) => ({ value, text })),
         roleGroups: ROLE_GROUPS,
         services: SERVICE_TYPES,
         nations: NATIONS,
         regions: ENGLAND_REGIONS,
-        aims: details.aims,
+        aims: details.aims.map((a) => ({ value: String(a.number), text: `Aim ${a.number}: ${a.title}` })),
       },
-      flash: bulkMessage(q),
-      errorList: q.error === 'none-selected' ? [{ text: 'Select at least one registration', href: '#ids' }] : undefined,
+      bulk: await bulkOutcome(q),
+      errorList: q.error === 'none-selected' ? [{ text: 'Select at least one registration', href: '#ids' }] : q.error === 'no-action' ? [{ text: 'Choose whether to accept, waitlist or decline the selected registrations', href: '#bulk-actions' }] : undefined,
     });
   });
 
-  async function sendExport(request: FastifyRequest, reply: FastifyReply, kind: 'csv' | 'xlsx') {
-    const programme = await programmeOr404(request, reply);
-    if (!programme) return reply;
-    const { filters } = parseFilters(request.query);
-    const name = `registrations-${londonDate(deps.clock())}.${kind}`;
-    await recordAudit(db, { actorId: request.user!.id, action: `registration.export.${kind}`, recordType: 'registration', summary: `Exported registrations as ${kind.toUpperCase()}${toQuery(filters) ? ` (filters ${toQuery(filters)})` : ''}` }, deps.clock);
-    reply.header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store');
-    if (kind === 'xlsx') {
-      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(exportRows(db, programme.id, filters)));
+  /** The bulk action's result, from the redirect's query string: counts, and each skipped registration with the reason. */
+  async function bulkOutcome(q: Record<string, unknown>) {
+    if (!isAction(q.done)) return undefined;
+    const ok = z.coerce.number().int().min(0).max(MAX_BULK).catch(0).parse(q.ok);
+    const ids = skippedIds.safeParse(q.skipped);
+    const skipped = ids.success ? await registrationsByIds(db, ids.data) : [];
+    const action = q.done;
+    return {
+      heading: `${ok} ${ok === 1 ? 'registration' : 'registrations'} ${ACTIONS[action]}`,
+      skipped: skipped.map((r) => ({ id: r.id, text: `${r.full_name} (${r.reference})`, reason: whyNot(r, action) ?? `it is now ${STATUS_LABELS[r.status]!.toLowerCase()}` })),
+    };
+  }
+
+  app.post('/admin/registrations/bulk', adminOnly, async (request, reply) => {
+    const form = bulkForm.parse(request.body ?? {});
+    // Back to the same filtered, sorted page; only recognised filters survive the trip.
+    const back = form.back?.startsWith('?') ? toQuery(parseFilters(Object.fromEntries(new URLSearchParams(form.back))).filters) : '';
+    const to = (params: string) => `/admin/registrations${back ? `${back}&` : '?'}${params}`;
+    if (form.ids.length === 0) return reply.redirect(to('error=none-selected'));
+    if (!form.action) return reply.redirect(to('error=no-action'));
+    let ok = 0;
+    const skipped: number[] = [];
+    for (const registrationId of new Set(form.ids)) {
+      const result = await runAction(form.action, registrationId, ctx(request));
+      if (result.ok) ok++;
+      else skipped.push(registrationId);
     }
-    const parts = [`\uFEFF${csvLine(EXPORT_HEADERS)}`];
-    for await (const r of exportRows(db, programme.id, filters)) parts.push(csvLine(exportCells(r)));
-    return reply.type('text/csv; charset=utf-8').send(parts.join(''));
+    deps.pokeMailWorker();
+    return reply.redirect(to(`done=${form.action}&ok=${ok}${skipped.length ? `&skipped=${skipped.join('.')}` : ''}`));
+  });
+
+  async function sendExport(request: FastifyRequest, reply: FastifyReply, kind: 'csv' | 'xlsx') {
+    const programme = await findProgramme(db);
+    if (!programme) return sendErrorPage(request, reply, 404);
+    const { filters } = parseFilters(request.query);
+    filters.page = 1;
+    const details = await loadProgrammeDetails(db, programme.id);
+    const labels: Labels = { methods: new Map(details.methods.map((m) => [m.key, m.title])) };
+    const query = toQuery(filters);
+    await recordAudit(db, { actorId: request.user!.id, action: `registration.export.${kind}`, recordType: 'registration', summary: `Downloaded registrations as ${kind === 'csv' ? 'CSV' : 'Excel'}${query ? ` (${query.slice(1)})` : ' (all)'}` }, deps.clock);
+    reply.header('content-disposition', `attachment; filename="registrations-${londonDate(deps.clock())}.${kind}"`);
+    const rows = exportRows(db, programme.id, filters);
+    if (kind === 'csv') return reply.type('text/csv; charset=utf-8').send(Readable.from(csvStream(rows, labels)));
+    const out = new PassThrough();
+    writeXlsx(rows, labels, out).catch((error: unknown) => {
+      request.log.error({ err: error }, 'export failed');
+      out.destroy(error as Error);
+    });
+    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(out);
   }
   app.get('/admin/registrations/export.csv', adminOnly, (request, reply) => sendExport(request, reply, 'csv'));
   app.get('/admin/registrations/export.xlsx', adminOnly, (request, reply) => sendExport(request, reply, 'xlsx'));
 
-  app.post('/admin/registrations/bulk', adminOnly, async (request, reply) => {
-    const parsed = bulkForm.safeParse(request.body ?? {});
-    const back = parsed.success && parsed.data.back?.startsWith('?') ? toQuery(parseFilters(Object.fromEntries(new URLSearchParams(parsed.data.back))).filters) : '';
-    const join = back ? `${back}&` : '?';
-    if (!parsed.success || parsed.data.ids.length === 0) return reply.redirect(`/admin/registrations${join}error=none-selected`);
-    const { action, ids } = parsed.data;
-    let ok = 0;
-    let skipped = 0;
-    for (const id of ids) {
-      const result = await runAction(action, id, ctx(request));
-      if (result.ok) ok++;
-      else skipped++;
-    }
-    deps.pokeMailWorker();
-    return reply.redirect(`/admin/registrations${join}done=${action}&ok=${ok}&skipped=${skipped}`);
-  });
-
-  function runAction(action: Action, id: number, c: ReturnType<typeof ctx>, message: string | null = null): Promise<ActionResult> {
-    if (action === 'accept') return acceptRegistration(db, id, c);
-    if (action === 'waitlist') return waitlistRegistration(db, id, c);
-    return declineRegistration(db, id, c, message);
-  }
-
-  app.get('/admin/registrations/:id', adminOnly, async (request, reply) => {
-    const params = idParam.safeParse(request.params);
-    const r = params.success ? await findRegistration(db, params.data.id) : undefined;
-    if (!r) return sendErrorPage(request, reply, 404);
+  async function showPage(request: FastifyRequest, reply: FastifyReply, r: Registration, extra: Record<string, unknown> = {}) {
     const [history, notes, aimNumbers, details] = await Promise.all([
       registrationHistory(db, r.id),
       registrationNotes(db, r.id),
@@ -142,71 +183,95 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
       loadProgrammeDetails(db, r.programme_id),
     ]);
     const q = request.query as Record<string, unknown>;
+    const chosen = new Set(r.participation.split(',').filter(Boolean));
     return reply.view(`${V}/show.njk`, {
       pageTitle: `${r.full_name} (${r.reference})`,
       r,
       statusText: STATUS_LABELS[r.status],
-      serviceText: r.service_type === 'other' ? `Other: ${r.service_other ?? ''}` : serviceLabel(r.service_type),
-      roleText: r.role_group === 'other' ? `Other: ${r.role_other ?? ''}` : roleGroupLabel(r.role_group) || 'Not given',
-      bandText: r.afc_band ? bandLabel(r.afc_band) : 'Not given',
-      nationRegion: [r.nation, r.region].filter(Boolean).join(', '),
-      aimsText: details.aims.filter((a) => aimNumbers.includes(a.number)).map((a) => `Aim ${a.number}: ${a.title}`).join('; '),
-      participationText: details.methods.filter((m) => r.participation.split(',').includes(m.key)).map((m) => m.title).join('; '),
+      statusClass: STATUS_TAG_CLASS[r.status],
+      channelText: r.channel === 'email' ? 'Email' : 'Web form',
+      serviceText: r.service_type === 'other' ? `Other: ${r.service_other ?? 'not said'}` : serviceLabel(r.service_type),
+      roleText: r.role_group === 'other' ? `Other: ${r.role_other ?? 'not said'}` : roleGroupLabel(r.role_group),
+      bandText: r.afc_band ? bandLabel(r.afc_band) : '',
+      aims: aimNumbers.map((n) => `Aim ${n}: ${details.aims.find((a) => a.number === n)?.title ?? 'no longer listed'}`),
+      participation: details.methods.filter((m) => chosen.has(m.key)).map((m) => m.title),
       history,
       notes,
-      flash: typeof q.done === 'string' && q.done in ACTIONS ? `Registration ${ACTIONS[q.done as Action]}.` : q.done === 'note' ? 'Note added.' : undefined,
-      refused: typeof q.refused === 'string' ? q.refused.slice(0, 200) : undefined,
+      canChange: r.status !== 'withdrawn' && r.status !== 'needs_review',
+      flash: isAction(q.done) ? `Registration ${ACTIONS[q.done]}.` : q.done === 'note' ? 'Note added.' : undefined,
+      // Derived from the registration as it is now, never from text in the address.
+      refused: isAction(q.refused) ? (whyNot(r, q.refused) ?? 'it changed while you were looking at it; check it and try again') : undefined,
+      ...extra,
     });
+  }
+
+  app.get('/admin/registrations/:id', adminOnly, async (request, reply) => {
+    const r = await registrationOr404(request, reply);
+    if (!r) return reply;
+    return showPage(request, reply, r);
   });
 
   for (const action of ['accept', 'waitlist'] as const) {
     app.post(`/admin/registrations/:id/${action}`, adminOnly, async (request, reply) => {
-      const params = idParam.safeParse(request.params);
-      if (!params.success || !(await findRegistration(db, params.data.id))) return sendErrorPage(request, reply, 404);
-      const result = await runAction(action, params.data.id, ctx(request));
+      const r = await registrationOr404(request, reply);
+      if (!r) return reply;
+      const result = await runAction(action, r.id, ctx(request));
       deps.pokeMailWorker();
-      return reply.redirect(`/admin/registrations/${params.data.id}?${result.ok ? `done=${action}` : `refused=${encodeURIComponent(result.reason)}`}`);
+      return reply.redirect(`/admin/registrations/${r.id}?${result.ok ? 'done' : 'refused'}=${action}`);
     });
   }
 
   app.get('/admin/registrations/:id/decline', adminOnly, async (request, reply) => {
-    const params = idParam.safeParse(request.params);
-    const r = params.success ? await findRegistration(db, params.data.id) : undefined;
-    if (!r) return sendErrorPage(request, reply, 404);
-    return reply.view(`${V}/decline.njk`, { pageTitle: `Decline ${r.reference}`, r, values: {} });
+    const r = await registrationOr404(request, reply);
+    if (!r) return reply;
+    if (whyNot(r, 'decline')) return reply.redirect(`/admin/registrations/${r.id}?refused=decline`);
+    return reply.view(`${V}/decline.njk`, { pageTitle: `Decline ${r.full_name} (${r.reference})`, r, values: {} });
   });
 
   app.post('/admin/registrations/:id/decline', adminOnly, async (request, reply) => {
-    const params = idParam.safeParse(request.params);
-    const r = params.success ? await findRegistration(db, params.data.id) : undefined;
-    if (!r) return sendErrorPage(request, reply, 404);
+    const r = await registrationOr404(request, reply);
+    if (!r) return reply;
     const parsed = declineForm.safeParse(request.body ?? {});
     if (!parsed.success) {
       const text = parsed.error.issues[0]!.message;
-      return reply.code(400).view(`${V}/decline.njk`, { pageTitle: `Decline ${r.reference}`, r, values: { message: String((request.body as Record<string, unknown>)?.message ?? '').slice(0, 2000) }, errors: { message: { text } }, errorList: [{ text, href: '#message' }] });
+      const message = (request.body as Record<string, unknown> | undefined)?.message;
+      return reply.code(400).view(`${V}/decline.njk`, { pageTitle: `Decline ${r.full_name} (${r.reference})`, r, values: { message: typeof message === 'string' ? message : '' }, errors: { message: { text } }, errorList: [{ text, href: '#message' }] });
     }
     const result = await runAction('decline', r.id, ctx(request), parsed.data.message || null);
     deps.pokeMailWorker();
-    return reply.redirect(`/admin/registrations/${r.id}?${result.ok ? 'done=decline' : `refused=${encodeURIComponent(result.reason)}`}`);
+    return reply.redirect(`/admin/registrations/${r.id}?${result.ok ? 'done' : 'refused'}=decline`);
   });
 
   app.post('/admin/registrations/:id/notes', adminOnly, async (request, reply) => {
-    const params = idParam.safeParse(request.params);
-    const r = params.success ? await findRegistration(db, params.data.id) : undefined;
-    if (!r) return sendErrorPage(request, reply, 404);
+    const r = await registrationOr404(request, reply);
+    if (!r) return reply;
     const parsed = noteForm.safeParse(request.body ?? {});
-    if (!parsed.success) return reply.redirect(`/admin/registrations/${r.id}?refused=${encodeURIComponent(parsed.error.issues[0]!.message)}#notes`);
+    if (!parsed.success) {
+      // The page again, with the note as typed: nothing written is lost.
+      const text = parsed.error.issues[0]!.message;
+      const body = (request.body as Record<string, unknown> | undefined)?.body;
+      reply.code(400);
+      return showPage(request, reply, r, { noteValue: typeof body === 'string' ? body : '', noteError: { text }, errorList: [{ text, href: '#body' }] });
+    }
     await addNote(db, r.id, request.user!.id, parsed.data.body, deps.clock);
     return reply.redirect(`/admin/registrations/${r.id}?done=note#notes`);
   });
 }
 
-function bulkMessage(q: Record<string, unknown>): string | undefined {
-  if (typeof q.done !== 'string' || !(q.done in ACTIONS)) return undefined;
-  const ok = Number(q.ok) || 0;
-  const skipped = Number(q.skipped) || 0;
-  const verb = ACTIONS[q.done as Action];
-  return `${ok} ${ok === 1 ? 'registration' : 'registrations'} ${verb}.${skipped ? ` ${skipped} could not be: withdrawn registrations, and those needing review, cannot be changed.` : ''}`;
-}
+type PaginationItem = { number?: number; href?: string; current?: boolean; ellipsis?: boolean };
 
-export type { Filters };
+/** GOV.UK pagination: first, last, and the pages either side of the current one, with ellipses between. */
+export function pagination(page: number, pages: number, href: (page: number) => string) {
+  if (pages <= 1) return undefined;
+  const shown = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const items: PaginationItem[] = [];
+  for (const [i, n] of shown.entries()) {
+    if (i > 0 && n - shown[i - 1]! > 1) items.push({ ellipsis: true });
+    items.push({ number: n, href: href(n), current: n === page });
+  }
+  return {
+    items,
+    previous: page > 1 ? { href: href(page - 1) } : undefined,
+    next: page < pages ? { href: href(page + 1) } : undefined,
+  };
+}

@@ -6,6 +6,7 @@ import * as m001 from './001-foundation.ts';
 import * as m002 from './002-registration.ts';
 import * as m003 from './003-registration-sort-indexes.ts';
 import * as m004 from './004-registration-search-index.ts';
+import * as m005 from './005-registration-list-indexes.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -15,6 +16,7 @@ const all: Record<string, EngineMigration> = {
   '002-registration': m002,
   '003-registration-sort-indexes': m003,
   '004-registration-search-index': m004,
+  '005-registration-list-indexes': m005,
   // next migration here
 };
 
