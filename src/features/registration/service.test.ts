@@ -98,6 +98,18 @@ describe('registration rules', () => {
     assert.match((await outboxTo('b@example.org')).at(-1)!.text_body, /groups are full/);
   });
 
+  it('takes someone out of their groups when their accepted registration is waitlisted', async () => {
+    const admin = (await upsertPerson(data.db, { email: 'lead4@example.org', name: 'Lead Four', role: 'admin' }, clock)).person;
+    const ctx = { actorId: admin.id, baseUrl: BASE, clock };
+    const r = (await submit({ email: 'grouped@example.org' })).registration;
+    await acceptRegistration(data.db, r.id, ctx);
+    const personId = (await data.db.selectFrom('registrations').select('person_id').where('id', '=', r.id).executeTakeFirstOrThrow()).person_id!;
+    const project = await data.db.selectFrom('projects').select('id').executeTakeFirstOrThrow();
+    await data.db.insertInto('project_members').values({ project_id: project.id, person_id: personId, created_at: clock().toISOString() }).execute();
+    await waitlistRegistration(data.db, r.id, ctx);
+    assert.equal((await data.db.selectFrom('project_members').selectAll().where('person_id', '=', personId).execute()).length, 0);
+  });
+
   it('after withdrawing, no programme email is queued and actions are refused', async () => {
     const admin = (await upsertPerson(data.db, { email: 'lead3@example.org', name: 'Lead Three', role: 'admin' }, clock)).person;
     const ctx = { actorId: admin.id, baseUrl: BASE, clock };

@@ -269,6 +269,11 @@ async function setStatus(db: Db, id: number, status: 'waitlisted' | 'declined', 
     if (r.status === 'needs_review') return { ok: false, reason: `complete ${r.reference} first` };
     if (r.status === status) return { ok: true };
     await tx.updateTable('registrations').set({ status, updated_at: ctx.clock().toISOString() }).where('id', '=', r.id).execute();
+    // Someone no longer accepted leaves the groups they were put in.
+    if (r.status === 'accepted' && r.person_id) {
+      await tx.deleteFrom('subgroup_members').where('person_id', '=', r.person_id).execute();
+      await tx.deleteFrom('project_members').where('person_id', '=', r.person_id).execute();
+    }
     if (status === 'declined' && message) {
       await sendProgrammeMail(tx, { to: r.email, subject: 'Your registration of interest', ...composeMail(`Hello ${r.full_name},`, [message, `Your reference is ${r.reference}.`]) }, ctx.clock);
     }
