@@ -3,22 +3,35 @@ import type { Config } from '../../config.ts';
 import { createDataAccess } from '../../platform/db/database.ts';
 import { migrateToLatest } from '../../platform/db/migrations/index.ts';
 import { systemClock } from '../../platform/time.ts';
-import { importFromSource, ImportError } from './import.ts';
+import { importFromSource, ImportError, type ImportSummary } from './import.ts';
 import { SourceError } from './sources.ts';
 
-function progressBar(done: number, total: number): string {
-  const width = 30;
-  const filled = total ? Math.round((done / total) * width) : width;
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = total ? Math.min(width, Math.round((done / total) * width)) : width;
+  const percent = total ? Math.round((done / total) * 100) : 100;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} (${percent}%)`;
+}
+
+export function summaryText(s: ImportSummary): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return [
+    `Read ${plural(s.read, 'message', 'messages')}:`,
+    `  ${s.created} new registrations (each sent a confirmation email)`,
+    `  ${s.updated} registrations updated`,
+    `  ${s.needsReview} need review by hand (see /admin/review)`,
+    `  ${s.alreadyImported} already imported before (skipped)`,
+    `  ${s.notRelevant} not relevant: no "${s.keyword}" in the subject (recorded, nothing registered)`,
+  ].join('\n');
 }
 
 export async function runImportMail(source: string | undefined, config: Config): Promise<number> {
   if (!source) {
-    process.stderr.write('import-mail needs a SOURCE: an .eml file, an .mbox file, a folder, or imaps://user:pass@host/INBOX\n');
+    process.stderr.write('import-mail needs a SOURCE: an .eml file, an .mbox file, a folder, or imaps://user:password@host/INBOX\n');
     return 1;
   }
-  const tty = process.stderr.isTTY;
+  const tty = Boolean(process.stderr.isTTY);
   let lastLine = 0;
+  let drawn = false;
   const data = createDataAccess(config.databaseUrl);
   try {
     await migrateToLatest(data);
@@ -27,28 +40,24 @@ export async function runImportMail(source: string | undefined, config: Config):
       clock: systemClock,
       baseUrl: config.baseUrl,
       onProgress: (done, total) => {
-        if (tty) process.stderr.write(`\r${progressBar(done, total)}`);
+        // A bar redrawn in place on a terminal; occasional plain lines in a log file.
+        if (tty) {
+          process.stderr.write(`\r${progressBar(done, total)}`);
+          drawn = true;
+        }
         else if (done === total || Date.now() - lastLine > 2000) {
           lastLine = Date.now();
           process.stderr.write(`${progressBar(done, total)}\n`);
         }
       },
     });
-    if (tty) process.stderr.write('\n');
-    process.stdout.write(
-      [
-        `Read ${summary.read} ${summary.read === 1 ? 'message' : 'messages'}:`,
-        `  ${summary.created} new registrations (each sent a confirmation email)`,
-        `  ${summary.updated} registrations updated`,
-        `  ${summary.needsReview} need review by hand (see /admin/review)`,
-        `  ${summary.alreadyImported} already imported before (skipped)`,
-        `  ${summary.notRelevant} without "SUPPORT WORKFORCE" in the subject (recorded, not registered)`,
-      ].join('\n') + '\n',
-    );
+    if (drawn) process.stderr.write('\n');
+    process.stdout.write(`${summaryText(summary)}\n`);
     return 0;
   } catch (e) {
+    if (drawn) process.stderr.write('\n');
     if (e instanceof SourceError || e instanceof ImportError) {
-      process.stderr.write(`${e.message}\n`);
+      process.stderr.write(`import-mail: ${e.message}\n`);
       return 1;
     }
     throw e;

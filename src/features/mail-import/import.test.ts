@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,28 +8,44 @@ import { testClock } from '../../../test/helpers/clock.ts';
 import { createTestDatabase, type TestData } from '../../../test/helpers/database.ts';
 import { seedDemoProgramme } from '../programme/seed.ts';
 import { seedOrganisations } from '../registration/organisations.ts';
-import { importFromSource } from './import.ts';
-import { openSource, parseImapUrl, SourceError } from './sources.ts';
+import { progressBar, summaryText } from './cli.ts';
+import { importFromSource, ImportError } from './import.ts';
+import { openSource, parseImapUrl, SourceError, splitMbox } from './sources.ts';
 
 const CRLF = '\r\n';
-function message(id: string, headers: Record<string, string>, body: string): string {
-  return [`Message-ID: <${id}@example.org>`, 'Date: Mon, 03 Jun 2024 09:00:00 +0100', 'MIME-Version: 1.0', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', body].join(CRLF);
+/** A real RFC 5322 message: headers, blank line, body, CRLF line ends. */
+function message(id: string | null, headers: Record<string, string>, body: string): string {
+  const head = [...(id ? [`Message-ID: <${id}@example.org>`] : []), 'Date: Mon, 03 Jun 2024 09:00:00 +0100', 'MIME-Version: 1.0', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  return [...head, '', body.replace(/\r?\n/g, CRLF)].join(CRLF);
 }
+const textPlain = (charset = 'utf-8', encoding?: string) => ({ 'Content-Type': `text/plain; charset=${charset}`, ...(encoding ? { 'Content-Transfer-Encoding': encoding } : {}) });
 
-const plain = message('plain', { From: 'Jo Bloggs <jo.bloggs@example.org>', To: 'team@example.org', Subject: 'SUPPORT WORKFORCE', 'Content-Type': 'text/plain; charset=utf-8' },
-  'Hello,\r\n\r\nName: Jo Bloggs\r\nWhere I work: Airedale NHS Foundation Trust\r\nType of service: Diagnostic imaging\r\nJob title: Imaging assistant\r\n\r\nThanks');
+const plain = message('plain', { From: 'Jo Bloggs <jo.bloggs@example.org>', To: 'team@example.org', Subject: 'SUPPORT WORKFORCE', ...textPlain() },
+  'Hello,\n\nName: Jo Bloggs\nWhere I work: Airedale NHS Foundation Trust\nType of service: Diagnostic imaging\nJob title: Imaging assistant\n\nThanks');
+// HTML only, with the details in a table (mailparser's own conversion runs the cells together).
 const html = message('html', { From: 'ana@example.org', Subject: 'Re: support workforce', 'Content-Type': 'text/html; charset=utf-8' },
-  '<html><body><p>Name: Ana Silva</p><p>Workplace: Example Private Clinic</p><p>Service: Radiotherapy</p><p>Job title: Radiotherapy helper</p></body></html>');
-// "Siân Jones" in ISO-8859-1, quoted-printable.
-const qp = message('qp', { From: 'sian@example.org', Subject: 'SUPPORT WORKFORCE', 'Content-Type': 'text/plain; charset=iso-8859-1', 'Content-Transfer-Encoding': 'quoted-printable' },
-  'Name: Si=E2n Jones\r\nWorkplace: Betsi Cadwaladr University Health Board\r\nService: X-ray\r\nJob title: Senior clinical support worker with a long title that wraps =\r\nonto the next line');
-const b64 = message('b64', { From: 'kai@example.org', Subject: 'SUPPORT WORKFORCE', 'Content-Type': 'text/plain; charset=utf-8', 'Content-Transfer-Encoding': 'base64' },
+  '<html><body><p>Hello,</p><table><tr><td><b>Name</b></td><td>Ana Silva</td></tr><tr><td>Workplace</td><td>Example Private Clinic</td></tr><tr><td>Service</td><td>Radiotherapy</td></tr><tr><td>Job title</td><td>Radiotherapy helper</td></tr></table></body></html>');
+// "Siân Jones" in ISO-8859-1, quoted-printable, with a soft line break.
+const qpLatin1 = message('qp-latin1', { From: 'sian@example.org', Subject: 'SUPPORT WORKFORCE', ...textPlain('iso-8859-1', 'quoted-printable') },
+  'Name: Si=E2n Jones\nWorkplace: Betsi Cadwaladr University Health Board\nService: X-ray\nJob title: Senior clinical support worker with a long title that wraps =\nonto the next line');
+// The same name in UTF-8, quoted-printable.
+const qpUtf8 = message('qp-utf8', { From: 'sian.other@example.org', Subject: 'SUPPORT WORKFORCE', ...textPlain('utf-8', 'quoted-printable') },
+  'Name: Si=C3=A2n Pryce\nTrust: leeds teaching hospitals\nService: MRI\nJob title: Assistant practitioner');
+// Windows-1252: 0x92 is the curly apostrophe.
+const cp1252 = message('cp1252', { From: 'rory@example.org', Subject: 'SUPPORT WORKFORCE', ...textPlain('windows-1252', 'quoted-printable') },
+  'Full name - Rory O=92Brien\nOrganisation - Example Community Clinic\nType of service - University teaching\nRole - Practice educator');
+const b64 = message('b64', { From: 'kai@example.org', Subject: 'SUPPORT WORKFORCE', ...textPlain('utf-8', 'base64') },
   Buffer.from('Kai Müller\nRoyal Example Hospital\nBoth\nAssistant practitioner\n\nBest wishes').toString('base64').replace(/(.{76})/g, `$1${CRLF}`));
-const forwarded = message('fwd', { From: 'manager@example.org', Subject: 'Fwd: SUPPORT WORKFORCE', 'Content-Type': 'text/plain; charset=utf-8' },
-  'FYI\r\n\r\n---------- Forwarded message ---------\r\nFrom: Lee Jones <lee.jones@example.org>\r\nDate: Mon, 3 Jun 2024\r\nSubject: SUPPORT WORKFORCE\r\n\r\nName: Lee Jones\r\nWorkplace: Example Trust\r\nService: CT\r\nJob title: CSW\r\n');
-const unreadable = message('unreadable', { From: 'vague@example.org', Subject: 'SUPPORT WORKFORCE', 'Content-Type': 'text/plain' }, 'Please add me, I work in x-ray!');
-const offTopic = message('offtopic', { From: 'news@example.org', Subject: 'Newsletter', 'Content-Type': 'text/plain' }, 'Name: Not Me\r\nWorkplace: X\r\nJob title: Y');
-const noId = ['From: nid@example.org', 'Subject: SUPPORT WORKFORCE', 'Content-Type: text/plain', '', 'Name: No Id\r\nWorkplace: Example Trust\r\nJob title: CSW'].join(CRLF);
+const forwarded = message('fwd', { From: 'manager@example.org', Subject: 'Fwd: SUPPORT WORKFORCE', ...textPlain() },
+  'FYI\n\n---------- Forwarded message ---------\nFrom: Lee Jones <lee.jones@example.org>\nDate: Mon, 3 Jun 2024\nSubject: SUPPORT WORKFORCE\n\nName: Lee Jones\nWorkplace: Example Trust\nService: CT\nJob title: CSW\n');
+const unreadable = message('unreadable', { From: 'vague@example.org', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Please add me, I work in x-ray!');
+const offTopic = message('offtopic', { From: 'news@example.org', Subject: 'Newsletter', ...textPlain() }, 'Name: Not Me\nWorkplace: X\nJob title: Y');
+// No Message-ID; a body line starting "From " that the mbox writer quoted as ">From ".
+const noId = message(null, { From: 'nid@example.org', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'From the imaging team:\nName: No Id\nWorkplace: Example Trust\nJob title: CSW');
+
+function mbox(messages: string[]): string {
+  return messages.map((m) => `From sender@example.org Mon Jun  3 09:00:00 2024\n${m.replace(/\r\n/g, '\n').replace(/^(>*From )/gm, '>$1')}\n`).join('\n');
+}
 
 describe('import-mail', () => {
   let data: TestData;
@@ -42,13 +59,11 @@ describe('import-mail', () => {
     mkdirSync(join(dir, 'folder/nested'), { recursive: true });
     writeFileSync(join(dir, 'folder/plain.eml'), plain);
     writeFileSync(join(dir, 'folder/html.eml'), html);
-    writeFileSync(join(dir, 'folder/nested/qp.eml'), Buffer.from(qp, 'latin1'));
+    writeFileSync(join(dir, 'folder/nested/qp-latin1.eml'), qpLatin1);
+    writeFileSync(join(dir, 'folder/nested/qp-utf8.eml'), qpUtf8);
+    writeFileSync(join(dir, 'folder/nested/cp1252.eml'), cp1252);
     writeFileSync(join(dir, 'folder/notes.txt'), 'not a message');
-    // An mbox with a body line that was ">From "-quoted.
-    const mbox = [b64, forwarded, unreadable, offTopic, noId.replace('Name: No Id', 'From the team\r\nName: No Id')]
-      .map((m) => `From sender@example.org Mon Jun  3 09:00:00 2024\n${m.replace(/\r\n/g, '\n').replace(/^From /gm, '>From ')}\n`)
-      .join('\n');
-    writeFileSync(join(dir, 'box.mbox'), mbox);
+    writeFileSync(join(dir, 'box.mbox'), mbox([b64, forwarded, unreadable, offTopic, noId]));
   });
   after(async () => {
     await data.close();
@@ -57,51 +72,85 @@ describe('import-mail', () => {
 
   const deps = () => ({ db: data.db, clock, baseUrl: 'http://localhost:3000' });
   const reg = (email: string) => data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', email).executeTakeFirst();
+  const outboxTo = (email: string) => data.db.selectFrom('outbox').selectAll().where('to_address', '=', email).execute();
+  const importOf = (messageId: string) => data.db.selectFrom('mail_imports').selectAll().where('message_id', '=', messageId).executeTakeFirstOrThrow();
 
-  it('imports a folder of .eml files: plain, HTML-only and quoted-printable ISO-8859-1', async () => {
-    const progress: number[] = [];
-    const summary = await importFromSource(join(dir, 'folder'), { ...deps(), onProgress: (done) => progress.push(done) });
-    assert.deepEqual(summary, { read: 3, created: 3, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0 });
-    assert.deepEqual(progress, [1, 2, 3]);
+  it('imports a folder of .eml files, nested too: plain, HTML-only and quoted-printable in three charsets', async () => {
+    const progress: [number, number][] = [];
+    const summary = await importFromSource(join(dir, 'folder'), { ...deps(), onProgress: (done, total) => progress.push([done, total]) });
+    assert.deepEqual(summary, { keyword: 'SUPPORT WORKFORCE', read: 5, created: 5, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0 });
+    assert.deepEqual(progress, [[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
+
     const jo = (await reg('jo.bloggs@example.org'))!;
     assert.equal(jo.channel, 'email');
     assert.equal(jo.status, 'unconfirmed');
+    assert.equal(jo.consent_at, null, 'email registrants consent when they confirm');
     assert.equal(jo.full_name, 'Jo Bloggs');
     assert.equal(jo.organisation_name, 'Airedale NHS Foundation Trust');
+    assert.ok(jo.organisation_id);
     assert.equal(jo.nation, 'England');
     assert.equal(jo.region, 'North East and Yorkshire');
     assert.equal(jo.service_type, 'diagnostic');
     assert.equal(jo.job_title, 'Imaging assistant');
+    const [mail] = await outboxTo('jo.bloggs@example.org');
+    assert.match(mail!.subject, new RegExp(jo.reference));
+    assert.match(mail!.text_body, /\/register\/confirm\//);
+    const row = await importOf('<plain@example.org>');
+    assert.equal(row.outcome, 'registered');
+    assert.equal(row.registration_id, jo.id);
+    assert.equal(row.received_at, '2024-06-03T08:00:00.000Z');
+
     const ana = (await reg('ana@example.org'))!;
-    assert.equal(ana.full_name, 'Ana Silva');
-    assert.equal(ana.service_type, 'radiotherapy');
-    assert.equal(ana.nation, null);
+    assert.deepEqual([ana.full_name, ana.organisation_name, ana.service_type, ana.job_title, ana.nation, ana.organisation_id], ['Ana Silva', 'Example Private Clinic', 'radiotherapy', 'Radiotherapy helper', null, null]);
+    assert.match((await importOf('<html@example.org>')).original_text, /Ana Silva/);
+
     const sian = (await reg('sian@example.org'))!;
     assert.equal(sian.full_name, 'Siân Jones');
     assert.equal(sian.job_title, 'Senior clinical support worker with a long title that wraps onto the next line');
     assert.equal(sian.nation, 'Wales');
-    const mail = await data.db.selectFrom('outbox').selectAll().where('to_address', '=', 'jo.bloggs@example.org').executeTakeFirstOrThrow();
-    assert.match(mail.text_body, /\/register\/confirm\//);
+    assert.equal(sian.region, null);
+    const pryce = (await reg('sian.other@example.org'))!;
+    assert.equal(pryce.full_name, 'Siân Pryce');
+    assert.equal(pryce.organisation_name, 'Leeds Teaching Hospitals NHS Trust', 'matched loosely, stored by its proper name');
+    const rory = (await reg('rory@example.org'))!;
+    assert.equal(rory.full_name, 'Rory O’Brien');
+    assert.equal(rory.service_type, 'education');
+    assert.equal(rory.job_title, 'Practice educator');
   });
 
-  it('imports an mbox: base64, forwarded, unreadable, off-topic and one without a Message-ID', async () => {
+  it('imports an mbox: base64, forwarded, unreadable, off-topic, and one without a Message-ID', async () => {
     const summary = await importFromSource(join(dir, 'box.mbox'), deps());
-    assert.deepEqual(summary, { read: 5, created: 3, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1 });
+    assert.deepEqual(summary, { keyword: 'SUPPORT WORKFORCE', read: 5, created: 3, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1 });
     const kai = (await reg('kai@example.org'))!;
     assert.equal(kai.full_name, 'Kai Müller');
     assert.equal(kai.service_type, 'both');
-    assert.ok(await reg('lee.jones@example.org'), 'the forwarded registration is the original sender’s');
+
+    const lee = (await reg('lee.jones@example.org'))!;
+    assert.equal(lee.full_name, 'Lee Jones', 'the forwarded registration is the original sender’s');
+    assert.equal((await outboxTo('lee.jones@example.org')).length, 1);
     assert.equal(await reg('manager@example.org'), undefined);
+    assert.equal((await outboxTo('manager@example.org')).length, 0);
+
     const review = (await reg('vague@example.org'))!;
     assert.equal(review.status, 'needs_review');
-    const queued = await data.db.selectFrom('mail_imports').selectAll().where('registration_id', '=', review.id).executeTakeFirstOrThrow();
+    assert.equal(review.channel, 'email');
+    const queued = await importOf('<unreadable@example.org>');
     assert.equal(queued.outcome, 'needs_review');
+    assert.equal(queued.registration_id, review.id);
     assert.match(queued.original_text, /I work in x-ray/);
-    assert.match(queued.problem!, /Could not read/);
-    assert.equal((await data.db.selectFrom('outbox').selectAll().where('to_address', '=', 'vague@example.org').execute()).length, 0, 'no confirmation until completed');
+    assert.match(queued.problem!, /Could not read the name, where they work, the job title/);
+    assert.equal((await outboxTo('vague@example.org')).length, 0, 'no confirmation until completed');
+
     assert.equal(await reg('news@example.org'), undefined);
-    const noId = (await reg('nid@example.org'))!;
-    assert.equal(noId.full_name, 'No Id');
+    const off = await importOf('<offtopic@example.org>');
+    assert.equal(off.outcome, 'not_relevant');
+    assert.equal(off.registration_id, null);
+
+    const nid = (await reg('nid@example.org'))!;
+    assert.equal(nid.full_name, 'No Id');
+    const keyed = await data.db.selectFrom('mail_imports').selectAll().where('registration_id', '=', nid.id).executeTakeFirstOrThrow();
+    assert.match(keyed.message_id, /^sha256:[0-9a-f]{64}$/);
+    assert.match(keyed.original_text, /^From the imaging team:/, 'the mbox ">From " quoting is undone');
   });
 
   it('adds nothing when the same messages are imported again', async () => {
@@ -111,20 +160,98 @@ describe('import-mail', () => {
       outbox: (await data.db.selectFrom('outbox').select('id').execute()).length,
     });
     const before = await count();
+    assert.deepEqual(before, { registrations: 9, imports: 10, outbox: 8 });
     const again = await importFromSource(dir, deps());
-    assert.equal(again.alreadyImported, 8);
-    assert.equal(again.created + again.updated + again.needsReview + again.notRelevant, 0);
+    assert.deepEqual(again, { keyword: 'SUPPORT WORKFORCE', read: 10, created: 0, updated: 0, needsReview: 0, alreadyImported: 10, notRelevant: 0 });
     assert.deepEqual(await count(), before);
   });
 
+  it('a later readable email completes a registration waiting for review, and leaves the queue', async () => {
+    const later = join(dir, 'later');
+    mkdirSync(later);
+    writeFileSync(join(later, 'a.eml'), message('vague-2', { From: 'vague@example.org', Subject: 'RE: SUPPORT WORKFORCE', ...textPlain() }, 'Sorry, here you are:\nName: Val Ague\nTrust: Airedale\nJob title: CSW'));
+    const summary = await importFromSource(later, deps());
+    assert.equal(summary.updated, 1);
+    const r = (await reg('vague@example.org'))!;
+    assert.equal(r.status, 'unconfirmed');
+    assert.equal(r.full_name, 'Val Ague');
+    assert.equal(r.organisation_name, 'Airedale NHS Foundation Trust');
+    assert.equal((await importOf('<unreadable@example.org>')).outcome, 'registered');
+    assert.equal((await outboxTo('vague@example.org')).length, 1);
+  });
+
+  it('an unreadable email from someone already registered is queued without touching their details', async () => {
+    const more = join(dir, 'more');
+    mkdirSync(more);
+    writeFileSync(join(more, 'a.eml'), message('jo-2', { From: 'jo.bloggs@example.org', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'I have moved job, can you update me?'));
+    writeFileSync(join(more, 'b.eml'), message('fwd-noaddr', { From: 'manager@example.org', Subject: 'Fwd: SUPPORT WORKFORCE', ...textPlain() },
+      '---------- Forwarded message ---------\nFrom: Pat Doe\nDate: today\n\nName: Pat Doe\nWorkplace: Example Trust\nJob title: CSW'));
+    const summary = await importFromSource(more, deps());
+    assert.equal(summary.needsReview, 2);
+    const jo = (await reg('jo.bloggs@example.org'))!;
+    assert.equal(jo.status, 'unconfirmed');
+    assert.equal(jo.job_title, 'Imaging assistant');
+    assert.equal((await importOf('<jo-2@example.org>')).registration_id, jo.id);
+    // The forwarder is not registered or emailed; the message waits under a stand-in address.
+    const pat = await data.db.selectFrom('registrations').selectAll().where('full_name', '=', 'Pat Doe').executeTakeFirstOrThrow();
+    assert.equal(pat.status, 'needs_review');
+    assert.match(pat.email, /\.invalid$/);
+    assert.match((await importOf('<fwd-noaddr@example.org>')).problem!, /original sender’s email address/);
+    assert.equal(await reg('manager@example.org'), undefined);
+    assert.equal((await outboxTo('manager@example.org')).length, 0);
+  });
+
+  it('splits mbox files only on separator lines and undoes ">From " quoting', () => {
+    const parts = splitMbox(Buffer.from('From a@example.org Mon Jun  3 09:00:00 2024\nSubject: one\n\nFrom here on, text\n>From quoted\n>>From twice\n\nFrom b@example.org Mon Jun  3 09:00:00 2024\r\nSubject: two\r\n\r\nbody\r\n'));
+    assert.equal(parts.length, 2);
+    assert.equal(parts[0]!.toString(), 'Subject: one\n\nFrom here on, text\nFrom quoted\n>From twice');
+    assert.equal(parts[1]!.toString(), 'Subject: two\r\n\r\nbody');
+  });
+
+  it('summarises and draws progress for the command line', () => {
+    assert.equal(progressBar(1, 4, 8), '[##......] 1/4 (25%)');
+    assert.equal(progressBar(0, 0, 4), '[####] 0/0 (100%)');
+    const text = summaryText({ keyword: 'SUPPORT WORKFORCE', read: 3, created: 1, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1 });
+    assert.match(text, /^Read 3 messages:/);
+    assert.match(text, /1 need review by hand/);
+    assert.match(text, /1 not relevant: no "SUPPORT WORKFORCE" in the subject/);
+  });
+
   it('refuses a source it cannot read, with a clear message', async () => {
-    await assert.rejects(openSource(join(dir, 'missing.eml')), (e: Error) => e instanceof SourceError && /no such file or folder/.test(e.message));
+    await assert.rejects(importFromSource(join(dir, 'missing.eml'), deps()), (e: Error) => e instanceof SourceError && /no such file or folder/.test(e.message));
     await assert.rejects(openSource(join(dir, 'folder/notes.txt')), /give an \.eml file, an \.mbox file, a folder/);
+  });
+
+  it('says so when there is no programme', async () => {
+    const empty = await createTestDatabase();
+    try {
+      await assert.rejects(importFromSource(join(dir, 'folder'), { ...deps(), db: empty.db }), (e: Error) => e instanceof ImportError && /no programme/.test(e.message));
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('reads IMAP addresses, and gives a clear error when the server cannot be reached', async () => {
     assert.deepEqual(parseImapUrl('imaps://team%40example.org:p%40ss@mail.example.org/INBOX'), {
       host: 'mail.example.org', port: 993, secure: true, auth: { user: 'team@example.org', pass: 'p@ss' }, mailbox: 'INBOX',
     });
+    assert.deepEqual(parseImapUrl('imap://team:pw@mail.example.org:1143/Registrations%202024'), {
+      host: 'mail.example.org', port: 1143, secure: false, auth: { user: 'team', pass: 'pw' }, mailbox: 'Registrations 2024',
+    });
+    assert.equal(parseImapUrl('imaps://u:p@mail.example.org').mailbox, 'INBOX');
     assert.throws(() => parseImapUrl('imaps://mail.example.org/INBOX'), /needs a user and a host/);
-    // Nothing listens on port 9 on this machine's loopback: a clear error, not a crash.
-    await assert.rejects(openSource('imap://user:pw@127.0.0.1:9/INBOX', { imapTimeoutMs: 3000 }), (e: Error) => e instanceof SourceError && /Could not connect to the IMAP server at 127\.0\.0\.1:9/.test(e.message));
+    assert.throws(() => parseImapUrl('imaps://u:p@[bad/INBOX'), /not valid/);
+    // A port that was free a moment ago, on this machine: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    await assert.rejects(
+      importFromSource(`imap://user:secret@127.0.0.1:${port}/INBOX`, { ...deps(), imapTimeoutMs: 5000 }),
+      (e: Error) => e instanceof SourceError && e.message.startsWith(`Could not connect to the IMAP server at 127.0.0.1:${port}: the connection was refused`) && !e.message.includes('secret'),
+    );
   });
 });

@@ -6,61 +6,135 @@ import { after, before, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp } from '../../../test/helpers/app.ts';
 import { importFromSource } from './import.ts';
 
+const eml = (id: string, from: string, body: string) => ['Message-ID: <' + id + '@example.org>', `From: ${from}`, 'Subject: SUPPORT WORKFORCE', 'Date: Mon, 03 Jun 2024 09:00:00 +0100', 'Content-Type: text/plain; charset=utf-8', '', body].join('\r\n');
+
 describe('the needs-review queue', () => {
   let t: TestApp;
   let dir: string;
-  let registrationId: number;
+  let robinId: number;
+  let caseyId: number;
   before(async () => {
     t = await createTestApp({ seed: true });
     dir = mkdtempSync(join(tmpdir(), 'coproduce-review-'));
-    writeFileSync(join(dir, 'vague.eml'), ['Message-ID: <vague@example.org>', 'From: Robin <robin@example.org>', 'Subject: SUPPORT WORKFORCE', 'Content-Type: text/plain', '', 'Hi, I would like to join. I am a <b>CSW</b> at Leeds, x-ray.'].join('\r\n'));
-    await importFromSource(dir, { db: t.data.db, clock: t.clock, baseUrl: t.config.baseUrl });
-    registrationId = (await t.data.db.selectFrom('registrations').select('id').where('email_normalised', '=', 'robin@example.org').executeTakeFirstOrThrow()).id;
+    writeFileSync(join(dir, 'robin.eml'), eml('robin', 'Robin <robin@example.org>', 'Hi, I would like to join. I am a <b>CSW</b> at Leeds, x-ray.'));
+    writeFileSync(join(dir, 'casey.eml'), eml('casey', 'casey.shared@example.org', 'Name: Casey Lin\nJob title: AP\n\nSent from a shared mailbox'));
+    const summary = await importFromSource(dir, { db: t.data.db, clock: t.clock, baseUrl: t.config.baseUrl });
+    assert.equal(summary.needsReview, 2);
+    const id = async (email: string) => (await t.data.db.selectFrom('registrations').select('id').where('email_normalised', '=', email).executeTakeFirstOrThrow()).id;
+    robinId = await id('robin@example.org');
+    caseyId = await id('casey.shared@example.org');
   });
   after(async () => {
     await t.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists the email and shows the original, escaped, beside the form', async () => {
+  it('lists each email with its reference, sender, subject, date and problem', async () => {
     const admin = await t.signedIn('admin');
     const queue = await admin.get('/admin/review');
     assert.equal(queue.statusCode, 200);
+    assert.equal(h1(queue.body), 'Emails to review');
+    assert.match(queue.body, /<title>Emails to review/);
+    const robin = await t.data.db.selectFrom('registrations').select('reference').where('id', '=', robinId).executeTakeFirstOrThrow();
+    assert.match(queue.body, new RegExp(`href="/admin/review/${robinId}">${robin.reference}`));
     assert.match(queue.body, /robin@example.org/);
-    const page = await admin.get(`/admin/review/${registrationId}`);
+    assert.match(queue.body, /SUPPORT WORKFORCE/);
+    assert.match(queue.body, /3 June 2024|03\/06\/2024|3 Jun 2024/);
+    assert.match(queue.body, /Could not read the name, where they work, the job title/);
+    assert.match(queue.body, /2 emails waiting/);
+  });
+
+  it('shows the original, escaped, beside a form filled in with what was read', async () => {
+    const admin = await t.signedIn('admin');
+    const page = await admin.get(`/admin/review/${robinId}`);
     assert.equal(page.statusCode, 200);
     assert.match(h1(page.body), /Review the email from robin@example.org/);
-    assert.match(page.body, /I am a &lt;b&gt;CSW&lt;\/b&gt; at Leeds/);
+    assert.match(page.body, /<pre[^>]*>Hi, I would like to join. I am a &lt;b&gt;CSW&lt;\/b&gt; at Leeds, x-ray.<\/pre>/);
+    assert.doesNotMatch(page.body, /<b>CSW<\/b>/);
+    const input = (body: string, name: string) => new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(body)?.[0] ?? '';
+    assert.match(input(page.body, 'email'), /value="robin@example.org"/);
+    const casey = await admin.get(`/admin/review/${caseyId}`);
+    assert.match(input(casey.body, 'fullName'), /value="Casey Lin"/);
+    assert.match(input(casey.body, 'jobTitle'), /value="AP"/);
+    assert.match(casey.body, /Could not read where they work/);
     const list = await admin.get('/admin/registrations?status=needs_review');
-    assert.match(list.body, /by email/);
+    assert.match(list.body, /by email/i);
   });
 
-  it('checks the completed details like the web form, then sends the confirmation email', async () => {
+  it('refuses what the web form would refuse, keeping what was typed', async () => {
     const admin = await t.signedIn('admin');
-    const bad = await admin.submit(`/admin/review/${registrationId}`, { fullName: '', email: 'robin@example.org', organisationOther: 'Leeds', serviceType: 'diagnostic', jobTitle: 'CSW' }, `/admin/review/${registrationId}`);
+    const bad = await admin.submit(`/admin/review/${robinId}`, { fullName: '', email: 'not-an-email', organisationOther: 'Leeds clinic', serviceType: 'other', jobTitle: 'Typed title' }, `/admin/review/${robinId}`);
     assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /<title>Error: Review the email from robin@example.org/);
+    assert.match(bad.body, /There is a problem/);
     assert.match(bad.body, /Enter your full name/);
+    assert.match(bad.body, /href="#email"/);
     assert.match(bad.body, /Select the nation you work in/);
-    const org = await t.data.db.selectFrom('organisations').selectAll().where('name', 'like', 'Leeds%').executeTakeFirstOrThrow();
-    const ok = await admin.submit(`/admin/review/${registrationId}`, { fullName: 'Robin Hart', email: 'robin@example.org', organisationId: String(org.id), serviceType: 'diagnostic', jobTitle: 'Clinical support worker', roleGroup: 'csw' }, `/admin/review/${registrationId}`);
+    assert.match(bad.body, /Enter the type of service you work in/);
+    assert.match(bad.body, /value="Typed title"/);
+    assert.match(bad.body, /value="Leeds clinic"/);
+    const r = await t.data.db.selectFrom('registrations').select('status').where('id', '=', robinId).executeTakeFirstOrThrow();
+    assert.equal(r.status, 'needs_review');
+  });
+
+  it('completes the registration, sends the confirmation email and leaves the queue', async () => {
+    const admin = await t.signedIn('admin');
+    const org = await t.data.db.selectFrom('organisations').selectAll().where('name', '=', 'Leeds Teaching Hospitals NHS Trust').executeTakeFirstOrThrow();
+    const ok = await admin.submit(`/admin/review/${robinId}`, { fullName: 'Robin Hart', email: 'robin@example.org', organisationId: String(org.id), serviceType: 'diagnostic', jobTitle: 'Clinical support worker', roleGroup: 'csw' }, `/admin/review/${robinId}`);
     assert.equal(ok.statusCode, 302);
-    assert.equal(ok.headers.location, '/admin/review?done=1');
-    const r = await t.data.db.selectFrom('registrations').selectAll().where('id', '=', registrationId).executeTakeFirstOrThrow();
+    const r = await t.data.db.selectFrom('registrations').selectAll().where('id', '=', robinId).executeTakeFirstOrThrow();
+    assert.equal(ok.headers.location, `/admin/review?done=${r.reference}`);
     assert.equal(r.status, 'unconfirmed');
-    assert.equal(r.full_name, 'Robin Hart');
-    assert.equal(r.region, org.region);
     assert.equal(r.channel, 'email');
-    const mail = await t.data.db.selectFrom('outbox').selectAll().where('to_address', '=', 'robin@example.org').executeTakeFirstOrThrow();
-    assert.match(mail.text_body, /\/register\/confirm\//);
+    assert.equal(r.full_name, 'Robin Hart');
+    assert.equal(r.organisation_id, org.id);
+    assert.equal(r.region, org.region);
+    assert.equal(r.role_group, 'csw');
+    const mail = await t.data.db.selectFrom('outbox').selectAll().where('to_address', '=', 'robin@example.org').execute();
+    assert.equal(mail.length, 1);
+    assert.match(mail[0]!.text_body, /\/register\/confirm\//);
+    const row = await t.data.db.selectFrom('mail_imports').selectAll().where('registration_id', '=', robinId).executeTakeFirstOrThrow();
+    assert.equal(row.outcome, 'registered');
+    assert.match(row.original_text, /I would like to join/, 'the original is kept');
+    const audit = await t.data.db.selectFrom('audit_events').selectAll().where('action', '=', 'registration.complete').where('record_id', '=', String(robinId)).execute();
+    assert.equal(audit.length, 1);
+
+    const queue = await admin.get(ok.headers.location as string);
+    assert.match(queue.body, new RegExp(`Registration ${r.reference} completed`));
+    assert.doesNotMatch(queue.body, /robin@example.org/);
+    assert.equal((await admin.get(`/admin/review/${robinId}`)).statusCode, 404);
+  });
+
+  it('completes one under a corrected email address without making a second registration', async () => {
+    const admin = await t.signedIn('admin');
+    const ok = await admin.submit(`/admin/review/${caseyId}`, { fullName: 'Casey Lin', email: 'casey.lin@example.org', organisationOther: 'Example Clinic', nation: 'Scotland', serviceType: 'radiotherapy', jobTitle: 'Assistant practitioner' }, `/admin/review/${caseyId}`);
+    assert.equal(ok.statusCode, 302);
+    const rows = await t.data.db.selectFrom('registrations').selectAll().where('full_name', '=', 'Casey Lin').execute();
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.email, 'casey.lin@example.org');
+    assert.equal(rows[0]!.status, 'unconfirmed');
+    assert.equal(rows[0]!.nation, 'Scotland');
+    assert.equal((await t.data.db.selectFrom('outbox').select('id').where('to_address', '=', 'casey.lin@example.org').execute()).length, 1);
     const queue = await admin.get('/admin/review');
     assert.match(queue.body, /There are no emails to review/);
-    assert.equal((await admin.get(`/admin/review/${registrationId}`)).statusCode, 404);
-    const audit = await t.data.db.selectFrom('audit_events').select('action').where('action', '=', 'registration.complete').execute();
-    assert.equal(audit.length, 1);
   });
 
-  it('is for admins only', async () => {
-    const c = await t.signedIn('participant');
-    assert.equal((await c.get('/admin/review')).statusCode, 403);
+  it('refuses an address another registration already has', async () => {
+    writeFileSync(join(dir, 'sam.eml'), eml('sam', 'sam@example.org', 'Please register me'));
+    await importFromSource(dir, { db: t.data.db, clock: t.clock, baseUrl: t.config.baseUrl });
+    const sam = await t.data.db.selectFrom('registrations').select('id').where('email_normalised', '=', 'sam@example.org').executeTakeFirstOrThrow();
+    const admin = await t.signedIn('admin');
+    const clash = await admin.submit(`/admin/review/${sam.id}`, { fullName: 'Sam Fox', email: 'robin@example.org', organisationOther: 'Example Clinic', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'CSW' }, `/admin/review/${sam.id}`);
+    assert.equal(clash.statusCode, 400);
+    assert.match(clash.body, /already has this email address/);
+  });
+
+  it('answers 404 for a registration that is not waiting, and is for admins only', async () => {
+    const admin = await t.signedIn('admin');
+    assert.equal((await admin.get('/admin/review/999999')).statusCode, 404);
+    assert.equal((await admin.get('/admin/review/not-a-number')).statusCode, 404);
+    const participant = await t.signedIn('participant');
+    assert.equal((await participant.get('/admin/review')).statusCode, 403);
+    assert.equal((await participant.get(`/admin/review/${robinId}`)).statusCode, 403);
   });
 });

@@ -9,11 +9,35 @@ export type MessageSource = { total: number; messages: AsyncIterable<RawMessage>
 
 export class SourceError extends Error {}
 
-/** Splits an mbox file on its "From " separator lines, undoing ">From " quoting (mboxrd/mboxo). */
+/**
+ * Splits an mbox file on its "From " separator lines, undoing ">From " quoting (mboxrd/mboxo).
+ * A "From " line only separates messages at the start of the file or after a blank line, and only
+ * when it looks like one ("From sender date-with-time"), so an unquoted "From here on" in a body
+ * does not cut a message in two.
+ */
 export function splitMbox(content: Buffer): Buffer[] {
   const text = content.toString('latin1'); // bytes preserved one-to-one; the parser decodes charsets
-  const parts = text.split(/^From [^\n]*\n/m).filter((p) => p.trim().length > 0);
-  return parts.map((p) => Buffer.from(p.replace(/^>(>*From )/gm, '$1'), 'latin1'));
+  const messages: string[][] = [];
+  let current: string[] | null = null;
+  let previousBlank = true;
+  for (const line of text.split('\n')) {
+    const bare = line.replace(/\r$/, '');
+    if (previousBlank && /^From \S+ .*\d{1,2}:\d{2}/.test(bare)) {
+      current = [];
+      messages.push(current);
+    } else if (current) {
+      current.push(line);
+    }
+    previousBlank = bare === '';
+  }
+  return messages
+    .map((lines) => {
+      // The blank line before the next separator belongs to the mbox format, not the message.
+      if (lines.length && lines[lines.length - 1]!.replace(/\r$/, '') === '') lines.pop();
+      return lines.map((l) => l.replace(/^>(>*From )/, '$1')).join('\n').replace(/\r$/, '');
+    })
+    .filter((m) => m.trim().length > 0)
+    .map((m) => Buffer.from(m, 'latin1'));
 }
 
 function filesIn(path: string): string[] {
@@ -43,7 +67,7 @@ function fromFiles(files: string[], label: (f: string) => string): MessageSource
   };
 }
 
-export async function openSource(source: string, options: { imapTimeoutMs?: number } = {}): Promise<MessageSource> {
+export async function openSource(source: string, options: { imapTimeoutMs?: number | undefined } = {}): Promise<MessageSource> {
   if (/^imaps?:\/\//i.test(source)) return openImap(source, options.imapTimeoutMs ?? 30_000);
   let st;
   try {
@@ -79,26 +103,45 @@ export function parseImapUrl(source: string) {
   };
 }
 
+function imapProblem(e: unknown): string {
+  const err = e as { message?: string; authenticationFailed?: boolean; code?: string; responseText?: string };
+  if (err.authenticationFailed) return 'the user name or password was not accepted';
+  if (err.code === 'ECONNREFUSED') return 'the connection was refused (is the host and port right?)';
+  if (err.code === 'ENOTFOUND') return 'the host name was not found';
+  if (err.code === 'ETIMEDOUT' || err.code === 'CONNECT_TIMEOUT' || err.code === 'GREETING_TIMEOUT') return 'the server did not answer in time';
+  return err.responseText || err.message || String(e);
+}
+
 async function openImap(source: string, timeoutMs: number): Promise<MessageSource> {
   const { mailbox, ...connection } = parseImapUrl(source);
-  const client = new ImapFlow({ ...connection, logger: false, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs });
-  client.on('error', () => {}); // reported through the failed promise below
+  const where = `${connection.host}:${connection.port}`;
+  const client = new ImapFlow({ ...connection, logger: false, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: Math.max(timeoutMs, 60_000) });
+  client.on('error', () => {}); // reported through the failed promises below
   try {
     await client.connect();
   } catch (e) {
-    throw new SourceError(`Could not connect to the IMAP server at ${connection.host}:${connection.port}: ${(e as Error).message}`);
+    throw new SourceError(`Could not connect to the IMAP server at ${where}: ${imapProblem(e)}`);
   }
-  // Read-only: importing never marks mail as read or moves it.
-  const box = await client.mailboxOpen(mailbox, { readOnly: true }).catch((e: Error) => {
-    throw new SourceError(`Could not open the mailbox "${mailbox}": ${e.message}`);
-  });
+  // Read-only (EXAMINE): importing never marks mail as read, flags or moves it.
+  let box;
+  try {
+    box = await client.mailboxOpen(mailbox, { readOnly: true });
+  } catch (e) {
+    await client.logout().catch(() => {});
+    throw new SourceError(`Could not open the mailbox "${mailbox}" on ${where}: ${imapProblem(e)}`);
+  }
   const total = box.exists;
   return {
     total,
     messages: (async function* () {
       if (!total) return;
-      for await (const m of client.fetch('1:*', { source: true, uid: true })) {
-        if (m.source) yield { source: `${mailbox}/${m.uid}`, raw: m.source };
+      try {
+        for await (const m of client.fetch('1:*', { source: true, uid: true })) {
+          if (m.source) yield { source: `imap:${mailbox}/${m.uid}`, raw: m.source };
+        }
+      } catch (e) {
+        // Messages already taken in are kept; running the import again carries on from there.
+        throw new SourceError(`The IMAP connection to ${where} failed while reading messages: ${imapProblem(e)}. Run the import again to carry on.`);
       }
     })(),
     close: async () => {
