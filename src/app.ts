@@ -21,11 +21,11 @@ import { adminRoutes } from './features/admin/routes.ts';
 import { programmeRoutes } from './features/programme/routes.ts';
 import { siteRoutes } from './features/site/routes.ts';
 import { workspaceRoutes } from './features/workspace/routes.ts';
-import { registrationRoutes } from './features/registration/routes.ts';
-import { mailImportRoutes } from './features/mail-import/routes.ts';
-import { registrationsAdminRoutes } from './features/registrations-admin/routes.ts';
+import { registrationRoutes } from './features/registration/journey/routes.ts';
+import { mailImportRoutes } from './features/registration/email-import/routes.ts';
+import { registrationsAdminRoutes } from './features/registration/admin/routes.ts';
 import { participantsRoutes } from './features/participants/routes.ts';
-import { dashboardRoutes } from './features/dashboard/routes.ts';
+import { dashboardRoutes } from './features/registration/dashboard/routes.ts';
 import { navigationFor } from './navigation.ts';
 
 export type { AppDeps };

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, Engine } from '../../platform/db/database.ts';
+import type { Db, Engine } from '../../../platform/db/database.ts';
 
 type Count = { key: string | null; n: number };
 

@@ -1,8 +1,8 @@
 // node src/main.ts import-mail SOURCE: a progress bar while it works, a summary at the end.
-import type { Config } from '../../config.ts';
-import { createDataAccess } from '../../platform/db/database.ts';
-import { migrateToLatest } from '../../platform/db/migrations/index.ts';
-import { systemClock } from '../../platform/time.ts';
+import type { Config } from '../../../config.ts';
+import { createDataAccess } from '../../../platform/db/database.ts';
+import { migrateToLatest } from '../../../platform/db/migrations/index.ts';
+import { systemClock } from '../../../platform/time.ts';
 import { importFromSource, ImportError, type ImportSummary } from './import.ts';
 import { SourceError } from './sources.ts';
 

@@ -2,10 +2,10 @@
 // invalid input. Deterministic (seeded), so a failure can be replayed.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { cookieName } from '../../platform/http/cookies.ts';
+import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { cookieName } from '../../../platform/http/cookies.ts';
 import { saveDraft } from './drafts.ts';
-import { STEPS, type Answers } from './journey.ts';
+import { STEPS, type Answers } from './steps.ts';
 
 function prng(seed: number) {
   return () => {

@@ -2,19 +2,19 @@
 // message beside a form to complete the registration by hand.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit } from '../../platform/audit/audit.ts';
-import { normaliseEmail } from '../../platform/auth/people.ts';
-import { onlyRoles } from '../../platform/auth/guards.ts';
-import { sendErrorPage } from '../../platform/http/errors.ts';
-import type { AppDeps } from '../../platform/http/request-context.ts';
-import type { Registration } from '../../platform/db/schema.ts';
-import { stepBySlug, type Answers, type JourneyContext } from '../registration/journey.ts';
-import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../registration/options.ts';
-import { listOrganisations } from '../registration/organisations.ts';
-import { completeReviewedRegistration, findRegistration, registrationAims, submitRegistration, type RegistrationDetails } from '../registration/service.ts';
+import { recordAudit } from '../../../platform/audit/audit.ts';
+import { normaliseEmail } from '../../../platform/auth/people.ts';
+import { onlyRoles } from '../../../platform/auth/guards.ts';
+import { sendErrorPage } from '../../../platform/http/errors.ts';
+import type { AppDeps } from '../../../platform/http/request-context.ts';
+import type { Registration } from '../../../platform/db/schema.ts';
+import { stepBySlug, type Answers, type JourneyContext } from '../journey/steps.ts';
+import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../options.ts';
+import { listOrganisations } from '../organisations.ts';
+import { completeReviewedRegistration, findRegistration, registrationAims, submitRegistration, type RegistrationDetails } from '../service.ts';
 import { markReviewed, reviewItemsFor, reviewQueue } from './queries.ts';
 
-const V = 'features/mail-import/views';
+const V = 'features/registration/email-import/views';
 const adminOnly = { config: onlyRoles('admin') };
 const idParam = z.object({ registrationId: z.coerce.number().int().positive().max(2 ** 31 - 1) });
 const FIELDS = ['fullName', 'email', 'organisationId', 'organisationOther', 'department', 'nation', 'region', 'serviceType', 'serviceOther', 'jobTitle', 'roleGroup', 'roleOther'] as const;

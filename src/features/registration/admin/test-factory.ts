@@ -1,8 +1,8 @@
 // Test data for the registrations pages: a seeded app, and registrations made through the real
 // service (submitRegistration, the confirmation link, the team's actions), never raw inserts.
-import { createTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
-import { findProgramme } from '../programme/queries.ts';
-import { confirmRegistrationEmail, declineRegistration, submitRegistration, waitlistRegistration, type RegistrationDetails } from '../registration/service.ts';
+import { createTestApp, type TestApp, type TestClient } from '../../../../test/helpers/app.ts';
+import { findProgramme } from '../../programme/queries.ts';
+import { confirmRegistrationEmail, declineRegistration, submitRegistration, waitlistRegistration, type RegistrationDetails } from '../service.ts';
 
 export type Seeded = { t: TestApp; admin: TestClient & { personId: number }; programmeId: number };
 

@@ -1,8 +1,8 @@
 // Registration counts for the dashboard, as bars in a fixed, meaningful order.
-import type { Db, Engine } from '../../platform/db/database.ts';
-import { addDays, londonDate } from '../../platform/time.ts';
-import type { Bar } from '../../platform/views/bar-chart.ts';
-import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES, STATUS_LABELS } from '../registration/options.ts';
+import type { Db, Engine } from '../../../platform/db/database.ts';
+import { addDays, londonDate } from '../../../platform/time.ts';
+import type { Bar } from '../../../platform/views/bar-chart.ts';
+import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES, STATUS_LABELS } from '../options.ts';
 import { registrationCounts } from './queries.ts';
 
 type Count = { key: string | null; n: number };

@@ -2,8 +2,8 @@
 // registrations indexes (002 and 005: status, created; 003: name, organisation) with the id as tie-break,
 // so a page is read from the index in order, never sorted in memory.
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
-import type { Db } from '../../platform/db/database.ts';
-import type { Database, Registration } from '../../platform/db/schema.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import type { Database, Registration } from '../../../platform/db/schema.ts';
 import type { Filters, SortKey } from './filters.ts';
 
 type RegQuery<O> = SelectQueryBuilder<Database, 'registrations', O>;

@@ -1,17 +1,17 @@
 // The public "Register your interest" journey: start page, one question page per step,
 // check your answers, confirmation, and the link that confirms the email address.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../platform/http/request-context.ts';
-import { cookieName } from '../../platform/http/cookies.ts';
-import { formRateLimit } from '../../platform/http/rate-limits.ts';
-import { findProgramme, loadProgrammeDetails } from '../programme/queries.ts';
-import { registrationWindow } from '../programme/service.ts';
+import type { AppDeps } from '../../../platform/http/request-context.ts';
+import { cookieName } from '../../../platform/http/cookies.ts';
+import { formRateLimit } from '../../../platform/http/rate-limits.ts';
+import { findProgramme, loadProgrammeDetails } from '../../programme/queries.ts';
+import { registrationWindow } from '../../programme/service.ts';
 import { loadDraft, replaceDraft, saveDraft } from './drafts.ts';
-import { firstToAnswer, recheck, STEPS, stepBySlug, toDetails, type Answers, type JourneyContext, type Step } from './journey.ts';
-import { listOrganisations } from './organisations.ts';
-import { confirmRegistrationEmail, submitRegistration } from './service.ts';
+import { firstToAnswer, recheck, STEPS, stepBySlug, toDetails, type Answers, type JourneyContext, type Step } from './steps.ts';
+import { listOrganisations } from '../organisations.ts';
+import { confirmRegistrationEmail, submitRegistration } from '../service.ts';
 
-const V = 'features/registration/views';
+const V = 'features/registration/journey/views';
 
 // When an answer changes, the questions that depended on it must be asked again.
 const INVALIDATES: Record<string, string[]> = { workplace: ['nation', 'region'], nation: ['region'] };

@@ -2,14 +2,14 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit } from '../../platform/audit/audit.ts';
-import { onlyRoles } from '../../platform/auth/guards.ts';
-import type { Registration } from '../../platform/db/schema.ts';
-import { sendErrorPage } from '../../platform/http/errors.ts';
-import type { AppDeps } from '../../platform/http/request-context.ts';
-import { londonDate } from '../../platform/time.ts';
-import { findProgramme, loadProgrammeDetails } from '../programme/queries.ts';
-import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES, STATUS_LABELS, bandLabel, roleGroupLabel, serviceLabel } from '../registration/options.ts';
+import { recordAudit } from '../../../platform/audit/audit.ts';
+import { onlyRoles } from '../../../platform/auth/guards.ts';
+import type { Registration } from '../../../platform/db/schema.ts';
+import { sendErrorPage } from '../../../platform/http/errors.ts';
+import type { AppDeps } from '../../../platform/http/request-context.ts';
+import { londonDate } from '../../../platform/time.ts';
+import { findProgramme, loadProgrammeDetails } from '../../programme/queries.ts';
+import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES, STATUS_LABELS, bandLabel, roleGroupLabel, serviceLabel } from '../options.ts';
 import {
   acceptRegistration,
   addNote,
@@ -20,12 +20,12 @@ import {
   registrationNotes,
   waitlistRegistration,
   type ActionResult,
-} from '../registration/service.ts';
+} from '../service.ts';
 import { csvStream, writeXlsx, type Labels } from './export.ts';
 import { FILTER_LABELS, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
 import { countRegistrations, exportRows, listRegistrations, PAGE_SIZE, registrationsByIds } from './queries.ts';
 
-const V = 'features/registrations-admin/views';
+const V = 'features/registration/admin/views';
 const adminOnly = { config: onlyRoles('admin') };
 const ACTIONS = { accept: 'accepted', waitlist: 'waitlisted', decline: 'declined' } as const;
 type Action = keyof typeof ACTIONS;

@@ -1,8 +1,8 @@
 // SQL for the email import and its review queue.
 import type { Insertable } from 'kysely';
-import type { Db, Tx } from '../../platform/db/database.ts';
-import { normaliseEmail } from '../../platform/auth/people.ts';
-import type { MailImportsTable } from '../../platform/db/schema.ts';
+import type { Db, Tx } from '../../../platform/db/database.ts';
+import { normaliseEmail } from '../../../platform/auth/people.ts';
+import type { MailImportsTable } from '../../../platform/db/schema.ts';
 
 export type NewMailImport = Insertable<MailImportsTable>;
 

@@ -1,21 +1,21 @@
 // Registration counts and charts for the programme team.
 import type { FastifyInstance } from 'fastify';
-import { onlyRoles } from '../../platform/auth/guards.ts';
-import type { AppDeps } from '../../platform/http/request-context.ts';
-import { barChartSvg } from '../../platform/views/bar-chart.ts';
-import { findProgramme } from '../programme/queries.ts';
+import { onlyRoles } from '../../../platform/auth/guards.ts';
+import type { AppDeps } from '../../../platform/http/request-context.ts';
+import { barChartSvg } from '../../../platform/views/bar-chart.ts';
+import { findProgramme } from '../../programme/queries.ts';
 import { dashboard } from './service.ts';
 
 export function dashboardRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/admin/dashboard', { config: onlyRoles('admin') }, async (_request, reply) => {
     const programme = await findProgramme(deps.data.db);
-    if (!programme) return reply.view('features/dashboard/views/dashboard.njk', { pageTitle: 'Dashboard', total: 0, charts: [] });
+    if (!programme) return reply.view('features/registration/dashboard/views/dashboard.njk', { pageTitle: 'Dashboard', total: 0, charts: [] });
     // Counting every registration several ways takes a while with 100,000 of them; the figures
     // are kept for 30 seconds and the page says when they were counted.
     const now = deps.clock();
     const d = await app.sharedCache.get(`dashboard:${programme.id}`, now.getTime(), async () => ({ ...(await dashboard(deps.data.db, deps.data.engine, programme.id)), countedAt: now.toISOString() }));
     const render = (c: { id: string; title: string; bars: { label: string; value: number }[] }) => ({ ...c, svg: barChartSvg(c.id, c.title, c.bars) });
-    return reply.view('features/dashboard/views/dashboard.njk', {
+    return reply.view('features/registration/dashboard/views/dashboard.njk', {
       pageTitle: 'Dashboard',
       total: d.total,
       countedAt: d.countedAt,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestApp, h1, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
-import { hashToken } from '../../platform/auth/tokens.ts';
-import { cookieName } from '../../platform/http/cookies.ts';
-import { STEPS } from './journey.ts';
+import { createTestApp, h1, type TestApp, type TestClient } from '../../../../test/helpers/app.ts';
+import { hashToken } from '../../../platform/auth/tokens.ts';
+import { cookieName } from '../../../platform/http/cookies.ts';
+import { STEPS } from './steps.ts';
 
 type Form = Record<string, string | string[]>;
 

@@ -8,10 +8,10 @@
 // emailing) the person who forwarded it.
 import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
-import type { Clock } from '../../platform/time.ts';
-import { findProgramme } from '../programme/queries.ts';
-import { addEvent, submitRegistration, type RegistrationDetails } from '../registration/service.ts';
+import { inTransaction, type Db } from '../../../platform/db/database.ts';
+import type { Clock } from '../../../platform/time.ts';
+import { findProgramme } from '../../programme/queries.ts';
+import { addEvent, submitRegistration, type RegistrationDetails } from '../service.ts';
 import { htmlToText, isRelevant, organisationKey, readLetter, serviceFromText, type Reading } from './parse.ts';
 import { findImport, insertImport, organisationsForMatching, registrationByEmail, settleEarlierReviews, type NewMailImport } from './queries.ts';
 import { openSource, type RawMessage } from './sources.ts';

@@ -1,9 +1,9 @@
 // The questions of the web journey, in order: what each asks, why, how its answer is checked,
 // and when it applies. Routes render and save them; nothing here touches the database.
 import { z } from 'zod';
-import { textField } from '../../platform/http/form-fields.ts';
-import { AFC_BANDS, ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from './options.ts';
-import type { RegistrationDetails } from './service.ts';
+import { textField } from '../../../platform/http/form-fields.ts';
+import { AFC_BANDS, ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../options.ts';
+import type { RegistrationDetails } from '../service.ts';
 
 export type Answers = {
   fullName?: string;

@@ -1,10 +1,10 @@
 // Answers given so far in the web journey, kept server-side under a random cookie token: the
 // journey works without JavaScript and without an account, and nothing is a registration until
 // "Check your answers" is submitted.
-import type { Db, Tx } from '../../platform/db/database.ts';
-import { hashToken, randomToken } from '../../platform/auth/tokens.ts';
-import type { Clock } from '../../platform/time.ts';
-import type { Answers } from './journey.ts';
+import type { Db, Tx } from '../../../platform/db/database.ts';
+import { hashToken, randomToken } from '../../../platform/auth/tokens.ts';
+import type { Clock } from '../../../platform/time.ts';
+import type { Answers } from './steps.ts';
 
 export const DRAFT_HOURS = 24;
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestApp, h1, type TestApp } from '../../../test/helpers/app.ts';
+import { createTestApp, h1, type TestApp } from '../../../../test/helpers/app.ts';
 import { importFromSource } from './import.ts';
 
 const eml = (id: string, from: string, body: string) => ['Message-ID: <' + id + '@example.org>', `From: ${from}`, 'Subject: SUPPORT WORKFORCE', 'Date: Mon, 03 Jun 2024 09:00:00 +0100', 'Content-Type: text/plain; charset=utf-8', '', body].join('\r\n');

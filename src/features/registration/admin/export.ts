@@ -1,7 +1,7 @@
 // CSV (RFC 4180) and XLSX of exactly the filtered list, written row by row as the rows are read.
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { bandLabel, roleGroupLabel, serviceLabel, STATUS_LABELS } from '../registration/options.ts';
+import { bandLabel, roleGroupLabel, serviceLabel, STATUS_LABELS } from '../options.ts';
 import type { ExportRow } from './queries.ts';
 
 export const EXPORT_HEADERS = [

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { h1 } from '../../../test/helpers/app.ts';
-import { upsertPerson } from '../../platform/auth/people.ts';
-import { withdrawParticipant } from '../registration/service.ts';
+import { h1 } from '../../../../test/helpers/app.ts';
+import { upsertPerson } from '../../../platform/auth/people.ts';
+import { withdrawParticipant } from '../service.ts';
 import { register, seededApp, type Seeded } from './test-factory.ts';
 
 describe('a registration, for the programme team', () => {
