@@ -1,8 +1,11 @@
 // Kysely's SQLite dialect expects a better-sqlite3-shaped driver; this adapts Node's built-in
 // node:sqlite to it so the embedded engine needs no native package.
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
-import { SqliteDialect } from 'kysely';
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/** How long a writer waits for another process's write lock before giving up, in milliseconds. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 function toSqlite(value: unknown): SQLInputValue {
   if (value === undefined || value === null) return null;
@@ -30,15 +33,37 @@ class Statement implements SqliteStatement {
 }
 
 export function openSqlite(path: string): DatabaseSync {
-  const db = new DatabaseSync(path, { timeout: 5000 });
+  const db = new DatabaseSync(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   // WAL lets readers work while one writer commits; foreign keys are off by default in SQLite.
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA foreign_keys = ON');
   // FULL: a commit is on disk before it is acknowledged, so a registration we have confirmed to
   // someone survives a power cut (NORMAL in WAL mode could lose the last commits).
   db.exec('PRAGMA synchronous = FULL');
-  db.exec('PRAGMA busy_timeout = 5000');
+  db.exec(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   return db;
+}
+
+// A deferred BEGIN takes the write lock only at the first write; if another process committed
+// since this transaction's first read, SQLite cannot upgrade the lock and fails at once with
+// "database is locked" (the busy timeout does not apply). BEGIN IMMEDIATE takes the write lock
+// at the start, waiting up to the busy timeout, so writers from other processes queue. Within
+// one process Kysely already runs one transaction at a time on the single connection.
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #database: SqliteDatabase;
+  constructor(database: SqliteDatabase) {
+    super({ database });
+    this.#database = database;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.#database });
+  }
 }
 
 export function nodeSqliteDialect(db: DatabaseSync): SqliteDialect {
@@ -60,5 +85,5 @@ export function nodeSqliteDialect(db: DatabaseSync): SqliteDialect {
       return stmt;
     },
   };
-  return new SqliteDialect({ database: adapter });
+  return new ImmediateSqliteDialect(adapter);
 }
