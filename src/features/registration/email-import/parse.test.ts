@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fieldOfLabel, htmlToText, isRelevant, organisationKey, readLetter, serviceFromText, splitLabel, unforward } from './parse.ts';
+import { fieldOfLabel, htmlToText, isRelevant, oneLine, organisationKey, readLetter, serviceFromText, splitLabel, storable, unforward } from './parse.ts';
 
 const from = 'sender@example.org';
 const read = (text: string, subject = 'SUPPORT WORKFORCE', fromAddress: string | null = from) => readLetter({ subject, fromAddress, text });
@@ -44,7 +44,7 @@ describe('labels', () => {
 describe('reading an emailed registration', () => {
   it('reads labelled lines in any order, any case, with different separators', () => {
     const r = read('Hello,\n\nJOB TITLE - Assistant Practitioner\nname: Jo Bloggs\nWhere I work:\tLeeds Teaching Hospitals\nType of service: CT and MRI\nDepartment: Radiology\n\nThanks\nJo');
-    assert.deepEqual(r, { email: from, fullName: 'Jo Bloggs', workplace: 'Leeds Teaching Hospitals', service: 'CT and MRI', jobTitle: 'Assistant Practitioner', department: 'Radiology', forwardedBy: null, problem: null });
+    assert.deepEqual(r, { email: from, fullName: 'Jo Bloggs', workplace: 'Leeds Teaching Hospitals', service: 'CT and MRI', jobTitle: 'Assistant Practitioner', department: 'Radiology', forwardedBy: null, onBehalf: null, problem: null });
   });
 
   it('reads a label with its answer on the next line, and table cells', () => {
@@ -118,18 +118,19 @@ describe('reading an emailed registration', () => {
     assert.equal(r.fullName, 'Kim Park');
   });
 
-  it('sends a forward without the original address to review, never registering the forwarder', () => {
+  it('sends a forward without the original address to review as sent on their behalf, never registering the forwarder', () => {
     const r = read('---------- Forwarded message ---------\nFrom: Lee Jones\nDate: today\n\nName: Lee Jones\nWorkplace: Example Trust\nJob title: CSW', 'Fwd: SUPPORT WORKFORCE', 'manager@example.org');
     assert.equal(r.email, null);
     assert.equal(r.forwardedBy, 'manager@example.org');
-    assert.match(r.problem!, /original sender’s email address in the forwarded message \(“Lee Jones”\)/);
+    assert.deepEqual(r.onBehalf, { name: 'Lee Jones', contact: 'manager@example.org' });
+    assert.match(r.problem!, /^Sent on behalf of “Lee Jones” by manager@example.org \(the forwarded message from “Lee Jones” has no email address\); check before registering$/);
   });
 
   it('sends to review what it cannot read with confidence, saying what is missing', () => {
     assert.match(read('Please sign me up, I work in x-ray. Thanks!').problem!, /Could not read the name, where they work, the job title/);
     assert.match(read('Name: A B\nWorkplace: C\nJob title: D', 'SUPPORT WORKFORCE', null).problem!, /sender’s email address/);
     assert.match(read('Name: A B\nWorkplace: C\nJob title: D', 'SUPPORT WORKFORCE', 'not an address').problem!, /sender’s email address/);
-    assert.match(read('Call me on 07700 900000\nSomewhere\nImaging\nCSW').problem!, /does not look like a name/);
+    assert.match(read('Call me on 07700 900000\nSomewhere\nImaging\nCSW').problem!, /Could not read the name, where they work\. The details had no labels and some lines could not be recognised: “Call me on 07700 900000”, “Somewhere”/);
     assert.match(read('Name: Jo\nWorkplace: Example Trust').problem!, /Could not read the job title/);
     assert.match(read('Name: 12345\nWorkplace: Example Trust\nJob title: CSW').problem!, /does not look like a name/);
     // Too many unlabelled lines to tell apart.
@@ -168,5 +169,129 @@ describe('service and organisation', () => {
     assert.equal(organisationKey("Alder Hey Children's NHS Foundation Trust"), organisationKey('Alder Hey Childrens'));
     assert.equal(organisationKey('Airedale NHS Foundation Trust'), organisationKey('AIREDALE N.H.S. FT'.replace(/\./g, '')));
     assert.notEqual(organisationKey('Leeds Teaching Hospitals NHS Trust'), organisationKey('Airedale NHS Foundation Trust'));
+  });
+});
+
+const readAs = (letter: Partial<Parameters<typeof readLetter>[0]> & { text: string }) => readLetter({ subject: 'SUPPORT WORKFORCE', fromAddress: from, ...letter });
+// The organisation index import.ts builds, as parse needs it: exact names in lower case and loose keys.
+const orgNames = (names: string[]) => ({ exact: new Set(names.map((n) => n.toLowerCase())), loose: new Set(names.map(organisationKey)) });
+const organisations = orgNames(['Airedale NHS Foundation Trust', 'Betsi Cadwaladr University Health Board', 'Leeds Teaching Hospitals NHS Trust']);
+
+describe('bilingual labels (Welsh and English)', () => {
+  it('reads Welsh / English labels either way round, and Welsh labels alone', () => {
+    const r = read('Enw / Name: Siân Ifans\nGweithle / Workplace: Betsi Cadwaladr University Health Board\nMath o wasanaeth / Type of service: Pelydr-X, CT\nTeitl swydd / Job title: Gweithiwr cymorth clinigol\nAdran / Department: Radioleg');
+    assert.deepEqual([r.fullName, r.workplace, r.service, r.jobTitle, r.department, r.problem], ['Siân Ifans', 'Betsi Cadwaladr University Health Board', 'Pelydr-X, CT', 'Gweithiwr cymorth clinigol', 'Radioleg', null]);
+    const swapped = read('Name / Enw: Dafydd ap Gwilym\nWorkplace / Gweithle: Ysbyty Gwynedd\nJob title / Teitl swydd: Assistant practitioner');
+    assert.deepEqual([swapped.fullName, swapped.workplace, swapped.jobTitle, swapped.problem], ['Dafydd ap Gwilym', 'Ysbyty Gwynedd', 'Assistant practitioner', null]);
+    const welsh = read('Enw llawn: Elin Rhys\nSefydliad: Ysbyty Glan Clwyd\nRôl: Cynorthwyydd radiograffeg');
+    assert.deepEqual([welsh.fullName, welsh.workplace, welsh.jobTitle, welsh.problem], ['Elin Rhys', 'Ysbyty Glan Clwyd', 'Cynorthwyydd radiograffeg', null]);
+    for (const [label, field] of [['enw / name', 'fullName'], ['name / enw', 'fullName'], ['gweithle / workplace', 'workplace'], ['teitl swydd / job title', 'jobTitle'], ['job title / teitl swydd', 'jobTitle'], ['math o wasanaeth', 'service'], ["lle rwy'n gweithio", 'workplace']] as const)
+      assert.equal(fieldOfLabel(label), field, label);
+  });
+});
+
+describe('unlabelled details, recognised line by line', () => {
+  it('never takes an opening sentence as the name: the sender’s name, the organisations list and the vocabularies place each line', () => {
+    const r = readAs({
+      fromName: 'Jo Bloggs',
+      organisations,
+      text: 'Hello,\n\nPlease register my interest.\n\nAiredale NHS Foundation Trust\nCT\nClinical support worker\n\nThanks, Jo',
+    });
+    assert.deepEqual([r.fullName, r.workplace, r.service, r.jobTitle, r.problem], ['Jo Bloggs', 'Airedale NHS Foundation Trust', 'CT', 'Clinical support worker', null]);
+    // In any order: position means nothing.
+    const shuffled = readAs({ fromName: 'Jo Bloggs', organisations, text: 'Please register my interest.\nCSW\nleeds teaching hospitals\nX-ray' });
+    assert.deepEqual([shuffled.fullName, shuffled.workplace, shuffled.service, shuffled.jobTitle, shuffled.problem], ['Jo Bloggs', 'leeds teaching hospitals', 'X-ray', 'CSW', null]);
+  });
+
+  it('knows the job words: AP, CSW, helper, assistant, radiographer, educator, manager, band', () => {
+    for (const job of ['AP', 'CSW', 'Radiotherapy helper', 'Imaging assistant', 'Assistant radiographer', 'Practice educator', 'Imaging services manager', 'Band 4 assistant practitioner'])
+      assert.equal(readAs({ fromName: 'Jo Bloggs', organisations, text: `Airedale NHS Foundation Trust\n${job}` }).jobTitle, job, job);
+    // Lower-case "ap" is part of a Welsh name, not a job.
+    assert.equal(readAs({ organisations, text: 'Dafydd ap Gwilym\nAiredale NHS Foundation Trust\nCSW' }).fullName, 'Dafydd ap Gwilym');
+  });
+
+  it('sends anything uncertain to review, prefilled with what was recognised and at least the sender’s name', () => {
+    // A line that is none of the details.
+    const odd = readAs({ fromName: 'Jo Bloggs', organisations, text: 'Please register my interest.\nAiredale NHS Foundation Trust\nNights 8-8\nCSW' });
+    assert.match(odd.problem!, /no labels and some lines could not be recognised: “Nights 8-8”/);
+    assert.deepEqual([odd.fullName, odd.workplace, odd.jobTitle], ['Jo Bloggs', 'Airedale NHS Foundation Trust', 'CSW']);
+    // A name in the message that is not the sender's.
+    const other = readAs({ fromName: 'Jo Bloggs', organisations, text: 'Sam Smith\nAiredale NHS Foundation Trust\nCSW' });
+    assert.match(other.problem!, /Sam Smith \(not the sender’s name, Jo Bloggs\)/);
+    // The sender's name is one word: not a full name, but the form starts with it.
+    const robin = readAs({ fromName: 'Robin', text: 'Hi, I would like to join. I am a CSW at Leeds, x-ray.' });
+    assert.equal(robin.fullName, 'Robin');
+    assert.match(robin.problem!, /^Could not read the name, where they work, the job title\. The details had no labels/);
+    // Two workplaces.
+    assert.ok(readAs({ fromName: 'Jo Bloggs', organisations, text: 'Airedale NHS Foundation Trust\nLeeds Teaching Hospitals NHS Trust\nCSW' }).problem);
+    // A shared mailbox's name is not a person's.
+    const shared = readAs({ fromName: 'Imaging Department', organisations, text: 'Airedale NHS Foundation Trust\nCSW' });
+    assert.match(shared.problem!, /Could not read the name/);
+  });
+});
+
+describe('replies are not forwards', () => {
+  const newsletter = 'From: Programme Team <news@example.org>\nSent: 01 June 2024 09:00\nTo: Everyone <list@example.org>\nSubject: SUPPORT WORKFORCE newsletter\n\nTo register, reply with\nName: \nWorkplace: \nJob title: \n';
+  it('takes the sender of an Outlook reply as the registrant and ignores the quoted message under "Original Message"', () => {
+    const r = readLetter({ subject: 'RE: SUPPORT WORKFORCE newsletter', fromAddress: 'jo@example.org', fromName: 'Jo Bloggs', text: `Name: Jo Bloggs\nWorkplace: Example Trust\nJob title: CSW\n\n-----Original Message-----\n${newsletter}` });
+    assert.deepEqual([r.email, r.forwardedBy, r.fullName, r.problem], ['jo@example.org', null, 'Jo Bloggs', null]);
+    assert.equal(unforward(`Hi\n\n-----Original Message-----\n${newsletter}`, 'RE: SUPPORT WORKFORCE'), null);
+  });
+  it('ignores a quoted "From: … Sent: … To: … Subject:" block under a reply, also under RE: FW:', () => {
+    for (const subject of ['RE: SUPPORT WORKFORCE newsletter', 'RE: FW: SUPPORT WORKFORCE newsletter']) {
+      const r = readLetter({ subject, fromAddress: 'ana@example.org', fromName: 'Ana Silva', text: `Name: Ana Silva\nWorkplace: Example Trust\nJob title: AP\n\n________________________________\n${newsletter}` });
+      assert.deepEqual([r.email, r.forwardedBy, r.fullName, r.jobTitle, r.problem], ['ana@example.org', null, 'Ana Silva', 'AP', null], subject);
+      const bare = readLetter({ subject, fromAddress: 'ana@example.org', text: `Name: Ana Silva\nWorkplace: Example Trust\nJob title: AP\n\n${newsletter}` });
+      assert.deepEqual([bare.email, bare.forwardedBy, bare.jobTitle], ['ana@example.org', null, 'AP'], subject);
+    }
+  });
+  it('a reply that says nothing of its own is not read from the quoted newsletter', () => {
+    const r = readLetter({ subject: 'RE: SUPPORT WORKFORCE', fromAddress: 'kim@example.org', fromName: 'Kim Park', text: `Yes please!\n\n-----Original Message-----\n${newsletter.replace('Name: ', 'Name: Programme Team')}` });
+    assert.equal(r.email, 'kim@example.org');
+    assert.match(r.problem!, /Could not read where they work, the job title/);
+  });
+  it('still follows an explicit forwarding marker whatever the subject', () => {
+    const r = readLetter({ subject: 'SUPPORT WORKFORCE', fromAddress: 'manager@example.org', text: 'Begin forwarded message:\n\nFrom: Lee Jones <lee.jones@example.org>\nSubject: SUPPORT WORKFORCE\n\nName: Lee Jones\nWorkplace: Example Trust\nJob title: CSW' });
+    assert.deepEqual([r.email, r.forwardedBy], ['lee.jones@example.org', 'manager@example.org']);
+  });
+});
+
+describe('sent on someone’s behalf', () => {
+  it('gives the reading an on-behalf shape: the person named, the sender as contact, and a problem for review', () => {
+    const r = readAs({ fromAddress: 'manager@example.org', fromName: 'Morgan Manager', organisations, text: 'Please register my colleague Sam Fox who has no work email.\n\nName: Sam Fox\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW' });
+    assert.equal(r.email, null);
+    assert.equal(r.fullName, 'Sam Fox');
+    assert.equal(r.workplace, 'Airedale NHS Foundation Trust');
+    assert.deepEqual(r.onBehalf, { name: 'Sam Fox', contact: 'manager@example.org' });
+    assert.equal(r.problem, 'Sent on behalf of “Sam Fox” by manager@example.org; check before registering');
+  });
+  it('never takes the sender’s own name for the colleague, labelled or not', () => {
+    const r = readAs({ fromAddress: 'manager@example.org', fromName: 'Morgan Manager', organisations, text: 'Registering on behalf of my team member who does not have an email address:\nAiredale NHS Foundation Trust\nCSW' });
+    assert.equal(r.email, null);
+    assert.equal(r.fullName, null);
+    assert.deepEqual(r.onBehalf, { name: null, contact: 'manager@example.org' });
+    assert.match(r.problem!, /^Sent on behalf of someone not named by manager@example.org; check before registering$/);
+  });
+  it('reads the forwarder’s note above a forward too', () => {
+    const r = readLetter({ subject: 'Fwd: SUPPORT WORKFORCE', fromAddress: 'manager@example.org', text: 'Sending this for my colleague Lee, who has no work email.\n\n---------- Forwarded message ---------\nFrom: Manager <manager@example.org>\nSubject: SUPPORT WORKFORCE\n\nName: Lee Jones\nWorkplace: Example Trust\nJob title: CSW' });
+    assert.equal(r.email, null);
+    assert.equal(r.onBehalf?.contact, 'manager@example.org');
+    assert.equal(r.fullName, 'Lee Jones');
+  });
+});
+
+describe('one-line values', () => {
+  it('never keeps line breaks or control characters in a read value', () => {
+    const r = read('Name: Jo\u2028Bloggs\u0085 \u202eX\u000b\nWorkplace: Example\u0000 Trust\nJob title: CSW\u001b[31m');
+    for (const v of [r.fullName, r.workplace, r.jobTitle]) assert.doesNotMatch(v!, /[\p{Cc}\u2028\u2029\u202e]/u);
+    assert.equal(r.fullName, 'Jo Bloggs X');
+    assert.equal(r.workplace, 'Example Trust');
+  });
+  it('takes a display name with line breaks as one line, and refuses one that is not a name', () => {
+    const r = readAs({ fromName: 'Jo Bloggs\r\n\r\nYour account is locked: visit https://bad.example.org', organisations, text: 'Airedale NHS Foundation Trust\nCSW' });
+    assert.ok(r.problem);
+    assert.doesNotMatch(r.fullName ?? '', /[\r\n]/);
+    assert.equal(oneLine('a\r\nb\u0000\tc'), 'a b c');
+    assert.equal(storable('a\u0000b\u0007c\td\ne'), 'abc\td\ne');
   });
 });

@@ -1,10 +1,31 @@
 // Reads the four details people were asked to email (name, where they work, type of service and
-// job title) from a message's text. Labelled lines win; otherwise the details are taken in the
-// order they were asked for. Anything short of confident goes to a person to check.
-// Pure functions only: no database, no I/O, so every rule here is unit-tested.
+// job title) from a message's text. Labelled lines win ("Name: …", also Welsh and bilingual
+// labels); unlabelled lines are recognised for what they are (the sender's name, an organisation
+// on the NHS list, the service and job vocabularies), never taken by position. Anything short of
+// confident goes to a person to check: a wrong registration is worse than a review item.
+// Pure functions only: no database, no I/O (the organisations list is passed in), so every rule
+// here is unit-tested.
 import { z } from 'zod';
+import { UNREADABLE } from '../../../platform/http/form-fields.ts';
 
-export type Letter = { subject: string; fromAddress: string | null; text: string };
+/** Organisation names to recognise, as import.ts indexes them: exact (lower case) and loose keys. */
+export type OrganisationNames = { exact: { has(name: string): boolean }; loose: { has(key: string): boolean } };
+
+export type Letter = {
+  subject: string;
+  fromAddress: string | null;
+  /** The display name of the From: header ("Jo Bloggs" in "Jo Bloggs <jo@example.org>"). */
+  fromName?: string | null;
+  text: string;
+  organisations?: OrganisationNames;
+};
+
+export type OnBehalf = {
+  /** The person to register, as named in the message (null when not named). */
+  name: string | null;
+  /** Who sent it for them: the address to contact, never the registrant's own. */
+  contact: string | null;
+};
 
 export type Reading = {
   /** The email to register: the sender, or for a forwarded message the original sender. */
@@ -17,6 +38,8 @@ export type Reading = {
   department: string | null;
   /** Who forwarded the message, when it was forwarded (their address is not the registrant's). */
   forwardedBy: string | null;
+  /** Set when the message was sent for someone else (a colleague with no work email). */
+  onBehalf: OnBehalf | null;
   /** Set when a person must check the message; says what could not be read. */
   problem: string | null;
 };
@@ -31,29 +54,57 @@ export function isRelevant(subject: string, keyword: string): boolean {
   return k.length > 0 && squash(subject).includes(k);
 }
 
+// Characters that never belong in stored text: C0 controls but tab, line feed and carriage
+// return (PostgreSQL refuses NUL in text), and DEL.
+// eslint-disable-next-line no-control-regex
+const STORED_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** Text as it may be stored and shown: without NUL and the other control characters. */
+export function storable(text: string): string {
+  return text.replace(STORED_CONTROLS, '');
+}
+
+// Line breaks, controls (C0 and C1) and the invisible direction overrides: none may survive in a
+// one-line value such as a name, which the programme's own emails repeat.
+const NOT_ONE_LINE = /[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+// The same, but keeping tabs (they separate table cells), for a line of text before it is split.
+// eslint-disable-next-line no-control-regex
+const IN_LINE_CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A one-line value: line breaks and control characters become spaces, runs of spaces one. */
+export function oneLine(value: string | null | undefined): string {
+  return (value ?? '').replace(NOT_ONE_LINE, ' ').replace(/\s+/g, ' ').trim();
+}
+
 // Each pattern must match a whole (normalised) label, so free text such as "I work in CT - nights"
-// is never mistaken for a label.
+// is never mistaken for a label. Welsh labels sit beside the English ones; bilingual labels
+// ("Enw / Name", "Job title / Teitl swydd") are split on the slash by fieldOfLabel.
 const LABELS: [Field, RegExp][] = [
-  ['fullName', /^(?:full |first and (?:last|sur) ?|forename and sur)?names?(?: in full)?$|^(?:first name and )?surname$/],
+  ['fullName', /^(?:full |first and (?:last|sur) ?|forename and sur)?names?(?: in full)?$|^(?:first name and )?surname$|^enw(?: llawn| cyntaf a chyfenw)?$|^cyfenw$/],
   [
     'workplace',
-    /^(?:where (?:i|you|do you|we) (?:work|am based|are based)|(?:place|location) of (?:work|employment)|work ?place|work location|based at|employer|employing (?:trust|organi[sz]ation)|(?:name of )?(?:nhs )?(?:trust|organi[sz]ation|hospital|hospital trust|health board|employer|workplace)(?: name)?|site|company|university)$/,
+    /^(?:where (?:i|you|do you|we) (?:work|am based|are based)|(?:place|location) of (?:work|employment)|work ?place|work location|based at|employer|employing (?:trust|organi[sz]ation)|(?:name of )?(?:nhs )?(?:trust|organi[sz]ation|hospital|hospital trust|health board|employer|workplace)(?: name)?|site|company|university)$|^(?:gweithle|man gwaith|lle (?:rwy'n|rydw i'n|ydw i'n|ydych chi'n|wyt ti'n) gweithio|cyflogwr|sefydliad|ymddiriedolaeth|bwrdd iechyd|ysbyty|enw'r (?:sefydliad|ymddiriedolaeth|ysbyty|bwrdd iechyd))$/,
   ],
   [
     'service',
-    /^(?:(?:the )?(?:type|kind) of service(?: (?:i|you) work in)?|service(?: type| area)?|services?|service (?:i|you) work in|modality|speciality|specialty|clinical area|area of work)$/,
+    /^(?:(?:the )?(?:type|kind) of service(?: (?:i|you) work in)?|service(?: type| area)?|services?|service (?:i|you) work in|modality|speciality|specialty|clinical area|area of work)$|^(?:math o wasanaeth|gwasanaeth|maes gwaith)$/,
   ],
-  ['jobTitle', /^(?:(?:current )?job ?title|job|(?:current |job )?role|title|position|post|designation|job role|role title|grade and role)$/],
-  ['department', /^(?:department|dept|team|unit)$/],
+  ['jobTitle', /^(?:(?:current )?job ?title|job|(?:current |job )?role|title|position|post|designation|job role|role title|grade and role)$|^(?:teitl(?: (?:eich |fy )?swydd)?|swydd|r[oô]l)$/],
+  ['department', /^(?:department|dept|team|unit)$|^(?:adran|t[iî]m|uned)$/],
 ];
 
 const HONORIFIC = /^(?:mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame)\.?$/i;
-const GREETING = /^(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|to\s+whom|greetings)\b/i;
-const SIGN_OFF = /^(?:thanks|thank\s+you|many\s+thanks|kind(?:est)?\s+regards|best\s+wishes|best\s+regards|regards|best|cheers|yours\s+(?:sincerely|faithfully|truly)|warm(?:est)?\s+regards|all\s+the\s+best|sent\s+from\s+my|get\s+outlook\s+for)\b/i;
+const GREETING = /^(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|to\s+whom|greetings|helo|shwmae|bore da|prynhawn da|annwyl)\b/i;
+const SIGN_OFF = /^(?:thanks|thank\s+you|many\s+thanks|kind(?:est)?\s+regards|best\s+wishes|best\s+regards|regards|best|cheers|yours\s+(?:sincerely|faithfully|truly)|warm(?:est)?\s+regards|all\s+the\s+best|sent\s+from\s+my|get\s+outlook\s+for|diolch|cofion)\b/i;
 // A line introducing the details ("Please find my details below:"), not a detail itself.
-const INTRO = /:$|\b(?:register(?:ing)?|interest(?:ed)?|details|as requested|below|following|sign me up|take part|join)\b/i;
-const FORWARD_MARK = /^(?:-{2,}\s*(?:forwarded message|original message|message transféré)\s*-{2,}|begin forwarded message:?|_{5,})$/i;
+const INTRO = /:$|\b(?:register(?:ing)?|interest(?:ed)?|details|as requested|below|following|sign me up|take part|join|please|would like)\b/i;
+// Only these markers make a forward whatever the subject; with a Fwd:/FW: subject, Outlook's
+// "Original Message" rule and a bare header block do too (in a reply they introduce the quote).
+const EXPLICIT_FORWARD = /^(?:-{2,}\s*(?:forwarded message|message transféré|weitergeleitete nachricht)\s*-{2,}|begin forwarded message:?)$/i;
+const ORIGINAL_MESSAGE = /^-{2,}\s*original message\s*-{2,}$/i;
 const HEADER_LINE = /^\*?(from|date|subject|to|cc|sent|reply-to)\*?\s*:\s*(.*)$/i;
+const FORWARD_SUBJECT = /^\s*(?:fwd?|fw)\s*:/i;
 
 const emailSchema = z.email();
 
@@ -66,47 +117,66 @@ function addressIn(text: string): string | null {
   return validEmail(/<([^<>\s]+@[^<>\s]+)>/.exec(text)?.[1] ?? /\[mailto:([^\]\s]+)\]/.exec(text)?.[1] ?? /[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+\.[A-Za-z]{2,}/.exec(text)?.[0]);
 }
 
+/** The name part of a header From: value ("Lee Jones <lee@example.org>" → "Lee Jones"). */
+function nameIn(fromLine: string): string | null {
+  const name = oneLine(fromLine.replace(/<[^<>]*>|\[mailto:[^\]]*\]|[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g, ' ').replace(/["“”]/g, ''));
+  return name || null;
+}
+
 /** Splits "Label: value", "Label - value", "Label<TAB>value" and table cells set apart by wide gaps. */
 export function splitLabel(line: string): { label: string; value: string } | null {
-  const cleaned = line.replace(/^[-*•·]\s+/, '').replace(/^[*_]+|(?<=[A-Za-z?)])[*_]+(?=\s*[:\-–—\t])/g, '');
-  const m = /^([A-Za-z][A-Za-z '’/&()?.]{0,60}?)[*_]*\s*(?::|\t|\s+[-–—]\s+|\s*[–—]\s*|\s{3,})\s*[*_]*\s*(.*)$/.exec(cleaned);
+  const cleaned = line.replace(/^[-*•·]\s+/, '').replace(/^[*_]+|(?<=[\p{L}?)])[*_]+(?=\s*[:\-–—\t])/gu, '');
+  const m = /^(\p{L}[\p{L} '’/&()?.]{0,60}?)[*_]*\s*(?::|\t|\s+[-–—]\s+|\s*[–—]\s*|\s{3,})\s*[*_]*\s*(.*)$/u.exec(cleaned);
   if (!m) return null;
-  const label = squash(m[1]!.replace(/\((?:[^)]*)\)/g, ' ').replace(/[?.]/g, ' ')).replace(/^(?:your|my|the) /, '');
+  const label = squash(m[1]!.replace(/’/g, "'").replace(/\((?:[^)]*)\)/g, ' ').replace(/[?.]/g, ' ')).replace(/^(?:your|my|the|eich|fy) /, '');
   return { label, value: m[2]!.replace(/[*_]+$/, '').trim() };
 }
 
-/** Which field a label names, if any. "Hospital/Trust" and "Job title or role" count too. */
+/** Which field a label names, if any. "Hospital/Trust", "Job title or role" and "Enw / Name" count too. */
 export function fieldOfLabel(label: string): Field | null {
-  const candidates = [label, ...label.split(/\s*(?:\/|&| and | or )\s*/)];
+  const candidates = [label, ...label.split(/\s*(?:\/|&| and | or | a | neu )\s*/)];
   for (const c of candidates) {
-    const part = c.trim().replace(/^(?:your|my|the) /, '');
+    const part = c.trim().replace(/^(?:your|my|the|eich|fy) /, '');
     for (const [key, pattern] of LABELS) if (pattern.test(part)) return key;
   }
   return null;
 }
 
+/** Whether a message is a forward at all: its subject, or an explicit forwarding marker. */
+function forwardStart(lines: string[], subject: string): number {
+  const bySubject = FORWARD_SUBJECT.test(subject);
+  const mark = lines.findIndex((l, i) => {
+    const t = l.trim();
+    if (EXPLICIT_FORWARD.test(t)) return true;
+    if (!bySubject) return false;
+    if (ORIGINAL_MESSAGE.test(t)) return true;
+    // Underscores alone are also a signature rule; only a header block after them makes a forward.
+    if (/^_{5,}$/.test(t)) return HEADER_LINE.test(lines.slice(i + 1).find((x) => x.trim())?.trim() ?? '');
+    return false;
+  });
+  if (mark !== -1) return mark + 1;
+  // Outlook forwards without a marker: just "From: … Sent: … Subject:" in the body.
+  return bySubject ? lines.findIndex((l, n) => isHeaderBlock(lines, n)) : -1;
+}
+
+/** A "From: …" line followed within a few lines by Sent:/Date:/To:/Subject: (a quoted message's header). */
+function isHeaderBlock(lines: string[], n: number): boolean {
+  return /^\*?from\*?\s*:/i.test(lines[n]!.trim()) && lines.slice(n + 1, n + 5).some((x) => /^\*?(?:sent|date|subject|to)\*?\s*:/i.test(x.trim()));
+}
+
 /**
- * For a forwarded message: the original sender and the forwarded body. Nested forwards are
+ * For a forwarded message: the original sender and the forwarded body. A message is a forward only
+ * when its subject starts Fwd:/FW: or it carries an explicit "Forwarded message" marker: a reply
+ * quoting an earlier message under "-----Original Message-----" is a reply. Nested forwards are
  * followed to the innermost message, whose sender is the person registering.
  */
 export function unforward(text: string, subject: string): { from: string | null; fromLine: string | null; body: string } | null {
   const lines = text.split('\n');
-  const mark = lines.findIndex((l, i) => {
-    const t = l.trim();
-    if (!FORWARD_MARK.test(t)) return false;
-    // Underscores alone are also a signature rule; only a header block after them makes a forward.
-    if (/^_+$/.test(t)) return HEADER_LINE.test(lines.slice(i + 1).find((x) => x.trim())?.trim() ?? '');
-    return true;
-  });
-  // Where the forwarded header block starts: after the marker line, or, for Outlook forwards that
-  // have no marker (just "From: … Sent: … Subject:" in the body), at that From: line.
-  let headerStart = mark === -1 ? -1 : mark + 1;
-  if (headerStart === -1 && /^\s*(?:(?:re|aw|sv)\s*:\s*)*(?:fwd?|fw)\s*:/i.test(subject)) {
-    headerStart = lines.findIndex((l, n) => /^\*?from\*?\s*:/i.test(l.trim()) && lines.slice(n + 1, n + 5).some((x) => /^\*?(?:sent|date|subject|to)\*?\s*:/i.test(x.trim())));
-  }
+  const headerStart = forwardStart(lines, subject);
   if (headerStart === -1) return null;
   let from: string | null = null;
   let fromLine: string | null = null;
+  let innerSubject = '';
   let i = headerStart;
   let sawHeader = false;
   // The forwarded header block: From:, Date:, Subject:, To:, Cc:, Sent: lines, then a blank line.
@@ -123,23 +193,26 @@ export function unforward(text: string, subject: string): { from: string | null;
       break;
     }
     sawHeader = true;
-    if (m[1]!.toLowerCase() === 'from') {
+    const name = m[1]!.toLowerCase();
+    if (name === 'from') {
       fromLine = m[2]!.trim();
       from = addressIn(fromLine);
-    }
+    } else if (name === 'subject') innerSubject = m[2]!.trim();
   }
   const body = lines.slice(i).join('\n');
-  const inner = /^\s*$/.test(body) ? null : unforward(body, '');
-  if (inner && /^\s*(?:-{2,}|begin forwarded|_{5,})/i.test(body.trimStart())) return inner;
+  const inner = /^\s*$/.test(body) ? null : unforward(body, innerSubject);
+  if (inner && /^\s*(?:-{2,}|begin forwarded|_{5,}|\*?from\*?\s*:)/i.test(body.trimStart())) return inner;
   return { from, fromLine, body };
 }
 
 /** The lines of the message's own text: stops at a signature or quoted earlier mail. */
 function ownLines(text: string): string[] {
   const lines: string[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/[\u00a0\u200b\u2007\u202f]/g, ' ').trim();
-    if (line === '--' || /^_{5,}$/.test(line) || /^-{5,}\s*original message\s*-{5,}$/i.test(line)) break; // signature or history
+  const all = text.split('\n').map((raw) => raw.replace(IN_LINE_CONTROLS, ' ').replace(/[\u00a0\u200b\u2007\u202f]/g, ' ').trim());
+  for (let n = 0; n < all.length; n++) {
+    const line = all[n]!;
+    if (line === '--' || /^_{5,}$/.test(line) || ORIGINAL_MESSAGE.test(line)) break; // signature or history
+    if (isHeaderBlock(all, n)) break; // an Outlook reply's quoted message, without a marker
     if (line.startsWith('>')) continue; // quoted earlier mail
     if (/^On .+ wrote:$/.test(line) || /^wrote:$/.test(line)) break;
     lines.push(line);
@@ -167,52 +240,118 @@ function readLabelled(lines: string[]): Partial<Record<Field, string>> {
   return found;
 }
 
-function readByOrder(lines: string[]): Partial<Record<Field, string>> | null {
-  const body: string[] = [];
+// The vocabularies an unlabelled line is recognised by.
+const ROLE_WORDS =
+  /\b(?:clinical support workers?|support workers?|assistant practitioners?|helpers?|assistants?|radiographers?|sonographers?|educators?|managers?|band \d[a-d]?|practitioners?|technicians?|technologists?|apprentices?|trainees?|students?|lecturers?|supervisors?|team lead(?:er)?|coordinators?|co-ordinators?|administrators?|receptionists?|porters?|therapists?|officers?|specialists?|superintendents?|workers?|nurses?|head of|cynorthwyyd?|radiograffydd|rheolwr)\b/i;
+// Upper case only: "ap" is also part of Welsh names (Dafydd ap Gwilym).
+const ROLE_ABBREVIATIONS = /\b(?:APs?|CSWs?|HCAs?|RDA)\b/;
+const WORKPLACE_WORDS = /\b(?:nhs|trust|health board|hospitals?|infirmary|clinic|universit(?:y|ies)|college|medical cent(?:re|er)|healthcare|health care|ysbyty|bwrdd iechyd|prifysgol)\b/i;
+const isRole = (s: string) => ROLE_WORDS.test(s) || ROLE_ABBREVIATIONS.test(s);
+const isService = (s: string) => serviceFromText(s).serviceType !== 'other' || /^both$/i.test(s);
+const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
+/** Two to five words of letters, none of them a job, service or workplace word. */
+const looksLikeFullName = (s: string) =>
+  /^[\p{L}'’. -]{3,80}$/u.test(s) && words(s) >= 2 && words(s) <= 5 && !isRole(s) && !isService(s) && !WORKPLACE_WORDS.test(s) && !GREETING.test(s) && !SIGN_OFF.test(s) && !INTRO.test(s);
+
+function isOrganisation(line: string, orgs: OrganisationNames | undefined): boolean {
+  if (!orgs) return false;
+  const key = organisationKey(line);
+  return orgs.exact.has(line.trim().toLowerCase()) || (key.length > 0 && orgs.loose.has(key));
+}
+
+type Kind = 'fullName' | 'workplace' | 'service' | 'jobTitle';
+type Recognised = { found: Partial<Record<Kind, string>>; doubts: string[] };
+
+/**
+ * Unlabelled details: each line is recognised for what it is, never taken by its position. The
+ * sender's display name is the name (a line that looks like a name must agree with it); an
+ * organisation on the list, or a line naming a hospital, trust or board, is the workplace; the
+ * service and job vocabularies find those two. Lines that are none of these are doubts.
+ */
+function recognise(lines: string[], senderName: string | null, orgs: OrganisationNames | undefined): Recognised {
+  const content: string[] = [];
   for (const line of lines) {
     if (!line) continue;
     if (SIGN_OFF.test(line)) break;
-    if (!body.length && (GREETING.test(line) || (INTRO.test(line) && line.split(' ').length >= 3))) continue;
-    body.push(line.replace(/^(?:[-*•·]|\d+[.)])\s*/, '').trim());
+    const item = line.replace(/^(?:[-*•·]|\d+[.)])\s*/, '').trim();
+    // "Jo Bloggs, Leeds Teaching Hospitals, CT, CSW": one answer after another on one line.
+    const parts = item.split(',').map((p) => p.trim());
+    if (parts.length >= 3 && parts.length <= 5 && parts.every((p) => p && words(p) <= 6)) content.push(...parts);
+    else content.push(item);
   }
-  // One line with the four answers separated by commas: "Jo Bloggs, Leeds, CT, CSW".
-  if (body.length === 1) {
-    const parts = body[0]!.split(',').map((p) => p.trim());
-    if (parts.length === 4 && parts.every(Boolean)) body.splice(0, 1, ...parts);
+  const seen: Record<Kind, string[]> = { fullName: [], workplace: [], service: [], jobTitle: [] };
+  const doubts: string[] = [];
+  for (const line of content) {
+    if (isOrganisation(line, orgs)) seen.workplace.push(line);
+    else if (words(line) > 8 || /[.!?]$/.test(line) || GREETING.test(line) || INTRO.test(line)) {
+      // A sentence. Chatter ("Please register my interest.") is skipped; a sentence that carries a
+      // detail ("I am a CSW at Leeds") cannot be taken apart safely.
+      if (isRole(line) || WORKPLACE_WORDS.test(line) || isService(line)) doubts.push(line);
+    } else if (isRole(line)) seen.jobTitle.push(line);
+    else if (WORKPLACE_WORDS.test(line)) seen.workplace.push(line);
+    else if (isService(line) && words(line) <= 5) seen.service.push(line);
+    else if (looksLikeFullName(line)) seen.fullName.push(line);
+    else doubts.push(line);
   }
-  if (body.length < 4 || body.length > 6) return null;
-  const [fullName, workplace, service, jobTitle] = body as [string, string, string, string];
-  return { fullName, workplace, service, jobTitle };
+  const found: Partial<Record<Kind, string>> = {};
+  for (const kind of ['workplace', 'service', 'jobTitle'] as const) {
+    if (seen[kind].length) found[kind] = seen[kind][0];
+    if (seen[kind].length > 1) doubts.push(...seen[kind].slice(1));
+  }
+  const sender = senderName && looksLikeFullName(senderName) ? senderName : null;
+  const named = seen.fullName;
+  if (named.length > 1) doubts.push(...named);
+  if (sender) {
+    found.fullName = sender;
+    if (named.length === 1 && squash(named[0]!) !== squash(sender)) doubts.push(`${named[0]} (not the sender’s name, ${sender})`);
+  } else if (named.length === 1) found.fullName = named[0];
+  return { found, doubts };
 }
 
-const looksLikeName = (s: string) => /^[\p{L}'’. -]{2,80}$/u.test(s) && s.split(' ').length <= 6 && !GREETING.test(s) && !SIGN_OFF.test(s);
+// A message sent for somebody else: "please register my colleague Sam, who has no work email".
+const ON_BEHALF =
+  /\bon (?:behalf|be half) of\b|\b(?:register|sign up|add|enrol)\s+my\s+(?:colleague|team ?mate|member of staff|staff member|co-?worker)\b|\bfor my (?:colleague|team ?mate|member of staff|co-?worker)\b|\b(?:has|have|with) no (?:work |nhs |own )?e-?mail\b|\b(?:doesn'?t|does not|don'?t|do not) have (?:a |an |any |their own )?(?:work |nhs )?e-?mail\b|\bwithout (?:a |an |any )?(?:work |nhs )?e-?mail\b|\bar ran\b/i;
+const NAMED_COLLEAGUE = /\b(?:colleague|team ?mate|member of staff|staff member|co-?worker|on behalf of),?\s+((?:\p{Lu}[\p{L}'’-]+)(?:\s+\p{Lu}[\p{L}'’-]+){0,3})/u;
+
+function onBehalfIn(lines: string[]): { name: string | null } | null {
+  const text = lines.join(' ');
+  if (!ON_BEHALF.test(text)) return null;
+  const named = NAMED_COLLEAGUE.exec(text)?.[1] ?? null;
+  return { name: named && !/^(?:Who|Which|That|She|He|They|Has|Is)$/.test(named.split(' ')[0]!) ? named : null };
+}
 
 export function readLetter(letter: Letter): Reading {
   let text = letter.text.replace(/\r\n?/g, '\n');
   let email = validEmail(letter.fromAddress);
+  let senderName = oneLine(letter.fromName) || null;
   let forwardedBy: string | null = null;
-  let forwardProblem: string | null = null;
+  let forwardedWithoutAddress: string | null | undefined;
+  let behalf: { name: string | null } | null = null;
   const forwarded = unforward(text, letter.subject);
   if (forwarded) {
+    // What the forwarder wrote above the forwarded message may say it is for somebody else.
+    behalf = onBehalfIn(ownLines(text.slice(0, Math.max(0, text.indexOf(forwarded.body)))));
     text = forwarded.body;
     forwardedBy = email;
     email = forwarded.from;
-    if (!email) forwardProblem = `the original sender’s email address in the forwarded message${forwarded.fromLine ? ` (“${forwarded.fromLine.slice(0, 100)}”)` : ''}`;
+    senderName = forwarded.fromLine ? nameIn(forwarded.fromLine) : null;
+    if (!email) forwardedWithoutAddress = forwarded.fromLine;
   }
   const lines = ownLines(text);
+  behalf ??= onBehalfIn(lines);
 
-  let found = readLabelled(lines);
-  let byOrder = false;
-  if (!found.fullName && !found.workplace && !found.jobTitle) {
-    const ordered = readByOrder(lines);
-    if (ordered) {
-      found = { ...ordered, department: found.department };
-      byOrder = true;
-    }
+  let found: Partial<Record<Field, string>> = readLabelled(lines);
+  let doubts: string[] = [];
+  const labelled = Boolean(found.fullName || found.workplace || found.jobTitle);
+  if (!labelled) {
+    // For someone else, the sender's name is not the registrant's: only what the message says counts.
+    const recognised = recognise(lines, behalf || forwardedWithoutAddress !== undefined ? null : senderName, letter.organisations);
+    found = { ...recognised.found, department: found.department };
+    doubts = recognised.doubts;
   }
 
   const clean = (v: string | undefined) => {
-    const s = v?.replace(/\s+/g, ' ').trim();
+    const s = oneLine(v);
     return s && s.length <= 200 ? s : null;
   };
   const reading: Reading = {
@@ -223,17 +362,41 @@ export function readLetter(letter: Letter): Reading {
     jobTitle: clean(found.jobTitle),
     department: clean(found.department),
     forwardedBy,
+    onBehalf: null,
     problem: null,
   };
+
+  if (behalf || forwardedWithoutAddress !== undefined) {
+    // Sent on someone's behalf (or forwarded from someone without an address): the registrant is
+    // the person named, the sender only their contact. Until registrations on behalf exist, a
+    // person checks it; it never becomes the sender's registration or anyone's existing one.
+    const name = reading.fullName ?? behalf?.name ?? (forwardedWithoutAddress ? nameIn(forwardedWithoutAddress) : null);
+    const contact = validEmail(letter.fromAddress);
+    reading.fullName = clean(name ?? undefined);
+    reading.email = null;
+    reading.onBehalf = { name: reading.fullName, contact };
+    const who = reading.fullName ? `“${reading.fullName}”` : 'someone not named';
+    const noAddress = forwarded && !forwarded.from ? ` (the forwarded message from “${oneLine(forwarded.fromLine ?? '').slice(0, 100) || 'an unknown sender'}” has no email address)` : '';
+    reading.problem = `Sent on behalf of ${who} by ${contact ?? 'an unknown sender'}${noAddress}; check before registering`;
+    return reading;
+  }
+
   const missing = [
-    forwardProblem ?? (!reading.email && 'the sender’s email address'),
+    !reading.email && 'the sender’s email address',
     !reading.fullName && 'the name',
     !reading.workplace && 'where they work',
     !reading.jobTitle && 'the job title',
   ].filter(Boolean) as string[];
+  const unreadable = (['fullName', 'workplace', 'service', 'jobTitle', 'department'] as const).filter((k) => reading[k] && UNREADABLE.test(reading[k]));
   if (missing.length) reading.problem = `Could not read ${missing.join(', ')}`;
-  else if (byOrder && !looksLikeName(reading.fullName!)) reading.problem = 'The details had no labels and the first line does not look like a name';
-  else if (!byOrder && !/\p{L}/u.test(reading.fullName!)) reading.problem = 'The name given does not look like a name';
+  else if (unreadable.length) reading.problem = 'Some details contain characters that could not be read';
+  else if (!/\p{L}/u.test(reading.fullName!) || /@|:\/\/|\bwww\./i.test(reading.fullName!)) reading.problem = 'The name given does not look like a name';
+  if (!labelled && doubts.length) {
+    const list = doubts.slice(0, 3).map((d) => `“${oneLine(d).slice(0, 80)}”`).join(', ');
+    reading.problem = `${reading.problem ? `${reading.problem}. ` : ''}The details had no labels and some lines could not be recognised: ${list}`;
+  }
+  // Prefill for the review form: at least the sender's name.
+  if (reading.problem && !reading.fullName && senderName) reading.fullName = clean(senderName);
   return reading;
 }
 
