@@ -1,8 +1,11 @@
-// Security headers: a strict Content-Security-Policy with no inline script or style.
+// Security headers: a strict Content-Security-Policy with no inline script or style. Registered
+// first of the platform plugins, so it also sets up the input boundary every route sits behind.
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { registerInputBoundary } from './input-boundary.ts';
 
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+  registerInputBoundary(app);
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
