@@ -202,8 +202,12 @@ export interface MailImportsTable {
   subject: string;
   received_at: string | null;
   original_text: string;
-  outcome: 'registered' | 'needs_review' | 'not_relevant';
+  outcome: 'registered' | 'needs_review' | 'not_relevant' | 'failed';
   problem: string | null;
+  /** A hash of the message's content: with message_id, the key of an import. '' before migration 006. */
+  content_hash: string;
+  /** What was read, as JSON, for a review item that has no registration (sent on someone's behalf). */
+  reading: string | null;
   registration_id: number | null;
   created_at: string;
 }

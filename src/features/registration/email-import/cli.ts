@@ -3,10 +3,12 @@ import type { Config } from '../../../config.ts';
 import { createDataAccess } from '../../../platform/db/database.ts';
 import { migrateToLatest } from '../../../platform/db/migrations/index.ts';
 import { systemClock } from '../../../platform/time.ts';
-import { importFromSource, ImportError, type ImportSummary } from './import.ts';
+import { importFromSource, ImportError, type ImportSummary, type Registered } from './import.ts';
 import { SourceError } from './sources.ts';
 
-export function progressBar(done: number, total: number, width = 30): string {
+export function progressBar(done: number, total: number | null, width = 30): string {
+  // An mbox read as a stream: how many it holds is not known until the end, so count instead.
+  if (total === null) return `${done} ${done === 1 ? 'message' : 'messages'} read`;
   const filled = total ? Math.min(width, Math.round((done / total) * width)) : width;
   const percent = total ? Math.round((done / total) * 100) : 100;
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} (${percent}%)`;
@@ -21,7 +23,22 @@ export function summaryText(s: ImportSummary): string {
     `  ${s.needsReview} need review by hand (see /admin/review)`,
     `  ${s.alreadyImported} already imported before (skipped)`,
     `  ${s.notRelevant} not relevant: no "${s.keyword}" in the subject (recorded, nothing registered)`,
+    ...(s.failed ? [`  ${s.failed} could not be read (recorded with the reason; see /admin/review)`] : []),
   ].join('\n');
+}
+
+/** j***@example.org: enough for the operator to recognise an address without showing it whole. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+/** Who was registered, with which reference: for the operator's own terminal, not a log. */
+export function registeredText(people: Registered[]): string {
+  if (!people.length) return '';
+  const safe = (s: string) => s.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, ' ');
+  return ['Registered:', ...people.map((p) => `  ${p.reference}  ${safe(p.fullName)} <${safe(maskEmail(p.email))}>${p.updated ? ' (updated)' : ''}`)].join('\n');
 }
 
 export async function runImportMail(source: string | undefined, config: Config): Promise<number> {
@@ -35,10 +52,12 @@ export async function runImportMail(source: string | undefined, config: Config):
   const data = createDataAccess(config.databaseUrl);
   try {
     await migrateToLatest(data);
+    const registered: Registered[] = [];
     const summary = await importFromSource(source, {
       db: data.db,
       clock: systemClock,
       baseUrl: config.baseUrl,
+      onRegistered: (r) => registered.push(r),
       onProgress: (done, total) => {
         // A bar redrawn in place on a terminal; occasional plain lines in a log file.
         if (tty) {
@@ -53,6 +72,7 @@ export async function runImportMail(source: string | undefined, config: Config):
     });
     if (drawn) process.stderr.write('\n');
     process.stdout.write(`${summaryText(summary)}\n`);
+    if (registered.length) process.stdout.write(`\n${registeredText(registered)}\n`);
     return 0;
   } catch (e) {
     if (drawn) process.stderr.write('\n');

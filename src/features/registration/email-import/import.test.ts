@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { testClock } from '../../../../test/helpers/clock.ts';
 import { createTestDatabase, type TestData } from '../../../../test/helpers/database.ts';
 import { seedDemoProgramme } from '../../programme/seed.ts';
 import { seedOrganisations } from '../organisations.ts';
-import { progressBar, summaryText } from './cli.ts';
-import { importFromSource, ImportError } from './import.ts';
+import { maskEmail, progressBar, registeredText, summaryText } from './cli.ts';
+import { importFromSource, ImportError, type Registered } from './import.ts';
 import { openSource, parseImapUrl, SourceError, splitMbox } from './sources.ts';
 
 const CRLF = '\r\n';
@@ -76,9 +78,9 @@ describe('import-mail', () => {
   const importOf = (messageId: string) => data.db.selectFrom('mail_imports').selectAll().where('message_id', '=', messageId).executeTakeFirstOrThrow();
 
   it('imports a folder of .eml files, nested too: plain, HTML-only and quoted-printable in three charsets', async () => {
-    const progress: [number, number][] = [];
+    const progress: [number, number | null][] = [];
     const summary = await importFromSource(join(dir, 'folder'), { ...deps(), onProgress: (done, total) => progress.push([done, total]) });
-    assert.deepEqual(summary, { keyword: 'SUPPORT WORKFORCE', read: 5, created: 5, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0 });
+    assert.deepEqual(summary, { keyword: 'SUPPORT WORKFORCE', read: 5, created: 5, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0, failed: 0 });
     assert.deepEqual(progress, [[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
 
     const jo = (await reg('jo.bloggs@example.org'))!;
@@ -120,7 +122,7 @@ describe('import-mail', () => {
 
   it('imports an mbox: base64, forwarded, unreadable, off-topic, and one without a Message-ID', async () => {
     const summary = await importFromSource(join(dir, 'box.mbox'), deps());
-    assert.deepEqual(summary, { keyword: 'SUPPORT WORKFORCE', read: 5, created: 3, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1 });
+    assert.deepEqual(summary, { keyword: 'SUPPORT WORKFORCE', read: 5, created: 3, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1, failed: 0 });
     const kai = (await reg('kai@example.org'))!;
     assert.equal(kai.full_name, 'Kai Müller');
     assert.equal(kai.service_type, 'both');
@@ -162,7 +164,7 @@ describe('import-mail', () => {
     const before = await count();
     assert.deepEqual(before, { registrations: 9, imports: 10, outbox: 8 });
     const again = await importFromSource(dir, deps());
-    assert.deepEqual(again, { keyword: 'SUPPORT WORKFORCE', read: 10, created: 0, updated: 0, needsReview: 0, alreadyImported: 10, notRelevant: 0 });
+    assert.deepEqual(again, { keyword: 'SUPPORT WORKFORCE', read: 10, created: 0, updated: 0, needsReview: 0, alreadyImported: 10, notRelevant: 0, failed: 0 });
     assert.deepEqual(await count(), before);
   });
 
@@ -192,11 +194,13 @@ describe('import-mail', () => {
     assert.equal(jo.status, 'unconfirmed');
     assert.equal(jo.job_title, 'Imaging assistant');
     assert.equal((await importOf('<jo-2@example.org>')).registration_id, jo.id);
-    // The forwarder is not registered or emailed; the message waits under a stand-in address.
-    const pat = await data.db.selectFrom('registrations').selectAll().where('full_name', '=', 'Pat Doe').executeTakeFirstOrThrow();
-    assert.equal(pat.status, 'needs_review');
-    assert.match(pat.email, /\.invalid$/);
-    assert.match((await importOf('<fwd-noaddr@example.org>')).problem!, /original sender’s email address/);
+    // Sent on Pat's behalf: the forwarder is not registered or emailed, and no registration is made
+    // until a person checks it (the message waits in the queue on its own).
+    assert.equal(await data.db.selectFrom('registrations').selectAll().where('full_name', '=', 'Pat Doe').executeTakeFirst(), undefined);
+    const queued = await importOf('<fwd-noaddr@example.org>');
+    assert.equal(queued.outcome, 'needs_review');
+    assert.equal(queued.registration_id, null);
+    assert.match(queued.problem!, /^Sent on behalf of “Pat Doe” by manager@example.org .*; check before registering$/);
     assert.equal(await reg('manager@example.org'), undefined);
     assert.equal((await outboxTo('manager@example.org')).length, 0);
   });
@@ -211,7 +215,7 @@ describe('import-mail', () => {
   it('summarises and draws progress for the command line', () => {
     assert.equal(progressBar(1, 4, 8), '[##......] 1/4 (25%)');
     assert.equal(progressBar(0, 0, 4), '[####] 0/0 (100%)');
-    const text = summaryText({ keyword: 'SUPPORT WORKFORCE', read: 3, created: 1, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1 });
+    const text = summaryText({ keyword: 'SUPPORT WORKFORCE', read: 3, created: 1, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1, failed: 0 });
     assert.match(text, /^Read 3 messages:/);
     assert.match(text, /1 need review by hand/);
     assert.match(text, /1 not relevant: no "SUPPORT WORKFORCE" in the subject/);
@@ -253,5 +257,184 @@ describe('import-mail', () => {
       importFromSource(`imap://user:secret@127.0.0.1:${port}/INBOX`, { ...deps(), imapTimeoutMs: 5000 }),
       (e: Error) => e instanceof SourceError && e.message.startsWith(`Could not connect to the IMAP server at 127.0.0.1:${port}: the connection was refused`) && !e.message.includes('secret'),
     );
+  });
+});
+
+describe('import-mail, messages as people really send them', () => {
+  let data: TestData;
+  let dir: string;
+  const clock = testClock('2026-05-01T09:00:00Z');
+  let n = 0;
+  /** Writes messages into a folder of their own and imports it. */
+  const importMessages = async (messages: string[], extra: Partial<Parameters<typeof importFromSource>[1]> = {}) => {
+    const folder = join(dir, `run-${++n}`);
+    mkdirSync(folder);
+    messages.forEach((m, i) => writeFileSync(join(folder, `${String(i).padStart(3, '0')}.eml`), m));
+    return importFromSource(folder, { db: data.db, clock, baseUrl: 'http://localhost:3000', ...extra });
+  };
+  const reg = (email: string) => data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', email).executeTakeFirst();
+  const outboxTo = (email: string) => data.db.selectFrom('outbox').selectAll().where('to_address', '=', email).execute();
+  const importsOf = (messageId: string) => data.db.selectFrom('mail_imports').selectAll().where('message_id', '=', messageId).orderBy('id').execute();
+  before(async () => {
+    data = await createTestDatabase();
+    await seedOrganisations(data.db);
+    await seedDemoProgramme(data.db, clock);
+    dir = mkdtempSync(join(tmpdir(), 'coproduce-mail-real-'));
+  });
+  after(async () => {
+    await data.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('registers unlabelled details with an opening sentence from the sender’s name and the organisations list, and reviews uncertain ones prefilled', async () => {
+    const summary = await importMessages([
+      message('unlabelled-1', { From: 'Nia Evans <nia.evans@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Hello,\n\nPlease register my interest.\n\nAiredale NHS Foundation Trust\nCT\nClinical support worker\n\nThanks'),
+      message('unlabelled-2', { From: 'Omar Hale <omar.hale@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Please register my interest.\nAiredale NHS Foundation Trust\nNights 8-8\nCSW'),
+    ]);
+    assert.equal(summary.created, 1);
+    assert.equal(summary.needsReview, 1);
+    const nia = (await reg('nia.evans@example.org'))!;
+    assert.deepEqual([nia.full_name, nia.organisation_name, nia.service_type, nia.job_title, nia.status], ['Nia Evans', 'Airedale NHS Foundation Trust', 'diagnostic', 'Clinical support worker', 'unconfirmed']);
+    const omar = (await reg('omar.hale@example.org'))!;
+    assert.equal(omar.status, 'needs_review');
+    assert.equal(omar.full_name, 'Omar Hale', 'prefilled with the sender’s name, never the opening sentence');
+    assert.match((await importsOf('<unlabelled-2@example.org>'))[0]!.problem!, /could not be recognised: “Nights 8-8”/);
+  });
+
+  it('takes three Outlook replies to one newsletter as three people, not forwards of the newsletter', async () => {
+    const quoted = '\n\n-----Original Message-----\nFrom: Programme Team <news@example.org>\nSent: 01 June 2024 09:00\nTo: Everyone <list@example.org>\nSubject: SUPPORT WORKFORCE newsletter\n\nTo register, reply with your name, workplace and job title.\nName: Programme Team\nWorkplace: Example Trust\nJob title: Newsletter';
+    const reply = (id: string, name: string, email: string) =>
+      message(id, { From: `${name} <${email}>`, Subject: 'RE: SUPPORT WORKFORCE newsletter', ...textPlain() }, `Name: ${name}\nWorkplace: Airedale NHS Foundation Trust\nJob title: Assistant practitioner${quoted}`);
+    const summary = await importMessages([reply('re-1', 'Ada Lamb', 'ada@example.org'), reply('re-2', 'Ben Cole', 'ben@example.org'), reply('re-3', 'Cai Moss', 'cai@example.org')]);
+    assert.equal(summary.created, 3);
+    for (const [email, name] of [['ada@example.org', 'Ada Lamb'], ['ben@example.org', 'Ben Cole'], ['cai@example.org', 'Cai Moss']] as const) {
+      assert.equal((await reg(email))?.full_name, name);
+      assert.equal((await outboxTo(email)).length, 1);
+    }
+    assert.equal(await reg('news@example.org'), undefined);
+  });
+
+  it('never attaches a message sent on someone’s behalf to the sender’s or the named person’s registration', async () => {
+    await importMessages([
+      message('mgr-own', { From: 'Morgan Reed <morgan@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Name: Morgan Reed\nWorkplace: Airedale NHS Foundation Trust\nJob title: Imaging services manager'),
+      message('sam-own', { From: 'Sam Fox <sam.fox@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Name: Sam Fox\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW'),
+    ]);
+    const before = { morgan: (await reg('morgan@example.org'))!, sam: (await reg('sam.fox@example.org'))!, mail: (await data.db.selectFrom('outbox').select('id').execute()).length };
+    const summary = await importMessages([
+      message('behalf-1', { From: 'Morgan Reed <morgan@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Please register my colleague Sam Fox who has no work email.\n\nName: Sam Fox\nWorkplace: Leeds Teaching Hospitals NHS Trust\nJob title: Assistant practitioner'),
+      message('behalf-2', { From: 'Morgan Reed <morgan@example.org>', Subject: 'Fwd: SUPPORT WORKFORCE', ...textPlain() }, '---------- Forwarded message ---------\nFrom: Sam Fox\nDate: today\n\nName: Sam Fox\nWorkplace: Leeds Teaching Hospitals NHS Trust\nJob title: AP'),
+    ]);
+    assert.equal(summary.needsReview, 2);
+    assert.deepEqual(await reg('morgan@example.org'), before.morgan, 'the sender’s registration is untouched');
+    assert.deepEqual(await reg('sam.fox@example.org'), before.sam, 'the named person’s registration is untouched');
+    assert.equal((await data.db.selectFrom('outbox').select('id').execute()).length, before.mail, 'nobody is emailed');
+    assert.equal((await data.db.selectFrom('registrations').select('id').where('full_name', '=', 'Sam Fox').execute()).length, 1);
+    for (const id of ['<behalf-1@example.org>', '<behalf-2@example.org>']) {
+      const [row] = await importsOf(id);
+      assert.equal(row!.outcome, 'needs_review');
+      assert.equal(row!.registration_id, null);
+      assert.match(row!.problem!, /^Sent on behalf of “Sam Fox” by morgan@example.org.*; check before registering$/);
+      assert.deepEqual(JSON.parse(row!.reading!).onBehalf, { name: 'Sam Fox', contact: 'morgan@example.org' });
+    }
+  });
+
+  it('strips NUL and other control characters from everything it stores, and registers once however often it runs', async () => {
+    const nul = message('nul', { From: 'Dee Nul <dee@example.org>', Subject: 'SUPPORT\u0000 WORKFORCE', ...textPlain() }, 'Name: Dee\u0000 Nul\u0007\nWorkplace: Airedale NHS Foundation Trust\u0000\nJob title: CSW\n\nBody with a NUL \u0000 here');
+    const first = await importMessages([nul]);
+    assert.equal(first.created, 1, 'read once the NULs are gone');
+    const rows = await data.db.selectFrom('mail_imports').selectAll().where('from_address', '=', 'dee@example.org').execute();
+    assert.equal(rows.length, 1);
+    for (const v of [rows[0]!.subject, rows[0]!.original_text, rows[0]!.problem ?? '']) assert.doesNotMatch(v, /[\u0000-\u0008]/);
+    assert.equal(rows[0]!.subject, 'SUPPORT WORKFORCE');
+    assert.equal((await reg('dee@example.org'))!.full_name, 'Dee Nul');
+    const again = await importMessages([nul]);
+    assert.equal(again.alreadyImported, 1);
+    assert.equal((await outboxTo('dee@example.org')).length, 1, 'never a second confirmation email');
+  });
+
+  it('records a message it cannot read as failed, with the reason, and goes on; a re-run passes it by', async () => {
+    const depth = 2000;
+    let nested = 'Content-Type: multipart/mixed; boundary="b0"\r\n\r\n';
+    for (let i = 0; i < depth; i++) nested += `--b${i}\r\nContent-Type: multipart/mixed; boundary="b${i + 1}"\r\n\r\n`;
+    nested += `--b${depth}\r\nContent-Type: text/plain\r\n\r\nName: Deep Nest\r\n`;
+    for (let i = depth; i >= 0; i--) nested += `--b${i}--\r\n`;
+    const poison = ['Message-ID: <nested@example.org>', 'From: Deep Nest <deep@example.org>', 'Subject: SUPPORT WORKFORCE', 'MIME-Version: 1.0', nested].join('\r\n');
+    const after = message('after-poison', { From: 'Eve After <eve@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Name: Eve After\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW');
+    const summary = await importMessages([poison, after]);
+    assert.equal(summary.failed, 1);
+    assert.equal(summary.created, 1, 'the run goes on after it');
+    const [row] = await importsOf('<nested@example.org>');
+    assert.equal(row!.outcome, 'failed');
+    assert.match(row!.problem!, /^Could not be read: .+/);
+    assert.equal(row!.from_address, 'Deep Nest <deep@example.org>');
+    assert.equal(await reg('deep@example.org'), undefined);
+    const again = await importMessages([poison, after]);
+    assert.deepEqual([again.failed, again.alreadyImported, again.created], [0, 2, 0]);
+    assert.equal((await importsOf('<nested@example.org>')).length, 1);
+    assert.equal((await outboxTo('eve@example.org')).length, 1);
+  });
+
+  it('imports a different message that reuses a Message-ID, flagged for review; the same message again is skipped', async () => {
+    const original = message('reused', { From: 'Fay Ward <fay@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Name: Fay Ward\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW');
+    const different = message('reused', { From: 'Gil Hart <gil@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Name: Gil Hart\nWorkplace: Airedale NHS Foundation Trust\nJob title: AP');
+    assert.equal((await importMessages([original])).created, 1);
+    // The same message read from another source (line ends and trailing spaces differ) is the same.
+    const summary = await importMessages([original.replace(/\r\n/g, '\n').replace('Job title: CSW', 'Job title: CSW   '), different]);
+    assert.deepEqual([summary.alreadyImported, summary.needsReview, summary.created], [1, 1, 0]);
+    const rows = await importsOf('<reused@example.org>');
+    assert.equal(rows.length, 2);
+    assert.notEqual(rows[0]!.content_hash, rows[1]!.content_hash);
+    assert.match(rows[1]!.problem!, /reuses the Message-ID of an earlier, different message/);
+    assert.equal(rows[1]!.outcome, 'needs_review');
+    assert.equal((await reg('gil@example.org'))?.status, 'needs_review');
+    assert.equal((await outboxTo('gil@example.org')).length, 0);
+  });
+
+  it('tells the operator who was registered, with which reference', async () => {
+    const registered: Registered[] = [];
+    await importMessages([message('hal', { From: 'Hal Ode <hal.ode@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Name: Hal Ode\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW')], { onRegistered: (r) => registered.push(r) });
+    const hal = (await reg('hal.ode@example.org'))!;
+    assert.deepEqual(registered, [{ fullName: 'Hal Ode', email: 'hal.ode@example.org', reference: hal.reference, updated: false }]);
+    assert.equal(maskEmail('hal.ode@example.org'), 'h***@example.org');
+    assert.equal(maskEmail('nobody'), '***');
+    assert.equal(registeredText(registered), `Registered:\n  ${hal.reference}  Hal Ode <h***@example.org>`);
+    assert.equal(registeredText([{ fullName: 'Evil\r\nName', email: 'e@example.org', reference: 'X', updated: true }]), 'Registered:\n  X  Evil  Name <e***@example.org> (updated)');
+  });
+});
+
+describe('large mailboxes', () => {
+  it('reads an mbox as a stream, one message at a time, at a flat memory cost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coproduce-mbox-'));
+    try {
+      const file = join(dir, 'big.mbox');
+      const filler = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n'.repeat(60);
+      const count = 4000;
+      const parts: string[] = [];
+      for (let i = 0; i < count; i++) parts.push(`From sender@example.org Mon Jun  3 09:00:00 2024\nMessage-ID: <big-${i}@example.org>\nSubject: SUPPORT WORKFORCE\n\n>From the body ${i}\n${filler}\n`);
+      writeFileSync(file, parts.join(''));
+      parts.length = 0;
+      const size = statSync(file).size;
+      assert.ok(size > 12_000_000, `a mailbox of ${size} bytes`);
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      gc();
+      const base = process.memoryUsage().heapUsed;
+      let peak = 0;
+      let seen = 0;
+      const opened = await openSource(file);
+      assert.equal(opened.total, null, 'how many an mbox holds is not known until it has been read');
+      for await (const m of opened.messages) {
+        if (seen === 0) assert.match(m.raw.toString(), /^Message-ID: <big-0@example.org>\nSubject: SUPPORT WORKFORCE\n\nFrom the body 0\n/);
+        if (++seen % 500 === 0) {
+          gc();
+          peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+        }
+      }
+      assert.equal(seen, count);
+      assert.ok(peak < size / 4, `held ${peak} bytes at most while reading ${size}`);
+      assert.equal(progressBar(seen, null), '4000 messages read');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

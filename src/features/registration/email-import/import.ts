@@ -1,19 +1,24 @@
-// Takes in registrations that arrive by email. Every message read is recorded (keyed on its
-// Message-ID, so importing again adds nothing); readable ones become registrations that get the
-// confirmation email; the rest wait in the needs-review queue with the original kept.
+// Takes in registrations that arrive by email. Every message read is recorded, keyed on its
+// Message-ID and a hash of its content (importing again adds nothing; a different message that
+// reuses a Message-ID is imported and flagged); readable ones become registrations that get the
+// confirmation email; the rest wait in the needs-review queue with the original kept. Each message
+// is taken in on its own: one that cannot be read at all is recorded as failed, with the reason,
+// and the run goes on.
 //
 // Forwarded messages ("Fwd:"): the details are read from the forwarded part and the registrant is
-// the ORIGINAL sender named in the forwarded "From:" line, not the colleague who forwarded it. If
-// that line has no readable address, the message goes to review rather than registering (and
-// emailing) the person who forwarded it.
+// the ORIGINAL sender named in the forwarded "From:" line, not the colleague who forwarded it. A
+// reply quoting an earlier message is not a forward. A message sent on someone's behalf (a
+// forward whose original sender has no address, "please register my colleague…") waits for
+// review WITHOUT a registration: it never attaches to, creates or changes the sender's
+// registration, nor any existing registration of the person named.
 import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { inTransaction, type Db } from '../../../platform/db/database.ts';
 import type { Clock } from '../../../platform/time.ts';
-import { findProgramme } from '../../programme/queries.ts';
+import { findProgramme } from '../../programme/service.ts';
 import { addEvent, submitRegistration, type RegistrationDetails } from '../service.ts';
-import { htmlToText, isRelevant, organisationKey, readLetter, serviceFromText, type Reading } from './parse.ts';
-import { findImport, insertImport, organisationsForMatching, registrationByEmail, settleEarlierReviews, type NewMailImport } from './queries.ts';
+import { htmlToText, isRelevant, oneLine, organisationKey, readLetter, serviceFromText, storable, type OrganisationNames, type Reading } from './parse.ts';
+import { importsWithMessageId, insertImport, organisationsForMatching, registrationByEmail, settleEarlierReviews, type NewMailImport } from './queries.ts';
 import { openSource, type RawMessage } from './sources.ts';
 
 export type ImportSummary = {
@@ -25,14 +30,26 @@ export type ImportSummary = {
   needsReview: number;
   alreadyImported: number;
   notRelevant: number;
+  /** Messages that could not be read at all: recorded with the reason, shown to the team. */
+  failed: number;
 };
-export type ImportDeps = { db: Db; clock: Clock; baseUrl: string; onProgress?: (done: number, total: number) => void; imapTimeoutMs?: number };
-type Outcome = 'created' | 'updated' | 'needsReview' | 'alreadyImported' | 'notRelevant';
+/** Someone registered (or whose registration was updated) by the import, for the operator. */
+export type Registered = { fullName: string; email: string; reference: string; updated: boolean };
+export type ImportDeps = {
+  db: Db;
+  clock: Clock;
+  baseUrl: string;
+  /** `total` is null when it is not known before the end (an mbox read as a stream). */
+  onProgress?: (done: number, total: number | null) => void;
+  onRegistered?: (registered: Registered) => void;
+  imapTimeoutMs?: number;
+};
+type Outcome = 'created' | 'updated' | 'needsReview' | 'alreadyImported' | 'notRelevant' | 'failed';
 
 export class ImportError extends Error {}
 
 type OrgMatch = { id: number; name: string; nation: string; region: string | null };
-type OrgIndex = { exact: Map<string, OrgMatch>; loose: Map<string, OrgMatch | null> };
+type OrgIndex = { exact: Map<string, OrgMatch>; loose: Map<string, OrgMatch | null> } & OrganisationNames;
 
 async function organisationIndex(db: Db): Promise<OrgIndex> {
   const index: OrgIndex = { exact: new Map(), loose: new Map() };
@@ -56,10 +73,11 @@ export async function importFromSource(source: string, deps: ImportDeps): Promis
   if (!programme) throw new ImportError('There is no programme to register people for: run `node src/main.ts seed` (or create the programme) first');
   const orgs = await organisationIndex(deps.db);
   const opened = await openSource(source, { imapTimeoutMs: deps.imapTimeoutMs });
-  const summary: ImportSummary = { keyword: programme.mailbox_subject, read: 0, created: 0, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0 };
+  const summary: ImportSummary = { keyword: programme.mailbox_subject, read: 0, created: 0, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0, failed: 0 };
+  const messageDeps: MessageDeps = { ...deps, programmeId: programme.id, keyword: programme.mailbox_subject, orgs };
   try {
     for await (const message of opened.messages) {
-      const outcome = await importMessage(message, { ...deps, programmeId: programme.id, keyword: programme.mailbox_subject, orgs });
+      const outcome = await importMessage(message, messageDeps);
       summary.read++;
       summary[outcome]++;
       deps.onProgress?.(summary.read, opened.total);
@@ -72,54 +90,129 @@ export async function importFromSource(source: string, deps: ImportDeps): Promis
 
 type MessageDeps = ImportDeps & { programmeId: number; keyword: string; orgs: OrgIndex };
 
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** The header section of a raw message, unfolded, as [lower-case name, value] pairs. */
+function rawHeaders(raw: Buffer): [string, string][] {
+  const text = raw.subarray(0, 256 * 1024).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const lines = (end === -1 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
+  return lines.flatMap((l): [string, string][] => {
+    const m = /^([!-9;-~]+):[ \t]*(.*)$/.exec(l);
+    return m ? [[m[1]!.toLowerCase(), m[2]!.trim()]] : [];
+  });
+}
+
+/**
+ * What identifies an import, read from the raw bytes so it is the same whether or not the message
+ * can be parsed: its Message-ID (as mailparser gives it, in angle brackets; a hash of the bytes
+ * when it has none) and a hash of its content (From, Subject, Date and body, line ends and
+ * trailing spaces ignored, so the same message from an mbox or from IMAP hashes the same).
+ */
+export function messageKey(raw: Buffer): { messageId: string; contentHash: string } {
+  const headers = rawHeaders(raw);
+  const header = (name: string) => headers.find(([n]) => n === name)?.[1] ?? '';
+  const id = header('message-id').replace(/\s+/g, '');
+  const messageId = id ? `${id.startsWith('<') ? '' : '<'}${id}${id.endsWith('>') ? '' : '>'}`.slice(0, 500) : `sha256:${sha256(raw)}`;
+  const text = raw.toString('latin1');
+  const split = /\r?\n\r?\n/.exec(text);
+  const body = split ? text.slice(split.index + split[0].length) : '';
+  const normalised = body.replace(/[ \t]+(?=\r?\n|$)/g, '').replace(/\r\n/g, '\n').trimEnd();
+  const contentHash = sha256(Buffer.from(`${header('from')}\n${header('subject')}\n${header('date')}\n\n${normalised}`, 'latin1'));
+  return { messageId, contentHash };
+}
+
 /** The text to keep and show: the plain part, or the HTML turned into text; attachments named. */
 function originalText(parsed: ParsedMail): string {
   const html = typeof parsed.html === 'string' ? parsed.html : '';
   let text = parsed.text?.trim() ? parsed.text : htmlToText(html);
   const attached = (parsed.attachments ?? []).map((a) => `${a.filename ?? 'unnamed'} (${a.contentType})`);
   if (attached.length) text += `\n\n[Attachments not imported: ${attached.join(', ')}]`;
-  return text.slice(0, 100_000);
+  return storable(text.slice(0, 100_000));
 }
 
 /** Reads the plain text; if that fails and there is HTML, tries our own HTML conversion (tables). */
-function read(parsed: ParsedMail, subject: string, fromAddress: string | null): Reading {
-  const reading = readLetter({ subject, fromAddress, text: parsed.text ?? '' });
+function read(parsed: ParsedMail, letter: { subject: string; fromAddress: string | null; fromName: string | null; organisations: OrganisationNames }): Reading {
+  const reading = readLetter({ ...letter, text: parsed.text ?? '' });
   if (!reading.problem || typeof parsed.html !== 'string') return reading;
-  const fromHtml = readLetter({ subject, fromAddress, text: htmlToText(parsed.html) });
+  const fromHtml = readLetter({ ...letter, text: htmlToText(parsed.html) });
   return fromHtml.problem ? reading : fromHtml;
 }
 
+export const REUSED_MESSAGE_ID = 'reuses the Message-ID of an earlier, different message';
+
 async function importMessage(message: RawMessage, deps: MessageDeps): Promise<Outcome> {
+  const key = messageKey(message.raw);
+  const earlier = await importsWithMessageId(deps.db, key.messageId);
+  // Rows from before content hashes were kept ('') count as this message, as they did then.
+  if (earlier.some((e) => e.content_hash === key.contentHash || e.content_hash === '')) return 'alreadyImported';
+  const reused = earlier.length > 0;
+  try {
+    return await takeIn(message, key, reused, deps);
+  } catch (e) {
+    // Anything that throws (a parser limit such as thousands of nested parts, a value a database
+    // refuses) fails this message only; it is recorded, so a re-run passes it by too.
+    await recordFailure(message, key, e, deps);
+    return 'failed';
+  }
+}
+
+async function recordFailure(message: RawMessage, key: { messageId: string; contentHash: string }, error: unknown, deps: MessageDeps): Promise<void> {
+  const headers = rawHeaders(message.raw);
+  const header = (name: string) => storable(oneLine(headers.find(([n]) => n === name)?.[1])).slice(0, 500);
+  const reason = storable(oneLine(error instanceof Error ? error.message : String(error))).slice(0, 300) || 'unknown error';
+  await insertImport(deps.db, {
+    message_id: storable(key.messageId),
+    content_hash: key.contentHash,
+    source: storable(message.source).slice(0, 500),
+    from_address: header('from') || null,
+    subject: header('subject'),
+    received_at: null,
+    original_text: storable(message.raw.subarray(0, 100_000).toString('utf8')),
+    outcome: 'failed',
+    problem: `Could not be read: ${reason}`,
+    reading: null,
+    registration_id: null,
+    created_at: deps.clock().toISOString(),
+  });
+}
+
+async function takeIn(message: RawMessage, key: { messageId: string; contentHash: string }, reused: boolean, deps: MessageDeps): Promise<Outcome> {
   const { db, clock } = deps;
   const parsed = await simpleParser(message.raw, { skipImageLinks: true, skipTextToHtml: true });
-  // Without a Message-ID, the raw bytes identify the message just as well for re-imports.
-  const messageId = parsed.messageId?.trim().slice(0, 500) || `sha256:${createHash('sha256').update(message.raw).digest('hex')}`;
-  if (await findImport(db, messageId)) return 'alreadyImported';
-
-  const subject = (parsed.subject ?? '').slice(0, 500);
-  const fromAddress = parsed.from?.value[0]?.address?.slice(0, 320) || null;
-  const record: Omit<NewMailImport, 'outcome' | 'problem' | 'registration_id'> = {
-    message_id: messageId,
-    source: message.source.slice(0, 500),
+  const subject = storable(oneLine(parsed.subject)).slice(0, 500);
+  const sender = parsed.from?.value[0];
+  const fromAddress = storable(oneLine(sender?.address)).slice(0, 320) || null;
+  const record: Omit<NewMailImport, 'outcome' | 'problem' | 'registration_id' | 'reading'> = {
+    message_id: storable(key.messageId),
+    content_hash: key.contentHash,
+    source: storable(message.source).slice(0, 500),
     from_address: fromAddress,
     subject,
     received_at: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null,
     original_text: originalText(parsed),
     created_at: clock().toISOString(),
   };
+  const reusedProblem = reused ? `This message ${REUSED_MESSAGE_ID}: check it is not a copy or a fake` : null;
   if (!isRelevant(subject, deps.keyword)) {
-    await insertImport(db, { ...record, outcome: 'not_relevant', problem: null, registration_id: null });
+    await insertImport(db, { ...record, outcome: 'not_relevant', problem: reusedProblem, reading: null, registration_id: null });
     return 'notRelevant';
   }
 
-  const reading = read(parsed, subject, fromAddress);
+  const reading = read(parsed, { subject, fromAddress, fromName: sender?.name || null, organisations: deps.orgs });
+  const problem = [reusedProblem, reading.problem].filter(Boolean).join('. ') || null;
+  if (reading.onBehalf) {
+    // For someone else: a person checks it. No registration is looked up, made or changed.
+    await insertImport(db, { ...record, outcome: 'needs_review', problem, reading: JSON.stringify(reading), registration_id: null });
+    return 'needsReview';
+  }
   const org = matchOrganisation(deps.orgs, reading.workplace);
-  const needsReview = Boolean(reading.problem);
+  const needsReview = Boolean(problem);
   const details: RegistrationDetails = {
     fullName: reading.fullName ?? '',
     // Without a usable address the registration still needs a unique key until an admin fixes it;
     // .invalid can never receive mail (RFC 2606), so nothing is sent to it.
-    email: reading.email ?? `unreadable-${createHash('sha256').update(messageId).digest('hex').slice(0, 24)}@example.invalid`,
+    email: reading.email ?? `unreadable-${sha256(`${key.messageId}\n${key.contentHash}`).slice(0, 24)}@example.invalid`,
     organisationId: org?.id ?? null,
     organisationName: org?.name ?? reading.workplace ?? '',
     department: reading.department,
@@ -140,14 +233,14 @@ async function importMessage(message: RawMessage, deps: MessageDeps): Promise<Ou
   if (needsReview && existing) {
     // Never overwrite details already held with a message we could not read; keep it for a person.
     await inTransaction(db, async (tx) => {
-      await insertImport(tx, { ...record, outcome: 'needs_review', problem: reading.problem, registration_id: existing.id });
+      await insertImport(tx, { ...record, outcome: 'needs_review', problem, reading: JSON.stringify(reading), registration_id: existing.id });
       await addEvent(tx, existing.id, null, 'email-received', 'An email that could not be read with confidence arrived; it is in the review queue', clock);
     });
     return 'needsReview';
   }
   // The import row is written in the registration's own transaction: a crash between the two can
   // never leave a registration whose message would be imported (and emailed) a second time.
-  const { updated } = await submitRegistration(db, details, {
+  const { registration, updated } = await submitRegistration(db, details, {
     programmeId: deps.programmeId,
     channel: 'email',
     baseUrl: deps.baseUrl,
@@ -155,9 +248,10 @@ async function importMessage(message: RawMessage, deps: MessageDeps): Promise<Ou
     needsReview,
     alsoInTransaction: async (tx, registration) => {
       if (!needsReview) await settleEarlierReviews(tx, registration.id);
-      await insertImport(tx, { ...record, outcome: needsReview ? 'needs_review' : 'registered', problem: reading.problem, registration_id: registration.id });
+      await insertImport(tx, { ...record, outcome: needsReview ? 'needs_review' : 'registered', problem, reading: needsReview ? JSON.stringify(reading) : null, registration_id: registration.id });
     },
   });
   if (needsReview) return 'needsReview';
+  deps.onRegistered?.({ fullName: registration.full_name, email: registration.email, reference: registration.reference, updated });
   return updated ? 'updated' : 'created';
 }

@@ -6,13 +6,14 @@ import type { MailImportsTable } from '../../../platform/db/schema.ts';
 
 export type NewMailImport = Insertable<MailImportsTable>;
 
-export async function findImport(db: Db, messageId: string) {
-  return db.selectFrom('mail_imports').select(['id', 'outcome']).where('message_id', '=', messageId).executeTakeFirst();
+/** Earlier imports under one Message-ID (one per different content). */
+export async function importsWithMessageId(db: Db, messageId: string) {
+  return db.selectFrom('mail_imports').select(['id', 'outcome', 'content_hash']).where('message_id', '=', messageId).execute();
 }
 
 /** Records a message; a message already recorded (a concurrent import of the same mail) is left as is. */
 export async function insertImport(db: Db | Tx, row: NewMailImport): Promise<void> {
-  await db.insertInto('mail_imports').values(row).onConflict((oc) => oc.column('message_id').doNothing()).execute();
+  await db.insertInto('mail_imports').values(row).onConflict((oc) => oc.columns(['message_id', 'content_hash']).doNothing()).execute();
 }
 
 export async function organisationsForMatching(db: Db) {
@@ -38,7 +39,7 @@ export async function settleEarlierReviews(tx: Tx, registrationId: number): Prom
     .execute();
 }
 
-/** The review queue, oldest first (people waiting longest come first). */
+/** The review queue, oldest first (people waiting longest come first): one row per message. */
 export async function reviewQueue(db: Db, limit = 500) {
   return db
     .selectFrom('mail_imports')
@@ -59,9 +60,30 @@ export async function reviewQueue(db: Db, limit = 500) {
     .execute();
 }
 
+/** Messages that could not be read at all, newest first, for the team to see. */
+export async function failedImports(db: Db, limit = 200) {
+  return db
+    .selectFrom('mail_imports')
+    .select(['id', 'source', 'from_address', 'subject', 'problem', 'created_at'])
+    .where('outcome', '=', 'failed')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 export async function countReviewQueue(db: Db): Promise<number> {
   const row = await db.selectFrom('mail_imports').select((eb) => eb.fn.countAll<string | number>().as('n')).where('outcome', '=', 'needs_review').executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** One message waiting for review, by its own id. */
+export async function findReviewItem(db: Db, importId: number) {
+  return db.selectFrom('mail_imports').selectAll().where('id', '=', importId).where('outcome', '=', 'needs_review').executeTakeFirst();
+}
+
+/** The newest message waiting for review that belongs to one registration. */
+export async function newestReviewItemFor(db: Db, registrationId: number) {
+  return db.selectFrom('mail_imports').select('id').where('registration_id', '=', registrationId).where('outcome', '=', 'needs_review').orderBy('id', 'desc').executeTakeFirst();
 }
 
 /** The messages waiting for review that belong to one registration, newest first. */
@@ -71,4 +93,10 @@ export async function reviewItemsFor(db: Db, registrationId: number) {
 
 export async function markReviewed(tx: Tx, registrationId: number): Promise<void> {
   await tx.updateTable('mail_imports').set({ outcome: 'registered' }).where('registration_id', '=', registrationId).where('outcome', '=', 'needs_review').execute();
+}
+
+/** A message without a registration (sent on someone's behalf) became the registration given. */
+export async function markItemRegistered(tx: Tx, importId: number, registrationId: number): Promise<boolean> {
+  const r = await tx.updateTable('mail_imports').set({ outcome: 'registered', registration_id: registrationId }).where('id', '=', importId).where('outcome', '=', 'needs_review').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

@@ -12,7 +12,9 @@ describe('the needs-review queue', () => {
   let t: TestApp;
   let dir: string;
   let robinId: number;
-  let caseyId: number;
+  let robinItem: number;
+  let caseyItem: number;
+  const itemOf = async (messageId: string) => (await t.data.db.selectFrom('mail_imports').select('id').where('message_id', '=', `<${messageId}@example.org>`).executeTakeFirstOrThrow()).id;
   before(async () => {
     t = await createTestApp({ seed: true });
     dir = mkdtempSync(join(tmpdir(), 'coproduce-review-'));
@@ -22,7 +24,9 @@ describe('the needs-review queue', () => {
     assert.equal(summary.needsReview, 2);
     const id = async (email: string) => (await t.data.db.selectFrom('registrations').select('id').where('email_normalised', '=', email).executeTakeFirstOrThrow()).id;
     robinId = await id('robin@example.org');
-    caseyId = await id('casey.shared@example.org');
+    assert.ok(await id('casey.shared@example.org'));
+    robinItem = await itemOf('robin');
+    caseyItem = await itemOf('casey');
   });
   after(async () => {
     await t.close();
@@ -36,7 +40,8 @@ describe('the needs-review queue', () => {
     assert.equal(h1(queue.body), 'Emails to review');
     assert.match(queue.body, /<title>Emails to review/);
     const robin = await t.data.db.selectFrom('registrations').select('reference').where('id', '=', robinId).executeTakeFirstOrThrow();
-    assert.match(queue.body, new RegExp(`href="/admin/review/${robinId}">${robin.reference}`));
+    assert.match(queue.body, new RegExp(`href="/admin/review/message/${robinItem}">Review<span class="govuk-visually-hidden"> the email from robin@example.org, ${robin.reference}, message ${robinItem}`));
+    assert.match(queue.body, new RegExp(`<td class="govuk-table__cell">${robin.reference}</td>`));
     assert.match(queue.body, /robin@example.org/);
     assert.match(queue.body, /SUPPORT WORKFORCE/);
     assert.match(queue.body, /3 June 2024|03\/06\/2024|3 Jun 2024/);
@@ -46,14 +51,19 @@ describe('the needs-review queue', () => {
 
   it('shows the original, escaped, beside a form filled in with what was read', async () => {
     const admin = await t.signedIn('admin');
-    const page = await admin.get(`/admin/review/${robinId}`);
+    const page = await admin.get(`/admin/review/message/${robinItem}`);
     assert.equal(page.statusCode, 200);
     assert.match(h1(page.body), /Review the email from robin@example.org/);
     assert.match(page.body, /<pre[^>]*>Hi, I would like to join. I am a &lt;b&gt;CSW&lt;\/b&gt; at Leeds, x-ray.<\/pre>/);
     assert.doesNotMatch(page.body, /<b>CSW<\/b>/);
     const input = (body: string, name: string) => new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(body)?.[0] ?? '';
     assert.match(input(page.body, 'email'), /value="robin@example.org"/);
-    const casey = await admin.get(`/admin/review/${caseyId}`);
+    assert.match(input(page.body, 'fullName'), /value="Robin"/, 'prefilled with the sender’s name');
+    // The registration page's link by registration opens the same message.
+    const byRegistration = await admin.get(`/admin/review/${robinId}`);
+    assert.equal(byRegistration.statusCode, 302);
+    assert.equal(byRegistration.headers.location, `/admin/review/message/${robinItem}`);
+    const casey = await admin.get(`/admin/review/message/${caseyItem}`);
     assert.match(input(casey.body, 'fullName'), /value="Casey Lin"/);
     assert.match(input(casey.body, 'jobTitle'), /value="AP"/);
     assert.match(casey.body, /Could not read where they work/);
@@ -63,7 +73,7 @@ describe('the needs-review queue', () => {
 
   it('refuses what the web form would refuse, keeping what was typed', async () => {
     const admin = await t.signedIn('admin');
-    const bad = await admin.submit(`/admin/review/${robinId}`, { fullName: '', email: 'not-an-email', organisationOther: 'Leeds clinic', serviceType: 'other', jobTitle: 'Typed title' }, `/admin/review/${robinId}`);
+    const bad = await admin.submit(`/admin/review/message/${robinItem}`, { fullName: '', email: 'not-an-email', organisationOther: 'Leeds clinic', serviceType: 'other', jobTitle: 'Typed title' }, `/admin/review/message/${robinItem}`);
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /<title>Error: Review the email from robin@example.org/);
     assert.match(bad.body, /There is a problem/);
@@ -80,7 +90,7 @@ describe('the needs-review queue', () => {
   it('completes the registration, sends the confirmation email and leaves the queue', async () => {
     const admin = await t.signedIn('admin');
     const org = await t.data.db.selectFrom('organisations').selectAll().where('name', '=', 'Leeds Teaching Hospitals NHS Trust').executeTakeFirstOrThrow();
-    const ok = await admin.submit(`/admin/review/${robinId}`, { fullName: 'Robin Hart', email: 'robin@example.org', organisationId: String(org.id), serviceType: 'diagnostic', jobTitle: 'Clinical support worker', roleGroup: 'csw' }, `/admin/review/${robinId}`);
+    const ok = await admin.submit(`/admin/review/message/${robinItem}`, { fullName: 'Robin Hart', email: 'robin@example.org', organisationId: String(org.id), serviceType: 'diagnostic', jobTitle: 'Clinical support worker', roleGroup: 'csw' }, `/admin/review/message/${robinItem}`);
     assert.equal(ok.statusCode, 302);
     const r = await t.data.db.selectFrom('registrations').selectAll().where('id', '=', robinId).executeTakeFirstOrThrow();
     assert.equal(ok.headers.location, `/admin/review?done=${r.reference}`);
@@ -103,11 +113,12 @@ describe('the needs-review queue', () => {
     assert.match(queue.body, new RegExp(`Registration ${r.reference} completed`));
     assert.doesNotMatch(queue.body, /robin@example.org/);
     assert.equal((await admin.get(`/admin/review/${robinId}`)).statusCode, 404);
+    assert.equal((await admin.get(`/admin/review/message/${robinItem}`)).statusCode, 404);
   });
 
   it('completes one under a corrected email address without making a second registration', async () => {
     const admin = await t.signedIn('admin');
-    const ok = await admin.submit(`/admin/review/${caseyId}`, { fullName: 'Casey Lin', email: 'casey.lin@example.org', organisationOther: 'Example Clinic', nation: 'Scotland', serviceType: 'radiotherapy', jobTitle: 'Assistant practitioner' }, `/admin/review/${caseyId}`);
+    const ok = await admin.submit(`/admin/review/message/${caseyItem}`, { fullName: 'Casey Lin', email: 'casey.lin@example.org', organisationOther: 'Example Clinic', nation: 'Scotland', serviceType: 'radiotherapy', jobTitle: 'Assistant practitioner' }, `/admin/review/message/${caseyItem}`);
     assert.equal(ok.statusCode, 302);
     const rows = await t.data.db.selectFrom('registrations').selectAll().where('full_name', '=', 'Casey Lin').execute();
     assert.equal(rows.length, 1);
@@ -122,9 +133,9 @@ describe('the needs-review queue', () => {
   it('refuses an address another registration already has', async () => {
     writeFileSync(join(dir, 'sam.eml'), eml('sam', 'sam@example.org', 'Please register me'));
     await importFromSource(dir, { db: t.data.db, clock: t.clock, baseUrl: t.config.baseUrl });
-    const sam = await t.data.db.selectFrom('registrations').select('id').where('email_normalised', '=', 'sam@example.org').executeTakeFirstOrThrow();
+    const sam = await itemOf('sam');
     const admin = await t.signedIn('admin');
-    const clash = await admin.submit(`/admin/review/${sam.id}`, { fullName: 'Sam Fox', email: 'robin@example.org', organisationOther: 'Example Clinic', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'CSW' }, `/admin/review/${sam.id}`);
+    const clash = await admin.submit(`/admin/review/message/${sam}`, { fullName: 'Sam Fox', email: 'robin@example.org', organisationOther: 'Example Clinic', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'CSW' }, `/admin/review/message/${sam}`);
     assert.equal(clash.statusCode, 400);
     assert.match(clash.body, /already has this email address/);
   });
@@ -136,5 +147,85 @@ describe('the needs-review queue', () => {
     const participant = await t.signedIn('participant');
     assert.equal((await participant.get('/admin/review')).statusCode, 403);
     assert.equal((await participant.get(`/admin/review/${robinId}`)).statusCode, 403);
+    assert.equal((await participant.get(`/admin/review/message/${robinItem}`)).statusCode, 403);
+    assert.equal((await admin.get('/admin/review/message/999999')).statusCode, 404);
+  });
+});
+
+describe('the needs-review queue, one item per message', () => {
+  let t: TestApp;
+  let dir: string;
+  const itemOf = async (messageId: string) => (await t.data.db.selectFrom('mail_imports').select('id').where('message_id', '=', `<${messageId}@example.org>`).executeTakeFirstOrThrow()).id;
+  const reply = (id: string, from: string, body: string) =>
+    eml(id, from, `${body}\r\n\r\n-----Original Message-----\r\nFrom: Programme Team <news@example.org>\r\nSent: 01 June 2024 09:00\r\nTo: Everyone <list@example.org>\r\nSubject: SUPPORT WORKFORCE newsletter\r\n\r\nName: Programme Team\r\nWorkplace: Example Trust\r\nJob title: Newsletter`).replace('Subject: SUPPORT WORKFORCE', 'Subject: RE: SUPPORT WORKFORCE newsletter');
+  before(async () => {
+    t = await createTestApp({ seed: true });
+    dir = mkdtempSync(join(tmpdir(), 'coproduce-review-items-'));
+    writeFileSync(join(dir, 'r1.eml'), reply('r1', 'Ada Lamb <ada.lamb@example.org>', 'Yes please, count me in!'));
+    writeFileSync(join(dir, 'r2.eml'), reply('r2', 'Ben Cole <ben.cole@example.org>', 'Me too please.'));
+    writeFileSync(join(dir, 'r3.eml'), reply('r3', 'Cai Moss <cai.moss@example.org>', 'Interested!'));
+    writeFileSync(join(dir, 'behalf.eml'), eml('behalf', 'Morgan Reed <morgan.reed@example.org>', 'Please register my colleague Sam Fox who has no work email.\r\n\r\nName: Sam Fox\r\nWorkplace: Example Clinic\r\nJob title: Assistant practitioner'));
+    writeFileSync(join(dir, 'poison.eml'), ['Message-ID: <poison@example.org>', 'From: Pat Poison <pat.poison@example.org>', 'Subject: SUPPORT WORKFORCE', 'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="b0"\r\n\r\n${Array.from({ length: 2000 }, (_, i) => `--b${i}\r\nContent-Type: multipart/mixed; boundary="b${i + 1}"\r\n\r\n`).join('')}`].join('\r\n'));
+    const summary = await importFromSource(dir, { db: t.data.db, clock: t.clock, baseUrl: t.config.baseUrl });
+    assert.deepEqual([summary.needsReview, summary.failed], [4, 1]);
+  });
+  after(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists three replies to one newsletter as three items, each opening its own message', async () => {
+    const admin = await t.signedIn('admin');
+    const queue = await admin.get('/admin/review');
+    const links = [...queue.body.matchAll(/href="(\/admin\/review\/message\/\d+)"/g)].map((m) => m[1]!);
+    assert.equal(links.length, 4);
+    assert.equal(new Set(links).size, 4, 'no two rows open the same item');
+    for (const [id, sender] of [['r1', 'ada.lamb@example.org'], ['r2', 'ben.cole@example.org'], ['r3', 'cai.moss@example.org']] as const) {
+      const page = await admin.get(`/admin/review/message/${await itemOf(id)}`);
+      assert.equal(page.statusCode, 200);
+      assert.match(h1(page.body), new RegExp(`Review the email from ${sender}`));
+    }
+  });
+
+  it('shows messages that could not be read in their own section, with the reason and no form', async () => {
+    const admin = await t.signedIn('admin');
+    const queue = await admin.get('/admin/review');
+    const section = queue.body.slice(queue.body.indexOf('<h2 class="govuk-heading-m" id="failed">Could not be read</h2>'));
+    assert.ok(section.length > 0 && queue.body.includes('id="failed"'));
+    assert.match(section, /1 message could not be read/);
+    assert.match(section, /Pat Poison &lt;pat.poison@example.org&gt;/);
+    assert.match(section, /Could not be read: /);
+    assert.doesNotMatch(section, /<form|href="\/admin\/review\/message/);
+    assert.equal((await admin.get(`/admin/review/message/${await itemOf('poison')}`)).statusCode, 404);
+  });
+
+  it('completes a message sent on someone’s behalf only as a new registration of the person, with their own address', async () => {
+    const admin = await t.signedIn('admin');
+    const item = await itemOf('behalf');
+    const page = await admin.get(`/admin/review/message/${item}`);
+    assert.match(page.body, /sent on someone else’s behalf by morgan.reed@example.org/);
+    assert.match(page.body, /name="fullName"[^>]*value="Sam Fox"|value="Sam Fox"[^>]*name="fullName"/);
+    assert.doesNotMatch(page.body, /name="email"[^>]*value="morgan.reed@example.org"/, 'never prefilled with the sender’s address');
+    const form = { fullName: 'Sam Fox', organisationOther: 'Example Clinic', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'Assistant practitioner' };
+    const url = `/admin/review/message/${item}`;
+    const asSender = await admin.submit(url, { ...form, email: 'morgan.reed@example.org' }, url);
+    assert.equal(asSender.statusCode, 400);
+    assert.match(asSender.body, /the person who sent the email on their behalf/);
+    // An address that already has a registration: refused, and that registration is not changed.
+    const ada = await t.data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', 'ada.lamb@example.org').executeTakeFirstOrThrow();
+    const taken = await admin.submit(url, { ...form, email: 'ada.lamb@example.org' }, url);
+    assert.equal(taken.statusCode, 400);
+    assert.match(taken.body, /already has this email address/);
+    assert.deepEqual(await t.data.db.selectFrom('registrations').selectAll().where('id', '=', ada.id).executeTakeFirstOrThrow(), ada);
+    const ok = await admin.submit(url, { ...form, email: 'sam.fox@example.org' }, url);
+    assert.equal(ok.statusCode, 302);
+    const sam = await t.data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', 'sam.fox@example.org').executeTakeFirstOrThrow();
+    assert.equal(sam.full_name, 'Sam Fox');
+    assert.equal(sam.status, 'unconfirmed');
+    const row = await t.data.db.selectFrom('mail_imports').selectAll().where('id', '=', item).executeTakeFirstOrThrow();
+    assert.deepEqual([row.outcome, row.registration_id], ['registered', sam.id]);
+    assert.equal((await t.data.db.selectFrom('outbox').select('id').where('to_address', '=', 'sam.fox@example.org').execute()).length, 1);
+    assert.equal((await t.data.db.selectFrom('outbox').select('id').where('to_address', '=', 'morgan.reed@example.org').execute()).length, 0);
+    assert.equal((await admin.get(url)).statusCode, 404, 'done, it leaves the queue');
   });
 });

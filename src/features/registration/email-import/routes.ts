@@ -1,5 +1,7 @@
 // The needs-review queue: emails that could not be read with confidence, shown with the original
-// message beside a form to complete the registration by hand.
+// message beside a form to complete the registration by hand, one item per message (keyed by the
+// message's own id, so replies from different people never open one item). Messages that could
+// not be read at all are listed on their own, with the reason.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../../platform/audit/audit.ts';
@@ -7,20 +9,26 @@ import { normaliseEmail } from '../../../platform/auth/people.ts';
 import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import type { Registration } from '../../../platform/db/schema.ts';
+import type { Registration } from '../tables.ts';
 import { stepBySlug, type Answers, type JourneyContext } from '../journey/steps.ts';
 import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../options.ts';
+import { findProgramme } from '../../programme/service.ts';
 import { listOrganisations } from '../organisations.ts';
 import { completeReviewedRegistration, findRegistration, registrationAims, submitRegistration, type RegistrationDetails } from '../service.ts';
-import { markReviewed, reviewItemsFor, reviewQueue } from './queries.ts';
+import type { Reading } from './parse.ts';
+import { failedImports, findReviewItem, markItemRegistered, markReviewed, newestReviewItemFor, reviewItemsFor, reviewQueue } from './queries.ts';
 
 const V = 'features/registration/email-import/views';
 const adminOnly = { config: onlyRoles('admin') };
-const idParam = z.object({ registrationId: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+const dbId = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const registrationParam = z.object({ registrationId: dbId });
+const messageParam = z.object({ importId: dbId });
 const FIELDS = ['fullName', 'email', 'organisationId', 'organisationOther', 'department', 'nation', 'region', 'serviceType', 'serviceOther', 'jobTitle', 'roleGroup', 'roleOther'] as const;
 
 // The same questions, and the same checks, as the web journey.
 const REVIEW_STEPS = ['name', 'email', 'workplace', 'nation', 'region', 'service', 'job', 'role'] as const;
+
+type ReviewItem = NonNullable<Awaited<ReturnType<typeof findReviewItem>>>;
 
 /** A stand-in address (the sender's could not be read) is not shown as if it were real. */
 const placeholderEmail = (email: string) => /\.invalid$/i.test(email);
@@ -42,41 +50,96 @@ function valuesFrom(r: Registration): Record<string, string> {
   };
 }
 
+/** What was read from a message that has no registration (sent on someone's behalf). */
+function valuesFromReading(item: ReviewItem, organisations: { id: number; name: string }[]): Record<string, string> {
+  let reading: Partial<Reading> = {};
+  try {
+    reading = item.reading ? (JSON.parse(item.reading) as Partial<Reading>) : {};
+  } catch {
+    reading = {};
+  }
+  const org = reading.workplace ? organisations.find((o) => o.name.toLowerCase() === reading.workplace!.toLowerCase()) : undefined;
+  const values: Record<string, string> = Object.fromEntries(FIELDS.map((k) => [k, '']));
+  return {
+    ...values,
+    fullName: reading.fullName ?? '',
+    // Never the sender's address: for someone else, the person's own address must be entered.
+    email: reading.onBehalf ? '' : (reading.email ?? ''),
+    organisationId: org ? String(org.id) : '',
+    organisationOther: org ? '' : (reading.workplace ?? ''),
+    department: reading.department ?? '',
+    serviceOther: reading.service ?? '',
+    jobTitle: reading.jobTitle ?? '',
+  };
+}
+
+const onBehalfContact = (item: ReviewItem): string | null => {
+  try {
+    return item.reading ? ((JSON.parse(item.reading) as Partial<Reading>).onBehalf?.contact ?? null) : null;
+  } catch {
+    return null;
+  }
+};
+
+/** Thrown inside the registration's transaction to undo it, with the words for the form. */
+class EmailRefused extends Error {
+  readonly text: string;
+  constructor(text: string) {
+    super(text);
+    this.text = text;
+  }
+}
+
 export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
   const options = { nations: NATIONS, regions: ENGLAND_REGIONS, services: SERVICE_TYPES, roleGroups: ROLE_GROUPS };
 
   app.get('/admin/review', adminOnly, async (request, reply) => {
-    const items = await reviewQueue(db);
+    const [items, failed] = await Promise.all([reviewQueue(db), failedImports(db)]);
     const done = z.object({ done: z.string().max(20).optional() }).safeParse(request.query);
     const reference = done.success && done.data.done && /^[A-Z0-9-]{1,20}$/.test(done.data.done) ? done.data.done : null;
     return reply.view(`${V}/queue.njk`, {
       pageTitle: 'Emails to review',
       items,
+      failed,
       flash: reference ? `Registration ${reference} completed. We have emailed them a link to confirm their address.` : undefined,
     });
   });
 
-  /** The registration and its waiting messages, or a 404 sent. */
+  // The registration page links here by registration: open its newest waiting message.
+  app.get('/admin/review/:registrationId', adminOnly, async (request, reply) => {
+    const params = registrationParam.safeParse(request.params);
+    const item = params.success ? await newestReviewItemFor(db, params.data.registrationId) : undefined;
+    if (!item) return sendErrorPage(request, reply, 404);
+    return reply.redirect(`/admin/review/message/${item.id}`);
+  });
+
+  /** The message, its registration (if it has one) and the messages waiting with it, or a 404 sent. */
   async function load(request: FastifyRequest, reply: FastifyReply) {
-    const params = idParam.safeParse(request.params);
-    const r = params.success ? await findRegistration(db, params.data.registrationId) : undefined;
-    const items = r ? await reviewItemsFor(db, r.id) : [];
-    if (!r || !items.length) {
+    const params = messageParam.safeParse(request.params);
+    const item = params.success ? await findReviewItem(db, params.data.importId) : undefined;
+    const r = item?.registration_id ? await findRegistration(db, item.registration_id) : undefined;
+    if (!item || (item.registration_id && !r)) {
       await sendErrorPage(request, reply, 404);
       return null;
     }
-    return { r, items };
+    // Other messages from the same registration wait with it and are completed together.
+    const items = r ? await reviewItemsFor(db, r.id) : [item];
+    return { item, r, items };
   }
 
-  async function page(r: Registration, items: Awaited<ReturnType<typeof reviewItemsFor>>, values: Record<string, string>, errors?: Record<string, string>) {
+  type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
+
+  async function page({ item, r, items }: Loaded, values: Record<string, string>, errors?: Record<string, string>) {
     const organisations = await listOrganisations(db);
-    const sender = items[0]!.from_address ?? 'an unknown sender';
+    const sender = item.from_address ?? 'an unknown sender';
     return {
-      pageTitle: `Review the email from ${sender} (${r.reference})`,
+      pageTitle: `Review the email from ${sender} (${r ? r.reference : `message ${item.id}`})`,
       sender,
+      item,
       r,
       items,
+      contact: onBehalfContact(item),
       organisations,
       values,
       errors: Object.fromEntries(Object.entries(errors ?? {}).map(([k, v]) => [k, { text: v }])),
@@ -85,16 +148,17 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
     };
   }
 
-  app.get('/admin/review/:registrationId', adminOnly, async (request, reply) => {
+  app.get('/admin/review/message/:importId', adminOnly, async (request, reply) => {
     const found = await load(request, reply);
     if (!found) return reply;
-    return reply.view(`${V}/review.njk`, await page(found.r, found.items, valuesFrom(found.r)));
+    const values = found.r ? valuesFrom(found.r) : valuesFromReading(found.item, await listOrganisations(db));
+    return reply.view(`${V}/review.njk`, await page(found, values));
   });
 
-  app.post('/admin/review/:registrationId', adminOnly, async (request, reply) => {
+  app.post('/admin/review/message/:importId', adminOnly, async (request, reply) => {
     const found = await load(request, reply);
     if (!found) return reply;
-    const { r, items } = found;
+    const { item, r } = found;
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
     const ctx: JourneyContext = { organisations: await listOrganisations(db), aims: [], methods: [] };
     let answers: Answers = {};
@@ -109,7 +173,7 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
     }
     // What was typed is shown again as typed, so nothing entered is lost on an error.
     const typed = Object.fromEntries(FIELDS.map((k) => [k, typeof body[k] === 'string' ? body[k].slice(0, 1000) : '']));
-    if (Object.keys(errors).length) return reply.code(400).view(`${V}/review.njk`, await page(r, items, typed, errors));
+    if (Object.keys(errors).length) return reply.code(400).view(`${V}/review.njk`, await page(found, typed, errors));
 
     const org = answers.organisationId ? ctx.organisations.find((o) => o.id === answers.organisationId) : undefined;
     const details: RegistrationDetails = {
@@ -125,14 +189,42 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
       jobTitle: answers.jobTitle!,
       roleGroup: answers.roleGroup ?? null,
       roleOther: answers.roleOther || null,
-      afcBand: r.afc_band,
-      aims: await registrationAims(db, r.id),
-      participation: r.participation.split(',').filter(Boolean),
-      adjustments: r.adjustments,
+      afcBand: r?.afc_band ?? null,
+      aims: r ? await registrationAims(db, r.id) : [],
+      participation: r ? r.participation.split(',').filter(Boolean) : [],
+      adjustments: r?.adjustments ?? null,
       consent: false,
     };
     const actorId = request.user!.id;
-    if (normaliseEmail(details.email) === r.email_normalised) {
+    let reference: string;
+    if (!r) {
+      // Sent on someone's behalf: a new registration of the person named, never a change to an
+      // existing one (the sender's, or one the person already has).
+      const programme = await findProgramme(db);
+      if (!programme) return sendErrorPage(request, reply, 404);
+      const contact = onBehalfContact(item);
+      if (contact && normaliseEmail(contact) === normaliseEmail(details.email)) {
+        return reply.code(400).view(`${V}/review.njk`, await page(found, typed, { email: 'This is the address of the person who sent the email on their behalf: enter the registrant’s own email address' }));
+      }
+      try {
+        const { registration } = await submitRegistration(db, details, {
+          programmeId: programme.id,
+          channel: 'email',
+          baseUrl: deps.config.baseUrl,
+          clock: deps.clock,
+          actorId,
+          alsoInTransaction: async (tx, registration, updated) => {
+            if (updated) throw new EmailRefused(`Registration ${registration.reference} already has this email address: an email sent on someone’s behalf never changes an existing registration`);
+            if (!(await markItemRegistered(tx, item.id, registration.id))) throw new EmailRefused('This email has already been dealt with');
+            await recordAudit(tx, { actorId, action: 'registration.complete', recordType: 'registration', recordId: registration.id, summary: `Registered ${registration.reference} from an email sent on their behalf` }, deps.clock);
+          },
+        });
+        reference = registration.reference;
+      } catch (e) {
+        if (e instanceof EmailRefused) return reply.code(400).view(`${V}/review.njk`, await page(found, typed, { email: e.text }));
+        throw e;
+      }
+    } else if (normaliseEmail(details.email) === r.email_normalised) {
       // Same address: the shared rule for registering again moves it out of needs_review to
       // unconfirmed and sends the confirmation email; the queue and audit log change with it.
       await submitRegistration(db, details, {
@@ -146,16 +238,21 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
           await recordAudit(tx, { actorId, action: 'registration.complete', recordType: 'registration', recordId: r.id, summary: `Completed ${r.reference} from an email` }, deps.clock);
         },
       });
+      reference = r.reference;
     } else {
       // A corrected address: submitRegistration keys on the address and would make a second
       // registration, so the shared rule for completing a reviewed one is used instead.
       const result = await completeReviewedRegistration(db, r.id, details, { actorId, baseUrl: deps.config.baseUrl, clock: deps.clock });
-      if (!result.ok) return reply.code(400).view(`${V}/review.njk`, await page(r, items, typed, { email: `This email address cannot be used: ${result.reason}` }));
+      if (!result.ok) {
+        const text = 'reference' in result ? `Registration ${result.reference} already has this email address` : 'This registration no longer exists';
+        return reply.code(400).view(`${V}/review.njk`, await page(found, typed, { email: `This email address cannot be used: ${text}` }));
+      }
       // Separate from the registration's transaction (that rule takes no extra work): at worst a
       // crash leaves the message listed, and completing it again changes nothing more.
       await db.transaction().execute((tx) => markReviewed(tx, r.id));
+      reference = r.reference;
     }
     deps.pokeMailWorker();
-    return reply.redirect(`/admin/review?done=${encodeURIComponent(r.reference)}`);
+    return reply.redirect(`/admin/review?done=${encodeURIComponent(reference)}`);
   });
 }

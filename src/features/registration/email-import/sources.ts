@@ -1,43 +1,86 @@
 // Where messages come from: an .eml file, an .mbox file, a folder of either, or an IMAP mailbox.
-// Each yields raw RFC 5322 messages; the count comes first so progress can be shown.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// Each yields raw RFC 5322 messages one at a time: an mbox is read as a stream, so memory stays
+// flat however large the mailbox. The total comes first when it is known without reading
+// everything (IMAP, a folder of .eml files); for an mbox it is null.
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 
 export type RawMessage = { source: string; raw: Buffer };
-export type MessageSource = { total: number; messages: AsyncIterable<RawMessage>; close(): Promise<void> };
+export type MessageSource = { total: number | null; messages: AsyncIterable<RawMessage>; close(): Promise<void> };
 
 export class SourceError extends Error {}
 
 /**
- * Splits an mbox file on its "From " separator lines, undoing ">From " quoting (mboxrd/mboxo).
- * A "From " line only separates messages at the start of the file or after a blank line, and only
- * when it looks like one ("From sender date-with-time"), so an unquoted "From here on" in a body
- * does not cut a message in two.
+ * Splits an mbox into messages line by line, keeping only the message being read. A "From " line
+ * only separates messages at the start of the file or after a blank line, and only when it looks
+ * like one ("From sender date-with-time"), so an unquoted "From here on" in a body does not cut a
+ * message in two; ">From " quoting (mboxrd/mboxo) is undone.
  */
-export function splitMbox(content: Buffer): Buffer[] {
-  const text = content.toString('latin1'); // bytes preserved one-to-one; the parser decodes charsets
-  const messages: string[][] = [];
-  let current: string[] | null = null;
-  let previousBlank = true;
-  for (const line of text.split('\n')) {
+export class MboxSplitter {
+  #current: string[] | null = null;
+  #previousBlank = true;
+
+  /** One line, without its "\n" (latin1, so bytes map one-to-one); a message when this line ends one. */
+  line(line: string): Buffer | null {
     const bare = line.replace(/\r$/, '');
-    if (previousBlank && /^From \S+ .*\d{1,2}:\d{2}/.test(bare)) {
-      current = [];
-      messages.push(current);
-    } else if (current) {
-      current.push(line);
+    let done: Buffer | null = null;
+    if (this.#previousBlank && /^From \S+ .*\d{1,2}:\d{2}/.test(bare)) {
+      done = this.#finish();
+      this.#current = [];
+    } else if (this.#current) {
+      this.#current.push(line.replace(/^>(>*From )/, '$1'));
     }
-    previousBlank = bare === '';
+    this.#previousBlank = bare === '';
+    return done;
   }
-  return messages
-    .map((lines) => {
-      // The blank line before the next separator belongs to the mbox format, not the message.
-      if (lines.length && lines[lines.length - 1]!.replace(/\r$/, '') === '') lines.pop();
-      return lines.map((l) => l.replace(/^>(>*From )/, '$1')).join('\n').replace(/\r$/, '');
-    })
-    .filter((m) => m.trim().length > 0)
-    .map((m) => Buffer.from(m, 'latin1'));
+
+  /** The last message, at the end of the input. */
+  end(): Buffer | null {
+    return this.#finish();
+  }
+
+  #finish(): Buffer | null {
+    const lines = this.#current;
+    this.#current = null;
+    if (!lines) return null;
+    // The blank line before the next separator belongs to the mbox format, not the message.
+    if (lines.length && lines[lines.length - 1]!.replace(/\r$/, '') === '') lines.pop();
+    const message = lines.join('\n').replace(/\r$/, '');
+    return message.trim().length > 0 ? Buffer.from(message, 'latin1') : null;
+  }
+}
+
+/** Splits a whole mbox held in memory (small files and tests); readMbox streams a file. */
+export function splitMbox(content: Buffer): Buffer[] {
+  const splitter = new MboxSplitter();
+  const out: Buffer[] = [];
+  for (const line of content.toString('latin1').split('\n')) {
+    const m = splitter.line(line);
+    if (m) out.push(m);
+  }
+  const last = splitter.end();
+  if (last) out.push(last);
+  return out;
+}
+
+/** Reads an mbox file as a stream: one message at a time, whatever the size of the file. */
+export async function* readMbox(file: string): AsyncGenerator<Buffer> {
+  const splitter = new MboxSplitter();
+  let rest = '';
+  for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
+    const text = rest + (chunk as Buffer).toString('latin1');
+    const lines = text.split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) {
+      const m = splitter.line(line);
+      if (m) yield m;
+    }
+  }
+  const a = splitter.line(rest);
+  if (a) yield a;
+  const last = splitter.end();
+  if (last) yield last;
 }
 
 function filesIn(path: string): string[] {
@@ -51,17 +94,19 @@ function filesIn(path: string): string[] {
   return out;
 }
 
+const isMbox = (file: string) => extname(file).toLowerCase() === '.mbox';
+
 function fromFiles(files: string[], label: (f: string) => string): MessageSource {
-  const messages: RawMessage[] = [];
-  for (const file of files) {
-    const content = readFileSync(file);
-    if (extname(file).toLowerCase() === '.mbox') splitMbox(content).forEach((raw, i) => messages.push({ source: `${label(file)}#${i + 1}`, raw }));
-    else messages.push({ source: label(file), raw: content });
-  }
   return {
-    total: messages.length,
+    // Each .eml file is one message; how many an mbox holds is known only once it has been read.
+    total: files.some(isMbox) ? null : files.length,
     messages: (async function* () {
-      yield* messages;
+      for (const file of files) {
+        if (isMbox(file)) {
+          let i = 0;
+          for await (const raw of readMbox(file)) yield { source: `${label(file)}#${++i}`, raw };
+        } else yield { source: label(file), raw: readFileSync(file) };
+      }
     })(),
     close: async () => {},
   };

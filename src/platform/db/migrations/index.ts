@@ -7,6 +7,7 @@ import * as m002 from './002-registration.ts';
 import * as m003 from './003-registration-sort-indexes.ts';
 import * as m004 from './004-registration-search-index.ts';
 import * as m005 from './005-registration-list-indexes.ts';
+import * as m006 from './006-email-import.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -17,6 +18,7 @@ const all: Record<string, EngineMigration> = {
   '003-registration-sort-indexes': m003,
   '004-registration-search-index': m004,
   '005-registration-list-indexes': m005,
+  '006-email-import': m006,
   // next migration here
 };
 
