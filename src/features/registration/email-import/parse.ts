@@ -56,7 +56,6 @@ export function isRelevant(subject: string, keyword: string): boolean {
 
 // Characters that never belong in stored text: C0 controls but tab, line feed and carriage
 // return (PostgreSQL refuses NUL in text), and DEL.
-// eslint-disable-next-line no-control-regex
 const STORED_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /** Text as it may be stored and shown: without NUL and the other control characters. */
@@ -69,7 +68,6 @@ export function storable(text: string): string {
 const NOT_ONE_LINE = /[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 // The same, but keeping tabs (they separate table cells), for a line of text before it is split.
-// eslint-disable-next-line no-control-regex
 const IN_LINE_CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** A one-line value: line breaks and control characters become spaces, runs of spaces one. */
