@@ -21,11 +21,9 @@ import { adminRoutes } from './features/admin/routes.ts';
 import { programmeRoutes } from './features/programme/routes.ts';
 import { siteRoutes } from './features/site/routes.ts';
 import { workspaceRoutes } from './features/workspace/routes.ts';
-import { registrationRoutes } from './features/registration/journey/routes.ts';
-import { mailImportRoutes } from './features/registration/email-import/routes.ts';
-import { registrationsAdminRoutes } from './features/registration/admin/routes.ts';
+import { registerProgrammeOnRequest } from './features/programme/request.ts';
+import { registrationRoutes } from './features/registration/routes.ts';
 import { participantsRoutes } from './features/participants/routes.ts';
-import { dashboardRoutes } from './features/registration/dashboard/routes.ts';
 import { navigationFor } from './navigation.ts';
 
 export type { AppDeps };
@@ -84,16 +82,14 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
     }
   });
 
+  registerProgrammeOnRequest(app, deps);
   authRoutes(app, deps);
   programmeRoutes(app, deps);
   siteRoutes(app, deps);
   workspaceRoutes(app, deps);
   adminRoutes(app, deps);
   registrationRoutes(app, deps);
-  mailImportRoutes(app, deps);
-  registrationsAdminRoutes(app, deps);
   participantsRoutes(app, deps);
-  dashboardRoutes(app, deps);
   if (devMailEnabled(deps)) devMailRoutes(app, deps);
 
   return app;

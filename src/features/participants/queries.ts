@@ -1,150 +1,130 @@
-// Projects, sub-groups and who belongs to them. Participant-facing queries always start from the
-// person, so a participant only ever reads the groups they are in.
-import { sql } from 'kysely';
-import type { Db, Tx } from '../../platform/db/database.ts';
+// Sub-groups and who belongs to each project and sub-group. Every function takes the participants
+// feature's own handle; what a person is (accepted, where they work) comes from the registration
+// feature's service, and projects from the programme feature's.
+import type { ParticipantsDb } from './tables.ts';
 
-/** The most people one page lists to tick; beyond that the team narrows the list with the search. */
-export const CANDIDATE_LIMIT = 300;
-
-export async function projectsWithGroups(db: Db, programmeId: number) {
-  const projects = await db.selectFrom('projects').selectAll().where('programme_id', '=', programmeId).orderBy('position').execute();
-  const ids = projects.map((p) => p.id);
-  if (!ids.length) return [];
+export async function subgroupsOfProjects(db: ParticipantsDb, projectIds: readonly number[]) {
+  if (!projectIds.length) return { subgroups: [], memberCounts: [], subgroupCounts: [] };
   const [subgroups, memberCounts, subgroupCounts] = await Promise.all([
-    db.selectFrom('subgroups').selectAll().where('project_id', 'in', ids).orderBy('name').execute(),
-    db.selectFrom('project_members').select(['project_id', (eb) => eb.fn.countAll<number>().as('n')]).where('project_id', 'in', ids).groupBy('project_id').execute(),
+    db.selectFrom('subgroups').selectAll().where('project_id', 'in', [...projectIds]).orderBy('name').execute(),
+    db.selectFrom('project_members').select(['project_id', (eb) => eb.fn.countAll<number>().as('n')]).where('project_id', 'in', [...projectIds]).groupBy('project_id').execute(),
     db
       .selectFrom('subgroup_members')
       .innerJoin('subgroups', 'subgroups.id', 'subgroup_members.subgroup_id')
       .select(['subgroup_members.subgroup_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('subgroups.project_id', 'in', ids)
+      .where('subgroups.project_id', 'in', [...projectIds])
       .groupBy('subgroup_members.subgroup_id')
       .execute(),
   ]);
-  return projects.map((p) => ({
-    ...p,
-    members: Number(memberCounts.find((m) => m.project_id === p.id)?.n ?? 0),
-    subgroups: subgroups.filter((s) => s.project_id === p.id).map((s) => ({ ...s, members: Number(subgroupCounts.find((c) => c.subgroup_id === s.id)?.n ?? 0) })),
-  }));
+  return { subgroups, memberCounts, subgroupCounts };
 }
 
-export async function findProject(db: Db | Tx, id: number) {
-  return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export async function findSubgroup(db: Db | Tx, id: number) {
+export function findSubgroup(db: ParticipantsDb, id: number) {
   return db.selectFrom('subgroups').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Case-insensitive: "Delegation" and "delegation" side by side would only confuse people. */
-export async function subgroupNameTaken(db: Db | Tx, projectId: number, name: string, exceptId?: number): Promise<boolean> {
+export async function subgroupNameTaken(db: ParticipantsDb, projectId: number, name: string, exceptId?: number): Promise<boolean> {
   let q = db.selectFrom('subgroups').select('id').where('project_id', '=', projectId).where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
   if (exceptId) q = q.where('id', '!=', exceptId);
   return Boolean(await q.executeTakeFirst());
 }
 
-/**
- * Who may be put in a group: a person whose registration for this programme was accepted, whose
- * account is a participant's and is active. Withdrawn, declined or unconfirmed people never are.
- */
-function eligible(db: Db | Tx, programmeId: number) {
-  return db
-    .selectFrom('registrations')
-    .innerJoin('people', 'people.id', 'registrations.person_id')
-    .where('registrations.programme_id', '=', programmeId)
-    .where('registrations.status', '=', 'accepted')
-    .where('people.role', '=', 'participant')
-    .where('people.status', '=', 'active');
+export async function insertSubgroup(db: ParticipantsDb, projectId: number, input: { name: string; description: string }, now: string): Promise<number> {
+  const row = await db.insertInto('subgroups').values({ project_id: projectId, name: input.name, description: input.description, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
 }
 
-/** Of these people, the ones who may be assigned (see eligible), with their names. */
-export async function eligibleAmong(tx: Db | Tx, programmeId: number, personIds: number[]) {
+export async function updateSubgroupRow(db: ParticipantsDb, id: number, input: { name: string; description: string }, now: string): Promise<void> {
+  await db.updateTable('subgroups').set({ name: input.name, description: input.description, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** ON CONFLICT DO NOTHING makes a repeat (or two admins at once) harmless; returns only the new members. */
+export async function addProjectMembers(db: ParticipantsDb, projectId: number, personIds: readonly number[], now: string): Promise<number[]> {
   if (!personIds.length) return [];
-  return eligible(tx, programmeId).select(['people.id', 'people.name']).where('people.id', 'in', personIds).execute();
+  const rows = await db
+    .insertInto('project_members')
+    .values(personIds.map((person_id) => ({ project_id: projectId, person_id, created_at: now })))
+    .onConflict((oc) => oc.columns(['project_id', 'person_id']).doNothing())
+    .returning('person_id')
+    .execute();
+  return rows.map((r) => r.person_id);
 }
 
-export async function peopleNames(tx: Db | Tx, personIds: number[]) {
+export async function addSubgroupMembers(db: ParticipantsDb, subgroupId: number, personIds: readonly number[], now: string): Promise<number[]> {
   if (!personIds.length) return [];
-  return tx.selectFrom('people').select(['id', 'name']).where('id', 'in', personIds).execute();
+  const rows = await db
+    .insertInto('subgroup_members')
+    .values(personIds.map((person_id) => ({ subgroup_id: subgroupId, person_id, created_at: now })))
+    .onConflict((oc) => oc.columns(['subgroup_id', 'person_id']).doNothing())
+    .returning('person_id')
+    .execute();
+  return rows.map((r) => r.person_id);
 }
 
-/** A LIKE pattern that matches the text literally (%, _ and \ in a search are not wildcards). */
-function containsPattern(q: string): string {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export async function deleteSubgroupMember(db: ParticipantsDb, subgroupId: number, personId: number): Promise<boolean> {
+  const r = await db.deleteFrom('subgroup_members').where('subgroup_id', '=', subgroupId).where('person_id', '=', personId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 }
 
-/**
- * Accepted participants who could be added, optionally filtered by text and leaving out the
- * members of one sub-group, with their current sub-groups in this project. At most
- * CANDIDATE_LIMIT rows; `total` says how many matched.
- */
-export async function candidates(db: Db, programmeId: number, projectId: number, options: { q?: string; notInSubgroup?: number } = {}) {
-  let base = eligible(db, programmeId);
-  if (options.q) base = base.where(sql<boolean>`registrations.search_text like ${containsPattern(options.q)} escape '\\'`);
-  if (options.notInSubgroup) {
-    const subgroupId = options.notInSubgroup;
-    base = base.where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('subgroup_members').select('subgroup_members.person_id').where('subgroup_members.subgroup_id', '=', subgroupId).whereRef('subgroup_members.person_id', '=', 'people.id'))),
-    );
-  }
-  const [rows, total] = await Promise.all([
-    base
-      .select(['people.id as personId', 'people.name', 'registrations.organisation_name', 'registrations.role_group', 'registrations.role_other'])
-      .orderBy('people.name')
-      .orderBy('people.id')
-      .limit(CANDIDATE_LIMIT)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  const ids = rows.map((p) => p.personId);
-  const [inProject, groups] = ids.length
-    ? await Promise.all([
-        db.selectFrom('project_members').select('person_id').where('project_id', '=', projectId).where('person_id', 'in', ids).execute(),
-        groupsInProject(db, projectId, ids),
-      ])
-    : [[], []];
-  return {
-    total: Number(total.n),
-    rows: rows.map((p) => ({
-      ...p,
-      inProject: inProject.some((m) => m.person_id === p.personId),
-      subgroups: groups.filter((g) => g.person_id === p.personId).map((g) => g.name),
-    })),
-  };
+/** Out of the project and every sub-group in it; true if they were a member of the project. */
+export async function deleteProjectMember(db: ParticipantsDb, projectId: number, personId: number): Promise<boolean> {
+  await db
+    .deleteFrom('subgroup_members')
+    .where('person_id', '=', personId)
+    .where('subgroup_id', 'in', (eb) => eb.selectFrom('subgroups').select('id').where('project_id', '=', projectId))
+    .execute();
+  const r = await db.deleteFrom('project_members').where('project_id', '=', projectId).where('person_id', '=', personId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 }
 
-function groupsInProject(db: Db, projectId: number, personIds: number[]) {
+/** Out of every project and sub-group. */
+export async function deleteAllMemberships(db: ParticipantsDb, personId: number): Promise<void> {
+  await db.deleteFrom('subgroup_members').where('person_id', '=', personId).execute();
+  await db.deleteFrom('project_members').where('person_id', '=', personId).execute();
+}
+
+export async function subgroupMemberIds(db: ParticipantsDb, subgroupId: number): Promise<number[]> {
+  const rows = await db.selectFrom('subgroup_members').select('person_id').where('subgroup_id', '=', subgroupId).execute();
+  return rows.map((r) => r.person_id);
+}
+
+export async function projectMemberIds(db: ParticipantsDb, projectId: number, among?: readonly number[]): Promise<number[]> {
+  if (among && !among.length) return [];
+  let q = db.selectFrom('project_members').select('person_id').where('project_id', '=', projectId);
+  if (among) q = q.where('person_id', 'in', [...among]);
+  return (await q.execute()).map((r) => r.person_id);
+}
+
+export function groupsInProject(db: ParticipantsDb, projectId: number, personIds: readonly number[]) {
+  if (!personIds.length) return Promise.resolve([]);
   return db
     .selectFrom('subgroup_members')
     .innerJoin('subgroups', 'subgroups.id', 'subgroup_members.subgroup_id')
     .select(['subgroup_members.person_id', 'subgroups.name'])
     .where('subgroups.project_id', '=', projectId)
-    .where('subgroup_members.person_id', 'in', personIds)
+    .where('subgroup_members.person_id', 'in', [...personIds])
     .orderBy('subgroups.name')
     .execute();
 }
 
-/** The project's members, with where they work (from this programme's registration) and their sub-groups in it. */
-export async function projectMembers(db: Db, programmeId: number, projectId: number) {
-  const members = await db
+/** Members with their names (people is read-only here), by name. */
+export function membersOfProject(db: ParticipantsDb, projectId: number) {
+  return db
     .selectFrom('project_members')
     .innerJoin('people', 'people.id', 'project_members.person_id')
-    .leftJoin('registrations', (join) => join.onRef('registrations.person_id', '=', 'people.id').on('registrations.programme_id', '=', programmeId))
-    .select(['people.id', 'people.name', 'registrations.organisation_name', 'registrations.role_group', 'registrations.role_other'])
+    .select(['people.id', 'people.name'])
     .where('project_members.project_id', '=', projectId)
     .orderBy('people.name')
     .orderBy('people.id')
     .execute();
-  const groups = members.length ? await groupsInProject(db, projectId, members.map((m) => m.id)) : [];
-  return members.map((m) => ({ ...m, subgroups: groups.filter((g) => g.person_id === m.id).map((g) => g.name) }));
 }
 
-export async function subgroupMembers(db: Db, programmeId: number, subgroupId: number) {
+export function membersOfSubgroup(db: ParticipantsDb, subgroupId: number) {
   return db
     .selectFrom('subgroup_members')
     .innerJoin('people', 'people.id', 'subgroup_members.person_id')
-    .leftJoin('registrations', (join) => join.onRef('registrations.person_id', '=', 'people.id').on('registrations.programme_id', '=', programmeId))
-    .select(['people.id', 'people.name', 'registrations.organisation_name', 'registrations.role_group', 'registrations.role_other'])
+    .select(['people.id', 'people.name'])
     .where('subgroup_members.subgroup_id', '=', subgroupId)
     .orderBy('people.name')
     .orderBy('people.id')
@@ -152,24 +132,20 @@ export async function subgroupMembers(db: Db, programmeId: number, subgroupId: n
 }
 
 /**
- * A participant's own projects and sub-groups, with the names (only: never emails) of the other
- * members of the sub-groups they are in. Every query starts from the person's own memberships.
+ * A participant's own memberships, with the names (only: never emails) of the other members of
+ * the sub-groups they are in. Every query starts from the person's own memberships.
  */
-export async function myGroups(db: Db, personId: number) {
-  const projects = await db
-    .selectFrom('project_members')
-    .innerJoin('projects', 'projects.id', 'project_members.project_id')
-    .select(['projects.id', 'projects.name', 'projects.summary'])
-    .where('project_members.person_id', '=', personId)
-    .orderBy('projects.position')
-    .execute();
-  const subgroups = await db
-    .selectFrom('subgroup_members')
-    .innerJoin('subgroups', 'subgroups.id', 'subgroup_members.subgroup_id')
-    .select(['subgroups.id', 'subgroups.name', 'subgroups.description', 'subgroups.project_id'])
-    .where('subgroup_members.person_id', '=', personId)
-    .orderBy('subgroups.name')
-    .execute();
+export async function myMemberships(db: ParticipantsDb, personId: number) {
+  const [projectIds, subgroups] = await Promise.all([
+    db.selectFrom('project_members').select('project_id').where('person_id', '=', personId).execute(),
+    db
+      .selectFrom('subgroup_members')
+      .innerJoin('subgroups', 'subgroups.id', 'subgroup_members.subgroup_id')
+      .select(['subgroups.id', 'subgroups.name', 'subgroups.description', 'subgroups.project_id'])
+      .where('subgroup_members.person_id', '=', personId)
+      .orderBy('subgroups.name')
+      .execute(),
+  ]);
   const fellows = subgroups.length
     ? await db
         .selectFrom('subgroup_members')
@@ -181,10 +157,5 @@ export async function myGroups(db: Db, personId: number) {
         .orderBy('people.id')
         .execute()
     : [];
-  return projects.map((p) => ({
-    ...p,
-    subgroups: subgroups
-      .filter((s) => s.project_id === p.id)
-      .map((s) => ({ ...s, members: fellows.filter((f) => f.subgroup_id === s.id).map((f) => (f.id === personId ? `${f.name} (you)` : f.name)) })),
-  }));
+  return { projectIds: projectIds.map((p) => p.project_id), subgroups, fellows };
 }

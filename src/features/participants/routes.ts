@@ -2,16 +2,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { onlyRoles } from '../../platform/auth/guards.ts';
-import { sessionCookieName, sessionCookieOptions } from '../../platform/auth/session-hook.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
 import { fieldErrors } from '../../platform/http/form-errors.ts';
 import { textField } from '../../platform/http/form-fields.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
-import { findProgramme } from '../programme/queries.ts';
-import { AFC_BANDS, ROLE_GROUPS, roleGroupLabel } from '../registration/options.ts';
-import { findRegistrationByPerson, withdrawParticipant } from '../registration/service.ts';
-import { CANDIDATE_LIMIT, candidates, findProject, findSubgroup, myGroups, projectMembers, projectsWithGroups, subgroupMembers } from './queries.ts';
-import { assign, correctMyDetails, createSubgroup, removeFromProject, removeFromSubgroup, updateSubgroup, type AssignResult } from './service.ts';
+import { roleGroupLabel } from '../registration/options.ts';
+import { findRegistrationByPerson } from '../registration/service.ts';
+import {
+  assign,
+  CANDIDATE_LIMIT,
+  candidates,
+  createSubgroup,
+  findProject,
+  findSubgroup,
+  myGroups,
+  projectMembers,
+  projectsWithGroups,
+  removeFromProject,
+  removeFromSubgroup,
+  subgroupMembers,
+  updateSubgroup,
+  type AssignResult,
+} from './service.ts';
 
 const V = 'features/participants/views';
 const adminOnly = { config: onlyRoles('admin') };
@@ -32,24 +44,6 @@ const assignForm = z.object({
   ids: selectedIds,
 });
 const addMembersForm = z.object({ ids: selectedIds });
-const optionOf = (values: readonly { value: string }[], message: string) =>
-  z.union([z.literal(''), z.enum(values.map((r) => r.value) as [string, ...string[]])], { error: message }).optional().default('');
-const detailsForm = z
-  .object({
-    fullName: textField('Full name', 200, 'Enter your full name'),
-    organisationName: textField('Where you work', 200, 'Enter where you work'),
-    department: textField('Department or site', 200, null),
-    jobTitle: textField('Job title', 200, 'Enter your job title'),
-    roleGroup: optionOf(ROLE_GROUPS, 'Select your role from the list'),
-    roleOther: textField('Your role', 200, null),
-    afcBand: optionOf(AFC_BANDS, 'Select your pay band from the list'),
-    adjustments: textField('Adjustments', 1000, null),
-  })
-  .superRefine((d, ctx) => {
-    if (d.roleGroup === 'other' && !d.roleOther) ctx.addIssue({ code: 'custom', path: ['roleOther'], message: 'Enter your role' });
-  });
-const DETAIL_ORDER = ['fullName', 'organisationName', 'department', 'jobTitle', 'roleGroup', 'roleOther', 'afcBand', 'adjustments'];
-
 /** Where each field's error links to, when the field's first input has another id. */
 const ANCHORS: Record<string, string> = { ids: 'participants' };
 
@@ -114,8 +108,8 @@ export function participantsRoutes(app: FastifyInstance, deps: AppDeps): void {
     return parsed.success ? parsed.data : null;
   };
 
-  app.get('/admin/projects', adminOnly, async (_request, reply) => {
-    const programme = await findProgramme(db);
+  app.get('/admin/projects', adminOnly, async (request, reply) => {
+    const programme = await request.programme();
     const projects = programme ? await projectsWithGroups(db, programme.id) : [];
     return reply.view(`${V}/projects.njk`, { pageTitle: 'Projects and sub-groups', programme, projects });
   });
@@ -269,63 +263,10 @@ export function participantsRoutes(app: FastifyInstance, deps: AppDeps): void {
   // an id in the address, so nobody can read another person's groups or details.
   app.get('/my', participantOnly, async (request, reply) => {
     const personId = request.user!.id;
-    const [programme, groups, registration] = await Promise.all([findProgramme(db), myGroups(db, personId), findRegistrationByPerson(db, personId)]);
+    const programme = await request.programme();
+    const [groups, registration] = await Promise.all([programme ? myGroups(db, programme.id, personId) : [], findRegistrationByPerson(db, personId)]);
     const saved = queryText(request, 'saved', 10);
     const flash = saved === '1' ? 'Your details have been saved.' : saved === 'none' ? 'You did not change anything.' : undefined;
     return reply.view(`${V}/my.njk`, { pageTitle: 'Your programme', programme, groups, registration, withdrawn: registration?.status === 'withdrawn', flash });
-  });
-
-  const detailsView = (values: Record<string, unknown>, email: string, extra: Record<string, unknown> = {}) => ({
-    pageTitle: 'Correct your details',
-    values,
-    email,
-    roleGroups: ROLE_GROUPS,
-    bands: AFC_BANDS,
-    ...extra,
-  });
-
-  app.get('/my/details', participantOnly, async (request, reply) => {
-    const r = await findRegistrationByPerson(db, request.user!.id);
-    if (!r || r.status === 'withdrawn') return reply.redirect('/my');
-    const values = {
-      fullName: r.full_name,
-      organisationName: r.organisation_name,
-      department: r.department ?? '',
-      jobTitle: r.job_title,
-      roleGroup: r.role_group ?? '',
-      roleOther: r.role_other ?? '',
-      afcBand: r.afc_band ?? '',
-      adjustments: r.adjustments ?? '',
-    };
-    return reply.view(`${V}/details.njk`, detailsView(values, r.email));
-  });
-
-  app.post('/my/details', participantOnly, async (request, reply) => {
-    const r = await findRegistrationByPerson(db, request.user!.id);
-    if (!r || r.status === 'withdrawn') return reply.redirect('/my');
-    const parsed = detailsForm.safeParse(request.body ?? {});
-    if (!parsed.success) return reply.code(400).view(`${V}/details.njk`, detailsView(echo(request.body), r.email, errorsFrom(parsed.error, DETAIL_ORDER)));
-    const result = await correctMyDetails(db, request.user!.id, parsed.data, deps.clock);
-    if (!result.ok) return reply.redirect('/my');
-    return reply.redirect(`/my?saved=${result.changed.length ? '1' : 'none'}`);
-  });
-
-  app.get('/my/withdraw', participantOnly, async (request, reply) => {
-    const r = await findRegistrationByPerson(db, request.user!.id);
-    if (r?.status === 'withdrawn') return reply.redirect('/my');
-    const programme = await findProgramme(db);
-    return reply.view(`${V}/withdraw.njk`, { pageTitle: 'Withdraw from the programme', programme });
-  });
-
-  app.post('/my/withdraw', participantOnly, async (request, reply) => {
-    await withdrawParticipant(db, request.user!.id, deps.clock);
-    // The sessions are already ended; clearing the cookie stops the browser sending a dead one.
-    reply.clearCookie(sessionCookieName(deps), sessionCookieOptions(deps));
-    return reply.redirect('/withdrawn');
-  });
-
-  app.get('/withdrawn', async (_request, reply) => {
-    const programme = await findProgramme(db);
-    return reply.view(`${V}/withdrawn.njk`, { pageTitle: 'You have withdrawn', programme });
   });
 }

@@ -1,11 +1,34 @@
-// Sub-groups and memberships, and a participant's corrections to their own details.
-// Only accepted participants can be assigned; every change the programme team makes is audited in
-// the same transaction.
-import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
+// Sub-groups and memberships. Only accepted participants can be assigned (the registration
+// feature says who is accepted); every change the programme team makes is audited in the same
+// transaction.
+import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { activeWithRole, peopleNames } from '../../platform/auth/people.ts';
 import type { Clock } from '../../platform/time.ts';
-import { addEvent, findRegistrationByPerson } from '../registration/service.ts';
-import { eligibleAmong, findProject, findSubgroup, peopleNames, subgroupNameTaken } from './queries.ts';
+import { findProject, listProjects } from '../programme/service.ts';
+import { acceptedParticipants, acceptedPeople, workOfPeople } from '../registration/service.ts';
+import * as q from './queries.ts';
+import type { ParticipantsDb, ParticipantsTable } from './tables.ts';
+
+const own = (db: Db | Tx): ParticipantsDb => scoped<ParticipantsTable, 'people'>(db);
+
+/** The most people one page lists to tick; beyond that the team narrows the list with the search. */
+export const CANDIDATE_LIMIT = 300;
+
+export const findSubgroup = (db: Db | Tx, id: number) => q.findSubgroup(own(db), id);
+export { findProject };
+
+/** Someone who left the programme (withdrew, or is no longer accepted) leaves every group. */
+export async function leaveAllGroups(db: Db | Tx, personId: number): Promise<void> {
+  await q.deleteAllMemberships(own(db), personId);
+}
+
+/** Who may be put in a group: accepted in this programme, with an active participant's account. */
+async function eligibleAmong(db: Db | Tx, programmeId: number, personIds: number[]) {
+  const accepted = await acceptedPeople(db, programmeId, personIds);
+  const active = new Set(await activeWithRole(db, accepted, 'participant'));
+  return (await peopleNames(db, [...active])).sort((a, b) => a.name.localeCompare(b.name));
+}
 
 export type SubgroupInput = { name: string; description: string };
 export type Result = { ok: true; id: number } | { ok: false; field: 'name'; message: string };
@@ -23,11 +46,10 @@ export async function createSubgroup(db: Db, actorId: number, projectId: number,
     return await inTransaction(db, async (tx): Promise<Result> => {
       const project = await findProject(tx, projectId);
       if (!project) throw new Error(`no project ${projectId}`);
-      if (await subgroupNameTaken(tx, projectId, input.name)) return { ok: false, field: 'name', message: DUPLICATE_NAME };
-      const now = clock().toISOString();
-      const row = await tx.insertInto('subgroups').values({ project_id: projectId, name: input.name, description: input.description, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
-      await recordAudit(tx, { actorId, action: 'subgroup.create', recordType: 'subgroup', recordId: row.id, summary: `Created sub-group “${input.name}” in ${project.name}` }, clock);
-      return { ok: true, id: row.id };
+      if (await q.subgroupNameTaken(own(tx), projectId, input.name)) return { ok: false, field: 'name', message: DUPLICATE_NAME };
+      const id = await q.insertSubgroup(own(tx), projectId, input, clock().toISOString());
+      await recordAudit(tx, { actorId, action: 'subgroup.create', recordType: 'subgroup', recordId: id, summary: `Created sub-group “${input.name}” in ${project.name}` }, clock);
+      return { ok: true, id };
     });
   } catch (error) {
     if (isDuplicateName(error)) return { ok: false, field: 'name', message: DUPLICATE_NAME };
@@ -38,11 +60,11 @@ export async function createSubgroup(db: Db, actorId: number, projectId: number,
 export async function updateSubgroup(db: Db, actorId: number, id: number, input: SubgroupInput, clock: Clock): Promise<Result> {
   try {
     return await inTransaction(db, async (tx): Promise<Result> => {
-      const existing = await findSubgroup(tx, id);
+      const existing = await q.findSubgroup(own(tx), id);
       if (!existing) throw new Error(`no sub-group ${id}`);
-      if (await subgroupNameTaken(tx, existing.project_id, input.name, id)) return { ok: false, field: 'name', message: DUPLICATE_NAME };
+      if (await q.subgroupNameTaken(own(tx), existing.project_id, input.name, id)) return { ok: false, field: 'name', message: DUPLICATE_NAME };
       if (existing.name === input.name && existing.description === input.description) return { ok: true, id };
-      await tx.updateTable('subgroups').set({ name: input.name, description: input.description, updated_at: clock().toISOString() }).where('id', '=', id).execute();
+      await q.updateSubgroupRow(own(tx), id, input, clock().toISOString());
       const what = existing.name === input.name ? `Changed the description of sub-group “${input.name}”` : `Renamed sub-group “${existing.name}” to “${input.name}”`;
       await recordAudit(tx, { actorId, action: 'subgroup.update', recordType: 'subgroup', recordId: id, summary: what }, clock);
       return { ok: true, id };
@@ -76,7 +98,7 @@ export async function assign(db: Db, actorId: number, target: { projectId: numbe
   return inTransaction(db, async (tx) => {
     const project = await findProject(tx, target.projectId);
     if (!project) throw new Error(`no project ${target.projectId}`);
-    const group = target.subgroupId ? await findSubgroup(tx, target.subgroupId) : null;
+    const group = target.subgroupId ? await q.findSubgroup(own(tx), target.subgroupId) : null;
     if (target.subgroupId && group?.project_id !== project.id) throw new Error(`sub-group ${target.subgroupId} is not in project ${project.id}`);
     const ok = await eligibleAmong(tx, project.programme_id, wanted);
     const okIds = new Set(ok.map((p) => p.id));
@@ -86,22 +108,10 @@ export async function assign(db: Db, actorId: number, target: { projectId: numbe
     if (!ok.length) return { added: 0, refused };
 
     const now = clock().toISOString();
-    // ON CONFLICT DO NOTHING makes a repeat (or two admins at once) harmless; RETURNING gives only new rows.
-    const intoProject = await tx
-      .insertInto('project_members')
-      .values(ok.map((p) => ({ project_id: project.id, person_id: p.id, created_at: now })))
-      .onConflict((oc) => oc.columns(['project_id', 'person_id']).doNothing())
-      .returning('person_id')
-      .execute();
-    const intoGroup = group
-      ? await tx
-          .insertInto('subgroup_members')
-          .values(ok.map((p) => ({ subgroup_id: group.id, person_id: p.id, created_at: now })))
-          .onConflict((oc) => oc.columns(['subgroup_id', 'person_id']).doNothing())
-          .returning('person_id')
-          .execute()
-      : [];
-    const newIds = new Set((group ? intoGroup : intoProject).map((r) => r.person_id));
+    const ids = ok.map((p) => p.id);
+    const intoProject = await q.addProjectMembers(own(tx), project.id, ids, now);
+    const intoGroup = group ? await q.addSubgroupMembers(own(tx), group.id, ids, now) : [];
+    const newIds = new Set(group ? intoGroup : intoProject);
     const newNames = ok.filter((p) => newIds.has(p.id)).map((p) => p.name);
     if (newNames.length) {
       const summary = group
@@ -120,10 +130,9 @@ async function personName(tx: Tx, personId: number): Promise<string> {
 /** Returns false if they were not a member (nothing to do). */
 export async function removeFromSubgroup(db: Db, actorId: number, subgroupId: number, personId: number, clock: Clock): Promise<boolean> {
   return inTransaction(db, async (tx) => {
-    const group = await findSubgroup(tx, subgroupId);
+    const group = await q.findSubgroup(own(tx), subgroupId);
     if (!group) return false;
-    const r = await tx.deleteFrom('subgroup_members').where('subgroup_id', '=', subgroupId).where('person_id', '=', personId).executeTakeFirst();
-    if (!Number(r.numDeletedRows)) return false;
+    if (!(await q.deleteSubgroupMember(own(tx), subgroupId, personId))) return false;
     await recordAudit(tx, { actorId, action: 'subgroup.remove', recordType: 'subgroup', recordId: subgroupId, summary: `Removed ${await personName(tx, personId)} from sub-group “${group.name}”` }, clock);
     return true;
   });
@@ -134,88 +143,76 @@ export async function removeFromProject(db: Db, actorId: number, projectId: numb
   return inTransaction(db, async (tx) => {
     const project = await findProject(tx, projectId);
     if (!project) return false;
-    await tx
-      .deleteFrom('subgroup_members')
-      .where('person_id', '=', personId)
-      .where('subgroup_id', 'in', (eb) => eb.selectFrom('subgroups').select('id').where('project_id', '=', projectId))
-      .execute();
-    const r = await tx.deleteFrom('project_members').where('project_id', '=', projectId).where('person_id', '=', personId).executeTakeFirst();
-    if (!Number(r.numDeletedRows)) return false;
+    if (!(await q.deleteProjectMember(own(tx), projectId, personId))) return false;
     await recordAudit(tx, { actorId, action: 'project.remove', recordType: 'project', recordId: projectId, summary: `Removed ${await personName(tx, personId)} from project ${project.name} and its sub-groups` }, clock);
     return true;
   });
 }
 
-export type MyDetails = {
-  fullName: string;
-  organisationName: string;
-  department: string;
-  jobTitle: string;
-  roleGroup: string;
-  roleOther: string;
-  afcBand: string;
-  adjustments: string;
-};
+/** Each project of the programme with its sub-groups and member counts. */
+export async function projectsWithGroups(db: Db, programmeId: number) {
+  const projects = await listProjects(db, programmeId);
+  const { subgroups, memberCounts, subgroupCounts } = await q.subgroupsOfProjects(own(db), projects.map((p) => p.id));
+  return projects.map((p) => ({
+    ...p,
+    members: Number(memberCounts.find((m) => m.project_id === p.id)?.n ?? 0),
+    subgroups: subgroups.filter((s) => s.project_id === p.id).map((s) => ({ ...s, members: Number(subgroupCounts.find((c) => c.subgroup_id === s.id)?.n ?? 0) })),
+  }));
+}
 
-export const DETAIL_LABELS: Record<keyof MyDetails, string> = {
-  fullName: 'full name',
-  organisationName: 'where they work',
-  department: 'department',
-  jobTitle: 'job title',
-  roleGroup: 'role',
-  roleOther: 'role',
-  afcBand: 'pay band',
-  adjustments: 'adjustments',
-};
+type Work = { organisation_name: string | null; role_group: string | null; role_other: string | null };
 
-export type CorrectResult = { ok: true; changed: string[] } | { ok: false; reason: 'no-registration' | 'withdrawn' };
+/** People with where they work and their role, from the registration feature. */
+async function withWork<T extends { id: number; name: string }>(db: Db, programmeId: number, people: T[]): Promise<(T & Work)[]> {
+  const work = new Map((await workOfPeople(db, programmeId, people.map((p) => p.id))).map((w) => [w.person_id, w]));
+  return people.map((p) => {
+    const w = work.get(p.id);
+    return { ...p, organisation_name: w?.organisation_name ?? null, role_group: w?.role_group ?? null, role_other: w?.role_other ?? null };
+  });
+}
+
+/** The project's members, with where they work and their sub-groups in it. */
+export async function projectMembers(db: Db, programmeId: number, projectId: number) {
+  const members = await withWork(db, programmeId, await q.membersOfProject(own(db), projectId));
+  const groups = await q.groupsInProject(own(db), projectId, members.map((m) => m.id));
+  return members.map((m) => ({ ...m, subgroups: groups.filter((g) => g.person_id === m.id).map((g) => g.name) }));
+}
+
+export async function subgroupMembers(db: Db, programmeId: number, subgroupId: number) {
+  return withWork(db, programmeId, await q.membersOfSubgroup(own(db), subgroupId));
+}
 
 /**
- * A participant corrects their own details: their registration and the name on their account
- * change together, and the registration's history says so (and which answers changed), so the
- * programme team sees it. The email address is their sign-in identity and is not changed here.
+ * Accepted participants who could be added, optionally filtered by text and leaving out the
+ * members of one sub-group, with their current sub-groups in this project. At most
+ * CANDIDATE_LIMIT rows; `total` says how many matched.
  */
-export async function correctMyDetails(db: Db, personId: number, d: MyDetails, clock: Clock): Promise<CorrectResult> {
-  const reg = await findRegistrationByPerson(db, personId);
-  if (!reg) return { ok: false, reason: 'no-registration' };
-  if (reg.status === 'withdrawn') return { ok: false, reason: 'withdrawn' };
-  const next = {
-    full_name: d.fullName,
-    organisation_name: d.organisationName,
-    department: d.department || null,
-    job_title: d.jobTitle,
-    role_group: d.roleGroup || null,
-    role_other: d.roleGroup === 'other' ? d.roleOther || null : null,
-    afc_band: d.afcBand || null,
-    adjustments: d.adjustments || null,
+export async function candidates(db: Db, programmeId: number, projectId: number, options: { q?: string; notInSubgroup?: number } = {}) {
+  const excludePersonIds = options.notInSubgroup ? await q.subgroupMemberIds(own(db), options.notInSubgroup) : [];
+  const found = await acceptedParticipants(db, programmeId, { q: options.q, excludePersonIds, limit: CANDIDATE_LIMIT });
+  const ids = found.rows.map((p) => p.personId);
+  const [inProject, groups] = await Promise.all([q.projectMemberIds(own(db), projectId, ids), q.groupsInProject(own(db), projectId, ids)]);
+  const inProjectSet = new Set(inProject);
+  return {
+    total: found.total,
+    rows: found.rows.map((p) => ({
+      ...p,
+      inProject: inProjectSet.has(p.personId),
+      subgroups: groups.filter((g) => g.person_id === p.personId).map((g) => g.name),
+    })),
   };
-  const columnLabel: Record<keyof typeof next, string> = {
-    full_name: DETAIL_LABELS.fullName,
-    organisation_name: DETAIL_LABELS.organisationName,
-    department: DETAIL_LABELS.department,
-    job_title: DETAIL_LABELS.jobTitle,
-    role_group: DETAIL_LABELS.roleGroup,
-    role_other: DETAIL_LABELS.roleOther,
-    afc_band: DETAIL_LABELS.afcBand,
-    adjustments: DETAIL_LABELS.adjustments,
-  };
-  const changed = [...new Set((Object.keys(next) as (keyof typeof next)[]).filter((k) => (reg[k] ?? null) !== next[k]).map((k) => columnLabel[k]))];
-  if (!changed.length) return { ok: true, changed };
-  await inTransaction(db, async (tx) => {
-    const now = clock().toISOString();
-    await tx
-      .updateTable('registrations')
-      .set({
-        ...next,
-        // A typed workplace is no longer the listed organisation it replaced.
-        ...(next.organisation_name !== reg.organisation_name ? { organisation_id: null } : {}),
-        search_text: [d.fullName, reg.email, d.organisationName, d.department, d.jobTitle].filter(Boolean).join(' ').toLowerCase(),
-        updated_at: now,
-      })
-      .where('id', '=', reg.id)
-      .execute();
-    await tx.updateTable('people').set({ name: d.fullName, updated_at: now }).where('id', '=', personId).execute();
-    await addEvent(tx, reg.id, personId, 'corrected', `Details corrected by the participant: ${changed.join(', ')}`, clock);
-  });
-  return { ok: true, changed };
+}
+
+/** A participant's own projects and sub-groups, with the names of the others in their sub-groups. */
+export async function myGroups(db: Db, programmeId: number, personId: number) {
+  const mine = await q.myMemberships(own(db), personId);
+  const projects = await listProjects(db, programmeId, mine.projectIds);
+  return projects.map((p) => ({
+    id: p.id,
+    name: p.name,
+    summary: p.summary,
+    subgroups: mine.subgroups
+      .filter((s) => s.project_id === p.id)
+      .map((s) => ({ ...s, members: mine.fellows.filter((f) => f.subgroup_id === s.id).map((f) => (f.id === personId ? `${f.name} (you)` : f.name)) })),
+  }));
 }

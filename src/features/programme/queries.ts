@@ -1,12 +1,13 @@
-import type { Db, Tx } from '../../platform/db/database.ts';
+// The programme's SQL, on the programme feature's own tables only.
+import type { ProgrammeDb } from './tables.ts';
 
-export async function findProgramme(db: Db | Tx, slug?: string) {
+export async function findProgrammeRow(db: ProgrammeDb, slug?: string) {
   let q = db.selectFrom('programmes').selectAll();
   q = slug ? q.where('slug', '=', slug) : q.orderBy('id');
   return q.limit(1).executeTakeFirst();
 }
 
-export async function loadProgrammeDetails(db: Db, programmeId: number) {
+export async function programmeDetails(db: ProgrammeDb, programmeId: number) {
   const [projects, aims, methods, timeline] = await Promise.all([
     db.selectFrom('projects').selectAll().where('programme_id', '=', programmeId).orderBy('position').execute(),
     db.selectFrom('aims').selectAll().where('programme_id', '=', programmeId).orderBy('number').execute(),
@@ -15,3 +16,26 @@ export async function loadProgrammeDetails(db: Db, programmeId: number) {
   ]);
   return { projects, aims, methods, timeline };
 }
+
+export function projectById(db: ProgrammeDb, id: number) {
+  return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function projectsOf(db: ProgrammeDb, programmeId: number, ids?: readonly number[]) {
+  let q = db.selectFrom('projects').selectAll().where('programme_id', '=', programmeId);
+  if (ids) q = q.where('id', 'in', ids.length ? [...ids] : [-1]);
+  return q.orderBy('position').execute();
+}
+
+export function projectsByIds(db: ProgrammeDb, ids: readonly number[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom('projects').selectAll().where('id', 'in', [...ids]).orderBy('position').execute();
+}
+
+export async function setWindow(db: ProgrammeDb, programmeId: number, opensOn: string, closesOn: string): Promise<void> {
+  await db.updateTable('programmes').set({ registration_opens_on: opensOn, registration_closes_on: closesOn }).where('id', '=', programmeId).execute();
+}
+
+// Older names, while callers move to the programme service and the request's programme.
+export const findProgramme = findProgrammeRow;
+export const loadProgrammeDetails = programmeDetails;

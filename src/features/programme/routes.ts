@@ -3,9 +3,7 @@ import { londonDate } from '../../platform/time.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import { onlyRoles } from '../../platform/auth/guards.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
-import { findProgramme } from './queries.ts';
-import { getProgrammeOverview, registrationWindow } from './service.ts';
-import { setRegistrationWindow } from './settings.ts';
+import { findProgramme, getProgrammeOverview, registrationWindow, setRegistrationWindow } from './service.ts';
 
 // A real calendar date from the three GOV.UK date fields.
 function dateFrom(body: Record<string, unknown>, prefix: string): string | null {

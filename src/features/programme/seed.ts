@@ -1,11 +1,12 @@
 // The demo programme: the real programme's facts in our own words, with invented people.
 // Its registration window opens on the day of the first start and runs for six weeks, so a
 // newcomer can try the journey; the timeline keeps the dates that were announced.
-import { inTransaction, type Db } from '../../platform/db/database.ts';
+import { inTransaction, scoped, type Db } from '../../platform/db/database.ts';
 import type { Role } from '../../platform/db/schema.ts';
 import { upsertPerson, findPersonByEmail } from '../../platform/auth/people.ts';
 import { addDays, londonDate, type Clock } from '../../platform/time.ts';
-import { findProgramme } from './queries.ts';
+import { findProgramme } from './service.ts';
+import type { ProgrammeTable } from './tables.ts';
 
 export const DEMO_SLUG = 'radiography-support-workforce';
 export const DEMO_WINDOW_DAYS = 42;
@@ -52,7 +53,9 @@ export const DEMO_PEOPLE: { email: string; name: string; role: Role }[] = [
 export async function seedDemoProgramme(db: Db, clock: Clock): Promise<boolean> {
   if (await findProgramme(db)) return false;
   const today = londonDate(clock());
-  await inTransaction(db, async (tx) => {
+  await inTransaction(db, async (full) => {
+    // The programme's own tables only; the demo people go through the platform's function.
+    const tx = scoped<ProgrammeTable>(full);
     const programme = await tx
       .insertInto('programmes')
       .values({
@@ -99,7 +102,7 @@ export async function seedDemoProgramme(db: Db, clock: Clock): Promise<boolean> 
       .execute();
 
     for (const person of DEMO_PEOPLE) {
-      if (!(await findPersonByEmail(tx, person.email))) await upsertPerson(tx, person, clock);
+      if (!(await findPersonByEmail(full, person.email))) await upsertPerson(full, person, clock);
     }
   });
   return true;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import type { RegistrationDb } from './tables.ts';
 
 const CSV = join(dirname(fileURLToPath(import.meta.url)), 'data/nhs-organisations.csv');
 
@@ -39,7 +39,7 @@ export function readOrganisationsCsv() {
 }
 
 /** Loads the reference list into an empty organisations table; returns how many were added. */
-export async function seedOrganisations(db: Db | Tx): Promise<number> {
+export async function seedOrganisations(db: RegistrationDb): Promise<number> {
   const existing = await db.selectFrom('organisations').select('id').limit(1).execute();
   if (existing.length) return 0;
   const rows = readOrganisationsCsv();
@@ -49,14 +49,14 @@ export async function seedOrganisations(db: Db | Tx): Promise<number> {
   return rows.length;
 }
 
-export async function listOrganisations(db: Db) {
+export async function listOrganisations(db: RegistrationDb) {
   return db.selectFrom('organisations').select(['id', 'name', 'nation', 'region']).where('active', '=', 1).orderBy('name').execute();
 }
 
-export async function findOrganisation(db: Db | Tx, id: number) {
+export async function findOrganisation(db: RegistrationDb, id: number) {
   return db.selectFrom('organisations').selectAll().where('id', '=', id).where('active', '=', 1).executeTakeFirst();
 }
 
-export async function findOrganisationByName(db: Db | Tx, name: string) {
+export async function findOrganisationByName(db: RegistrationDb, name: string) {
   return db.selectFrom('organisations').selectAll().where('active', '=', 1).where((eb) => eb(eb.fn('lower', ['name']), '=', name.trim().toLowerCase())).executeTakeFirst();
 }

@@ -7,6 +7,8 @@ import { seedDemoProgramme } from '../programme/seed.ts';
 import { findProgramme } from '../programme/queries.ts';
 import {
   acceptRegistration,
+  CONFIRM_DAYS,
+  confirmPendingChange,
   confirmRegistrationEmail,
   declineRegistration,
   registrationAims,
@@ -46,20 +48,54 @@ describe('registration rules', () => {
     assert.match(mail.text_body, new RegExp(registration.reference));
     const token = /\/register\/confirm\/([A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!;
     const confirmed = await confirmRegistrationEmail(data.db, token, clock);
-    assert.equal(confirmed?.status, 'new');
-    assert.equal(await confirmRegistrationEmail(data.db, 'not-a-token', clock), null);
+    assert.ok(confirmed.ok);
+    assert.equal(confirmed.registration.status, 'new');
+    assert.deepEqual(await confirmRegistrationEmail(data.db, 'not-a-token', clock), { ok: false, reason: 'unknown' });
   });
 
-  it('updates instead of duplicating when the same email registers again, in any case', async () => {
-    const again = await submit({ email: 'Robin.Ellis@EXAMPLE.org', jobTitle: 'Senior imaging assistant', aims: [1] });
-    assert.equal(again.updated, true);
-    const rows = await data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', 'robin.ellis@example.org').execute();
+  it('changes nothing when someone registers again with a known email, until the address’s owner confirms', async () => {
+    const again = await submit({ email: 'Robin.Ellis@EXAMPLE.org', fullName: 'Someone Else', jobTitle: 'Senior imaging assistant', aims: [1] });
+    assert.equal(again.outcome, 'pending');
+    const read = () => data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', 'robin.ellis@example.org').execute();
+    let rows = await read();
     assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.job_title, 'Imaging assistant', 'nothing changed yet');
+    assert.equal(rows[0]!.full_name, 'Robin Ellis');
+    assert.deepEqual(await registrationAims(data.db, rows[0]!.id), [3, 5]);
+    // The email goes to the address held, and says nothing of the new details.
+    const mail = (await outboxTo('robin.ellis@example.org')).at(-1)!;
+    assert.match(mail.subject, /Confirm the change to your registration/);
+    assert.doesNotMatch(mail.text_body, /Someone Else|Senior imaging assistant/);
+    const token = /\/register\/confirm-change\/([A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!;
+
+    const applied = await confirmPendingChange(data.db, token, clock);
+    assert.ok(applied.ok);
+    rows = await read();
     assert.equal(rows[0]!.job_title, 'Senior imaging assistant');
+    assert.equal(rows[0]!.full_name, 'Someone Else');
     assert.equal(rows[0]!.status, 'new', 'status set by confirmation is kept');
+    assert.equal(rows[0]!.pending_details, null);
     assert.deepEqual(await registrationAims(data.db, rows[0]!.id), [1]);
     const history = await registrationHistory(data.db, rows[0]!.id);
-    assert.deepEqual(history.map((h) => h.action), ['created', 'confirmed', 'updated']);
+    assert.deepEqual(history.map((h) => h.action), ['created', 'confirmed', 'change-requested', 'changed']);
+    assert.match(history.at(-1)!.detail, /name: “Robin Ellis” → “Someone Else”/, 'the old values are kept in the history');
+    assert.match(history.at(-1)!.detail, /job title: “Imaging assistant” → “Senior imaging assistant”/);
+    assert.deepEqual(await confirmPendingChange(data.db, token, clock), { ok: false, reason: 'unknown' }, 'a change link works once');
+  });
+
+  it('lets a pending change and an unused confirmation link expire', async () => {
+    const { registration } = await submit({ email: 'late@example.org' });
+    const confirmMail = (await outboxTo('late@example.org'))[0]!;
+    const confirmToken = /\/register\/confirm\/([A-Za-z0-9_-]+)/.exec(confirmMail.text_body)![1]!;
+    await submit({ email: 'late@example.org', jobTitle: 'Changed' });
+    const changeMail = (await outboxTo('late@example.org')).at(-1)!;
+    const changeToken = /\/register\/confirm-change\/([A-Za-z0-9_-]+)/.exec(changeMail.text_body)![1]!;
+    const later = testClock(new Date(clock().getTime() + CONFIRM_DAYS * 86_400_000 + 1000).toISOString());
+    assert.deepEqual(await confirmPendingChange(data.db, changeToken, later), { ok: false, reason: 'expired' });
+    assert.deepEqual(await confirmRegistrationEmail(data.db, confirmToken, later), { ok: false, reason: 'expired' });
+    const row = await data.db.selectFrom('registrations').selectAll().where('id', '=', registration.id).executeTakeFirstOrThrow();
+    assert.equal(row.status, 'unconfirmed');
+    assert.equal(row.job_title, 'Imaging assistant');
   });
 
   it('accepts: a participant account, a welcome email with a sign-in link, history and audit', async () => {

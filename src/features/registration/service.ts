@@ -1,39 +1,32 @@
 // The rules of a registration of interest, shared by the web journey, the email import and the
 // programme team's actions. Every change writes its history, and any email it causes, in the
-// same transaction.
+// same transaction. Functions take the app's handle (or the caller's transaction) and give their
+// own queries only the registration feature's tables; other features' data changes through those
+// features' services, platform tables through platform functions.
 import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
-import type { Registration, RegistrationChannel, RegistrationStatus } from '../../platform/db/schema.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
-import { findPerson, findPersonByEmail, normaliseEmail, upsertPerson } from '../../platform/auth/people.ts';
+import { findPerson, findPersonByEmail, normaliseEmail, programmeMailStopped, setProgrammeMailStopped, renamePerson, upsertPerson } from '../../platform/auth/people.ts';
 import { issueSignInLink } from '../../platform/auth/sign-in.ts';
 import { endAllSessions } from '../../platform/auth/sessions.ts';
 import { hashToken, randomToken } from '../../platform/auth/tokens.ts';
-import { enqueueMail, type Email } from '../../platform/mail/outbox.ts';
+import { cancelPendingMail, enqueueMail, type Email } from '../../platform/mail/outbox.ts';
 import { composeMail, type MailPart } from '../../platform/mail/templates.ts';
 import type { Clock } from '../../platform/time.ts';
-import { newReference } from './reference.ts';
+import { leaveAllGroups } from '../participants/service.ts';
+import type { RegistrationDetails } from './details.ts';
+import { bandLabel, roleGroupLabel, serviceLabel } from './options.ts';
+import * as q from './queries.ts';
+import { refusalFor, type Refusal, type TeamAction, TRANSITIONS } from './status.ts';
+import { registrationDb, type Registration, type RegistrationChannel, type RegistrationStatus } from './tables.ts';
 
-/** What a registration holds; validated by the caller (web journey schema, import parser). */
-export type RegistrationDetails = {
-  fullName: string;
-  email: string;
-  organisationId: number | null;
-  organisationName: string;
-  department: string | null;
-  nation: string | null;
-  region: string | null;
-  serviceType: string | null;
-  serviceOther: string | null;
-  jobTitle: string;
-  roleGroup: string | null;
-  roleOther: string | null;
-  afcBand: string | null;
-  aims: number[];
-  participation: string[];
-  adjustments: string | null;
-  /** True when the person ticked the consent box (web); email registrants confirm by link. */
-  consent: boolean;
-};
+export type { RegistrationDetails } from './details.ts';
+
+const own = registrationDb;
+
+/** A confirmation link works for this long: people read programme email days later. */
+export const CONFIRM_DAYS = 14;
+/** A change asked for by registering again waits this long for the address's owner to confirm it. */
+export const PENDING_CHANGE_HOURS = 72;
 
 export type SubmitOptions = {
   programmeId: number;
@@ -48,7 +41,13 @@ export type SubmitOptions = {
   alsoInTransaction?: (tx: Tx, registration: Registration, updated: boolean) => Promise<void>;
 };
 
-export type SubmitResult = { registration: Registration; updated: boolean };
+/**
+ * `created`: a new registration, confirmation email sent. `pending`: the email was known, so the
+ * details wait for its owner to confirm them from an email link (nothing changed yet).
+ * `updated`: a registration waiting for review was completed with these details.
+ */
+export type SubmitOutcome = 'created' | 'pending' | 'updated';
+export type SubmitResult = { registration: Registration; updated: boolean; outcome: SubmitOutcome };
 
 function columns(d: RegistrationDetails) {
   return {
@@ -68,85 +67,74 @@ function columns(d: RegistrationDetails) {
     afc_band: d.afcBand || null,
     participation: [...new Set(d.participation)].join(','),
     adjustments: d.adjustments?.trim() || null,
-    search_text: [d.fullName, d.email, d.organisationName, d.department, d.jobTitle].filter(Boolean).join(' ').toLowerCase(),
+    search_text: searchText(d.fullName, d.email, d.organisationName, d.department, d.jobTitle),
   };
 }
 
-async function writeAims(tx: Tx, registrationId: number, aims: number[], replacing = true): Promise<void> {
-  if (replacing) await tx.deleteFrom('registration_aims').where('registration_id', '=', registrationId).execute();
-  const unique = [...new Set(aims)].filter((n) => Number.isInteger(n) && n >= 1 && n <= 99);
-  if (unique.length) await tx.insertInto('registration_aims').values(unique.map((aim_number) => ({ registration_id: registrationId, aim_number }))).execute();
+/** Lower-cased name, email, organisation, department and job title: what the team's search looks in. */
+function searchText(...parts: (string | null | undefined)[]): string {
+  return parts.filter(Boolean).join(' ').toLowerCase();
 }
 
-export async function addEvent(tx: Tx | Db, registrationId: number, actorId: number | null, action: string, detail: string, clock: Clock): Promise<void> {
-  await tx.insertInto('registration_events').values({ registration_id: registrationId, actor_id: actorId, action, detail, created_at: clock().toISOString() }).execute();
+export async function addEvent(db: Db | Tx, registrationId: number, actorId: number | null, action: string, detail: string, clock: Clock): Promise<void> {
+  await q.insertEvent(own(db), registrationId, actorId, action, detail, clock);
 }
 
 /** Queues programme email, unless the person has withdrawn (their wish stops all programme mail). */
-export async function sendProgrammeMail(tx: Tx | Db, email: Email, clock: Clock): Promise<boolean> {
-  const address = normaliseEmail(email.to);
-  // One round trip for both reasons not to send.
-  const row = await tx
-    .selectNoFrom((eb) => [
-      eb.selectFrom('people').select('programme_mail_stopped_at').where('email_normalised', '=', address).limit(1).as('stopped'),
-      eb.selectFrom('registrations').select('id').where('email_normalised', '=', address).where('status', '=', 'withdrawn').limit(1).as('withdrawn'),
-    ])
-    .executeTakeFirst();
-  if (row?.stopped || row?.withdrawn) return false;
-  await enqueueMail(tx, email, clock);
+export async function sendProgrammeMail(db: Db | Tx, email: Email, clock: Clock): Promise<boolean> {
+  if (email.category === 'programme' || !email.category) {
+    const [stopped, withdrawn] = await Promise.all([programmeMailStopped(db, email.to), q.hasWithdrawn(own(db), email.to)]);
+    if (stopped || withdrawn) return false;
+  }
+  await enqueueMail(db, email, clock);
   return true;
 }
 
-function confirmationMail(r: Registration, link: string, updated: boolean): Email {
+const hello = (name: string) => `Hello ${name},`;
+
+function confirmationMail(r: Registration, link: string): Email {
   const parts: MailPart[] = [
-    updated
-      ? 'We have updated your registration of interest in the radiography support workforce programme.'
-      : 'Thank you for registering your interest in the radiography support workforce programme.',
+    'Thank you for registering your interest in the radiography support workforce programme.',
     `Your reference is ${r.reference}.`,
     { link, text: 'Confirm your email address' },
-    'Until you confirm, your registration stays unconfirmed. If you did not register, ignore this email and nothing more will happen.',
+    `This link works for ${CONFIRM_DAYS} days. Until you confirm, your registration stays unconfirmed. If you did not register, ignore this email and nothing more will happen.`,
   ];
-  return { to: r.email, subject: `Confirm your registration (${r.reference})`, ...composeMail(`Hello ${r.full_name},`, parts) };
+  return { to: r.email, subject: `Confirm your registration (${r.reference})`, ...composeMail(hello(r.full_name), parts), category: 'registration' };
 }
 
+function pendingChangeMail(r: Registration, link: string): Email {
+  return {
+    to: r.email,
+    subject: `Confirm the change to your registration (${r.reference})`,
+    ...composeMail(hello(r.full_name), [
+      'Somebody, probably you, registered again for the radiography support workforce programme with this email address.',
+      'Nothing has changed yet. To replace the details we hold with the new ones, confirm it:',
+      { link, text: 'Confirm the change to your registration' },
+      `This link works for ${PENDING_CHANGE_HOURS} hours. If you did not register again, ignore this email: your registration stays as it is.`,
+    ]),
+    category: 'registration',
+  };
+}
+
+const daysFrom = (clock: Clock, days: number) => new Date(clock().getTime() + days * 86_400_000).toISOString();
+
 /**
- * Creates a registration, or updates the one with the same email (no duplicates), and queues the
- * confirmation email. Registering again never changes the status the programme team has set,
- * except that a withdrawn person who registers again starts over as unconfirmed.
+ * Registers interest. A new email gets a registration and the confirmation email. A known email
+ * changes nothing: the new details wait until the owner of the address confirms them from an
+ * email link (anyone can type anyone's email). A registration waiting for review (an email we
+ * could not read) is completed with the details instead, since nothing in it was trustworthy.
  */
 export async function submitRegistration(db: Db, details: RegistrationDetails, options: SubmitOptions): Promise<SubmitResult> {
   const { clock } = options;
   return inTransaction(db, async (tx) => {
+    const t = own(tx);
     const now = clock().toISOString();
     const token = randomToken();
-    const existing = await tx
-      .selectFrom('registrations')
-      .selectAll()
-      .where('programme_id', '=', options.programmeId)
-      .where('email_normalised', '=', normaliseEmail(details.email))
-      .executeTakeFirst();
-    let registration: Registration;
-    if (existing) {
-      const restart = existing.status === 'withdrawn' || existing.status === 'needs_review';
-      const status: RegistrationStatus = options.needsReview ? existing.status : restart ? 'unconfirmed' : existing.status;
-      registration = await tx
-        .updateTable('registrations')
-        .set({
-          ...columns(details),
-          status,
-          consent_at: details.consent ? now : existing.consent_at,
-          confirm_token_hash: existing.email_confirmed_at && !restart ? existing.confirm_token_hash : hashToken(token),
-          updated_at: now,
-        })
-        .where('id', '=', existing.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      if (restart && registration.person_id) {
-        await tx.updateTable('people').set({ programme_mail_stopped_at: null }).where('id', '=', registration.person_id).execute();
-      }
-      await addEvent(tx, registration.id, options.actorId ?? null, 'updated', `Registered again by ${options.channel === 'web' ? 'the web form' : 'email'}; details updated`, clock);
-    } else {
-      registration = await insertWithUniqueReference(tx, {
+    const existing = await q.findByEmail(t, options.programmeId, details.email);
+    const how = options.channel === 'web' ? 'the web form' : 'email';
+    let result: SubmitResult;
+    if (!existing) {
+      const registration = await q.insertWithUniqueReference(t, {
         programme_id: options.programmeId,
         status: options.needsReview ? 'needs_review' : 'unconfirmed',
         channel: options.channel,
@@ -154,68 +142,151 @@ export async function submitRegistration(db: Db, details: RegistrationDetails, o
         consent_at: details.consent ? now : null,
         email_confirmed_at: null,
         confirm_token_hash: hashToken(token),
+        confirm_expires_at: daysFrom(clock, CONFIRM_DAYS),
+        pending_details: null,
+        pending_token_hash: null,
+        pending_expires_at: null,
         person_id: null,
         created_at: now,
         updated_at: now,
       });
-      await addEvent(tx, registration.id, options.actorId ?? null, 'created', options.needsReview ? 'Imported from email; needs review' : `Registered by ${options.channel === 'web' ? 'the web form' : 'email'}`, clock);
+      await q.writeAims(t, registration.id, details.aims, false);
+      await q.insertEvent(t, registration.id, options.actorId ?? null, 'created', options.needsReview ? 'Imported from email; needs review' : `Registered by ${how}`, clock);
+      if (!options.needsReview) await sendProgrammeMail(tx, confirmationMail(registration, `${options.baseUrl}/register/confirm/${token}`), clock);
+      result = { registration, updated: false, outcome: 'created' };
+    } else if (existing.status === 'needs_review') {
+      // Nothing trustworthy was held: take these details, and confirm the address like a new one.
+      const registration = await q.updateRow(t, existing.id, {
+        ...columns(details),
+        status: options.needsReview ? 'needs_review' : 'unconfirmed',
+        consent_at: details.consent ? now : existing.consent_at,
+        confirm_token_hash: hashToken(token),
+        confirm_expires_at: daysFrom(clock, CONFIRM_DAYS),
+        updated_at: now,
+      });
+      await q.writeAims(t, registration.id, details.aims);
+      await q.insertEvent(t, registration.id, options.actorId ?? null, 'updated', `Details sent again by ${how}`, clock);
+      if (!options.needsReview) await sendProgrammeMail(tx, confirmationMail(registration, `${options.baseUrl}/register/confirm/${token}`), clock);
+      result = { registration, updated: true, outcome: 'updated' };
+    } else {
+      // The details wait; the owner of the address decides. The latest request replaces an earlier one.
+      const registration = await q.updateRow(t, existing.id, {
+        pending_details: JSON.stringify({ ...details, channel: options.channel }),
+        pending_token_hash: hashToken(token),
+        pending_expires_at: new Date(clock().getTime() + PENDING_CHANGE_HOURS * 3_600_000).toISOString(),
+        updated_at: now,
+      });
+      await q.insertEvent(t, registration.id, options.actorId ?? null, 'change-requested', `Registered again by ${how}; the new details wait for the owner of the address to confirm them`, clock);
+      await sendProgrammeMail(tx, pendingChangeMail(registration, `${options.baseUrl}/register/confirm-change/${token}`), clock);
+      result = { registration, updated: true, outcome: 'pending' };
     }
-    await writeAims(tx, registration.id, details.aims, Boolean(existing));
-    if (registration.status !== 'needs_review') {
-      const alreadyConfirmed = Boolean(registration.email_confirmed_at) && registration.status !== 'unconfirmed';
-      const link = `${options.baseUrl}/register/confirm/${token}`;
-      const mail = alreadyConfirmed
-        ? { to: registration.email, subject: `Your registration has been updated (${registration.reference})`, ...composeMail(`Hello ${registration.full_name},`, [`We have updated your registration of interest (reference ${registration.reference}) with the details you sent.`, 'If you did not make this change, contact the programme team.']) }
-        : confirmationMail(registration, link, Boolean(existing));
-      await sendProgrammeMail(tx, mail, clock);
-    }
-    await options.alsoInTransaction?.(tx, registration, Boolean(existing));
-    return { registration, updated: Boolean(existing) };
+    await options.alsoInTransaction?.(tx, result.registration, result.updated);
+    return result;
   });
 }
 
-type NewRegistrationRow = Omit<Registration, 'id' | 'reference'>;
+export type ConfirmResult = { ok: true; registration: Registration } | { ok: false; reason: 'unknown' | 'expired' };
 
-async function insertWithUniqueReference(tx: Tx, row: NewRegistrationRow): Promise<Registration> {
-  // References are random over 8.5 × 10^11 values; a clash is caught by the unique index and
-  // simply drawn again, rather than looked up before every insert.
-  for (let i = 0; i < 5; i++) {
-    const inserted = await tx
-      .insertInto('registrations')
-      .values({ ...row, reference: newReference() })
-      .onConflict((oc) => oc.column('reference').doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (inserted) return inserted;
-  }
-  throw new Error('could not allocate a unique reference');
+/** Confirms the email address from the link in the confirmation email (a button press, never a plain visit). */
+export async function confirmRegistrationEmail(db: Db, token: string, clock: Clock): Promise<ConfirmResult> {
+  return inTransaction(db, async (tx) => {
+    const t = own(tx);
+    const now = clock().toISOString();
+    const found = await q.findByConfirmToken(t, hashToken(token));
+    if (!found) return { ok: false, reason: 'unknown' };
+    if (found.email_confirmed_at && found.status !== 'unconfirmed') return { ok: true, registration: found };
+    if (found.confirm_expires_at && found.confirm_expires_at <= now) return { ok: false, reason: 'expired' };
+    const registration = await q.updateRow(t, found.id, {
+      email_confirmed_at: now,
+      status: found.status === 'unconfirmed' ? 'new' : found.status,
+      consent_at: found.consent_at ?? now,
+      updated_at: now,
+    });
+    await q.insertEvent(t, found.id, null, 'confirmed', 'Email address confirmed', clock);
+    return { ok: true, registration };
+  });
 }
 
-/** Follows the link in the confirmation email. Returns the registration, or null if the link is unknown. */
-export async function confirmRegistrationEmail(db: Db, token: string, clock: Clock): Promise<Registration | null> {
+/** Whether a confirmation link is one we sent and still works, without using it (the page before the button). */
+export async function checkConfirmToken(db: Db, token: string, kind: 'confirm' | 'change', clock: Clock): Promise<'ok' | 'unknown' | 'expired'> {
+  const t = own(db);
+  const found = kind === 'confirm' ? await q.findByConfirmToken(t, hashToken(token)) : await q.findByPendingToken(t, hashToken(token));
+  if (!found) return 'unknown';
+  const expires = kind === 'confirm' ? found.confirm_expires_at : found.pending_expires_at;
+  return expires && expires <= clock().toISOString() ? 'expired' : 'ok';
+}
+
+const FIELD_WORDS: Partial<Record<keyof ReturnType<typeof columns>, string>> = {
+  full_name: 'name',
+  organisation_name: 'workplace',
+  department: 'department',
+  nation: 'nation',
+  region: 'region',
+  service_type: 'type of service',
+  service_other: 'type of service',
+  job_title: 'job title',
+  role_group: 'role',
+  role_other: 'role',
+  afc_band: 'pay band',
+  participation: 'ways to take part',
+  adjustments: 'adjustments',
+};
+
+/** Coded answers in the words people chose them by. */
+const WORDED: Partial<Record<string, (v: string | null) => string>> = { service_type: serviceLabel, role_group: roleGroupLabel, afc_band: bandLabel };
+
+/** "job title: “CSW” → “Senior CSW”" for each column that differs; the history keeps the old values. */
+function describeChanges(before: Registration, after: ReturnType<typeof columns>): string[] {
+  const out: string[] = [];
+  for (const [column, words] of Object.entries(FIELD_WORDS) as [keyof typeof after, string][]) {
+    const was = ((before as Record<string, unknown>)[column] ?? null) as string | null;
+    const now = (after[column] ?? null) as string | null;
+    const word = WORDED[column] ?? ((v: string | null) => v ?? '');
+    if (String(was ?? '') !== String(now ?? '')) out.push(`${words}: “${was === null ? '' : word(was)}” → “${now === null ? '' : word(now)}”`);
+  }
+  return out;
+}
+
+/** The owner of the address confirms a change asked for by registering again: it applies now. */
+export async function confirmPendingChange(db: Db, token: string, clock: Clock): Promise<ConfirmResult> {
   return inTransaction(db, async (tx) => {
+    const t = own(tx);
     const now = clock().toISOString();
-    const found = await tx.selectFrom('registrations').selectAll().where('confirm_token_hash', '=', hashToken(token)).executeTakeFirst();
-    if (!found) return null;
-    if (found.email_confirmed_at && found.status !== 'unconfirmed') return found;
-    const registration = await tx
-      .updateTable('registrations')
-      .set({ email_confirmed_at: now, status: found.status === 'unconfirmed' ? 'new' : found.status, consent_at: found.consent_at ?? now, updated_at: now })
-      .where('id', '=', found.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await addEvent(tx, found.id, null, 'confirmed', 'Email address confirmed', clock);
-    return registration;
+    const found = await q.findByPendingToken(t, hashToken(token));
+    if (!found?.pending_details) return { ok: false, reason: 'unknown' };
+    if (found.pending_expires_at && found.pending_expires_at <= now) return { ok: false, reason: 'expired' };
+    const details = JSON.parse(found.pending_details) as RegistrationDetails;
+    const next = columns(details);
+    const changes = describeChanges(found, next);
+    // The owner pressed a link sent to the address, so it is confirmed too; someone who had
+    // withdrawn and registered again starts over as new.
+    const status: RegistrationStatus = found.status === 'unconfirmed' || found.status === 'withdrawn' ? 'new' : found.status;
+    const registration = await q.updateRow(t, found.id, {
+      ...next,
+      status,
+      email_confirmed_at: found.email_confirmed_at ?? now,
+      consent_at: details.consent ? now : (found.consent_at ?? now),
+      pending_details: null,
+      pending_token_hash: null,
+      pending_expires_at: null,
+      updated_at: now,
+    });
+    await q.writeAims(t, found.id, details.aims);
+    if (found.status === 'withdrawn' && found.person_id) await setProgrammeMailStopped(tx, found.person_id, false, clock);
+    if (found.person_id && next.full_name !== found.full_name) await renamePerson(tx, found.person_id, next.full_name, clock);
+    await q.insertEvent(t, found.id, null, 'changed', `The owner of the address confirmed the new details${changes.length ? `. ${changes.join('; ')}` : '; nothing differed'}`, clock);
+    return { ok: true, registration };
   });
 }
 
 export type ActionContext = { actorId: number; baseUrl: string; clock: Clock };
+export type ActionResult = { ok: true } | { ok: false; reason: Refusal };
 
-async function loadForAction(tx: Tx, id: number) {
-  return tx.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
+/** Takes a team action through the status table; refused actions change nothing. */
+export async function runTeamAction(db: Db, id: number, action: TeamAction, ctx: ActionContext, message: string | null = null): Promise<ActionResult> {
+  if (action === 'accept') return acceptRegistration(db, id, ctx);
+  return leaveStatus(db, id, action, ctx, action === 'decline' ? message?.trim() || null : null);
 }
-
-export type ActionResult = { ok: true } | { ok: false; reason: string };
 
 /**
  * Accepts a registration: creates or re-activates the participant account, and sends a welcome
@@ -223,22 +294,21 @@ export type ActionResult = { ok: true } | { ok: false; reason: string };
  */
 export async function acceptRegistration(db: Db, id: number, ctx: ActionContext): Promise<ActionResult> {
   return inTransaction(db, async (tx) => {
-    const r = await loadForAction(tx, id);
-    if (!r) return { ok: false, reason: 'not found' };
-    if (r.status === 'withdrawn') return { ok: false, reason: `${r.full_name} has withdrawn` };
-    if (r.status === 'needs_review') return { ok: false, reason: `complete ${r.reference} before accepting it` };
-    if (r.status === 'accepted') return { ok: true };
+    const t = own(tx);
+    const r = await q.findById(t, id);
+    const refused = refusalFor(r?.status, 'accept');
+    if (refused || !r) return { ok: false, reason: refused ?? 'not_found' };
+    if (r.status === TRANSITIONS.accept.to) return { ok: true };
     const existing = r.person_id ? await findPerson(tx, r.person_id) : await findPersonByEmail(tx, r.email);
     const { person } = await upsertPerson(tx, { email: r.email, name: r.full_name, role: existing && existing.role !== 'participant' ? existing.role : 'participant' }, ctx.clock);
-    const now = ctx.clock().toISOString();
-    await tx.updateTable('registrations').set({ status: 'accepted', person_id: person.id, updated_at: now }).where('id', '=', r.id).execute();
+    await q.updateRow(t, r.id, { status: 'accepted', person_id: person.id, updated_at: ctx.clock().toISOString() });
     const link = await issueSignInLink(tx, person.id, ctx.baseUrl, ctx.clock);
     await sendProgrammeMail(
       tx,
       {
         to: person.email,
         subject: 'Welcome to the radiography support workforce programme',
-        ...composeMail(`Hello ${person.name},`, [
+        ...composeMail(hello(person.name), [
           'Thank you for registering your interest. We would like you to take part in the programme.',
           { link, text: 'Sign in to Coproduce to see your projects and groups' },
           'This link works once, for 15 minutes. After that you can ask for a new link on the sign-in page using this email address.',
@@ -246,105 +316,82 @@ export async function acceptRegistration(db: Db, id: number, ctx: ActionContext)
       },
       ctx.clock,
     );
-    await addEvent(tx, r.id, ctx.actorId, 'accepted', 'Accepted; participant account active and welcome email sent', ctx.clock);
+    await q.insertEvent(t, r.id, ctx.actorId, 'accepted', 'Accepted; participant account active and welcome email sent', ctx.clock);
     await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.accept', recordType: 'registration', recordId: r.id, summary: `Accepted ${r.reference}` }, ctx.clock);
     return { ok: true };
   });
 }
 
 export async function waitlistRegistration(db: Db, id: number, ctx: ActionContext): Promise<ActionResult> {
-  return setStatus(db, id, 'waitlisted', ctx, null);
+  return runTeamAction(db, id, 'waitlist', ctx);
 }
 
 /** Declines; the optional message is emailed to the person. */
 export async function declineRegistration(db: Db, id: number, ctx: ActionContext, message: string | null): Promise<ActionResult> {
-  return setStatus(db, id, 'declined', ctx, message?.trim() || null);
+  return runTeamAction(db, id, 'decline', ctx, message);
 }
 
-async function setStatus(db: Db, id: number, status: 'waitlisted' | 'declined', ctx: ActionContext, message: string | null): Promise<ActionResult> {
+async function leaveStatus(db: Db, id: number, action: 'waitlist' | 'decline', ctx: ActionContext, message: string | null): Promise<ActionResult> {
+  const status = TRANSITIONS[action].to;
   return inTransaction(db, async (tx) => {
-    const r = await loadForAction(tx, id);
-    if (!r) return { ok: false, reason: 'not found' };
-    if (r.status === 'withdrawn') return { ok: false, reason: `${r.full_name} has withdrawn` };
-    if (r.status === 'needs_review') return { ok: false, reason: `complete ${r.reference} first` };
+    const t = own(tx);
+    const r = await q.findById(t, id);
+    const refused = refusalFor(r?.status, action);
+    if (refused || !r) return { ok: false, reason: refused ?? 'not_found' };
     if (r.status === status) return { ok: true };
-    await tx.updateTable('registrations').set({ status, updated_at: ctx.clock().toISOString() }).where('id', '=', r.id).execute();
+    await q.updateRow(t, r.id, { status, updated_at: ctx.clock().toISOString() });
     // Someone no longer accepted leaves the groups they were put in.
-    if (r.status === 'accepted' && r.person_id) {
-      await tx.deleteFrom('subgroup_members').where('person_id', '=', r.person_id).execute();
-      await tx.deleteFrom('project_members').where('person_id', '=', r.person_id).execute();
-    }
-    if (status === 'declined' && message) {
-      await sendProgrammeMail(tx, { to: r.email, subject: 'Your registration of interest', ...composeMail(`Hello ${r.full_name},`, [message, `Your reference is ${r.reference}.`]) }, ctx.clock);
+    if (r.status === 'accepted' && r.person_id) await leaveAllGroups(tx, r.person_id);
+    if (message) {
+      await sendProgrammeMail(tx, { to: r.email, subject: 'Your registration of interest', ...composeMail(hello(r.full_name), [message, `Your reference is ${r.reference}.`]) }, ctx.clock);
     }
     const verb = status === 'waitlisted' ? 'Waitlisted' : 'Declined';
-    await addEvent(tx, r.id, ctx.actorId, status, `${verb}${message ? ' with a message to the person' : ''}`, ctx.clock);
-    await recordAudit(tx, { actorId: ctx.actorId, action: `registration.${status === 'waitlisted' ? 'waitlist' : 'decline'}`, recordType: 'registration', recordId: r.id, summary: `${verb} ${r.reference}` }, ctx.clock);
+    await q.insertEvent(t, r.id, ctx.actorId, status, `${verb}${message ? ' with a message to the person' : ''}`, ctx.clock);
+    await recordAudit(tx, { actorId: ctx.actorId, action: `registration.${action}`, recordType: 'registration', recordId: r.id, summary: `${verb} ${r.reference}` }, ctx.clock);
     return { ok: true };
   });
 }
 
 /**
- * A participant withdraws: their registration is marked withdrawn, programme email to them stops,
- * and they are signed out. Memberships are removed so they no longer appear in groups.
+ * A participant withdraws: their registration is marked withdrawn, programme email to them stops
+ * (what is queued is dropped), they leave every group, and they are signed out.
  */
 export async function withdrawParticipant(db: Db, personId: number, clock: Clock): Promise<void> {
   await inTransaction(db, async (tx) => {
+    const t = own(tx);
     const now = clock().toISOString();
-    const regs = await tx.selectFrom('registrations').select(['id']).where('person_id', '=', personId).where('status', '!=', 'withdrawn').execute();
-    for (const r of regs) {
-      await tx.updateTable('registrations').set({ status: 'withdrawn', updated_at: now }).where('id', '=', r.id).execute();
-      await addEvent(tx, r.id, personId, 'withdrawn', 'Withdrew from the programme', clock);
+    for (const r of await q.activeOfPerson(t, personId)) {
+      await q.updateRow(t, r.id, { status: 'withdrawn', pending_details: null, pending_token_hash: null, pending_expires_at: null, updated_at: now });
+      await q.insertEvent(t, r.id, personId, 'withdrawn', 'Withdrew from the programme', clock);
     }
-    await tx.updateTable('people').set({ programme_mail_stopped_at: now, updated_at: now }).where('id', '=', personId).execute();
-    await tx.deleteFrom('subgroup_members').where('person_id', '=', personId).execute();
-    await tx.deleteFrom('project_members').where('person_id', '=', personId).execute();
-    // Drop pending programme mail already queued for them.
+    await setProgrammeMailStopped(tx, personId, true, clock);
+    await leaveAllGroups(tx, personId);
     const person = await findPerson(tx, personId);
-    if (person) await tx.deleteFrom('outbox').where('to_address', '=', person.email).where('status', '=', 'pending').where('subject', 'not like', '%sign-in link%').execute();
+    if (person) await cancelPendingMail(tx, person.email, ['programme', 'registration']);
   });
   await endAllSessions(db, personId);
 }
 
 export async function addNote(db: Db, registrationId: number, authorId: number, body: string, clock: Clock): Promise<void> {
   await inTransaction(db, async (tx) => {
-    await tx.insertInto('registration_notes').values({ registration_id: registrationId, author_id: authorId, body: body.trim(), created_at: clock().toISOString() }).execute();
+    await q.insertNote(own(tx), registrationId, authorId, body.trim(), clock);
     await recordAudit(tx, { actorId: authorId, action: 'registration.note', recordType: 'registration', recordId: registrationId, summary: 'Added a note' }, clock);
   });
 }
 
-export async function registrationHistory(db: Db, registrationId: number) {
-  return db
-    .selectFrom('registration_events')
-    .leftJoin('people', 'people.id', 'registration_events.actor_id')
-    .select(['registration_events.id', 'registration_events.action', 'registration_events.detail', 'registration_events.created_at', 'people.name as actor_name'])
-    .where('registration_id', '=', registrationId)
-    .orderBy('registration_events.id')
-    .execute();
-}
+export const registrationHistory = (db: Db, registrationId: number) => q.history(own(db), registrationId);
+export const registrationNotes = (db: Db, registrationId: number) => q.notes(own(db), registrationId);
+export const registrationAims = (db: Db | Tx, registrationId: number) => q.aimsOf(own(db), registrationId);
+export const findRegistration = (db: Db | Tx, id: number) => q.findById(own(db), id);
+export const findRegistrationByPerson = (db: Db | Tx, personId: number) => q.findByPerson(own(db), personId);
 
-export async function registrationNotes(db: Db, registrationId: number) {
-  return db
-    .selectFrom('registration_notes')
-    .leftJoin('people', 'people.id', 'registration_notes.author_id')
-    .select(['registration_notes.id', 'registration_notes.body', 'registration_notes.created_at', 'people.name as author_name'])
-    .where('registration_id', '=', registrationId)
-    .orderBy('registration_notes.id')
-    .execute();
-}
-
-export async function registrationAims(db: Db | Tx, registrationId: number): Promise<number[]> {
-  const rows = await db.selectFrom('registration_aims').select('aim_number').where('registration_id', '=', registrationId).orderBy('aim_number').execute();
-  return rows.map((r) => r.aim_number);
-}
-
-export async function findRegistration(db: Db, id: number) {
-  return db.selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export async function findRegistrationByPerson(db: Db, personId: number) {
-  return db.selectFrom('registrations').selectAll().where('person_id', '=', personId).orderBy('id', 'desc').executeTakeFirst();
-}
+/** For other features: of these people, those accepted into the programme (who may join its groups). */
+export const acceptedPeople = (db: Db | Tx, programmeId: number, personIds: readonly number[]) => q.acceptedAmong(own(db), programmeId, personIds);
+/** For other features: accepted, active participants to choose from, by name, with where they work. */
+export const acceptedParticipants = (db: Db | Tx, programmeId: number, options: { q?: string; excludePersonIds?: readonly number[]; limit: number }) =>
+  q.acceptedParticipants(own(db), programmeId, options);
+/** For other features: where these people work and their role, from their registration. */
+export const workOfPeople = (db: Db | Tx, programmeId: number, personIds: readonly number[]) => q.workOf(own(db), programmeId, personIds);
 
 /**
  * An admin completes a registration that came by email and could not be read with confidence:
@@ -356,30 +403,56 @@ export async function completeReviewedRegistration(
   registrationId: number,
   details: RegistrationDetails,
   ctx: ActionContext,
-): Promise<ActionResult & { registration?: Registration }> {
+): Promise<{ ok: true; registration: Registration } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'email_taken'; reference: string }> {
   return inTransaction(db, async (tx) => {
-    const r = await loadForAction(tx, registrationId);
-    if (!r) return { ok: false, reason: 'not found' };
-    const clash = await tx
-      .selectFrom('registrations')
-      .select('reference')
-      .where('programme_id', '=', r.programme_id)
-      .where('email_normalised', '=', normaliseEmail(details.email))
-      .where('id', '!=', r.id)
-      .executeTakeFirst();
-    if (clash) return { ok: false, reason: `registration ${clash.reference} already has this email address` };
+    const t = own(tx);
+    const r = await q.findById(t, registrationId);
+    if (!r) return { ok: false, reason: 'not_found' };
+    const clash = await q.emailTakenBy(t, r.programme_id, details.email, r.id);
+    if (clash) return { ok: false, reason: 'email_taken', reference: clash.reference };
     const token = randomToken();
     const now = ctx.clock().toISOString();
-    const registration = await tx
-      .updateTable('registrations')
-      .set({ ...columns(details), status: r.status === 'needs_review' ? 'unconfirmed' : r.status, confirm_token_hash: hashToken(token), email_confirmed_at: null, updated_at: now })
-      .where('id', '=', r.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await writeAims(tx, r.id, details.aims);
-    await sendProgrammeMail(tx, confirmationMail(registration, `${ctx.baseUrl}/register/confirm/${token}`, false), ctx.clock);
-    await addEvent(tx, r.id, ctx.actorId, 'completed', 'Completed by hand from the email; confirmation email sent', ctx.clock);
+    const registration = await q.updateRow(t, r.id, {
+      ...columns(details),
+      status: r.status === 'needs_review' ? 'unconfirmed' : r.status,
+      confirm_token_hash: hashToken(token),
+      confirm_expires_at: daysFrom(ctx.clock, CONFIRM_DAYS),
+      email_confirmed_at: null,
+      updated_at: now,
+    });
+    await q.writeAims(t, r.id, details.aims);
+    await sendProgrammeMail(tx, confirmationMail(registration, `${ctx.baseUrl}/register/confirm/${token}`), ctx.clock);
+    await q.insertEvent(t, r.id, ctx.actorId, 'completed', 'Completed by hand from the email; confirmation email sent', ctx.clock);
     await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.complete', recordType: 'registration', recordId: r.id, summary: `Completed ${r.reference} from an email` }, ctx.clock);
     return { ok: true, registration };
+  });
+}
+
+/** What a participant may correct about themselves (their email is their sign-in and stays). */
+export type OwnDetails = Omit<RegistrationDetails, 'email' | 'consent'>;
+export type CorrectResult = { ok: true; changed: string[] } | { ok: false; reason: 'no-registration' | 'withdrawn' };
+
+/**
+ * A participant corrects their own details: their registration and the name on their account
+ * change together, and the registration's history keeps the old values, so the team sees it.
+ */
+export async function correctOwnDetails(db: Db, personId: number, d: OwnDetails, clock: Clock): Promise<CorrectResult> {
+  return inTransaction(db, async (tx) => {
+    const t = own(tx);
+    const reg = await q.findByPerson(t, personId);
+    if (!reg) return { ok: false, reason: 'no-registration' };
+    if (reg.status === 'withdrawn') return { ok: false, reason: 'withdrawn' };
+    const next = columns({ ...d, email: reg.email, consent: true });
+    const aimsBefore = await q.aimsOf(t, reg.id);
+    const aimsChanged = JSON.stringify(aimsBefore) !== JSON.stringify([...new Set(d.aims)].sort((a, b) => a - b));
+    const changes = describeChanges(reg, next);
+    const changed = [...new Set([...changes.map((c) => c.slice(0, c.indexOf(':'))), ...(aimsChanged ? ['aims'] : [])])];
+    if (!changed.length) return { ok: true, changed };
+    const now = clock().toISOString();
+    await q.updateRow(t, reg.id, { ...next, updated_at: now });
+    if (aimsChanged) await q.writeAims(t, reg.id, d.aims);
+    if (next.full_name !== reg.full_name) await renamePerson(tx, personId, next.full_name, clock);
+    await q.insertEvent(t, reg.id, personId, 'corrected', `Details corrected by the participant: ${[...changes, ...(aimsChanged ? [`aims: ${aimsBefore.join(', ') || 'none'} → ${d.aims.join(', ') || 'none'}`] : [])].join('; ')}`, clock);
+    return { ok: true, changed };
   });
 }

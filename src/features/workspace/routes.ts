@@ -2,16 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import { onlyRoles } from '../../platform/auth/guards.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
-import { findProgramme } from '../programme/queries.ts';
 
 const V = 'features/workspace/views';
 
-export function workspaceRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function workspaceRoutes(app: FastifyInstance, _deps: AppDeps): void {
   app.get('/facilitate', { config: onlyRoles('admin', 'facilitator') }, async (_request, reply) =>
     reply.view(`${V}/facilitate.njk`, { pageTitle: 'Facilitate' }),
   );
-  app.get('/reports', { config: onlyRoles('admin', 'observer') }, async (_request, reply) => {
-    const programme = await findProgramme(deps.data.db);
+  app.get('/reports', { config: onlyRoles('admin', 'observer') }, async (request, reply) => {
+    const programme = await request.programme();
     return reply.view(`${V}/reports.njk`, { pageTitle: 'Reports', programme });
   });
 }

@@ -57,3 +57,35 @@ export async function countPeopleByRole(db: Db): Promise<Record<string, number>>
     .execute();
   return Object.fromEntries(rows.map((r) => [r.role, Number(r.n)]));
 }
+
+/** The names of these people (for lists and history), in no particular order. */
+export async function peopleNames(db: Db | Tx, ids: readonly number[]): Promise<{ id: number; name: string }[]> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return [];
+  return db.selectFrom('people').select(['id', 'name']).where('id', 'in', unique).execute();
+}
+
+/** Of these people, those with an active account in this role. */
+export async function activeWithRole(db: Db | Tx, ids: readonly number[], role: Role): Promise<number[]> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return [];
+  const rows = await db.selectFrom('people').select('id').where('id', 'in', unique).where('role', '=', role).where('status', '=', 'active').execute();
+  return rows.map((r) => r.id);
+}
+
+/** A person corrects their name: the account shows it everywhere. */
+export async function renamePerson(db: Db | Tx, id: number, name: string, clock: Clock): Promise<void> {
+  await db.updateTable('people').set({ name: name.trim(), updated_at: clock().toISOString() }).where('id', '=', id).execute();
+}
+
+/** Stops (a withdrawal) or resumes (registering again) all programme email to a person. */
+export async function setProgrammeMailStopped(db: Db | Tx, id: number, stopped: boolean, clock: Clock): Promise<void> {
+  const now = clock().toISOString();
+  await db.updateTable('people').set({ programme_mail_stopped_at: stopped ? now : null, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** True when the person with this address asked for no programme email. */
+export async function programmeMailStopped(db: Db | Tx, email: string): Promise<boolean> {
+  const row = await db.selectFrom('people').select('programme_mail_stopped_at').where('email_normalised', '=', normaliseEmail(email)).executeTakeFirst();
+  return Boolean(row?.programme_mail_stopped_at);
+}

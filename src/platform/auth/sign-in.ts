@@ -38,7 +38,7 @@ export async function requestSignIn(db: Db, email: string, baseUrl: string, cloc
       `The link works once and stops working after ${LINK_MINUTES} minutes.`,
       'If you did not ask to sign in, you can ignore this email. Nobody can sign in without this link.',
     ]);
-    await enqueueMail(tx, { to: person.email, subject: 'Your Coproduce sign-in link', ...body }, clock);
+    await enqueueMail(tx, { to: person.email, subject: 'Your Coproduce sign-in link', ...body, category: 'essential' }, clock);
   });
 }
 

@@ -1,7 +1,8 @@
-// One factory for both engines. Everything above this file sees only Kysely<Database>.
+// One factory for both engines. The app holds the whole Kysely<Database>; each feature's queries
+// see only a Scoped handle of their own tables.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type ColumnType, type Selectable, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { nodeSqliteDialect, openSqlite } from './sqlite-dialect.ts';
@@ -9,6 +10,21 @@ import { nodeSqliteDialect, openSqlite } from './sqlite-dialect.ts';
 export type Engine = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
+
+/** A table that can be read but not written: every column's insert and update types are never. */
+type ReadOnly<T> = { [K in keyof T]: ColumnType<Selectable<T>[K & keyof Selectable<T>], never, never> };
+
+/**
+ * A handle typed to some tables only, so a query that reaches into another feature's table fails
+ * `npm run check`. `Reads` are tables it may read but never write (the platform's people table,
+ * for names). It is the same connection or transaction at run time.
+ */
+export type Scoped<Own extends keyof Database, Reads extends keyof Database = never> = Kysely<Pick<Database, Own> & { [K in Reads]: ReadOnly<Database[K]> }>;
+
+/** Narrows the app's handle (or a transaction on it) for a feature's queries. */
+export function scoped<Own extends keyof Database, Reads extends keyof Database = never>(db: Db | Tx): Scoped<Own, Reads> {
+  return db as unknown as Scoped<Own, Reads>;
+}
 
 export interface DataAccess {
   db: Db;
@@ -48,7 +64,10 @@ export function createDataAccess(databaseUrl: string, options: { poolSize?: numb
   return { db, engine: 'postgres', close: () => db.destroy() };
 }
 
-/** Runs fn in one transaction: the change and anything it queues (outbox, audit) commit together. */
-export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(fn);
+/**
+ * Runs fn in one transaction: the change and anything it queues (outbox, audit) commit together.
+ * Called with a transaction, it runs fn in that one (the caller's transaction already holds the change).
+ */
+export function inTransaction<T>(db: Db | Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db as Tx) : db.transaction().execute(fn);
 }

@@ -4,7 +4,15 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/database.ts';
 import type { Clock } from '../time.ts';
 
-export type Email = { to: string; subject: string; text: string; html?: string };
+/**
+ * What kind of email a message is, so a later decision can find it without reading its words:
+ * `essential` (sign-in links) is never held back or dropped; `registration` (the links that
+ * confirm a person's own registration) is never held back, but is dropped when they withdraw;
+ * `programme` is the programme's mail, which stops when a person withdraws.
+ */
+export type MailCategory = 'essential' | 'registration' | 'programme';
+
+export type Email = { to: string; subject: string; text: string; html?: string; category?: MailCategory };
 
 export async function enqueueMail(tx: Tx | Db, email: Email, clock: Clock): Promise<void> {
   const now = clock().toISOString();
@@ -15,6 +23,7 @@ export async function enqueueMail(tx: Tx | Db, email: Email, clock: Clock): Prom
       subject: email.subject,
       text_body: email.text,
       html_body: email.html ?? null,
+      category: email.category ?? 'programme',
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,
@@ -22,4 +31,16 @@ export async function enqueueMail(tx: Tx | Db, email: Email, clock: Clock): Prom
       created_at: now,
     })
     .execute();
+}
+
+/** Drops a person's queued, unsent mail of these categories (a withdrawal stops programme mail). */
+export async function cancelPendingMail(tx: Tx | Db, address: string, categories: readonly MailCategory[]): Promise<number> {
+  if (!categories.length) return 0;
+  const result = await tx
+    .deleteFrom('outbox')
+    .where((eb) => eb(eb.fn('lower', ['to_address']), '=', address.trim().toLowerCase()))
+    .where('status', '=', 'pending')
+    .where('category', 'in', [...categories])
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

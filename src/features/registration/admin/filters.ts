@@ -1,7 +1,7 @@
 // The registrations list's filters and sort, read from the query string. A value that is not
 // one of the choices is dropped (and the page says so), never an error.
 import { z } from 'zod';
-import { REGISTRATION_STATUSES } from '../../../platform/db/schema.ts';
+import { REGISTRATION_STATUSES } from '../tables.ts';
 import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../options.ts';
 
 export const SORTS = { name: 'full_name', created: 'created_at', status: 'status', organisation: 'organisation_name' } as const;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { h1 } from '../../../../test/helpers/app.ts';
-import type { Registration } from '../../../platform/db/schema.ts';
+import type { Registration } from '../tables.ts';
 import { withdrawParticipant, acceptRegistration } from '../service.ts';
 import { listedNames, listedReferences, register, seededApp, type Seeded } from './test-factory.ts';
 

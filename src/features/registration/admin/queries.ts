@@ -2,8 +2,9 @@
 // registrations indexes (002 and 005: status, created; 003: name, organisation) with the id as tie-break,
 // so a page is read from the index in order, never sorted in memory.
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
-import type { Db } from '../../../platform/db/database.ts';
-import type { Database, Registration } from '../../../platform/db/schema.ts';
+import type { RegistrationDb } from '../tables.ts';
+import type { Database } from '../../../platform/db/schema.ts';
+import type { Registration } from '../tables.ts';
 import type { Filters, SortKey } from './filters.ts';
 
 type RegQuery<O> = SelectQueryBuilder<Database, 'registrations', O>;
@@ -64,11 +65,11 @@ function ordered<O>(q: RegQuery<O>, f: Filters): RegQuery<O> {
 export const PAGE_SIZE = 50;
 
 /** Counting reads only index entries: the search index (005), or a filter's own index. */
-export function countQuery(db: Db, programmeId: number, f: Filters) {
+export function countQuery(db: RegistrationDb, programmeId: number, f: Filters) {
   return filtered(db.selectFrom('registrations'), programmeId, f, { counting: true }).select((eb) => eb.fn.countAll<number>().as('n'));
 }
 
-export async function countRegistrations(db: Db, programmeId: number, f: Filters): Promise<number> {
+export async function countRegistrations(db: RegistrationDb, programmeId: number, f: Filters): Promise<number> {
   return Number((await countQuery(db, programmeId, f).executeTakeFirstOrThrow()).n);
 }
 
@@ -91,7 +92,7 @@ const LIST_COLUMNS = [
 ] as const;
 
 /** `matches`: the count, when known, so a text search can pick its plan. */
-export function listQuery(db: Db, programmeId: number, f: Filters, matches?: number, limit = PAGE_SIZE, offset = (f.page - 1) * PAGE_SIZE) {
+export function listQuery(db: RegistrationDb, programmeId: number, f: Filters, matches?: number, limit = PAGE_SIZE, offset = (f.page - 1) * PAGE_SIZE) {
   const how = { searchFirst: Boolean(f.q) && matches !== undefined && matches <= FEW_MATCHES };
   // Find the page's ids first (the sort index answers this alone, without reading rows), then
   // fetch just those rows: a deep page then skips index entries rather than whole rows.
@@ -99,7 +100,7 @@ export function listQuery(db: Db, programmeId: number, f: Filters, matches?: num
   return ordered(db.selectFrom('registrations').select([...LIST_COLUMNS]).where('registrations.id', 'in', pageIds), f);
 }
 
-export async function listRegistrations(db: Db, programmeId: number, f: Filters, matches?: number) {
+export async function listRegistrations(db: RegistrationDb, programmeId: number, f: Filters, matches?: number) {
   return listQuery(db, programmeId, f, matches).execute();
 }
 
@@ -110,7 +111,7 @@ export type ExportRow = Registration & { aims: number[] };
  * of the one before (keyset), so the export reads each row once however long the list is, and a
  * row changed meanwhile is neither skipped nor repeated.
  */
-export async function* exportRows(db: Db, programmeId: number, f: Filters, batch = 1000): AsyncGenerator<ExportRow> {
+export async function* exportRows(db: RegistrationDb, programmeId: number, f: Filters, batch = 1000): AsyncGenerator<ExportRow> {
   const columns = [...ORDER[f.sort], 'id'] as const;
   let after: Registration | undefined;
   for (;;) {
@@ -137,7 +138,7 @@ export async function* exportRows(db: Db, programmeId: number, f: Filters, batch
 }
 
 /** What the bulk and single actions report back about the registrations they could not change. */
-export async function registrationsByIds(db: Db, ids: number[]) {
+export async function registrationsByIds(db: RegistrationDb, ids: number[]) {
   if (!ids.length) return [];
   return db.selectFrom('registrations').select(['id', 'reference', 'full_name', 'status']).where('id', 'in', ids).orderBy('id').execute();
 }

@@ -4,31 +4,22 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../../platform/audit/audit.ts';
 import { onlyRoles } from '../../../platform/auth/guards.ts';
-import type { Registration } from '../../../platform/db/schema.ts';
+import type { Registration } from '../tables.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { londonDate } from '../../../platform/time.ts';
-import { findProgramme, loadProgrammeDetails } from '../../programme/queries.ts';
+import { loadProgrammeDetails } from '../../programme/service.ts';
 import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES, STATUS_LABELS, bandLabel, roleGroupLabel, serviceLabel } from '../options.ts';
-import {
-  acceptRegistration,
-  addNote,
-  declineRegistration,
-  findRegistration,
-  registrationAims,
-  registrationHistory,
-  registrationNotes,
-  waitlistRegistration,
-  type ActionResult,
-} from '../service.ts';
+import { addNote, findRegistration, registrationAims, registrationHistory, registrationNotes, runTeamAction } from '../service.ts';
+import { refusalFor, teamCanChange, type Refusal, type TeamAction } from '../status.ts';
 import { csvStream, writeXlsx, type Labels } from './export.ts';
 import { FILTER_LABELS, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
 import { countRegistrations, exportRows, listRegistrations, PAGE_SIZE, registrationsByIds } from './queries.ts';
 
 const V = 'features/registration/admin/views';
 const adminOnly = { config: onlyRoles('admin') };
-const ACTIONS = { accept: 'accepted', waitlist: 'waitlisted', decline: 'declined' } as const;
-type Action = keyof typeof ACTIONS;
+const ACTIONS: Record<TeamAction, string> = { accept: 'accepted', waitlist: 'waitlisted', decline: 'declined' };
+type Action = TeamAction;
 const isAction = (v: unknown): v is Action => typeof v === 'string' && Object.hasOwn(ACTIONS, v);
 
 const MAX_BULK = 500;
@@ -54,23 +45,24 @@ const STATUS_TAG_CLASS: Record<string, string> = {
   needs_review: 'govuk-tag--orange',
 };
 
-/** Why an action cannot be done to a registration in this state, in words for the page (none if it can). */
+/** The service's refusal codes, in words for the page. */
+export function refusalText(reason: Refusal, r: Pick<Registration, 'full_name'> | undefined, action: Action): string {
+  if (reason === 'withdrawn') return `${r?.full_name ?? 'They'} has withdrawn from the programme, so their registration cannot be ${ACTIONS[action]}`;
+  if (reason === 'needs_review') return `it came by email and needs completing first, so it cannot be ${ACTIONS[action]} yet`;
+  return 'it no longer exists';
+}
+
+/** Why an action cannot be done to a registration as it is now, in words (none if it can). */
 export function whyNot(r: Pick<Registration, 'status' | 'full_name'> | undefined, action: Action): string | undefined {
-  if (!r) return 'it no longer exists';
-  if (r.status === 'withdrawn') return `${r.full_name} has withdrawn from the programme, so their registration cannot be ${ACTIONS[action]}`;
-  if (r.status === 'needs_review') return `it came by email and needs completing first, so it cannot be ${ACTIONS[action]} yet`;
-  return undefined;
+  const reason = refusalFor(r?.status, action);
+  return reason ? refusalText(reason, r, action) : undefined;
 }
 
 export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
   const ctx = (request: FastifyRequest) => ({ actorId: request.user!.id, baseUrl: deps.config.baseUrl, clock: deps.clock });
 
-  function runAction(action: Action, registrationId: number, c: ReturnType<typeof ctx>, message: string | null = null): Promise<ActionResult> {
-    if (action === 'accept') return acceptRegistration(db, registrationId, c);
-    if (action === 'waitlist') return waitlistRegistration(db, registrationId, c);
-    return declineRegistration(db, registrationId, c, message);
-  }
+  const runAction = (action: Action, registrationId: number, c: ReturnType<typeof ctx>, message: string | null = null) => runTeamAction(db, registrationId, action, c, message);
 
   async function registrationOr404(request: FastifyRequest, reply: FastifyReply): Promise<Registration | undefined> {
     const params = idParam.safeParse(request.params);
@@ -80,7 +72,7 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
   }
 
   app.get('/admin/registrations', adminOnly, async (request, reply) => {
-    const programme = await findProgramme(db);
+    const programme = await request.programme();
     if (!programme) return sendErrorPage(request, reply, 404);
     const { filters, ignored } = parseFilters(request.query);
     const [total, details] = await Promise.all([countRegistrations(db, programme.id, filters), loadProgrammeDetails(db, programme.id)]);
@@ -154,7 +146,7 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
   });
 
   async function sendExport(request: FastifyRequest, reply: FastifyReply, kind: 'csv' | 'xlsx') {
-    const programme = await findProgramme(db);
+    const programme = await request.programme();
     if (!programme) return sendErrorPage(request, reply, 404);
     const { filters } = parseFilters(request.query);
     filters.page = 1;
@@ -197,7 +189,7 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
       participation: details.methods.filter((m) => chosen.has(m.key)).map((m) => m.title),
       history,
       notes,
-      canChange: r.status !== 'withdrawn' && r.status !== 'needs_review',
+      canChange: teamCanChange(r.status),
       flash: isAction(q.done) ? `Registration ${ACTIONS[q.done]}.` : q.done === 'note' ? 'Note added.' : undefined,
       // Derived from the registration as it is now, never from text in the address.
       refused: isAction(q.refused) ? (whyNot(r, q.refused) ?? 'it changed while you were looking at it; check it and try again') : undefined,

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import type { Db, Engine } from '../../../platform/db/database.ts';
+import type { Engine } from '../../../platform/db/database.ts';
+import type { RegistrationDb } from '../tables.ts';
 
 type Count = { key: string | null; n: number };
 
-async function countBy(db: Db, programmeId: number, column: 'status' | 'role_group' | 'service_type' | 'nation' | 'region' | 'channel'): Promise<Count[]> {
+async function countBy(db: RegistrationDb, programmeId: number, column: 'status' | 'role_group' | 'service_type' | 'nation' | 'region' | 'channel'): Promise<Count[]> {
   const rows = await db
     .selectFrom('registrations')
     .select([`${column} as key`, (eb) => eb.fn.countAll<number>().as('n')])
@@ -13,7 +14,7 @@ async function countBy(db: Db, programmeId: number, column: 'status' | 'role_gro
   return rows.map((r) => ({ key: r.key as string | null, n: Number(r.n) }));
 }
 
-export async function registrationCounts(db: Db, engine: Engine, programmeId: number) {
+export async function registrationCounts(db: RegistrationDb, engine: Engine, programmeId: number) {
   // Hourly buckets in SQL (small), turned into London days in code: both engines agree and
   // the clock change is handled by one function.
   const hour = engine === 'postgres' ? sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24')` : sql<string>`substr(created_at, 1, 13)`;

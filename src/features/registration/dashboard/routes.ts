@@ -3,12 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { onlyRoles } from '../../../platform/auth/guards.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { barChartSvg } from '../../../platform/views/bar-chart.ts';
-import { findProgramme } from '../../programme/queries.ts';
 import { dashboard } from './service.ts';
 
 export function dashboardRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/admin/dashboard', { config: onlyRoles('admin') }, async (_request, reply) => {
-    const programme = await findProgramme(deps.data.db);
+  app.get('/admin/dashboard', { config: onlyRoles('admin') }, async (request, reply) => {
+    const programme = await request.programme();
     if (!programme) return reply.view('features/registration/dashboard/views/dashboard.njk', { pageTitle: 'Dashboard', total: 0, charts: [] });
     // Counting every registration several ways takes a while with 100,000 of them; the figures
     // are kept for 30 seconds and the page says when they were counted.

@@ -1,14 +1,14 @@
 // Answers given so far in the web journey, kept server-side under a random cookie token: the
 // journey works without JavaScript and without an account, and nothing is a registration until
 // "Check your answers" is submitted.
-import type { Db, Tx } from '../../../platform/db/database.ts';
+import type { RegistrationDb } from '../tables.ts';
 import { hashToken, randomToken } from '../../../platform/auth/tokens.ts';
 import type { Clock } from '../../../platform/time.ts';
 import type { Answers } from './steps.ts';
 
 export const DRAFT_HOURS = 24;
 
-export async function loadDraft(db: Db, token: string | undefined, clock: Clock): Promise<Answers | null> {
+export async function loadDraft(db: RegistrationDb, token: string | undefined, clock: Clock): Promise<Answers | null> {
   if (!token || token.length > 100) return null;
   const row = await db.selectFrom('registration_drafts').select(['answers', 'updated_at']).where('id', '=', hashToken(token)).executeTakeFirst();
   if (!row || clock().getTime() - Date.parse(row.updated_at) > DRAFT_HOURS * 3600_000) return null;
@@ -26,7 +26,7 @@ export async function loadDraft(db: Db, token: string | undefined, clock: Clock)
 }
 
 /** Saves answers under the token, or a new token when there is none; returns the token. */
-export async function saveDraft(db: Db, token: string | undefined, answers: Answers, clock: Clock): Promise<string> {
+export async function saveDraft(db: RegistrationDb, token: string | undefined, answers: Answers, clock: Clock): Promise<string> {
   const now = clock().toISOString();
   const json = JSON.stringify(answers);
   if (token && token.length <= 100) {
@@ -39,16 +39,16 @@ export async function saveDraft(db: Db, token: string | undefined, answers: Answ
 }
 
 /** Replaces a draft's answers in the caller's transaction (used to keep only what a confirmation page shows). */
-export async function replaceDraft(tx: Tx, token: string, answers: unknown, clock: Clock): Promise<void> {
+export async function replaceDraft(tx: RegistrationDb, token: string, answers: unknown, clock: Clock): Promise<void> {
   await tx.updateTable('registration_drafts').set({ answers: JSON.stringify(answers), updated_at: clock().toISOString() }).where('id', '=', hashToken(token)).execute();
 }
 
-export async function deleteDraft(db: Db, token: string | undefined): Promise<void> {
+export async function deleteDraft(db: RegistrationDb, token: string | undefined): Promise<void> {
   if (token) await db.deleteFrom('registration_drafts').where('id', '=', hashToken(token)).execute();
 }
 
 /** Housekeeping: forget drafts nobody has touched for a day. */
-export async function purgeOldDrafts(db: Db, clock: Clock): Promise<void> {
+export async function purgeOldDrafts(db: RegistrationDb, clock: Clock): Promise<void> {
   const cutoff = new Date(clock().getTime() - DRAFT_HOURS * 3600_000).toISOString();
   await db.deleteFrom('registration_drafts').where('updated_at', '<', cutoff).execute();
 }

@@ -59,16 +59,17 @@ describe('register your interest (web)', () => {
     assert.match(res.body, /until the end of <strong>21 April 2026<\/strong> \(43 days left\)/);
   });
 
-  it('takes a registration from the first question to the confirmation with a reference', async () => {
+  it('takes a registration from the first question to "check your email", the reference only in the email', async () => {
     const c = t.client();
     const done = await walkJourney(c);
     assert.equal(done.headers.location, '/register/confirmation');
     const page = await c.get('/register/confirmation');
-    assert.match(page.body, /Registration received/);
+    assert.match(page.body, /Check your email/);
+    assert.equal(page.headers['cache-control'], 'no-store');
+    assert.match(String(page.headers['set-cookie']), /Max-Age=0|Expires=Thu, 01 Jan 1970/, 'the draft cookie ends with the journey');
     const [r] = await registrations();
     assert.ok(r);
-    assert.ok(page.body.includes(r.reference));
-    assert.doesNotMatch(page.body, /already registered/);
+    assert.ok(!page.body.includes(r.reference), 'the page never shows a reference');
     assert.equal(r.status, 'unconfirmed');
     assert.equal(r.channel, 'web');
     assert.equal(r.full_name, 'Alex Rivers');
@@ -85,9 +86,15 @@ describe('register your interest (web)', () => {
     const mail = await t.data.db.selectFrom('outbox').selectAll().where('to_address', '=', 'alex.rivers@example.org').executeTakeFirstOrThrow();
     assert.ok(mail.text_body.includes(r.reference));
     const link = /\/register\/confirm\/[A-Za-z0-9_-]+/.exec(mail.text_body)![0];
-    const confirmed = await t.client().get(link);
+    // Opening the link (as a mail scanner would) only shows a button.
+    const opened = await t.client().get(link);
+    assert.equal(opened.statusCode, 200);
+    assert.match(opened.body, /Confirm my email address/);
+    assert.equal((await registrations())[0]!.status, 'unconfirmed', 'a plain visit confirms nothing');
+    const confirmed = await t.client().submit(link, {}, link);
     assert.equal(confirmed.statusCode, 200);
     assert.match(confirmed.body, /Email address confirmed/);
+    assert.ok(confirmed.body.includes(r.reference));
     assert.equal((await registrations())[0]!.status, 'new');
     assert.equal((await t.client().get('/register/confirm/not-a-real-token-at-all-xx')).statusCode, 400);
   });
@@ -131,11 +138,27 @@ describe('register your interest (web)', () => {
     assert.equal(r.adjustments, 'Captions in meetings');
   });
 
-  it('updates, not duplicates, when the same email registers again, and says so', async () => {
+  it('changes nothing for a known email until its owner confirms, and says the same as for a new one', async () => {
+    const fresh = t.client();
+    await walkJourney(fresh, { email: { email: 'someone.new@example.org' } });
+    const freshPage = (await fresh.get('/register/confirmation')).body;
+
     const c = t.client();
-    await walkJourney(c, { email: { email: 'ALEX.RIVERS@example.org' }, job: { jobTitle: 'Senior imaging support worker' } });
-    const page = await c.get('/register/confirmation');
-    assert.match(page.body, /You had already registered with this email address. We have updated your details./);
+    await walkJourney(c, { name: { fullName: 'A Stranger' }, email: { email: 'ALEX.RIVERS@example.org' }, job: { jobTitle: 'Senior imaging support worker' } });
+    const page = (await c.get('/register/confirmation')).body;
+    const [original] = (await registrations()).filter((r) => r.email_normalised === 'alex.rivers@example.org');
+    assert.ok(original);
+    assert.equal(original.job_title, 'Imaging support worker', 'the stranger changed nothing');
+    assert.equal(original.full_name, 'Alex Rivers');
+    assert.ok(!page.includes(original.reference), 'another person’s reference is never shown');
+    // The page for a known email and for a new one differ only in the address typed.
+    assert.equal(page.replace(/ALEX\.RIVERS@example\.org/g, 'X').replace(/name="_csrf" value="[^"]*"/g, ''), freshPage.replace(/someone\.new@example\.org/g, 'X').replace(/name="_csrf" value="[^"]*"/g, ''));
+
+    const mail = (await t.data.db.selectFrom('outbox').selectAll().where('to_address', '=', 'alex.rivers@example.org').orderBy('id', 'desc').execute())[0]!;
+    const link = /\/register\/confirm-change\/[A-Za-z0-9_-]+/.exec(mail.text_body)![0];
+    assert.match((await t.client().get(link)).body, /Confirm the change/);
+    const done = await t.client().submit(link, {}, link);
+    assert.match(done.body, /Registration updated/);
     const rows = (await registrations()).filter((r) => r.email_normalised === 'alex.rivers@example.org');
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.job_title, 'Senior imaging support worker');

@@ -4,19 +4,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { cookieName } from '../../../platform/http/cookies.ts';
 import { formRateLimit } from '../../../platform/http/rate-limits.ts';
-import { findProgramme, loadProgrammeDetails } from '../../programme/queries.ts';
-import { registrationWindow } from '../../programme/service.ts';
-import { loadDraft, replaceDraft, saveDraft } from './drafts.ts';
-import { firstToAnswer, recheck, STEPS, stepBySlug, toDetails, type Answers, type JourneyContext, type Step } from './steps.ts';
+import { loadProgrammeDetails, registrationWindow } from '../../programme/service.ts';
 import { listOrganisations } from '../organisations.ts';
-import { confirmRegistrationEmail, submitRegistration } from '../service.ts';
+import { checkConfirmToken, confirmPendingChange, confirmRegistrationEmail, submitRegistration } from '../service.ts';
+import { registrationDb } from '../tables.ts';
+import { loadDraft, replaceDraft, saveDraft } from './drafts.ts';
+import { journey, toDetails, type Answers, type JourneyContext, type Step } from './steps.ts';
 
 const V = 'features/registration/journey/views';
 
-// When an answer changes, the questions that depended on it must be asked again.
-const INVALIDATES: Record<string, string[]> = { workplace: ['nation', 'region'], nation: ['region'] };
+/** What the "check your email" page shows: the address typed, never anything about who holds it. */
+type Submitted = { email: string };
 
-type Submitted = { reference: string; updated: boolean; email: string };
+const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
 // Limits per IP address are generous: a whole hospital may register through one address on the
 // last day. They stop floods, not people.
@@ -28,8 +28,8 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
   // The programme and the answer lists change rarely and are read on every step: kept briefly.
   const cached = <T>(key: string, compute: () => Promise<T>) => app.sharedCache.get(key, deps.clock().getTime(), compute);
 
-  async function programmeState() {
-    const programme = await cached('programme', () => findProgramme(db));
+  async function programmeState(request: FastifyRequest) {
+    const programme = await request.programme();
     if (!programme) return null;
     return { programme, window: registrationWindow(programme, deps.clock()) };
   }
@@ -47,15 +47,9 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   const draftToken = (request: FastifyRequest) => request.cookies[cookie];
 
-  function previousSlug(step: Step, answers: Answers): string | null {
-    const applying = STEPS.filter((s) => s.applies(answers));
-    const i = applying.findIndex((s) => s.slug === step.slug);
-    return i > 0 ? applying[i - 1]!.slug : null;
-  }
-
   function renderStep(reply: FastifyReply, step: Step, answers: Answers, ctx: JourneyContext, extra: { values?: Record<string, unknown>; errors?: Record<string, string>; change?: boolean; status?: number } = {}) {
     const values: Record<string, unknown> = extra.values ?? (answers as Record<string, unknown>);
-    const prev = previousSlug(step, answers);
+    const prev = journey.previous(step, answers)?.slug;
     const errors = Object.fromEntries(Object.entries(extra.errors ?? {}).map(([k, v]) => [k, { text: v }]));
     return reply.code(extra.status ?? (extra.errors ? 400 : 200)).view(`${V}/question.njk`, {
       pageTitle: step.title,
@@ -71,25 +65,27 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
   }
 
-  app.get('/register', async (_request, reply) => {
-    const state = await programmeState();
+  // Pages that show what someone typed must not be kept by a shared computer's browser or a proxy.
+  const personal = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
+
+  app.get('/register', async (request, reply) => {
+    const state = await programmeState(request);
     if (!state || !state.window.open) return closed(reply, state);
     return reply.view(`${V}/start.njk`, { pageTitle: 'Register your interest', ...state });
   });
 
   app.get('/register/check-answers', async (request, reply) => {
-    const state = await programmeState();
+    const state = await programmeState(request);
     if (!state || !state.window.open) return closed(reply, state);
     const answers = (await loadDraft(db, draftToken(request), deps.clock)) ?? {};
     const ctx = await context(state.programme.id);
-    const next = firstToAnswer(answers, ctx);
+    const next = journey.firstToAnswer(answers, ctx);
     if (next) return reply.redirect(`/register/${next.slug}`);
-    const rows = STEPS.filter((s) => s.applies(answers)).flatMap((s) => s.summary(answers, ctx).map((r) => ({ ...r, slug: s.slug })));
-    return reply.view(`${V}/check.njk`, { pageTitle: 'Check your answers before registering', rows });
+    return personal(reply).view(`${V}/check.njk`, { pageTitle: 'Check your answers before registering', rows: journey.summary(answers, ctx) });
   });
 
   app.post('/register/check-answers', { config: formRateLimit(60, '10 minutes') }, async (request, reply) => {
-    const state = await programmeState();
+    const state = await programmeState(request);
     // A late POST is refused whole: nothing is saved after the end of the closing day.
     if (!state || !state.window.open) return closed(reply, state, 410);
     const token = draftToken(request);
@@ -98,7 +94,7 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     const details = toDetails(answers, ctx);
     // Every answer is checked again on the way in: a missing, stale or tampered draft stores nothing.
     if (!details) {
-      const next = firstToAnswer(answers, ctx);
+      const next = journey.firstToAnswer(answers, ctx);
       return reply.redirect(next ? `/register/${next.slug}` : '/register');
     }
     // One transaction: the registration, its email, and the draft reduced to what the
@@ -108,9 +104,9 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
       channel: 'web',
       baseUrl: deps.config.baseUrl,
       clock: deps.clock,
-      alsoInTransaction: async (tx, registration, updated) => {
-        const submitted: Submitted = { reference: registration.reference, updated, email: registration.email };
-        await replaceDraft(tx, token!, { submitted }, deps.clock);
+      alsoInTransaction: async (tx) => {
+        const submitted: Submitted = { email: details.email };
+        await replaceDraft(registrationDb(tx), token!, { submitted }, deps.clock);
       },
     });
     deps.pokeMailWorker();
@@ -120,66 +116,87 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/register/confirmation', async (request, reply) => {
     const draft = (await loadDraft(db, draftToken(request), deps.clock)) as { submitted?: Submitted } | null;
     if (!draft?.submitted) return reply.redirect('/register');
-    return reply.view(`${V}/confirmation.njk`, { pageTitle: 'Registration received', ...draft.submitted });
+    // The journey is over: the draft cookie goes with it (the page can be shown once more from it until it expires).
+    reply.clearCookie(cookie, draftCookieOptions);
+    return personal(reply).view(`${V}/confirmation.njk`, { pageTitle: 'Check your email', ...draft.submitted });
   });
 
-  app.get('/register/confirm/:token', { config: formRateLimit(30, '10 minutes') }, async (request, reply) => {
-    const token = String((request.params as Record<string, unknown>).token ?? '');
-    const registration = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await confirmRegistrationEmail(db, token, deps.clock) : null;
-    if (!registration) return reply.code(400).view(`${V}/confirm-invalid.njk`, { pageTitle: 'Confirmation link not recognised' });
-    return reply.view(`${V}/confirmed.njk`, { pageTitle: 'Email address confirmed', reference: registration.reference });
-  });
+  // The links in the emails open a page with a button: mail scanners that follow links must not
+  // confirm for people. Both kinds of link expire.
+  const LINKS = {
+    confirm: {
+      path: '/register/confirm/:token',
+      page: { pageTitle: 'Confirm your email address', heading: 'Confirm your email address', lead: 'Press the button to confirm this is your email address and complete your registration of interest.', button: 'Confirm my email address' },
+      done: { pageTitle: 'Email address confirmed', heading: 'Email address confirmed', lead: 'Thank you. The programme team will be in touch about taking part.' },
+      run: confirmRegistrationEmail,
+    },
+    change: {
+      path: '/register/confirm-change/:token',
+      page: { pageTitle: 'Confirm the change to your registration', heading: 'Confirm the change to your registration', lead: 'Somebody registered again with your email address. Press the button to replace the details we hold with the new ones. If it was not you, close this page: nothing will change.', button: 'Confirm the change' },
+      done: { pageTitle: 'Registration updated', heading: 'Registration updated', lead: 'We have updated your registration with the new details.' },
+      run: confirmPendingChange,
+    },
+  } as const;
+
+  for (const [kind, link] of Object.entries(LINKS) as [keyof typeof LINKS, (typeof LINKS)[keyof typeof LINKS]][]) {
+    const tokenOf = (request: FastifyRequest) => {
+      const token = String((request.params as Record<string, unknown>).token ?? '');
+      return TOKEN.test(token) ? token : null;
+    };
+    const invalid = (reply: FastifyReply, expired: boolean) => reply.code(expired ? 410 : 400).view(`${V}/confirm-invalid.njk`, { pageTitle: expired ? 'This link has expired' : 'Confirmation link not recognised', expired });
+
+    app.get(link.path, { config: formRateLimit(30, '10 minutes') }, async (request, reply) => {
+      const token = tokenOf(request);
+      const state = token ? await checkConfirmToken(db, token, kind, deps.clock) : 'unknown';
+      if (state !== 'ok') return invalid(reply, state === 'expired');
+      return personal(reply).view(`${V}/confirm.njk`, { ...link.page, action: request.url.split('?')[0] });
+    });
+
+    app.post(link.path, { config: formRateLimit(30, '10 minutes') }, async (request, reply) => {
+      const token = tokenOf(request);
+      const result = token ? await link.run(db, token, deps.clock) : ({ ok: false, reason: 'unknown' } as const);
+      if (!result.ok) return invalid(reply, result.reason === 'expired');
+      return personal(reply).view(`${V}/confirmed.njk`, { ...link.done, reference: result.registration.reference });
+    });
+  }
 
   app.get('/register/:slug', async (request, reply) => {
-    const step = stepBySlug(String((request.params as Record<string, unknown>).slug));
+    const step = journey.step(String((request.params as Record<string, unknown>).slug));
     if (!step) return reply.callNotFound();
-    const state = await programmeState();
+    const state = await programmeState(request);
     if (!state || !state.window.open) return closed(reply, state);
     const answers = (await loadDraft(db, draftToken(request), deps.clock)) ?? {};
     const ctx = await context(state.programme.id);
-    const first = firstToAnswer(answers, ctx);
-    if (!step.applies(answers)) return reply.redirect(`/register/${first?.slug ?? 'check-answers'}`);
-    // Nobody skips ahead past an unanswered question.
-    if (first && STEPS.indexOf(first) < STEPS.indexOf(step)) return reply.redirect(`/register/${first.slug}`);
+    const elsewhere = journey.redirectFor(step, answers, ctx);
+    if (elsewhere) return reply.redirect(`/register/${elsewhere}`);
     const change = (request.query as Record<string, unknown>).change === '1';
     // An answer that has gone stale since it was given is shown with the reason to change it.
-    const stale = answers.done?.includes(step.slug) ? recheck(step, answers, ctx) : null;
-    return renderStep(reply, step, answers, ctx, { change, ...(stale && !stale.ok ? { errors: stale.errors, status: 200 } : {}) });
+    const stale = answers.done?.includes(step.slug) ? journey.recheck(step, answers, ctx) : null;
+    return renderStep(personal(reply), step, answers, ctx, { change, ...(stale && !stale.ok ? { errors: stale.errors, status: 200 } : {}) });
   });
 
   app.post('/register/:slug', { config: formRateLimit(600, '10 minutes') }, async (request, reply) => {
-    const step = stepBySlug(String((request.params as Record<string, unknown>).slug));
+    const step = journey.step(String((request.params as Record<string, unknown>).slug));
     if (!step) return reply.callNotFound();
-    const state = await programmeState();
+    const state = await programmeState(request);
     if (!state || !state.window.open) return closed(reply, state, 410);
     const token = draftToken(request);
     const answers = (await loadDraft(db, token, deps.clock)) ?? {};
     const change = (request.query as Record<string, unknown>).change === '1';
     const ctx = await context(state.programme.id);
     // A question that does not apply (a region outside England, a nation already known) saves nothing.
-    if (!step.applies(answers)) return reply.redirect(`/register/${firstToAnswer(answers, ctx)?.slug ?? 'check-answers'}`);
+    if (!step.applies(answers)) return reply.redirect(`/register/${journey.firstToAnswer(answers, ctx)?.slug ?? 'check-answers'}`);
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
     const parsed = step.parse(body, ctx);
     if (!parsed.ok) {
       // Show back what was typed (trimmed to a sane length), never anything else.
       const typed = Object.fromEntries(Object.entries(body).filter(([k]) => k !== '_csrf').map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => String(x).slice(0, 300)) : String(v).slice(0, 1000)]));
-      return renderStep(reply, step, answers, ctx, { values: { ...answers, ...typed }, errors: parsed.errors, change });
+      return renderStep(personal(reply), step, answers, ctx, { values: { ...answers, ...typed }, errors: parsed.errors, change });
     }
-    const before = JSON.stringify(INVALIDATES[step.slug]?.map((k) => (answers as Record<string, unknown>)[k]) ?? []);
-    const merged: Answers = { ...answers, ...parsed.answers };
-    let done = new Set([...(answers.done ?? []), step.slug]);
-    const changedWorkplace = step.slug === 'workplace' && (answers.organisationId ?? null) !== (merged.organisationId ?? null);
-    if ((changedWorkplace || step.slug === 'nation') && INVALIDATES[step.slug] && before !== JSON.stringify(INVALIDATES[step.slug]!.map((k) => (merged as Record<string, unknown>)[k]))) {
-      done = new Set([...done].filter((s) => !INVALIDATES[step.slug]!.includes(s)));
-    }
-    if (changedWorkplace && !merged.organisationId) {
-      delete merged.nation;
-      merged.region = null;
-    }
-    merged.done = [...done];
+    const merged = journey.answer(step, answers, parsed.answers);
     const saved = await saveDraft(db, token, merged, deps.clock);
     if (saved !== token) reply.setCookie(cookie, saved, draftCookieOptions);
-    const next = firstToAnswer(merged, ctx);
+    const next = journey.firstToAnswer(merged, ctx);
     if (!next) return reply.redirect('/register/check-answers');
     return reply.redirect(`/register/${next.slug}${change ? '?change=1' : ''}`);
   });

@@ -1,9 +1,10 @@
-// The questions of the web journey, in order: what each asks, why, how its answer is checked,
-// and when it applies. Routes render and save them; nothing here touches the database.
+// The questions of the web journey, in order: what each asks, why, how its answer is checked
+// (with the registration's one set of field checks), when it applies, and which later answers it
+// invalidates. The platform's journey engine runs them; nothing here touches the database.
 import { z } from 'zod';
-import { textField } from '../../../platform/http/form-fields.ts';
+import { createJourney, type JourneyField, type JourneyStep, type StepParse } from '../../../platform/forms/journey.ts';
+import { DETAIL_FIELDS, otherAnswerErrors, type RegistrationDetails } from '../details.ts';
 import { AFC_BANDS, ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../options.ts';
-import type { RegistrationDetails } from '../service.ts';
 
 export type Answers = {
   fullName?: string;
@@ -35,33 +36,8 @@ export type JourneyContext = {
   methods: { key: string; title: string }[];
 };
 
-export type Field = {
-  kind: 'input' | 'email' | 'textarea' | 'select' | 'radios' | 'checkboxes' | 'consent';
-  name: string;
-  label: string;
-  hint?: string;
-  items?: { value: string; text: string; hint?: string }[];
-  /** For radios: the value that reveals a follow-up text field, and that field. */
-  otherValue?: string;
-  other?: { name: string; label: string };
-  width?: string;
-  autocomplete?: string;
-  maxLength?: number;
-};
-
-export type Step = {
-  slug: string;
-  title: string;
-  /** Why we ask: shown under the heading. */
-  why: string;
-  fields: Field[];
-  /** True when this step's question is the single field (the label is the page heading). */
-  single: boolean;
-  applies(a: Answers): boolean;
-  parse(body: Record<string, unknown>, ctx: JourneyContext): { ok: true; answers: Partial<Answers> } | { ok: false; errors: Record<string, string> };
-  /** Summary for Check your answers. */
-  summary(a: Answers, ctx: JourneyContext): { key: string; value: string }[];
-};
+export type Field = JourneyField;
+export type Step = JourneyStep<Answers, JourneyContext>;
 
 const one = (v: unknown) => (Array.isArray(v) ? v : v); // arrays are refused by z.string
 const many = (v: unknown): unknown[] => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);
@@ -77,7 +53,6 @@ function parseWith<T extends z.ZodRawShape>(shape: T, body: Record<string, unkno
   return z.object(shape).safeParse(input);
 }
 
-const choice = (values: readonly string[], message: string) => z.string({ error: message }).refine((v) => values.includes(v), message);
 
 export function orgChoice(a: Answers, ctx: JourneyContext): Organisation | undefined {
   return a.organisationId ? ctx.organisations.find((o) => o.id === a.organisationId) : undefined;
@@ -92,7 +67,7 @@ export const STEPS: Step[] = [
     fields: [{ kind: 'input', name: 'fullName', label: 'What is your full name?', autocomplete: 'name', maxLength: 200 }],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ fullName: textField('Full name', 200, 'Enter your full name') }, body);
+      const r = parseWith({ fullName: DETAIL_FIELDS.fullName }, body);
       return r.success ? { ok: true, answers: { fullName: r.data.fullName } } : { ok: false, errors: errorsOf(r.error) };
     },
     summary: (a) => [{ key: 'Full name', value: a.fullName ?? '' }],
@@ -106,7 +81,7 @@ export const STEPS: Step[] = [
     applies: () => true,
     parse(body) {
       const r = parseWith(
-        { email: textField('Email address', 254, 'Enter your email address').pipe(z.email('Enter an email address in the correct format, like name@example.com')) },
+        { email: DETAIL_FIELDS.email },
         body,
       );
       return r.success ? { ok: true, answers: { email: r.data.email } } : { ok: false, errors: errorsOf(r.error) };
@@ -124,12 +99,23 @@ export const STEPS: Step[] = [
       { kind: 'input', name: 'department', label: 'Department or site (optional)', maxLength: 200 },
     ],
     applies: () => true,
+    // A different organisation brings its own nation and region: they are asked again if needed.
+    invalidates: {
+      steps: ['nation', 'region'],
+      changed: (before, after) => (before.organisationId ?? null) !== (after.organisationId ?? null),
+      reset(after) {
+        if (!after.organisationId) {
+          delete after.nation;
+          after.region = null;
+        }
+      },
+    },
     parse(body, ctx) {
       const r = parseWith(
         {
           organisationId: z.string({ error: 'Choose your organisation from the list' }).optional().default(''),
-          organisationOther: textField('Organisation name', 200, null),
-          department: textField('Department or site', 200, null),
+          organisationOther: DETAIL_FIELDS.organisationOther,
+          department: DETAIL_FIELDS.department,
         },
         body,
       );
@@ -163,8 +149,9 @@ export const STEPS: Step[] = [
     single: true,
     fields: [{ kind: 'radios', name: 'nation', label: 'Which nation do you work in?', items: NATIONS.map((n) => ({ value: n, text: n })) }],
     applies: (a) => !a.organisationId,
+    invalidates: { steps: ['region'], changed: (before, after) => before.nation !== after.nation },
     parse(body) {
-      const r = parseWith({ nation: choice(NATIONS, 'Select the nation you work in') }, body);
+      const r = parseWith({ nation: DETAIL_FIELDS.nation }, body);
       if (!r.success) return { ok: false, errors: errorsOf(r.error) };
       return { ok: true, answers: { nation: r.data.nation, ...(r.data.nation === 'England' ? {} : { region: null }) } };
     },
@@ -178,7 +165,7 @@ export const STEPS: Step[] = [
     fields: [{ kind: 'radios', name: 'region', label: 'Which NHS England region do you work in?', items: ENGLAND_REGIONS.map((r) => ({ value: r, text: r })) }],
     applies: (a) => !a.organisationId && a.nation === 'England',
     parse(body) {
-      const r = parseWith({ region: choice(ENGLAND_REGIONS, 'Select the NHS England region you work in') }, body);
+      const r = parseWith({ region: DETAIL_FIELDS.region }, body);
       return r.success ? { ok: true, answers: { region: r.data.region } } : { ok: false, errors: errorsOf(r.error) };
     },
     summary: (a) => [{ key: 'NHS England region', value: a.region ?? '' }],
@@ -193,9 +180,10 @@ export const STEPS: Step[] = [
     ],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ serviceType: choice(SERVICE_TYPES.map((s) => s.value), 'Select the type of service you work in'), serviceOther: textField('Type of service', 200, null) }, body);
+      const r = parseWith({ serviceType: DETAIL_FIELDS.serviceType, serviceOther: DETAIL_FIELDS.serviceOther }, body);
       if (!r.success) return { ok: false, errors: errorsOf(r.error) };
-      if (r.data.serviceType === 'other' && !r.data.serviceOther) return { ok: false, errors: { serviceOther: 'Enter the type of service you work in' } };
+      const other = otherAnswerErrors(r.data);
+      if (other.serviceOther) return { ok: false, errors: other };
       return { ok: true, answers: { serviceType: r.data.serviceType, serviceOther: r.data.serviceType === 'other' ? r.data.serviceOther : '' } };
     },
     summary: (a) => [{ key: 'Type of service', value: a.serviceType === 'other' ? `Other: ${a.serviceOther}` : (SERVICE_TYPES.find((s) => s.value === a.serviceType)?.text ?? '') }],
@@ -208,7 +196,7 @@ export const STEPS: Step[] = [
     fields: [{ kind: 'input', name: 'jobTitle', label: 'What is your job title?', autocomplete: 'organization-title', maxLength: 200 }],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ jobTitle: textField('Job title', 200, 'Enter your job title') }, body);
+      const r = parseWith({ jobTitle: DETAIL_FIELDS.jobTitle }, body);
       return r.success ? { ok: true, answers: { jobTitle: r.data.jobTitle } } : { ok: false, errors: errorsOf(r.error) };
     },
     summary: (a) => [{ key: 'Job title', value: a.jobTitle ?? '' }],
@@ -223,9 +211,10 @@ export const STEPS: Step[] = [
     ],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ roleGroup: choice(ROLE_GROUPS.map((g) => g.value), 'Select the option that best describes your role'), roleOther: textField('Your role', 200, null) }, body);
+      const r = parseWith({ roleGroup: DETAIL_FIELDS.roleGroup, roleOther: DETAIL_FIELDS.roleOther }, body);
       if (!r.success) return { ok: false, errors: errorsOf(r.error) };
-      if (r.data.roleGroup === 'other' && !r.data.roleOther) return { ok: false, errors: { roleOther: 'Enter your role' } };
+      const other = otherAnswerErrors(r.data);
+      if (other.roleOther) return { ok: false, errors: other };
       return { ok: true, answers: { roleGroup: r.data.roleGroup, roleOther: r.data.roleGroup === 'other' ? r.data.roleOther : '' } };
     },
     summary: (a) => [{ key: 'Role', value: a.roleGroup === 'other' ? `Other: ${a.roleOther}` : (ROLE_GROUPS.find((g) => g.value === a.roleGroup)?.text ?? '') }],
@@ -238,7 +227,7 @@ export const STEPS: Step[] = [
     fields: [{ kind: 'radios', name: 'afcBand', label: 'What is your Agenda for Change pay band? (optional)', items: AFC_BANDS.map((b) => ({ ...b })) }],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ afcBand: z.union([z.literal(''), choice(AFC_BANDS.map((b) => b.value), 'Select your pay band, or leave this question blank')]).optional().default('') }, body);
+      const r = parseWith({ afcBand: DETAIL_FIELDS.afcBand }, body);
       return r.success ? { ok: true, answers: { afcBand: r.data.afcBand } } : { ok: false, errors: errorsOf(r.error) };
     },
     summary: (a) => [{ key: 'Pay band', value: AFC_BANDS.find((b) => b.value === a.afcBand)?.text ?? 'Not given' }],
@@ -253,7 +242,7 @@ export const STEPS: Step[] = [
       { kind: 'checkboxes', name: 'participation', label: 'How would you like to take part?', hint: 'Select all that apply' },
     ],
     applies: () => true,
-    parse(body, ctx): ReturnType<Step['parse']> {
+    parse(body, ctx): StepParse<Answers> {
       const aims = many(body.aims);
       const participation = many(body.participation);
       const aimNumbers = ctx.aims.map((a) => String(a.number));
@@ -277,7 +266,7 @@ export const STEPS: Step[] = [
     fields: [{ kind: 'textarea', name: 'adjustments', label: 'Do you need any adjustments to take part? (optional)', maxLength: 1000 }],
     applies: () => true,
     parse(body) {
-      const r = parseWith({ adjustments: textField('Adjustments', 1000, null) }, body);
+      const r = parseWith({ adjustments: DETAIL_FIELDS.adjustments }, body);
       return r.success ? { ok: true, answers: { adjustments: r.data.adjustments } } : { ok: false, errors: errorsOf(r.error) };
     },
     summary: (a) => [{ key: 'Adjustments', value: a.adjustments || 'None' }],
@@ -296,43 +285,10 @@ export const STEPS: Step[] = [
   },
 ];
 
-export function stepBySlug(slug: string): Step | undefined {
-  return STEPS.find((s) => s.slug === slug);
-}
-
-/** A step's saved answers as the form that would have given them, to check them again. */
-function bodyOf(step: Step, a: Answers): Record<string, unknown> {
-  const saved = a as Record<string, unknown>;
-  const body: Record<string, unknown> = {};
-  for (const name of step.fields.flatMap((f) => [f.name, f.other?.name])) {
-    if (!name) continue;
-    const v = saved[name];
-    body[name] = v === true ? 'yes' : v === null || v === undefined ? undefined : typeof v === 'number' ? String(v) : Array.isArray(v) ? v.map(String) : v;
-  }
-  return body;
-}
-
-/**
- * Whether a step answered earlier still passes its checks. A draft can go stale while it waits:
- * an organisation leaves the list, the programme's aims change. Nothing stale is registered.
- */
-export function recheck(step: Step, a: Answers, ctx: JourneyContext): ReturnType<Step['parse']> {
-  const result = step.parse(bodyOf(step, a), ctx);
-  if (!result.ok) return result;
-  // The checks must also give back exactly what was saved (a single value where a list belongs
-  // would pass them, and then break the pages that expect a list).
-  const saved = a as Record<string, unknown>;
-  const again = result.answers as Record<string, unknown>;
-  const same = (k: string) => JSON.stringify(saved[k] ?? '') === JSON.stringify(again[k] ?? '');
-  const changed = step.fields.flatMap((f) => [f.name, f.other?.name]).find((k) => k !== undefined && !same(k));
-  return changed ? { ok: false, errors: { [changed]: 'Check this answer and continue' } } : result;
-}
-
-/** The first step to (re)answer: unanswered, or answered with something that no longer passes. */
-export function firstToAnswer(a: Answers, ctx: JourneyContext): Step | null {
-  const done = new Set(a.done ?? []);
-  return STEPS.find((s) => s.applies(a) && (!done.has(s.slug) || !recheck(s, a, ctx).ok)) ?? null;
-}
+export const journey = createJourney<Answers, JourneyContext>(STEPS);
+export const stepBySlug = journey.step;
+export const recheck = journey.recheck;
+export const firstToAnswer = journey.firstToAnswer;
 
 /** The answers as a registration, once every applying step is done; otherwise null. */
 export function toDetails(a: Answers, ctx: JourneyContext): RegistrationDetails | null {

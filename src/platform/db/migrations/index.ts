@@ -8,6 +8,7 @@ import * as m003 from './003-registration-sort-indexes.ts';
 import * as m004 from './004-registration-search-index.ts';
 import * as m005 from './005-registration-list-indexes.ts';
 import * as m006 from './006-email-import.ts';
+import * as m007 from './007-registration-boundaries.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -19,6 +20,7 @@ const all: Record<string, EngineMigration> = {
   '004-registration-search-index': m004,
   '005-registration-list-indexes': m005,
   '006-email-import': m006,
+  '007-registration-boundaries': m007,
   // next migration here
 };
 

@@ -1,0 +1,106 @@
+// The registration feature's tables: registrations with their aims, history, notes and drafts,
+// the NHS organisations list they choose from, and the email import's record of messages.
+import type { Generated, Selectable } from 'kysely';
+import { scoped, type Db, type Scoped, type Tx } from '../../platform/db/database.ts';
+
+export const REGISTRATION_STATUSES = ['unconfirmed', 'new', 'accepted', 'waitlisted', 'declined', 'withdrawn', 'needs_review'] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
+export type RegistrationChannel = 'web' | 'email';
+
+export interface OrganisationsTable {
+  id: Generated<number>;
+  ods_code: string | null;
+  name: string;
+  nation: string;
+  region_code: string | null;
+  region: string | null;
+  kind: string;
+  active: number;
+}
+
+export interface RegistrationsTable {
+  id: Generated<number>;
+  programme_id: number;
+  reference: string;
+  status: RegistrationStatus;
+  channel: RegistrationChannel;
+  email: string;
+  email_normalised: string;
+  full_name: string;
+  organisation_id: number | null;
+  organisation_name: string;
+  department: string | null;
+  nation: string | null;
+  region: string | null;
+  service_type: string | null;
+  service_other: string | null;
+  job_title: string;
+  role_group: string | null;
+  role_other: string | null;
+  afc_band: string | null;
+  /** Comma-separated participation method keys. */
+  participation: string;
+  adjustments: string | null;
+  consent_at: string | null;
+  email_confirmed_at: string | null;
+  confirm_token_hash: string | null;
+  /** The confirmation link stops working after this. */
+  confirm_expires_at: string | null;
+  /** Details sent by registering again with this email, applied only once the address's owner confirms. */
+  pending_details: string | null;
+  pending_token_hash: string | null;
+  pending_expires_at: string | null;
+  person_id: number | null;
+  /** Lower-cased name, email, organisation and job title, for the admin text search. */
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RegistrationAimsTable {
+  registration_id: number;
+  aim_number: number;
+}
+
+export interface RegistrationEventsTable {
+  id: Generated<number>;
+  registration_id: number;
+  actor_id: number | null;
+  action: string;
+  detail: string;
+  created_at: string;
+}
+
+export interface RegistrationNotesTable {
+  id: Generated<number>;
+  registration_id: number;
+  author_id: number | null;
+  body: string;
+  created_at: string;
+}
+
+export interface RegistrationDraftsTable {
+  id: string;
+  answers: string;
+  created_at: string;
+  updated_at: string;
+}
+
+declare module '../../platform/db/schema.ts' {
+  interface Database {
+    organisations: OrganisationsTable;
+    registrations: RegistrationsTable;
+    registration_aims: RegistrationAimsTable;
+    registration_events: RegistrationEventsTable;
+    registration_notes: RegistrationNotesTable;
+    registration_drafts: RegistrationDraftsTable;
+  }
+}
+
+export type RegistrationTable = 'organisations' | 'registrations' | 'registration_aims' | 'registration_events' | 'registration_notes' | 'registration_drafts' | 'mail_imports';
+/** The only database handle the registration feature's queries get: its own tables, and people to read names. */
+export type RegistrationDb = Scoped<RegistrationTable, 'people'>;
+/** Narrows the app's handle, or a transaction on it, to the registration feature's tables. */
+export const registrationDb = (db: Db | Tx): RegistrationDb => scoped<RegistrationTable, 'people'>(db);
+export type Registration = Selectable<RegistrationsTable>;
+export type Organisation = Selectable<OrganisationsTable>;
