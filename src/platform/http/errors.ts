@@ -9,6 +9,7 @@ const PAGES: Record<number, ErrorPage> = {
   403: { title: 'You cannot do that', heading: 'You do not have permission to do that', paragraphs: ['If you followed a link or sent a form, it may have expired. Go back, refresh the page and try again.', 'If you think you should have access, contact the programme team.'] },
   404: { title: 'Page not found', heading: 'Page not found', paragraphs: ['If you typed the web address, check it is correct.', 'If you pasted the web address, check you copied the entire address.'] },
   413: { title: 'Too much was sent', heading: 'What you sent was too large', paragraphs: ['Shorten your answer, or send a smaller file, and try again.'] },
+  415: { title: 'Form not accepted', heading: 'What you sent could not be read', paragraphs: ['Use the form on this website: go back, refresh the page and try again.'] },
   429: { title: 'Too many requests', heading: 'Sorry, you have tried too many times', paragraphs: ['Wait a few minutes, then try again.'] },
   500: { title: 'Sorry, there is a problem with the service', heading: 'Sorry, there is a problem with the service', paragraphs: ['Try again later. Nothing you saved before this has been lost.'] },
 };
