@@ -1,5 +1,5 @@
-// The input boundary, once for every route: which characters any route may ever see in a form
-// field, query string or path parameter.
+// The input boundary, once for every route: which request bodies are read at all, and which
+// characters any route may ever see in a form field, query string or path parameter.
 import type { FastifyInstance } from 'fastify';
 
 // C0 control characters and DEL, except tab, line feed and carriage return, which multi-line
@@ -31,6 +31,12 @@ function needsMarking(value: unknown, depth = 0): boolean {
 }
 
 export function registerInputBoundary(app: FastifyInstance): void {
+  // Every form here sends application/x-www-form-urlencoded (@fastify/formbody reads it, flat:
+  // no nesting). No route takes JSON or plain text, so Fastify's own parsers for them go: any
+  // other content type is answered 415 with the normal error page (errors.ts) before a route or
+  // its hooks run, so no handler ever meets a nested object where its form has text.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+
   // After the body is parsed, before validation, the CSRF check, rate limits and the handler.
   app.addHook('preValidation', async (request) => {
     if (needsMarking(request.query)) request.query = markControlCharacters(request.query);
