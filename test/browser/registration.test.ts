@@ -79,14 +79,21 @@ describe('registration in Chromium', () => {
     assert.match(await page.locator('main').innerText(), /Imaging support worker \(lead\)/);
     await submit();
     assert.match(page.url(), /\/register\/confirmation$/);
-    assert.match(await page.locator('.govuk-panel').innerText(), /REG-/);
+    assert.match(await page.locator('.govuk-panel').innerText(), /Check your email/);
+    assert.doesNotMatch(await page.locator('main').innerText(), /REG-/, 'the reference is only in the email');
 
     // The link in the confirmation email, and one that is not recognised.
     const mail = await site.data.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'morgan.keyes@example.org').executeTakeFirstOrThrow();
     const link = /http\S+\/register\/confirm\/[A-Za-z0-9_-]+/.exec(mail.text_body)?.[0];
     assert.ok(link, 'the email has a confirmation link');
+    // Opening the link shows a button; pressing it (by keyboard) confirms.
     await visit(page, link);
+    assert.equal(await page.locator('h1').innerText(), 'Confirm your email address');
+    await page.locator('main button').focus();
+    assert.equal(await pressAndLoad(page), 200);
+    await checkPage(page);
     assert.equal(await page.locator('h1').innerText(), 'Email address confirmed');
+    assert.match(await page.locator('.govuk-panel').innerText(), /REG-/);
     await visit(page, `${site.baseUrl}/register/confirm/not-a-real-token-at-all-xx`, 400);
     assert.equal(await page.locator('h1').innerText(), 'Confirmation link not recognised');
     await context.close();

@@ -7,7 +7,8 @@ import { onlyRoles } from '../../platform/auth/guards.ts';
 import { ROLES } from '../../platform/db/schema.ts';
 import { fieldErrors } from '../../platform/http/form-errors.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
-import { listOutbox, listPeople, outboxCounts } from './queries.ts';
+import { listPeople } from '../../platform/auth/people.ts';
+import { listOutbox, outboxCounts } from '../../platform/mail/outbox-status.ts';
 import { addPerson, retryFailedMail } from './service.ts';
 
 const V = 'features/admin/views';

@@ -89,3 +89,8 @@ export async function programmeMailStopped(db: Db | Tx, email: string): Promise<
   const row = await db.selectFrom('people').select('programme_mail_stopped_at').where('email_normalised', '=', normaliseEmail(email)).executeTakeFirst();
   return Boolean(row?.programme_mail_stopped_at);
 }
+
+/** Everyone with an account, by name (the admin people page). */
+export async function listPeople(db: Db, limit = 500) {
+  return db.selectFrom('people').select(['id', 'name', 'email', 'role', 'status', 'created_at']).orderBy('name').limit(limit).execute();
+}

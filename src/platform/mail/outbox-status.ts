@@ -1,5 +1,6 @@
-import type { Db } from '../../platform/db/database.ts';
-import type { OutboxStatus } from '../../platform/db/schema.ts';
+// What the admin mail page shows: how many messages are in each state, and the latest of one.
+import type { Db } from '../db/database.ts';
+import type { OutboxStatus } from '../db/schema.ts';
 
 export async function outboxCounts(db: Db): Promise<Record<OutboxStatus, number>> {
   const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
@@ -16,8 +17,4 @@ export async function listOutbox(db: Db, status: OutboxStatus, limit = 100) {
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-}
-
-export async function listPeople(db: Db) {
-  return db.selectFrom('people').select(['id', 'name', 'email', 'role', 'status', 'created_at']).orderBy('name').limit(500).execute();
 }
