@@ -2,9 +2,10 @@
 // so they can be cached for a year; the manifest maps logical names to hashed files.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as sass from 'sass';
+import type * as Sass from 'sass';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BUILD_DIR = join(ROOT, 'public/build');
@@ -33,11 +34,20 @@ function newestSourceTime(): number {
   return newest;
 }
 
+// The build on disk, if it is newer than every source and each file it names is there.
+function upToDate(): AssetManifest | null {
+  if (!existsSync(MANIFEST) || statSync(MANIFEST).mtimeMs < newestSourceTime()) return null;
+  const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as AssetManifest;
+  const present = Object.values(manifest).every((url) => existsSync(join(BUILD_DIR, url.slice('/assets/build/'.length))));
+  return present ? manifest : null;
+}
+
 export function buildAssets(force = false): AssetManifest {
-  if (!force && existsSync(MANIFEST) && statSync(MANIFEST).mtimeMs >= newestSourceTime()) {
-    return JSON.parse(readFileSync(MANIFEST, 'utf8')) as AssetManifest;
-  }
+  const built = force ? null : upToDate();
+  if (built) return built;
   mkdirSync(BUILD_DIR, { recursive: true });
+  // Sass takes a few hundred milliseconds just to load: only when there is something to compile.
+  const sass = createRequire(import.meta.url)('sass') as typeof Sass;
   const css = sass.compile(join(ROOT, 'assets/scss/app.scss'), {
     loadPaths: [join(ROOT, 'node_modules')],
     style: 'compressed',
