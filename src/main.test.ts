@@ -6,12 +6,38 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createDataAccess } from './platform/db/database.ts';
 import { createTestDatabase, TEST_ENGINE, type TestData } from '../test/helpers/database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'coproduce-cli-'));
 const env: Record<string, string | undefined> = { PATH: process.env.PATH, DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}`, LOG_LEVEL: 'silent' };
 let pgDatabase: TestData | null = null;
 const run = (...args: string[]) => spawnSync(process.execPath, ['src/main.ts', ...args], { env, encoding: 'utf8', timeout: 30_000 });
+const runWith = (extra: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, ['src/main.ts', ...args], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 30_000 });
+const PRODUCTION = { NODE_ENV: 'production', BASE_URL: 'https://coproduce.example.org', SESSION_SECRET: 'cli-test-secret-cli-test-secret-cli-test' };
+
+/** `serve` as a real process: resolves once it says where it is running (or fails after 60 s). */
+async function startServe(extra: Record<string, string>) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['src/main.ts', 'serve'], { env: { ...env, ...extra, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  for (let i = 0; i < 600 && !out.includes('running at') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(out, /running at/, `serve did not start: ${err}`);
+  // The rest of what it prints comes in the same write, just after.
+  await new Promise((r) => setTimeout(r, 100));
+  return {
+    port,
+    output: () => out,
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -38,7 +64,40 @@ describe('node src/main.ts', () => {
   it('--help lists every command', () => {
     const r = run('--help');
     assert.equal(r.status, 0);
+    assert.equal(r.stderr, '');
     for (const c of ['serve', 'migrate', 'seed', 'create-admin', 'import-mail']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+  });
+
+  it('-h and no command at all print the same help, and exit 0', () => {
+    const help = run('--help').stdout;
+    for (const args of [['-h'], [], ['create-admin', '--help']]) {
+      const r = run(...args);
+      assert.equal(r.status, 0, `node src/main.ts ${args.join(' ')}`);
+      assert.equal(r.stdout, help);
+    }
+  });
+
+  it('help and an unknown command answer without reading the settings', () => {
+    // A broken setting stops every real command, but not these.
+    const help = runWith({ PORT: 'not-a-port' }, '--help');
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /Usage: node src\/main.ts <command>/);
+    const unknown = runWith({ PORT: 'not-a-port' }, 'explode');
+    assert.equal(unknown.status, 1);
+    assert.equal(unknown.stdout, '');
+    assert.equal(unknown.stderr, 'Unknown command "explode". Run node src/main.ts --help\n');
+    // "toString" is no command, even though every object has one.
+    assert.equal(run('toString').status, 1);
+  });
+
+  it('a wrong setting stops a command with one line naming it, and exit code 1', () => {
+    const r = runWith({ PORT: 'not-a-port' }, 'migrate');
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /PORT/);
+    const production = runWith({ NODE_ENV: 'production' }, 'migrate');
+    assert.equal(production.status, 1);
+    assert.match(production.stderr, /SESSION_SECRET|BASE_URL/);
   });
 
   it('migrates, seeds once, and refuses an unknown command', () => {
@@ -76,17 +135,73 @@ describe('node src/main.ts', () => {
   });
 
   it('serve answers /health, and on SIGTERM finishes and exits cleanly', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['src/main.ts', 'serve'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    for (let i = 0; i < 100 && !out.includes('running at'); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.match(out, new RegExp(`running at http://localhost:${port}`));
-    assert.match(out, /\/sign-in\/[A-Za-z0-9_-]+/, 'prints a sign-in link for the demo admin');
-    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    const server = await startServe({});
+    assert.match(server.output(), new RegExp(`running at http://localhost:${server.port}`));
+    assert.match(server.output(), /\/sign-in\/[A-Za-z0-9_-]+/, 'prints a sign-in link for the demo admin');
+    assert.doesNotMatch(server.output(), /No administrator yet/);
+    const health = await fetch(`http://127.0.0.1:${server.port}/health`);
     assert.deepEqual(await health.json(), { status: 'ok', database: 'ok' });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await server.stop(), 0);
+  });
+
+  it('in production, serve on an empty database loads the programme but no demo people; create-admin is the way in', async () => {
+    // An empty database of its own: a new SQLite file, or a new PostgreSQL database.
+    const pg = TEST_ENGINE === 'postgres' ? await createTestDatabase({ migrate: false }) : null;
+    const url = pg?.url ?? `sqlite:${join(dir, 'production.sqlite')}`;
+    const production = { ...PRODUCTION, DATABASE_URL: url };
+    try {
+      const first = await startServe(production);
+      assert.match(first.output(), /running at https:\/\/coproduce\.example\.org/);
+      assert.doesNotMatch(first.output(), /\/sign-in\//, 'no sign-in link for anyone');
+      assert.match(first.output(), /No administrator yet: run node src\/main\.ts create-admin --email E --name N/);
+      const home = await fetch(`http://127.0.0.1:${first.port}/`);
+      assert.equal(home.status, 200);
+      assert.match(await home.text(), /Radiography support workforce programme/, 'the programme is there');
+      assert.equal(await first.stop(), 0);
+
+      const data = createDataAccess(url);
+      try {
+        assert.deepEqual(await data.db.selectFrom('people').select('email').execute(), [], 'no demo people, admin@example.org included');
+        assert.equal((await data.db.selectFrom('registrations').select('id').execute()).length, 0, 'no invented registrations');
+        assert.equal((await data.db.selectFrom('programmes').select('id').execute()).length, 1);
+        assert.ok((await data.db.selectFrom('aims').select('id').execute()).length > 0, 'with its aims');
+      } finally {
+        await data.close();
+      }
+      const seed = runWith(production, 'seed');
+      assert.equal(seed.status, 0, seed.stderr);
+      assert.match(seed.stdout, /already exists/);
+
+      const admin = runWith(production, 'create-admin', '--email', 'lead@nhs.example', '--name', 'Programme Lead');
+      assert.equal(admin.status, 0, admin.stderr);
+      assert.ok(admin.stdout.split('\n').some((line) => /^https:\/\/coproduce\.example\.org\/sign-in\/[A-Za-z0-9_-]{40,}$/.test(line)));
+      const second = await startServe(production);
+      assert.doesNotMatch(second.output(), /No administrator yet/);
+      assert.equal(await second.stop(), 0);
+    } finally {
+      await pg?.close();
+    }
+  });
+
+  it('in production, seed loads the programme without the demo people', async () => {
+    const pg = TEST_ENGINE === 'postgres' ? await createTestDatabase({ migrate: false }) : null;
+    const url = pg?.url ?? `sqlite:${join(dir, 'production-seed.sqlite')}`;
+    try {
+      // Someone who happens to have a demo address keeps their account.
+      const admin = runWith({ ...PRODUCTION, DATABASE_URL: url }, 'create-admin', '--email', 'observer@example.org', '--name', 'Real Person');
+      assert.equal(admin.status, 0, admin.stderr);
+      const r = runWith({ ...PRODUCTION, DATABASE_URL: url }, 'seed');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /without the demo people/);
+      const data = createDataAccess(url);
+      try {
+        assert.deepEqual((await data.db.selectFrom('people').select(['email', 'name', 'role']).execute()).map((p) => ({ ...p })), [{ email: 'observer@example.org', name: 'Real Person', role: 'admin' }]);
+        assert.equal((await data.db.selectFrom('programmes').select('id').execute()).length, 1);
+      } finally {
+        await data.close();
+      }
+    } finally {
+      await pg?.close();
+    }
   });
 });

@@ -1,23 +1,16 @@
 // The one CLI: node src/main.ts <command>. `npm start` runs `serve`.
+// Each command imports what it needs inside its own branch (nothing at the top but Node's own
+// modules), so --help, an unknown command and the small commands answer at once instead of
+// loading the whole site first.
 import { existsSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { seedDemoProgramme, DEMO_PEOPLE } from './features/programme/seed.ts';
-import { seedOrganisations } from './features/registration/organisations.ts';
-import { runImportMail } from './features/registration/email-import/cli.ts';
-import { purgeOldDrafts } from './features/registration/journey/drafts.ts';
-import { purgeExpiredSessions } from './platform/auth/sessions.ts';
-import { recordAudit } from './platform/audit/audit.ts';
-import { findPersonByEmail, upsertPerson } from './platform/auth/people.ts';
-import { issueSignInLink } from './platform/auth/sign-in.ts';
-import { createDataAccess, inTransaction, type DataAccess } from './platform/db/database.ts';
-import { migrateToLatest } from './platform/db/migrations/index.ts';
-import { buildAssets } from './platform/http/assets.ts';
-import { smtpTransport } from './platform/mail/transport.ts';
-import { startMailWorker } from './platform/mail/worker.ts';
-import { systemClock } from './platform/time.ts';
+import type { Config } from './config.ts';
+import type { Db, DataAccess } from './platform/db/database.ts';
+import type { startMailWorker } from './platform/mail/worker.ts';
+import type { Clock } from './platform/time.ts';
+
+type MailWorker = ReturnType<typeof startMailWorker>;
 
 const HELP = `Coproduce
 
@@ -25,8 +18,10 @@ Usage: node src/main.ts <command> [options]
 
 Commands:
   serve                          Migrate, load the demo programme on first run, and serve the site
+                                 (in production: the programme only, no demo people)
   migrate                        Bring the database schema up to date
-  seed                           Load the demo programme and demo people (only into an empty database)
+  seed                           Load the demo programme and demo people (only into an empty database;
+                                 in production the programme only)
   create-admin --email E --name N
                                  Create (or promote) an admin and print a single-use sign-in URL
   import-mail SOURCE             Take in registrations emailed with the subject SUPPORT WORKFORCE
@@ -36,13 +31,27 @@ Commands:
 
 Settings come from environment variables: see README.md and .env.example.`;
 
+const NO_ADMIN = 'No administrator yet: run node src/main.ts create-admin --email E --name N for a single-use sign-in link';
+
+// Node keeps the compiled (and type-stripped) modules in its cache folder in the system's temporary
+// directory, so a second start skips most of the work of loading them (NODE_DISABLE_COMPILE_CACHE=1
+// turns it off).
+enableCompileCache();
+
+type Args = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }
 
+async function openData(config: Config): Promise<DataAccess> {
+  const { createDataAccess } = await import('./platform/db/database.ts');
+  return createDataAccess(config.databaseUrl);
+}
+
 async function withData<T>(config: Config, fn: (data: DataAccess) => Promise<T>): Promise<T> {
-  const data = createDataAccess(config.databaseUrl);
+  const data = await openData(config);
   try {
     return await fn(data);
   } finally {
@@ -50,20 +59,66 @@ async function withData<T>(config: Config, fn: (data: DataAccess) => Promise<T>)
   }
 }
 
-async function serve(config: Config): Promise<void> {
-  const data = createDataAccess(config.databaseUrl);
-  const clock = systemClock;
-  await migrateToLatest(data);
-  await seedOrganisations(data.db);
-  const seeded = await seedDemoProgramme(data.db, clock);
+async function migrate(data: DataAccess): Promise<string[]> {
+  const { migrateToLatest } = await import('./platform/db/migrations/index.ts');
+  return migrateToLatest(data);
+}
 
-  let worker: ReturnType<typeof startMailWorker> | null = null;
+/**
+ * The demo programme, once, into an empty database. In production only the programme itself
+ * (its projects, aims, ways to take part and timeline, which the site needs), never the invented
+ * demo people: nobody may sign in there as admin@example.org; create-admin is the way in.
+ */
+async function seedProgramme(db: Db, clock: Clock, production: boolean): Promise<boolean> {
+  const [{ seedOrganisations }, { seedDemoProgramme, DEMO_PEOPLE }, { inTransaction }, { normaliseEmail }] = await Promise.all([
+    import('./features/registration/organisations.ts'),
+    import('./features/programme/seed.ts'),
+    import('./platform/db/database.ts'),
+    import('./platform/auth/people.ts'),
+  ]);
+  await seedOrganisations(db);
+  if (!production) return seedDemoProgramme(db, clock);
+  // seedDemoProgramme always adds the demo people. In one transaction with it, take out the ones
+  // it added (never a person who was there before), so they are never visible, not even briefly.
+  return inTransaction(db, async (tx) => {
+    const emails = DEMO_PEOPLE.map((p) => normaliseEmail(p.email));
+    const before = await tx.selectFrom('people').select('id').where('email_normalised', 'in', emails).execute();
+    const seeded = await seedDemoProgramme(tx, clock);
+    let added = tx.deleteFrom('people').where('email_normalised', 'in', emails);
+    if (before.length) added = added.where('id', 'not in', before.map((p) => p.id));
+    await added.execute();
+    return seeded;
+  });
+}
+
+async function hasAdmin(db: Db): Promise<boolean> {
+  const { countPeopleByRole } = await import('./platform/auth/people.ts');
+  return Boolean((await countPeopleByRole(db)).admin);
+}
+
+async function serve(config: Config): Promise<void> {
+  const [{ buildApp }, { buildAssets }, { systemClock }, { purgeExpiredSessions }, { purgeOldDrafts }] = await Promise.all([
+    import('./app.ts'),
+    import('./platform/http/assets.ts'),
+    import('./platform/time.ts'),
+    import('./platform/auth/sessions.ts'),
+    import('./features/registration/journey/drafts.ts'),
+  ]);
+  const data = await openData(config);
+  const clock = systemClock;
+  await migrate(data);
+  const production = config.env === 'production';
+  const seeded = await seedProgramme(data.db, clock, production);
+
+  let worker: MailWorker | null = null;
   const logger = { level: config.logLevel };
   const app = await buildApp(
     { config, data, clock, assets: buildAssets(), pokeMailWorker: () => worker?.tick() },
     { logger },
   );
   if (config.smtpUrl) {
+    // The SMTP client (nodemailer) is loaded only when there is a server to send to.
+    const [{ startMailWorker }, { smtpTransport }] = await Promise.all([import('./platform/mail/worker.ts'), import('./platform/mail/transport.ts')]);
     worker = startMailWorker({ db: data.db, transport: smtpTransport(config.smtpUrl), from: config.mailFrom, clock, onError: (e) => app.log.error({ err: e }, 'mail worker pass failed') });
   } else if (config.env === 'production') {
     app.log.warn('SMTP_URL is not set: emails will wait in the outbox until it is');
@@ -91,36 +146,95 @@ async function serve(config: Config): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   const out: string[] = [`Coproduce is running at ${config.baseUrl}`];
-  if (config.env !== 'production') {
+  if (!production) {
+    const [{ DEMO_PEOPLE }, { findPersonByEmail }, { issueSignInLink }] = await Promise.all([
+      import('./features/programme/seed.ts'),
+      import('./platform/auth/people.ts'),
+      import('./platform/auth/sign-in.ts'),
+    ]);
     const admin = await findPersonByEmail(data.db, DEMO_PEOPLE[0]!.email);
-    if (admin) {
+    if (admin?.status === 'active' && admin.role === 'admin') {
       const link = await issueSignInLink(data.db, admin.id, config.baseUrl, clock);
       out.push(`${seeded ? 'Loaded the demo programme. ' : ''}Sign in as the demo administrator (single use, 15 minutes):`, link);
     }
-    if (!config.smtpUrl) out.push(`No SMTP_URL: emails are kept at ${config.baseUrl}/dev/mail`);
+  } else if (seeded) {
+    out.push('Loaded the programme (in production without the demo people)');
   }
+  if (!(await hasAdmin(data.db))) out.push(NO_ADMIN);
+  if (!production && !config.smtpUrl) out.push(`No SMTP_URL: emails are kept at ${config.baseUrl}/dev/mail`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const adminArgs = z.object({
-  email: z.email('--email must be an email address'),
-  name: z.string().trim().min(1, '--name is required').max(200),
-});
+async function seed(config: Config): Promise<void> {
+  const { systemClock } = await import('./platform/time.ts');
+  return withData(config, async (data) => {
+    await migrate(data);
+    const production = config.env === 'production';
+    const seeded = await seedProgramme(data.db, systemClock, production);
+    if (!seeded) process.stdout.write('A programme already exists: nothing loaded\n');
+    else process.stdout.write(production ? `Loaded the demo programme without the demo people (production)\n${(await hasAdmin(data.db)) ? '' : `${NO_ADMIN}\n`}` : 'Loaded the demo programme\n');
+  });
+}
+
+async function createAdmin(config: Config, args: Args): Promise<void> {
+  const { z } = await import('zod');
+  const parsed = z
+    .object({
+      email: z.email('--email must be an email address'),
+      name: z.string().trim().min(1, '--name is required').max(200),
+    })
+    .safeParse({ email: args.values.email, name: args.values.name });
+  if (!parsed.success) fail(`create-admin: ${parsed.error.issues[0]!.message} (usage: create-admin --email E --name N)`);
+  const [{ inTransaction }, { upsertPerson }, { recordAudit }, { issueSignInLink }, { systemClock }] = await Promise.all([
+    import('./platform/db/database.ts'),
+    import('./platform/auth/people.ts'),
+    import('./platform/audit/audit.ts'),
+    import('./platform/auth/sign-in.ts'),
+    import('./platform/time.ts'),
+  ]);
+  return withData(config, async (data) => {
+    await migrate(data);
+    const link = await inTransaction(data.db, async (tx) => {
+      const { person, created } = await upsertPerson(tx, { ...parsed.data, role: 'admin' }, systemClock);
+      await recordAudit(tx, { actorId: null, action: created ? 'person.create' : 'person.promote', recordType: 'person', recordId: person.id, summary: `${created ? 'Created' : 'Made'} ${person.name} an admin from the command line` }, systemClock);
+      return issueSignInLink(tx, person.id, config.baseUrl, systemClock);
+    });
+    process.stdout.write(`Admin ready. Single-use sign-in link (valid 15 minutes):\n${link}\n`);
+  });
+}
+
+const COMMANDS: Record<string, (config: Config, args: Args) => Promise<void>> = {
+  serve,
+  migrate: (config) =>
+    withData(config, async (data) => {
+      const applied = await migrate(data);
+      process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'The database is up to date\n');
+    }),
+  seed,
+  'create-admin': createAdmin,
+  'import-mail': async (config, args) => {
+    const { runImportMail } = await import('./features/registration/email-import/cli.ts');
+    process.exitCode = await runImportMail(args.positionals[1], config);
+  },
+};
 
 async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const args = parseArgs({
     args: argv,
     allowPositionals: true,
     options: { help: { type: 'boolean', short: 'h' }, email: { type: 'string' }, name: { type: 'string' } },
     strict: false,
   });
-  const command = positionals[0];
-  if (values.help || !command) {
+  const command = args.positionals[0];
+  if (args.values.help || !command) {
     process.stdout.write(`${HELP}\n`);
     return;
   }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) fail(`Unknown command "${command}". Run node src/main.ts --help`);
   // Settings in a .env file fill in what the environment leaves unset.
   if (existsSync('.env')) process.loadEnvFile('.env');
+  const { ConfigError, loadConfig } = await import('./config.ts');
   let config: Config;
   try {
     config = loadConfig();
@@ -128,40 +242,7 @@ async function main(argv: string[]): Promise<void> {
     if (e instanceof ConfigError) fail(e.message);
     throw e;
   }
-  switch (command) {
-    case 'serve':
-      return serve(config);
-    case 'migrate':
-      return withData(config, async (data) => {
-        const applied = await migrateToLatest(data);
-        process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'The database is up to date\n');
-      });
-    case 'seed':
-      return withData(config, async (data) => {
-        await migrateToLatest(data);
-        await seedOrganisations(data.db);
-        const seeded = await seedDemoProgramme(data.db, systemClock);
-        process.stdout.write(seeded ? 'Loaded the demo programme\n' : 'A programme already exists: nothing loaded\n');
-      });
-    case 'create-admin': {
-      const parsed = adminArgs.safeParse({ email: values.email, name: values.name });
-      if (!parsed.success) fail(`create-admin: ${parsed.error.issues[0]!.message} (usage: create-admin --email E --name N)`);
-      return withData(config, async (data) => {
-        await migrateToLatest(data);
-        const link = await inTransaction(data.db, async (tx) => {
-          const { person, created } = await upsertPerson(tx, { ...parsed.data, role: 'admin' }, systemClock);
-          await recordAudit(tx, { actorId: null, action: created ? 'person.create' : 'person.promote', recordType: 'person', recordId: person.id, summary: `${created ? 'Created' : 'Made'} ${person.name} an admin from the command line` }, systemClock);
-          return issueSignInLink(tx, person.id, config.baseUrl, systemClock);
-        });
-        process.stdout.write(`Admin ready. Single-use sign-in link (valid 15 minutes):\n${link}\n`);
-      });
-    }
-    case 'import-mail':
-      process.exitCode = await runImportMail(positionals[1], config);
-      return;
-    default:
-      fail(`Unknown command "${command}". Run node src/main.ts --help`);
-  }
+  await run(config, args);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
