@@ -402,7 +402,7 @@ export async function completeReviewedRegistration(
   db: Db,
   registrationId: number,
   details: RegistrationDetails,
-  ctx: ActionContext,
+  ctx: ActionContext & { alsoInTransaction?: (tx: Tx, registration: Registration) => Promise<void> },
 ): Promise<{ ok: true; registration: Registration } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'email_taken'; reference: string }> {
   return inTransaction(db, async (tx) => {
     const t = own(tx);
@@ -424,6 +424,7 @@ export async function completeReviewedRegistration(
     await sendProgrammeMail(tx, confirmationMail(registration, `${ctx.baseUrl}/register/confirm/${token}`), ctx.clock);
     await q.insertEvent(t, r.id, ctx.actorId, 'completed', 'Completed by hand from the email; confirmation email sent', ctx.clock);
     await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.complete', recordType: 'registration', recordId: r.id, summary: `Completed ${r.reference} from an email` }, ctx.clock);
+    await ctx.alsoInTransaction?.(tx, registration);
     return { ok: true, registration };
   });
 }

@@ -86,8 +86,27 @@ export interface RegistrationDraftsTable {
   updated_at: string;
 }
 
+export interface MailImportsTable {
+  id: Generated<number>;
+  message_id: string;
+  source: string;
+  from_address: string | null;
+  subject: string;
+  received_at: string | null;
+  original_text: string;
+  outcome: 'registered' | 'needs_review' | 'not_relevant' | 'failed';
+  problem: string | null;
+  /** A hash of the message's content: with message_id, the key of an import. '' before migration 006. */
+  content_hash: string;
+  /** What was read, as JSON, for a review item that has no registration (sent on someone's behalf). */
+  reading: string | null;
+  registration_id: number | null;
+  created_at: string;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
+    mail_imports: MailImportsTable;
     organisations: OrganisationsTable;
     registrations: RegistrationsTable;
     registration_aims: RegistrationAimsTable;

@@ -64,24 +64,6 @@ export interface AuditEventsTable {
   created_at: string;
 }
 
-// Registration's email import; moves into the registration feature's tables.ts with the import rework.
-export interface MailImportsTable {
-  id: Generated<number>;
-  message_id: string;
-  source: string;
-  from_address: string | null;
-  subject: string;
-  received_at: string | null;
-  original_text: string;
-  outcome: 'registered' | 'needs_review' | 'not_relevant' | 'failed';
-  problem: string | null;
-  /** A hash of the message's content: with message_id, the key of an import. '' before migration 006. */
-  content_hash: string;
-  /** What was read, as JSON, for a review item that has no registration (sent on someone's behalf). */
-  reading: string | null;
-  registration_id: number | null;
-  created_at: string;
-}
 
 /**
  * Every table. The platform declares its own here; each feature adds its tables by augmenting this
@@ -94,7 +76,6 @@ export interface Database {
   sessions: SessionsTable;
   outbox: OutboxTable;
   audit_events: AuditEventsTable;
-  mail_imports: MailImportsTable;
 }
 
 /** The platform's own tables: features read them only through platform functions and never write them. */

@@ -20,6 +20,7 @@ import { addEvent, submitRegistration, type RegistrationDetails } from '../servi
 import { htmlToText, isRelevant, oneLine, organisationKey, readLetter, serviceFromText, storable, type OrganisationNames, type Reading } from './parse.ts';
 import { importsWithMessageId, insertImport, organisationsForMatching, registrationByEmail, settleEarlierReviews, type NewMailImport } from './queries.ts';
 import { openSource, type RawMessage } from './sources.ts';
+import { registrationDb } from '../tables.ts';
 
 export type ImportSummary = {
   /** The subject keyword the programme asked people to use. */
@@ -233,7 +234,7 @@ async function takeIn(message: RawMessage, key: { messageId: string; contentHash
   if (needsReview && existing) {
     // Never overwrite details already held with a message we could not read; keep it for a person.
     await inTransaction(db, async (tx) => {
-      await insertImport(tx, { ...record, outcome: 'needs_review', problem, reading: JSON.stringify(reading), registration_id: existing.id });
+      await insertImport(registrationDb(tx), { ...record, outcome: 'needs_review', problem, reading: JSON.stringify(reading), registration_id: existing.id });
       await addEvent(tx, existing.id, null, 'email-received', 'An email that could not be read with confidence arrived; it is in the review queue', clock);
     });
     return 'needsReview';
@@ -247,8 +248,8 @@ async function takeIn(message: RawMessage, key: { messageId: string; contentHash
     clock,
     needsReview,
     alsoInTransaction: async (tx, registration) => {
-      if (!needsReview) await settleEarlierReviews(tx, registration.id);
-      await insertImport(tx, { ...record, outcome: needsReview ? 'needs_review' : 'registered', problem, reading: needsReview ? JSON.stringify(reading) : null, registration_id: registration.id });
+      if (!needsReview) await settleEarlierReviews(registrationDb(tx), registration.id);
+      await insertImport(registrationDb(tx), { ...record, outcome: needsReview ? 'needs_review' : 'registered', problem, reading: needsReview ? JSON.stringify(reading) : null, registration_id: registration.id });
     },
   });
   if (needsReview) return 'needsReview';

@@ -1,26 +1,25 @@
 // SQL for the email import and its review queue.
 import type { Insertable } from 'kysely';
-import type { Db, Tx } from '../../../platform/db/database.ts';
 import { normaliseEmail } from '../../../platform/auth/people.ts';
-import type { MailImportsTable } from '../../../platform/db/schema.ts';
+import type { MailImportsTable, RegistrationDb } from '../tables.ts';
 
 export type NewMailImport = Insertable<MailImportsTable>;
 
 /** Earlier imports under one Message-ID (one per different content). */
-export async function importsWithMessageId(db: Db, messageId: string) {
+export async function importsWithMessageId(db: RegistrationDb, messageId: string) {
   return db.selectFrom('mail_imports').select(['id', 'outcome', 'content_hash']).where('message_id', '=', messageId).execute();
 }
 
 /** Records a message; a message already recorded (a concurrent import of the same mail) is left as is. */
-export async function insertImport(db: Db | Tx, row: NewMailImport): Promise<void> {
+export async function insertImport(db: RegistrationDb, row: NewMailImport): Promise<void> {
   await db.insertInto('mail_imports').values(row).onConflict((oc) => oc.columns(['message_id', 'content_hash']).doNothing()).execute();
 }
 
-export async function organisationsForMatching(db: Db) {
+export async function organisationsForMatching(db: RegistrationDb) {
   return db.selectFrom('organisations').select(['id', 'name', 'nation', 'region']).where('active', '=', 1).execute();
 }
 
-export async function registrationByEmail(db: Db, programmeId: number, email: string) {
+export async function registrationByEmail(db: RegistrationDb, programmeId: number, email: string) {
   return db
     .selectFrom('registrations')
     .select(['id', 'status'])
@@ -30,7 +29,7 @@ export async function registrationByEmail(db: Db, programmeId: number, email: st
 }
 
 /** A later, readable email completed the registration: earlier unread ones for it leave the queue. */
-export async function settleEarlierReviews(tx: Tx, registrationId: number): Promise<void> {
+export async function settleEarlierReviews(tx: RegistrationDb, registrationId: number): Promise<void> {
   await tx
     .updateTable('mail_imports')
     .set({ outcome: 'registered', problem: 'Settled by a later email from the same address that could be read' })
@@ -40,7 +39,7 @@ export async function settleEarlierReviews(tx: Tx, registrationId: number): Prom
 }
 
 /** The review queue, oldest first (people waiting longest come first): one row per message. */
-export async function reviewQueue(db: Db, limit = 500) {
+export async function reviewQueue(db: RegistrationDb, limit = 500) {
   return db
     .selectFrom('mail_imports')
     .leftJoin('registrations', 'registrations.id', 'mail_imports.registration_id')
@@ -61,7 +60,7 @@ export async function reviewQueue(db: Db, limit = 500) {
 }
 
 /** Messages that could not be read at all, newest first, for the team to see. */
-export async function failedImports(db: Db, limit = 200) {
+export async function failedImports(db: RegistrationDb, limit = 200) {
   return db
     .selectFrom('mail_imports')
     .select(['id', 'source', 'from_address', 'subject', 'problem', 'created_at'])
@@ -71,32 +70,32 @@ export async function failedImports(db: Db, limit = 200) {
     .execute();
 }
 
-export async function countReviewQueue(db: Db): Promise<number> {
+export async function countReviewQueue(db: RegistrationDb): Promise<number> {
   const row = await db.selectFrom('mail_imports').select((eb) => eb.fn.countAll<string | number>().as('n')).where('outcome', '=', 'needs_review').executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** One message waiting for review, by its own id. */
-export async function findReviewItem(db: Db, importId: number) {
+export async function findReviewItem(db: RegistrationDb, importId: number) {
   return db.selectFrom('mail_imports').selectAll().where('id', '=', importId).where('outcome', '=', 'needs_review').executeTakeFirst();
 }
 
 /** The newest message waiting for review that belongs to one registration. */
-export async function newestReviewItemFor(db: Db, registrationId: number) {
+export async function newestReviewItemFor(db: RegistrationDb, registrationId: number) {
   return db.selectFrom('mail_imports').select('id').where('registration_id', '=', registrationId).where('outcome', '=', 'needs_review').orderBy('id', 'desc').executeTakeFirst();
 }
 
 /** The messages waiting for review that belong to one registration, newest first. */
-export async function reviewItemsFor(db: Db, registrationId: number) {
+export async function reviewItemsFor(db: RegistrationDb, registrationId: number) {
   return db.selectFrom('mail_imports').selectAll().where('registration_id', '=', registrationId).where('outcome', '=', 'needs_review').orderBy('id', 'desc').execute();
 }
 
-export async function markReviewed(tx: Tx, registrationId: number): Promise<void> {
+export async function markReviewed(tx: RegistrationDb, registrationId: number): Promise<void> {
   await tx.updateTable('mail_imports').set({ outcome: 'registered' }).where('registration_id', '=', registrationId).where('outcome', '=', 'needs_review').execute();
 }
 
 /** A message without a registration (sent on someone's behalf) became the registration given. */
-export async function markItemRegistered(tx: Tx, importId: number, registrationId: number): Promise<boolean> {
+export async function markItemRegistered(tx: RegistrationDb, importId: number, registrationId: number): Promise<boolean> {
   const r = await tx.updateTable('mail_imports').set({ outcome: 'registered', registration_id: registrationId }).where('id', '=', importId).where('outcome', '=', 'needs_review').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

@@ -15,6 +15,7 @@ import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../options
 import { findProgramme } from '../../programme/service.ts';
 import { listOrganisations } from '../organisations.ts';
 import { completeReviewedRegistration, findRegistration, registrationAims, submitRegistration, type RegistrationDetails } from '../service.ts';
+import { registrationDb } from '../tables.ts';
 import type { Reading } from './parse.ts';
 import { failedImports, findReviewItem, markItemRegistered, markReviewed, newestReviewItemFor, reviewItemsFor, reviewQueue } from './queries.ts';
 
@@ -215,7 +216,7 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
           actorId,
           alsoInTransaction: async (tx, registration, updated) => {
             if (updated) throw new EmailRefused(`Registration ${registration.reference} already has this email address: an email sent on someone’s behalf never changes an existing registration`);
-            if (!(await markItemRegistered(tx, item.id, registration.id))) throw new EmailRefused('This email has already been dealt with');
+            if (!(await markItemRegistered(registrationDb(tx), item.id, registration.id))) throw new EmailRefused('This email has already been dealt with');
             await recordAudit(tx, { actorId, action: 'registration.complete', recordType: 'registration', recordId: registration.id, summary: `Registered ${registration.reference} from an email sent on their behalf` }, deps.clock);
           },
         });
@@ -234,7 +235,7 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
         clock: deps.clock,
         actorId,
         alsoInTransaction: async (tx) => {
-          await markReviewed(tx, r.id);
+          await markReviewed(registrationDb(tx), r.id);
           await recordAudit(tx, { actorId, action: 'registration.complete', recordType: 'registration', recordId: r.id, summary: `Completed ${r.reference} from an email` }, deps.clock);
         },
       });
@@ -242,14 +243,13 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
     } else {
       // A corrected address: submitRegistration keys on the address and would make a second
       // registration, so the shared rule for completing a reviewed one is used instead.
-      const result = await completeReviewedRegistration(db, r.id, details, { actorId, baseUrl: deps.config.baseUrl, clock: deps.clock });
+      // The message is marked reviewed in the registration's own transaction: a crash can never
+      // leave it listed with its confirmation email already sent.
+      const result = await completeReviewedRegistration(db, r.id, details, { actorId, baseUrl: deps.config.baseUrl, clock: deps.clock, alsoInTransaction: (tx) => markReviewed(registrationDb(tx), r.id) });
       if (!result.ok) {
         const text = 'reference' in result ? `Registration ${result.reference} already has this email address` : 'This registration no longer exists';
         return reply.code(400).view(`${V}/review.njk`, await page(found, typed, { email: `This email address cannot be used: ${text}` }));
       }
-      // Separate from the registration's transaction (that rule takes no extra work): at worst a
-      // crash leaves the message listed, and completing it again changes nothing more.
-      await db.transaction().execute((tx) => markReviewed(tx, r.id));
       reference = r.reference;
     }
     deps.pokeMailWorker();
