@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { CompiledQuery, sql } from 'kysely';
-import { findProgramme } from '../src/features/programme/queries.ts';
+import { findProgramme } from '../src/features/programme/service.ts';
 import { parseFilters } from '../src/features/registration/admin/filters.ts';
 import { countQuery, listQuery } from '../src/features/registration/admin/queries.ts';
 import { upsertPerson } from '../src/platform/auth/people.ts';

@@ -11,7 +11,7 @@ import { upsertPerson } from '../src/platform/auth/people.ts';
 import { saveDraft } from '../src/features/registration/journey/drafts.ts';
 import { STEPS, type Answers } from '../src/features/registration/journey/steps.ts';
 import { submitRegistration, type RegistrationDetails } from '../src/features/registration/service.ts';
-import { findProgramme } from '../src/features/programme/queries.ts';
+import { findProgramme } from '../src/features/programme/service.ts';
 import { systemClock } from '../src/platform/time.ts';
 import { fmt, table, type BenchApp } from './lib.ts';
 

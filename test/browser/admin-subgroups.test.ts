@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { details } from '../helpers/registrations.ts';
-import { findProgramme } from '../../src/features/programme/queries.ts';
+import { findProgramme } from '../../src/features/programme/service.ts';
 import { submitRegistration } from '../../src/features/registration/service.ts';
 import { findPersonByEmail } from '../../src/platform/auth/people.ts';
 import { systemClock } from '../../src/platform/time.ts';

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp, type TestClient } from '../../../test/help
 import { details } from '../../../test/helpers/registrations.ts';
 import type { RegistrationDetails } from '../registration/service.ts';
 import { issueSignInLink } from '../../platform/auth/sign-in.ts';
-import { findProgramme } from '../programme/queries.ts';
+import { findProgramme } from '../programme/service.ts';
 import { seedDemoProgramme } from '../programme/seed.ts';
 import { acceptRegistration, submitRegistration } from '../registration/service.ts';
 

@@ -35,7 +35,3 @@ export function projectsByIds(db: ProgrammeDb, ids: readonly number[]) {
 export async function setWindow(db: ProgrammeDb, programmeId: number, opensOn: string, closesOn: string): Promise<void> {
   await db.updateTable('programmes').set({ registration_opens_on: opensOn, registration_closes_on: closesOn }).where('id', '=', programmeId).execute();
 }
-
-// Older names, while callers move to the programme service and the request's programme.
-export const findProgramme = findProgrammeRow;
-export const loadProgrammeDetails = programmeDetails;

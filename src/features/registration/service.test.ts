@@ -4,7 +4,7 @@ import { createTestDatabase, type TestData } from '../../../test/helpers/databas
 import { testClock } from '../../../test/helpers/clock.ts';
 import { upsertPerson } from '../../platform/auth/people.ts';
 import { seedDemoProgramme } from '../programme/seed.ts';
-import { findProgramme } from '../programme/queries.ts';
+import { findProgramme } from '../programme/service.ts';
 import {
   acceptRegistration,
   CONFIRM_DAYS,

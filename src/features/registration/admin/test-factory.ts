@@ -1,7 +1,8 @@
 // Test data for the registrations pages: a seeded app, and registrations made through the real
 // service (submitRegistration, the confirmation link, the team's actions), never raw inserts.
 import { createTestApp, type TestApp, type TestClient } from '../../../../test/helpers/app.ts';
-import { findProgramme } from '../../programme/queries.ts';
+import { details } from '../../../../test/helpers/registrations.ts';
+import { findProgramme } from '../../programme/service.ts';
 import { confirmRegistrationEmail, declineRegistration, submitRegistration, waitlistRegistration, type RegistrationDetails } from '../service.ts';
 
 export type Seeded = { t: TestApp; admin: TestClient & { personId: number }; programmeId: number };
@@ -16,29 +17,10 @@ export async function seededApp(): Promise<Seeded> {
 
 let counter = 0;
 
-/** Valid details, different each call; override what a test is about. */
+/** Valid details (the one shared fixture), different each call; override what a test is about. */
 export function someone(overrides: Partial<RegistrationDetails> = {}): RegistrationDetails {
   counter++;
-  return {
-    fullName: `Sam Tester ${counter}`,
-    email: `sam.tester.${counter}@example.org`,
-    organisationId: null,
-    organisationName: 'Example Community Hospital',
-    department: 'X-ray',
-    nation: 'England',
-    region: 'North West',
-    serviceType: 'diagnostic',
-    serviceOther: null,
-    jobTitle: 'Imaging assistant',
-    roleGroup: 'csw',
-    roleOther: null,
-    afcBand: '2',
-    aims: [3],
-    participation: ['surveys'],
-    adjustments: null,
-    consent: true,
-    ...overrides,
-  };
+  return details({ fullName: `Sam Tester ${counter}`, email: `sam.tester.${counter}@example.org`, aims: [3], ...overrides });
 }
 
 export type MadeAs = {
@@ -68,7 +50,7 @@ export async function register(s: Seeded, overrides: Partial<RegistrationDetails
   if (as.confirm || as.then) {
     const mail = await t.data.db.selectFrom('outbox').select('text_body').where('to_address', '=', registration.email).orderBy('id', 'desc').executeTakeFirstOrThrow();
     const token = /\/register\/confirm\/([A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1];
-    if (!token || !(await confirmRegistrationEmail(t.data.db, token, t.clock))) throw new Error('confirmation link did not work');
+    if (!token || !(await confirmRegistrationEmail(t.data.db, token, t.clock)).ok) throw new Error('confirmation link did not work');
   }
   const ctx = { actorId: s.admin.personId, baseUrl: t.config.baseUrl, clock: t.clock };
   if (as.then === 'waitlist') await waitlistRegistration(t.data.db, registration.id, ctx);

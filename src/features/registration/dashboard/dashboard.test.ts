@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp } from '../../../../test/helpers/app.ts';
 import { seedDemoProgramme } from '../../programme/seed.ts';
-import { findProgramme } from '../../programme/queries.ts';
+import { findProgramme } from '../../programme/service.ts';
 import { submitRegistration } from '../service.ts';
 import { details } from '../../../../test/helpers/registrations.ts';
 import { byDay } from './service.ts';

@@ -9,6 +9,7 @@ import * as m004 from './004-registration-search-index.ts';
 import * as m005 from './005-registration-list-indexes.ts';
 import * as m006 from './006-email-import.ts';
 import * as m007 from './007-registration-boundaries.ts';
+import * as m008 from './008-platform-hardening.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -21,6 +22,7 @@ const all: Record<string, EngineMigration> = {
   '005-registration-list-indexes': m005,
   '006-email-import': m006,
   '007-registration-boundaries': m007,
+  '008-platform-hardening': m008,
   // next migration here
 };
 
