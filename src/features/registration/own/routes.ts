@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { sessionCookieName, sessionCookieOptions } from '../../../platform/auth/session-hook.ts';
-import { fieldErrors } from '../../../platform/http/form-errors.ts';
+import { parseForm } from '../../../platform/forms/parse-form.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { DETAIL_FIELDS, otherAnswerErrors } from '../details.ts';
 import { AFC_BANDS, ROLE_GROUPS } from '../options.ts';
@@ -30,13 +30,6 @@ const detailsForm = z
     for (const [path, message] of Object.entries(otherAnswerErrors(d))) ctx.addIssue({ code: 'custom', path: [path], message });
   });
 const DETAIL_ORDER = ['fullName', 'organisationName', 'department', 'jobTitle', 'roleGroup', 'roleOther', 'afcBand', 'adjustments'];
-
-/** What was typed, to show again with the errors: strings only, cut to a safe length. */
-function echo(body: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) if (k !== '_csrf') out[k] = String(v).slice(0, 2000);
-  return out;
-}
 
 export function ownRegistrationRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
@@ -74,11 +67,8 @@ export function ownRegistrationRoutes(app: FastifyInstance, deps: AppDeps): void
   app.post('/my/details', participantOnly, async (request, reply) => {
     const r = await current(request);
     if (!r) return reply.redirect('/my');
-    const parsed = detailsForm.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      const { byField, list } = fieldErrors(parsed.error, DETAIL_ORDER);
-      return reply.code(400).view(`${V}/details.njk`, detailsView(echo(request.body), r.email, { errors: byField, errorList: list }));
-    }
+    const parsed = parseForm(detailsForm, request.body, { order: DETAIL_ORDER });
+    if (!parsed.ok) return reply.code(400).view(`${V}/details.njk`, detailsView(parsed.values, r.email, { errors: parsed.errors, errorList: parsed.errorList }));
     const d = parsed.data;
     // A workplace on the NHS list brings its nation and region with it; another name keeps the
     // nation and region already held, since they cannot be worked out from a typed name.
