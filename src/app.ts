@@ -8,6 +8,7 @@ import { authRoutes } from './platform/auth/routes.ts';
 import { registerSessionHook } from './platform/auth/session-hook.ts';
 import { registerCsrf } from './platform/http/csrf.ts';
 import { registerErrorPages } from './platform/http/errors.ts';
+import { healthRoutes } from './platform/http/health.ts';
 import { registerRateLimits } from './platform/http/rate-limits.ts';
 import type { AppDeps } from './platform/http/request-context.ts';
 import { registerSecurityHeaders } from './platform/http/security.ts';
@@ -16,7 +17,6 @@ import { SharedCache } from './platform/http/shared-cache.ts';
 import { devMailEnabled, devMailRoutes } from './platform/mail/dev-routes.ts';
 import { configureEnvironment, VIEW_PATHS } from './platform/views/environment.ts';
 import nunjucks from 'nunjucks';
-import { sql } from 'kysely';
 import { adminRoutes } from './features/admin/routes.ts';
 import { programmeRoutes } from './features/programme/routes.ts';
 import { siteRoutes } from './features/site/routes.ts';
@@ -73,14 +73,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
     return payload;
   });
 
-  app.get('/health', async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(deps.data.db);
-      return { status: 'ok', database: 'ok' };
-    } catch {
-      return reply.code(503).send({ status: 'error', database: 'unreachable' });
-    }
-  });
+  healthRoutes(app, deps);
 
   registerProgrammeOnRequest(app, deps);
   authRoutes(app, deps);

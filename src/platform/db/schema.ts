@@ -50,8 +50,18 @@ export interface OutboxTable {
   message_id: string;
   /** See MailCategory in mail/outbox.ts. */
   category: 'essential' | 'registration' | 'programme';
+  /** Lower is sent first: see MailPriority in mail/outbox.ts. */
+  priority: Generated<number>;
   created_at: string;
   sent_at: string | null;
+  /** Set when the body of a sent message was dropped (text_body is then empty). */
+  body_dropped_at: string | null;
+}
+
+/** Always empty: /health inserts a row and rolls the insert back, to prove writes work. */
+export interface HealthProbeTable {
+  id: number;
+  checked_at: string;
 }
 
 export interface AuditEventsTable {
@@ -76,10 +86,11 @@ export interface Database {
   sessions: SessionsTable;
   outbox: OutboxTable;
   audit_events: AuditEventsTable;
+  health_probe: HealthProbeTable;
 }
 
 /** The platform's own tables: features read them only through platform functions and never write them. */
-export type PlatformTable = 'people' | 'sign_in_tokens' | 'sessions' | 'outbox' | 'audit_events';
+export type PlatformTable = 'people' | 'sign_in_tokens' | 'sessions' | 'outbox' | 'audit_events' | 'health_probe';
 
 export type Person = Selectable<PeopleTable>;
 export type NewPerson = Insertable<PeopleTable>;
