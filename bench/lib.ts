@@ -37,7 +37,7 @@ export async function bareServer(body: Buffer, headers: Record<string, string>):
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-export type BenchApp = { app: FastifyInstance; data: DataAccess; url: string; close(): Promise<void> };
+export type BenchApp = { app: FastifyInstance; data: DataAccess; url: string; databaseUrl: string; close(): Promise<void> };
 
 /** The real app on a fresh database: a file-backed SQLite in a temp folder, or DATABASE_URL's PostgreSQL. */
 export async function startApp(serverUrl?: string): Promise<BenchApp> {
@@ -73,6 +73,7 @@ export async function startApp(serverUrl?: string): Promise<BenchApp> {
     app,
     data,
     url: `http://127.0.0.1:${port}`,
+    databaseUrl: url,
     async close() {
       await app.close();
       await data.close();

@@ -4,16 +4,29 @@ import { cpus } from 'node:os';
 import { startApp } from './lib.ts';
 import { benchPages } from './pages.ts';
 import { benchRegistrations } from './registrations.ts';
+import { benchStartup } from './startup.ts';
 
 const engine = process.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
 console.log(`Coproduce benchmarks: Node ${process.version}, ${cpus().length} CPUs, ${engine}\n`);
 
+// `npm run bench -- pages startup` runs only those parts; no argument runs them all.
+const parts = new Set(process.argv.slice(2));
+const wanted = (part: string) => parts.size === 0 || parts.has(part);
+
 const app = await startApp(process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined);
 try {
-  console.log('## Pages (10 connections, 5 s each)');
-  await benchPages(app);
-  console.log('\n## Registrations');
-  await benchRegistrations(app, { rows: Number(process.env.BENCH_ROWS ?? 100_000) });
+  if (wanted('startup')) {
+    console.log('## Start-up\n');
+    await benchStartup(app.databaseUrl);
+  }
+  if (wanted('pages')) {
+    console.log('\n## Pages (5 s each)\n');
+    await benchPages(app);
+  }
+  if (wanted('registrations')) {
+    console.log('\n## Registrations\n');
+    await benchRegistrations(app, { rows: Number(process.env.BENCH_ROWS ?? 100_000) });
+  }
 } finally {
   await app.close();
 }
