@@ -12,10 +12,17 @@ describe('configuration', () => {
     assert.equal(c.secureCookies, true, 'localhost accepts Secure cookies');
   });
 
+  it('takes PostgreSQL timeouts as DATABASE_URL parameters', () => {
+    const url = 'postgres://u@h:5432/db?connect_timeout=3&statement_timeout=20000';
+    assert.equal(loadConfig({ DATABASE_URL: url }).databaseUrl, url);
+  });
+
   const bad: [Record<string, string>, RegExp][] = [
     [{ PORT: 'eighty' }, /Configuration error: PORT /],
     [{ PORT: '70000' }, /Configuration error: PORT /],
     [{ DATABASE_URL: 'mysql://x' }, /Configuration error: DATABASE_URL must be sqlite:PATH or postgres/],
+    [{ DATABASE_URL: 'postgres://u@h/db?statement_timeout=soon' }, /Configuration error: DATABASE_URL connect_timeout must be 1 to 600 \(seconds\) and statement_timeout 100 to 3600000 \(milliseconds\)$/],
+    [{ DATABASE_URL: 'postgres://u@h/db?connect_timeout=0' }, /Configuration error: DATABASE_URL connect_timeout must be 1 to 600 /],
     [{ SMTP_URL: 'http://mail' }, /Configuration error: SMTP_URL /],
     [{ BASE_URL: 'not a url' }, /Configuration error: BASE_URL /],
     [{ LOG_LEVEL: 'loud' }, /Configuration error: LOG_LEVEL /],

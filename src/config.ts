@@ -2,6 +2,22 @@
 // A wrong or missing value stops start-up with one line that names it.
 import { z } from 'zod';
 
+/** PostgreSQL timeouts may be set as DATABASE_URL parameters (see postgresTimeouts in db/database.ts). */
+function postgresTimeoutsValid(url: string): boolean {
+  if (!url.startsWith('postgres')) return true;
+  let params: URLSearchParams;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    return false;
+  }
+  const within = (name: string, min: number, max: number) => {
+    const v = params.get(name);
+    return v === null || (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max);
+  };
+  return within('connect_timeout', 1, 600) && within('statement_timeout', 100, 3_600_000);
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const schema = z
@@ -13,6 +29,7 @@ const schema = z
     DATABASE_URL: z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or postgres://…')
+      .refine((url) => postgresTimeoutsValid(url), 'connect_timeout must be 1 to 600 (seconds) and statement_timeout 100 to 3600000 (milliseconds)')
       .default('sqlite:data/coproduce.sqlite'),
     SMTP_URL: z
       .string()

@@ -45,6 +45,28 @@ function pgTypeParser(oid: number, format?: string): (value: string) => unknown 
   return pg.types.getTypeParser(oid, format as 'text');
 }
 
+/** Waiting for a PostgreSQL connection (a new one, or a free one from the pool), in seconds. */
+export const DEFAULT_CONNECT_TIMEOUT_S = 5;
+/** The longest one statement may run on PostgreSQL, in milliseconds. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+/** Beyond the statement timeout, how long to wait for the server's answer before giving up on it. */
+const NETWORK_GRACE_MS = 2000;
+
+/**
+ * The PostgreSQL timeouts, from DATABASE_URL's `connect_timeout` (seconds, as libpq reads it)
+ * and `statement_timeout` (milliseconds) parameters, or the defaults. Without them a stalled
+ * database held every request (and /health) for a minute or more.
+ */
+export function postgresTimeouts(databaseUrl: string): { connectMs: number; statementMs: number } {
+  const params = new URL(databaseUrl).searchParams;
+  const connect = params.get('connect_timeout');
+  const statement = params.get('statement_timeout');
+  return {
+    connectMs: (connect ? Number(connect) : DEFAULT_CONNECT_TIMEOUT_S) * 1000,
+    statementMs: statement ? Number(statement) : DEFAULT_STATEMENT_TIMEOUT_MS,
+  };
+}
+
 export function createDataAccess(databaseUrl: string, options: { poolSize?: number } = {}): DataAccess {
   if (databaseUrl.startsWith('sqlite:')) {
     const path = databaseUrl.slice('sqlite:'.length);
@@ -53,10 +75,18 @@ export function createDataAccess(databaseUrl: string, options: { poolSize?: numb
     const db = new Kysely<Database>({ dialect: nodeSqliteDialect(raw) });
     return { db, engine: 'sqlite', close: () => db.destroy() };
   }
+  const { connectMs, statementMs } = postgresTimeouts(databaseUrl);
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.poolSize ?? 10,
     types: { getTypeParser: pgTypeParser as never },
+    // A connection that cannot be made, or a pool with no free connection, fails after this.
+    connectionTimeoutMillis: connectMs,
+    // The server cancels a statement that runs longer (a lock wait, a runaway query) ...
+    statement_timeout: statementMs,
+    // ... and a server that stops answering at all (a stalled network) is given up on here.
+    query_timeout: statementMs + NETWORK_GRACE_MS,
+    keepAlive: true,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
