@@ -2,7 +2,7 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import view from '@fastify/view';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerRoleGuard } from './platform/auth/guards.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { registerSessionHook } from './platform/auth/session-hook.ts';
@@ -56,21 +56,34 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
 
   // What every page's layout needs, set as soon as the person is known so that error pages
   // (which can be sent from any later hook, such as the CSRF check) have it too.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.url === '/health' || request.url.startsWith('/assets/')) return;
+  // A visitor who is signed out sees the same navigation on a path, so it is worked out once per
+  // path (a bounded number of paths is kept: anyone can ask for any path).
+  const signedOutNavigation = new Map<string, ReturnType<typeof navigationFor>>();
+  const navigation = (user: FastifyRequest['user'], path: string) => {
+    if (user) return navigationFor(user, path);
+    let items = signedOutNavigation.get(path);
+    if (!items) {
+      if (signedOutNavigation.size >= 500) signedOutNavigation.clear();
+      signedOutNavigation.set(path, (items = navigationFor(null, path)));
+    }
+    return items;
+  };
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url === '/health' || request.url.startsWith('/assets/')) return done();
     reply.locals = {
       assets: deps.assets,
       currentUser: request.user,
-      navigation: navigationFor(request.user, request.url.split('?')[0]!),
+      navigation: navigation(request.user, request.url.split('?')[0]!),
       // A function, so only pages with a form create the CSRF cookie.
       csrfToken: () => reply.generateCsrf(),
     };
+    done();
   });
   registerRoleGuard(app);
   // Pages carry personal data once signed in; shared computers must not cache them.
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.user && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 
   healthRoutes(app, deps);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { londonDate } from '../../platform/time.ts';
+import { endOfLondonDay, londonDate, startOfLondonDay } from '../../platform/time.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import { onlyRoles } from '../../platform/auth/guards.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
@@ -22,12 +22,23 @@ export function programmeRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.viewAsync('features/programme/views/home.njk', { pageTitle: overview.programme.name, ...overview });
   };
 
+  // Every anonymous visitor sees the same page; "days left" changes with the London date. The
+  // page is kept as bytes, encoded once rather than on every request, under the London date,
+  // which is worked out again only when the clock leaves that day (either way: tests move it).
+  let day = { key: '', from: 0, to: 0 };
+  const homeKey = (now: number) => {
+    if (now < day.from || now >= day.to) {
+      const date = londonDate(new Date(now));
+      day = { key: `home:${date}`, from: startOfLondonDay(date).getTime(), to: endOfLondonDay(date).getTime() };
+    }
+    return day.key;
+  };
+
   app.get('/', async (request, reply) => {
     reply.type('text/html; charset=utf-8');
     if (request.user) return reply.send(await render(reply));
-    // Every anonymous visitor sees the same page; "days left" changes with the London date.
-    const now = deps.clock();
-    return reply.send(await app.sharedCache.get(`home:${londonDate(now)}`, now.getTime(), () => render(reply)));
+    const now = deps.clock().getTime();
+    return reply.send(await app.sharedCache.get(homeKey(now), now, async () => Buffer.from(await render(reply))));
   });
 
   const settingsView = 'features/programme/views/registration-window.njk';
