@@ -14,6 +14,7 @@ import type { AppDeps } from './platform/http/request-context.ts';
 import { registerSecurityHeaders } from './platform/http/security.ts';
 import { registerStaticAssets } from './platform/http/static-assets.ts';
 import { SharedCache } from './platform/http/shared-cache.ts';
+import { trustProxyOption } from './platform/http/trust-proxy.ts';
 import { devMailEnabled, devMailRoutes } from './platform/mail/dev-routes.ts';
 import { configureEnvironment, VIEW_PATHS } from './platform/views/environment.ts';
 import nunjucks from 'nunjucks';
@@ -35,7 +36,9 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: deps.config.env === 'production',
+    // Only the configured proxies' X-Forwarded-For is believed (TRUST_PROXY); by default none,
+    // so a client cannot choose the address its rate limits are counted against.
+    trustProxy: trustProxyOption(deps.config),
     routerOptions: { ignoreTrailingSlash: true },
   });
 

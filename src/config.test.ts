@@ -17,7 +17,18 @@ describe('configuration', () => {
     assert.equal(loadConfig({ DATABASE_URL: url }).databaseUrl, url);
   });
 
+  it('trusts no proxy unless TRUST_PROXY says which, in every NODE_ENV', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ NODE_ENV: 'production', BASE_URL: 'https://c.example.org', SESSION_SECRET: 'x'.repeat(32) }).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: '0' }).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1,::1' }).trustProxy, ['10.0.0.0/8', '192.168.1.1', '::1']);
+  });
+
   const bad: [Record<string, string>, RegExp][] = [
+    [{ TRUST_PROXY: 'true' }, /Configuration error: TRUST_PROXY must be a number of proxy hops/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /Configuration error: TRUST_PROXY /],
+    [{ TRUST_PROXY: 'proxy.internal' }, /Configuration error: TRUST_PROXY /],
     [{ PORT: 'eighty' }, /Configuration error: PORT /],
     [{ PORT: '70000' }, /Configuration error: PORT /],
     [{ DATABASE_URL: 'mysql://x' }, /Configuration error: DATABASE_URL must be sqlite:PATH or postgres/],

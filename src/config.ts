@@ -1,5 +1,6 @@
 // Every environment variable the service reads, validated once at start-up.
 // A wrong or missing value stops start-up with one line that names it.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** PostgreSQL timeouts may be set as DATABASE_URL parameters (see postgresTimeouts in db/database.ts). */
@@ -16,6 +17,26 @@ function postgresTimeoutsValid(url: string): boolean {
     return v === null || (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max);
   };
   return within('connect_timeout', 1, 600) && within('statement_timeout', 100, 3_600_000);
+}
+
+/**
+ * TRUST_PROXY: how many proxies in front of the service append to X-Forwarded-For (a hop count,
+ * such as 1), or the addresses and CIDR ranges of those proxies. The client's address is then
+ * the right-most one a trusted proxy wrote; everything to its left was written by the client.
+ * Unset (or 0) trusts nothing: the socket's address is the client's.
+ */
+function parseTrustProxy(value: string): number | string[] | null {
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) <= 20 ? Number(v) : null;
+  const entries = v.split(',').map((e) => e.trim());
+  const valid = entries.every((entry) => {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (!family || extra !== undefined) return false;
+    if (prefix === undefined) return true;
+    return /^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  });
+  return valid && entries.length > 0 ? entries : null;
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -37,6 +58,10 @@ const schema = z
       .optional(),
     MAIL_FROM: z.string().min(3).default('Coproduce <no-reply@coproduce.invalid>'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    TRUST_PROXY: z
+      .string()
+      .refine((v) => parseTrustProxy(v) !== null, 'must be a number of proxy hops (such as 1) or a comma-separated list of proxy addresses or CIDR ranges')
+      .optional(),
     LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -58,6 +83,8 @@ export type Config = {
   mailFrom: string;
   sessionSecret: string;
   logLevel: (typeof logLevels)[number];
+  /** Which proxies' X-Forwarded-For to believe: a hop count, their addresses, or false for none. */
+  trustProxy: number | string[] | false;
   /** Cookies get Secure (and the __Host- prefix) unless this is plain-http development off loopback. */
   secureCookies: boolean;
 };
@@ -90,6 +117,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailFrom: e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
     logLevel: e.LOG_LEVEL,
+    trustProxy: (e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null) || false,
     secureCookies: e.NODE_ENV === 'production' || url.protocol === 'https:' || loopback,
   };
 }

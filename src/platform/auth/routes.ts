@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../db/schema.ts';
 import type { AppDeps } from '../http/request-context.ts';
-import { fieldRateLimit, formRateLimit } from '../http/rate-limits.ts';
+import { fieldRateLimit, formRateLimit, valueRateLimit } from '../http/rate-limits.ts';
 import { fieldErrors } from '../http/form-errors.ts';
 import { ANY_SIGNED_IN } from './guards.ts';
 import { sessionCookieName, sessionCookieOptions } from './session-hook.ts';
@@ -30,6 +30,13 @@ export const LANDING: Record<Role, string> = {
 
 const VIEWS = 'platform/auth/views';
 
+/**
+ * Sign-in links for one email address, whatever the client address: the per-address limit (5 in
+ * 10 minutes) lets a whole hospital behind one address sign in; this one stops anyone with many
+ * addresses flooding one person's inbox.
+ */
+export const ACCOUNT_SIGN_IN_LIMIT = { max: 10, timeWindow: '1 hour' };
+
 export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
 
@@ -38,7 +45,7 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.view(`${VIEWS}/sign-in.njk`, { pageTitle: 'Sign in', values: {} });
   });
 
-  app.post('/sign-in', { config: fieldRateLimit('email', 5, '10 minutes') }, async (request, reply) => {
+  app.post('/sign-in', { config: fieldRateLimit('email', 5, '10 minutes'), preHandler: valueRateLimit(app, 'email', ACCOUNT_SIGN_IN_LIMIT) }, async (request, reply) => {
     const parsed = emailForm.safeParse(request.body ?? {});
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);
