@@ -25,7 +25,14 @@ describe('configuration', () => {
     assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1,::1' }).trustProxy, ['10.0.0.0/8', '192.168.1.1', '::1']);
   });
 
+  it('keeps sent mail bodies 7 days unless OUTBOX_BODY_RETENTION_DAYS says otherwise', () => {
+    assert.equal(loadConfig({}).outboxBodyRetentionDays, 7);
+    assert.equal(loadConfig({ OUTBOX_BODY_RETENTION_DAYS: '30' }).outboxBodyRetentionDays, 30);
+  });
+
   const bad: [Record<string, string>, RegExp][] = [
+    [{ OUTBOX_BODY_RETENTION_DAYS: 'a week' }, /Configuration error: OUTBOX_BODY_RETENTION_DAYS must be a whole number of days/],
+    [{ OUTBOX_BODY_RETENTION_DAYS: '-1' }, /Configuration error: OUTBOX_BODY_RETENTION_DAYS must be a whole number of days/],
     [{ TRUST_PROXY: 'true' }, /Configuration error: TRUST_PROXY must be a number of proxy hops/],
     [{ TRUST_PROXY: '10.0.0.0/33' }, /Configuration error: TRUST_PROXY /],
     [{ TRUST_PROXY: 'proxy.internal' }, /Configuration error: TRUST_PROXY /],

@@ -62,6 +62,12 @@ const schema = z
       .string()
       .refine((v) => parseTrustProxy(v) !== null, 'must be a number of proxy hops (such as 1) or a comma-separated list of proxy addresses or CIDR ranges')
       .optional(),
+    OUTBOX_BODY_RETENTION_DAYS: z.coerce
+      .number({ error: 'must be a whole number of days from 0 to 3650' })
+      .int('must be a whole number of days from 0 to 3650')
+      .min(0, 'must be a whole number of days from 0 to 3650')
+      .max(3650, 'must be a whole number of days from 0 to 3650')
+      .default(7),
     LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -85,6 +91,8 @@ export type Config = {
   logLevel: (typeof logLevels)[number];
   /** Which proxies' X-Forwarded-For to believe: a hop count, their addresses, or false for none. */
   trustProxy: number | string[] | false;
+  /** Days a sent email's body is kept (its record stays): see mail/retention.ts. */
+  outboxBodyRetentionDays: number;
   /** Cookies get Secure (and the __Host- prefix) unless this is plain-http development off loopback. */
   secureCookies: boolean;
 };
@@ -117,6 +125,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailFrom: e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
     logLevel: e.LOG_LEVEL,
+    outboxBodyRetentionDays: e.OUTBOX_BODY_RETENTION_DAYS,
     trustProxy: (e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null) || false,
     secureCookies: e.NODE_ENV === 'production' || url.protocol === 'https:' || loopback,
   };

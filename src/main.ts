@@ -124,9 +124,11 @@ async function serve(config: Config): Promise<void> {
     app.log.warn('SMTP_URL is not set: emails will wait in the outbox until it is');
   }
 
-  // Housekeeping: expired sessions and abandoned registration drafts are deleted hourly.
+  // Housekeeping: expired sessions and abandoned registration drafts are deleted hourly, and so
+  // are the bodies of mail sent more than OUTBOX_BODY_RETENTION_DAYS ago (their links with them).
+  const { dropSentMailBodies } = await import('./platform/mail/retention.ts');
   const housekeeping = setInterval(() => {
-    void Promise.all([purgeExpiredSessions(data.db, clock), purgeOldDrafts(data.db, clock)]).catch((e) => app.log.error({ err: e }, 'housekeeping failed'));
+    void Promise.all([purgeExpiredSessions(data.db, clock), purgeOldDrafts(data.db, clock), dropSentMailBodies(data.db, clock, config.outboxBodyRetentionDays)]).catch((e) => app.log.error({ err: e }, 'housekeeping failed'));
   }, 3600_000);
   housekeeping.unref();
 
