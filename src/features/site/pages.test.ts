@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestApp, h1, type TestApp } from '../../../test/helpers/app.ts';
+import { createTestApp, h1, TestClient, type TestApp } from '../../../test/helpers/app.ts';
+import { upsertPerson } from '../../platform/auth/people.ts';
+import { IDLE_MINUTES, ABSOLUTE_DAYS } from '../../platform/auth/sessions.ts';
+import { issueSignInLink } from '../../platform/auth/sign-in.ts';
+import { DRAFT_HOURS } from '../registration/journey/drafts.ts';
 import { seedDemoProgramme } from '../programme/seed.ts';
 
 describe('public pages', () => {
@@ -59,6 +63,99 @@ describe('public pages', () => {
   it('compresses responses for clients that accept it', async () => {
     const res = await t.client().request({ method: 'GET', url: '/', headers: { 'accept-encoding': 'gzip' } });
     assert.equal(res.headers['content-encoding'], 'gzip');
+  });
+});
+
+/** The cookie names the cookies page lists, in its table's first column. */
+function cookiesListed(html: string): string[] {
+  const table = /<table[^>]*data-cookie-table[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+  return [...table.matchAll(/<th scope="row"[^>]*>\s*([^<]+?)\s*<\/th>/g)].map((m) => m[1]!);
+}
+
+/** A client that notes the name of every cookie the site sets. */
+function cookieCollector(t: TestApp) {
+  const client = t.client();
+  const names = new Set<string>();
+  const request = client.request.bind(client);
+  client.request = async (options) => {
+    const res = await request(options);
+    for (const c of res.cookies as { name: string; value: string }[]) if (c.value !== '') names.add(c.name);
+    return res;
+  };
+  return { client, names };
+}
+
+async function walkTheSite(t: TestApp, client: TestClient): Promise<void> {
+  // Pages without a form, and a form page (the sign-in page, which gets a CSRF cookie).
+  for (const path of ['/', '/privacy', '/cookies', '/register', '/sign-in']) assert.equal((await client.get(path)).statusCode, 200, path);
+  // Signing in, as the emailed link does.
+  const { person } = await upsertPerson(t.data.db, { email: 'cookie.walker@example.org', name: 'Casey Walker', role: 'admin' }, t.clock);
+  assert.equal((await client.submit('/sign-in', { email: 'cookie.walker@example.org' })).statusCode, 302);
+  const link = await issueSignInLink(t.data.db, person.id, t.config.baseUrl, t.clock);
+  const path = new URL(link).pathname;
+  assert.equal((await client.submit(path, {}, path)).statusCode, 302);
+  // An admin form page, then the first step of the registration journey.
+  assert.equal((await client.get('/admin/people/new')).statusCode, 200);
+  assert.equal((await client.submit('/register/name', { fullName: 'Casey Walker' }, '/register/name')).statusCode, 302);
+  assert.equal((await client.get('/register/email')).statusCode, 200);
+}
+
+for (const [label, env] of [
+  ['with Secure __Host- cookies (https, production, or localhost)', {}],
+  ['with plain cookies (plain http off this machine)', { BASE_URL: 'http://coproduce.internal:3000' }],
+] as const) {
+  describe(`the cookies page names every cookie the site sets, ${label}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await createTestApp({ seed: true, env });
+    });
+    after(() => t.close());
+
+    it('lists exactly the cookies set by signing in, a registration step and a form page', async () => {
+      const { client, names } = cookieCollector(t);
+      await walkTheSite(t, client);
+      const listed = cookiesListed((await t.client().get('/cookies')).body);
+      assert.equal(listed.length, 3, 'the session, CSRF and registration cookies');
+      assert.deepEqual([...names].sort(), [...listed].sort());
+      const prefix = t.config.secureCookies ? '__Host-' : '';
+      assert.ok(listed.every((n) => n.startsWith(`${prefix}coproduce-`)), listed.join(', '));
+    });
+
+    it('gives each cookie its purpose and a lifetime that matches the service', async () => {
+      const page = (await t.client().get('/cookies')).body;
+      assert.match(page, new RegExp(`after ${IDLE_MINUTES / 60} hours without using the service, or ${ABSOLUTE_DAYS} days after you signed in`));
+      assert.match(page, new RegExp(`Answers you never sent are deleted after ${DRAFT_HOURS} hours`));
+      assert.match(page, /Stops other websites sending forms in your name/);
+      // Every cookie is a browser-session cookie: none is given a lifetime of its own.
+      const { client } = cookieCollector(t);
+      const res = await client.get('/sign-in');
+      assert.doesNotMatch(String(res.headers['set-cookie']), /max-age|expires=(?!Thu, 01 Jan 1970)/i);
+    });
+  });
+}
+
+describe('the privacy notice and accessibility statement say what the service does', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ seed: true });
+  });
+  after(() => t.close());
+
+  it('privacy: sub-group members see each other’s names; erasure is asked of the team, by email', async () => {
+    const page = (await t.client().get('/privacy')).body;
+    assert.match(page, /the other members of that sub-group see your name, and you see theirs/);
+    assert.doesNotMatch(page, /Only the programme team/);
+    assert.match(page, /Deleting your data is not available in the service yet/);
+    assert.match(page, /href="mailto:supportworkforce@example.org"/);
+    assert.match(page, /href="\/cookies"/);
+  });
+
+  it('accessibility: compliance status, known issues and when it was prepared and reviewed', async () => {
+    const page = (await t.client().get('/accessibility')).body;
+    assert.match(page, /<h2 class="govuk-heading-m">Compliance status<\/h2>/);
+    assert.match(page, /partially compliant with the <a[^>]*>Web Content Accessibility Guidelines version 2.2<\/a> AA standard/);
+    assert.match(page, /<h2 class="govuk-heading-m">Non-accessible content<\/h2>/);
+    assert.match(page, /This statement was prepared on \d{1,2} \w+ \d{4}\. It was last reviewed on \d{1,2} \w+ \d{4}\./);
   });
 });
 
