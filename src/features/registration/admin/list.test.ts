@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { h1 } from '../../../../test/helpers/app.ts';
 import type { Registration } from '../tables.ts';
 import { withdrawParticipant, acceptRegistration } from '../service.ts';
-import { listedNames, listedReferences, register, seededApp, type Seeded } from './test-factory.ts';
+import { formFields, listedNames, listedReferences, register, seededApp, selectOptions, type Seeded } from './test-factory.ts';
 
 const DAN = 'Dan &quot;Danny&quot; Dale';
 
@@ -72,6 +72,34 @@ describe('registrations list', () => {
       const count = expected.length === 1 ? '1 registration</strong> matches' : `${expected.length} registrations</strong> match`;
       assert.ok(res.body.includes(count), `${query}: ${count}`);
     }
+  });
+
+  it('offers every choice in each filter, shows the address\'s filters as chosen, and sends them all back', async () => {
+    const res = await get('?status=new&roleGroup=ap&service=both&nation=Wales&region=London&aim=3&channel=email&q=brook');
+    assert.equal(res.statusCode, 200);
+    const expected: Record<string, { count: number; chosen: string }> = {
+      status: { count: 1 + 7, chosen: 'new' },
+      roleGroup: { count: 1 + 8, chosen: 'ap' },
+      service: { count: 1 + 5, chosen: 'both' },
+      nation: { count: 1 + 4, chosen: 'Wales' },
+      region: { count: 1 + 7, chosen: 'London' },
+      aim: { count: 1 + 7, chosen: '3' },
+      channel: { count: 1 + 2, chosen: 'email' },
+    };
+    for (const [name, want] of Object.entries(expected)) {
+      const options = selectOptions(res.body, name);
+      assert.equal(options.length, want.count, `${name}: every choice and "Any"`);
+      assert.equal(options[0]!.value, '', `${name}: "Any" first`);
+      assert.deepEqual(options.filter((o) => o.selected).map((o) => o.value), [want.chosen], `${name}: the address's choice is selected`);
+    }
+    assert.ok(selectOptions(res.body, 'aim').some((o) => o.text.startsWith('Aim 3: ')), 'aims by title');
+    // Submitting the form as it stands (what "Apply filters" does) asks for the same list.
+    const sent = new URLSearchParams(formFields(res.body, 'get')).toString();
+    const again = await get(`?${sent}`);
+    assert.deepEqual(listedNames(again.body), listedNames(res.body));
+    for (const [name, want] of Object.entries(expected)) assert.deepEqual(selectOptions(again.body, name).filter((o) => o.selected).map((o) => o.value), [want.chosen], `${name} kept`);
+    // Without filters, each shows "Any …" as chosen.
+    for (const name of Object.keys(expected)) assert.deepEqual(selectOptions((await get('')).body, name).filter((o) => o.selected).map((o) => o.value), [], name);
   });
 
   it('searches name, email, organisation and job title, case-insensitively, with % and _ taken literally', async () => {

@@ -68,6 +68,41 @@ export function listedReferences(html: string): string[] {
   return [...html.matchAll(/<span class="govuk-body-s">([A-Z0-9-]+)(?:, by email)?<\/span>/g)].map((m) => m[1]!);
 }
 
+const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** The options of the select with this name: value, text and whether it is selected. */
+export function selectOptions(html: string, name: string): { value: string; text: string; selected: boolean }[] {
+  const select = new RegExp(`<select[^>]*name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(html);
+  if (!select) throw new Error(`no select named ${name}`);
+  return [...select[1]!.matchAll(/<option value="([^"]*)"([^>]*)>([^<]*)<\/option>/g)].map((m) => ({ value: unescape(m[1]!), selected: /\bselected\b/.test(m[2]!), text: unescape(m[3]!.trim()) }));
+}
+
+/**
+ * The name-value pairs the first form with this method would send as it stands: text inputs,
+ * hidden inputs, ticked checkboxes and each select's chosen option (or its first).
+ */
+export function formFields(html: string, method: 'get' | 'post'): [string, string][] {
+  const form = new RegExp(`<form method="${method}"[^>]*>([\\s\\S]*?)</form>`).exec(html);
+  if (!form) throw new Error(`no ${method} form`);
+  const body = form[1]!;
+  const out: [string, string][] = [];
+  for (const m of body.matchAll(/<(input|select)\b([^>]*)>/g)) {
+    const attrs = m[2]!;
+    const name = /\bname="([^"]*)"/.exec(attrs)?.[1];
+    if (!name) continue;
+    if (m[1] === 'select') {
+      const options = selectOptions(body, name);
+      out.push([name, (options.find((o) => o.selected) ?? options[0])?.value ?? '']);
+      continue;
+    }
+    const type = /\btype="([^"]*)"/.exec(attrs)?.[1] ?? 'text';
+    if ((type === 'checkbox' || type === 'radio') && !/\bchecked\b/.test(attrs)) continue;
+    if (type === 'submit') continue;
+    out.push([name, unescape(/\bvalue="([^"]*)"/.exec(attrs)?.[1] ?? '')]);
+  }
+  return out;
+}
+
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF) back into rows. */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
