@@ -1,5 +1,5 @@
 // The programme team's admin area: landing, people, mail outbox and audit log.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listAudit } from '../../platform/audit/audit.ts';
 import { countPeopleByRole } from '../../platform/auth/people.ts';
@@ -7,9 +7,11 @@ import { onlyRoles } from '../../platform/auth/guards.ts';
 import { ROLES } from '../../platform/db/schema.ts';
 import { fieldErrors } from '../../platform/http/form-errors.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
-import { listPeople } from '../../platform/auth/people.ts';
+import { sendErrorPage } from '../../platform/http/errors.ts';
+import { parseForm } from '../../platform/forms/parse-form.ts';
 import { listOutbox, outboxCounts } from '../../platform/mail/outbox-status.ts';
-import { addPerson, retryFailedMail } from './service.ts';
+import type { Role } from '../../platform/db/schema.ts';
+import { addPerson, changePersonRole, peoplePage, personDetails, retryFailedMail, setPersonAccess } from './service.ts';
 
 const V = 'features/admin/views';
 const adminOnly = { config: onlyRoles('admin') };
@@ -26,6 +28,22 @@ const personForm = z.object({
 });
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100000).catch(1).default(1) });
+const peopleQuery = pageQuery.extend({
+  q: z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined),
+});
+const roleForm = z.object({ role: z.enum(ROLES as [Role, ...Role[]], { error: 'Select a role' }) });
+
+/** GOV.UK pagination's items: the first, the last, and the pages next to this one, with gaps. */
+function pagination(page: number, pages: number, href: (n: number) => string) {
+  if (pages <= 1) return null;
+  const shown = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = [];
+  for (const [i, n] of shown.entries()) {
+    if (i > 0 && n - shown[i - 1]! > 1) items.push({ ellipsis: true });
+    items.push({ number: n, href: href(n), current: n === page });
+  }
+  return { items, previous: page > 1 ? { href: href(page - 1) } : undefined, next: page < pages ? { href: href(page + 1) } : undefined };
+}
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 
 export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -43,9 +61,18 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.get('/admin/people', adminOnly, async (request, reply) => {
-    const people = await listPeople(db);
+    const query = peopleQuery.parse(request.query ?? {});
+    const result = await peoplePage(db, query);
     const added = (request.query as Record<string, unknown>).added === '1';
-    return reply.view(`${V}/people.njk`, { pageTitle: 'People', people, flash: added ? 'Person added. We have emailed them a sign-in link.' : undefined });
+    const title = query.q ? `People matching “${query.q}”` : 'People';
+    return reply.view(`${V}/people.njk`, {
+      pageTitle: result.page > 1 ? `${title} (page ${result.page})` : title,
+      wide: true,
+      ...result,
+      q: query.q ?? '',
+      pagination: pagination(result.page, result.pages, (n) => `/admin/people?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), ...(n > 1 ? { page: String(n) } : {}) })}`),
+      flash: added ? 'Person added. We have emailed them a sign-in link.' : undefined,
+    });
   });
 
   app.get('/admin/people/new', adminOnly, async (_request, reply) =>
@@ -66,6 +93,68 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
     deps.pokeMailWorker();
     return reply.redirect('/admin/people?added=1');
   });
+
+  const DONE: Record<string, string> = {
+    role: 'Role changed.',
+    deactivated: 'Account deactivated. They can no longer sign in, and their sessions have ended.',
+    reactivated: 'Account reactivated. They can sign in again.',
+  };
+  const LAST_ADMIN = {
+    role: 'You are the only active admin, so you cannot change your own role. Make someone else an admin first.',
+    access: 'You are the only active admin, so you cannot deactivate your own account. Make someone else an admin first.',
+  };
+
+  const renderPerson = async (request: FastifyRequest, reply: FastifyReply, id: number, extra: { errors?: Record<string, { text: string }>; errorList?: { text: string; href: string }[]; values?: Record<string, unknown>; status?: number } = {}) => {
+    const details = await personDetails(db, id);
+    if (!details) return sendErrorPage(request, reply, 404);
+    const done = String((request.query as Record<string, unknown>).done ?? '');
+    return reply.code(extra.status ?? 200).view(`${V}/person.njk`, {
+      pageTitle: `${details.person.name} – People`,
+      ...details,
+      roles: ROLES,
+      isSelf: details.person.id === request.user!.id,
+      values: extra.values ?? { role: details.person.role },
+      errors: extra.errors,
+      errorList: extra.errorList,
+      flash: extra.status ? undefined : DONE[done],
+    });
+  };
+
+  app.get('/admin/people/:id', adminOnly, async (request, reply) => {
+    const params = idParam.safeParse(request.params);
+    if (!params.success) return sendErrorPage(request, reply, 404);
+    return renderPerson(request, reply, params.data.id);
+  });
+
+  app.post('/admin/people/:id/role', adminOnly, async (request, reply) => {
+    const params = idParam.safeParse(request.params);
+    if (!params.success) return sendErrorPage(request, reply, 404);
+    const form = parseForm(roleForm, request.body);
+    if (!form.ok) return renderPerson(request, reply, params.data.id, { ...form, status: 400 });
+    const result = await changePersonRole(db, request.user!.id, params.data.id, form.data.role as Role, deps.clock);
+    if (!result.ok && result.reason === 'not_found') return sendErrorPage(request, reply, 404);
+    if (!result.ok) {
+      const error = { text: LAST_ADMIN.role };
+      return renderPerson(request, reply, params.data.id, { errors: { role: error }, errorList: [{ ...error, href: '#role' }], values: { role: form.data.role }, status: 409 });
+    }
+    return reply.redirect(`/admin/people/${params.data.id}${result.changed ? '?done=role' : ''}`);
+  });
+
+  for (const [path, active] of [['deactivate', false], ['reactivate', true]] as const) {
+    app.post(`/admin/people/:id/${path}`, adminOnly, async (request, reply) => {
+      const params = idParam.safeParse(request.params);
+      if (!params.success) return sendErrorPage(request, reply, 404);
+      const result = await setPersonAccess(db, request.user!.id, params.data.id, active, deps.clock);
+      if (!result.ok && result.reason === 'not_found') return sendErrorPage(request, reply, 404);
+      if (!result.ok) {
+        const error = { text: LAST_ADMIN.access };
+        return renderPerson(request, reply, params.data.id, { errors: { access: error }, errorList: [{ ...error, href: '#access' }], status: 409 });
+      }
+      // Deactivating yourself ends your own session too: the next page is the sign-in page.
+      if (!active && params.data.id === request.user!.id) return reply.redirect('/sign-in');
+      return reply.redirect(`/admin/people/${params.data.id}${result.changed ? `?done=${active ? 'reactivated' : 'deactivated'}` : ''}`);
+    });
+  }
 
   app.get('/admin/mail', adminOnly, async (request, reply) => {
     const [counts, failed, pending] = await Promise.all([outboxCounts(db), listOutbox(db, 'failed'), listOutbox(db, 'pending')]);

@@ -1,4 +1,5 @@
 // People with an email (unique, case-insensitive) and a name, each with one role.
+import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
 import type { Person, Role } from '../db/schema.ts';
 import type { Clock } from '../time.ts';
@@ -93,4 +94,55 @@ export async function programmeMailStopped(db: Db | Tx, email: string): Promise<
 /** Everyone with an account, by name (the admin people page). */
 export async function listPeople(db: Db, limit = 500) {
   return db.selectFrom('people').select(['id', 'name', 'email', 'role', 'status', 'created_at']).orderBy('name').limit(limit).execute();
+}
+
+/** LIKE pattern for "contains this text", with the text's own wildcards taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The admin people page: everyone whose name or email contains the text (any case), by name, a
+ * page at a time, with the number matching.
+ */
+export async function searchPeople(db: Db | Tx, options: { q?: string; limit: number; offset: number }) {
+  let query = db.selectFrom('people');
+  const text = options.q?.trim();
+  if (text) {
+    const pattern = containsPattern(text);
+    query = query.where(sql<boolean>`(lower(name) like ${pattern} escape '\\' or email_normalised like ${pattern} escape '\\')`);
+  }
+  const [rows, total] = await Promise.all([
+    query.select(['id', 'name', 'email', 'role', 'status', 'created_at', 'updated_at']).orderBy('name').orderBy('id').limit(options.limit).offset(options.offset).execute(),
+    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+/**
+ * The active admins, each of their rows locked until the transaction ends, so two admins who
+ * demote or deactivate each other at the same moment cannot both succeed and leave none.
+ */
+export async function lockActiveAdmins(tx: Tx): Promise<number[]> {
+  const rows = await tx
+    .updateTable('people')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('role', '=', 'admin')
+    .where('status', '=', 'active')
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The team gives a person another role. */
+export async function setPersonRole(db: Db | Tx, id: number, role: Role, clock: Clock): Promise<void> {
+  await db.updateTable('people').set({ role, updated_at: clock().toISOString() }).where('id', '=', id).execute();
+}
+
+/**
+ * The team turns an account off (no sign-in link is sent and no session works) or back on.
+ * The caller ends the person's sessions (endAllSessions) in the same change.
+ */
+export async function setPersonActive(db: Db | Tx, id: number, active: boolean, clock: Clock): Promise<void> {
+  await db.updateTable('people').set({ status: active ? 'active' : 'disabled', updated_at: clock().toISOString() }).where('id', '=', id).execute();
 }
