@@ -284,3 +284,28 @@ describe('registrations list paging', () => {
     assert.deepEqual(listedNames(res.body), ['Person 007']);
   });
 });
+
+describe('registrations waiting for review, in the list', () => {
+  let s: Seeded;
+  before(async () => {
+    s = await seededApp();
+  });
+  after(() => s.t.close());
+
+  it('have a name and a link, to the registration page, which links to the review item', async () => {
+    const unread = await register(s, { fullName: '', email: 'j.bloggs@example.org', jobTitle: '', organisationName: '' }, { needsReview: true });
+    const noAddress = await register(s, { fullName: '', email: 'unreadable-0123456789abcdef01234567@example.invalid', jobTitle: '', organisationName: '' }, { needsReview: true });
+    const named = await register(s, { fullName: 'Kim Lee' }, { needsReview: true });
+    const list = await s.admin.get('/admin/registrations?status=needs_review');
+    assert.deepEqual(listedNames(list.body), ['Kim Lee', 'Email that could not be read', 'Email from j.bloggs@example.org']);
+    assert.doesNotMatch(list.body, /href="\/admin\/registrations\/\d+"><\/a>/, 'no empty links');
+    for (const [r, name] of [[unread, 'Email from j.bloggs@example.org'], [noAddress, 'Email that could not be read']] as const) {
+      const page = await s.admin.get(`/admin/registrations/${r.id}`);
+      assert.equal(page.statusCode, 200);
+      assert.equal(h1(page.body), name);
+      assert.match(page.body, new RegExp(`<title>${name} \\(${r.reference}\\) – `));
+      assert.match(page.body, new RegExp(`href="/admin/review/${r.id}">Complete this registration`));
+    }
+    assert.equal(h1((await s.admin.get(`/admin/registrations/${named.id}`)).body), 'Kim Lee');
+  });
+});

@@ -140,5 +140,5 @@ export async function* exportRows(db: RegistrationDb, programmeId: number, f: Fi
 /** What the bulk and single actions report back about the registrations they could not change. */
 export async function registrationsByIds(db: RegistrationDb, ids: number[]) {
   if (!ids.length) return [];
-  return db.selectFrom('registrations').select(['id', 'reference', 'full_name', 'status']).where('id', 'in', ids).orderBy('id').execute();
+  return db.selectFrom('registrations').select(['id', 'reference', 'full_name', 'email', 'status']).where('id', 'in', ids).orderBy('id').execute();
 }

@@ -126,7 +126,7 @@ describe('a registration, for the programme team', () => {
 
   it('keeps an existing admin an admin when accepting their registration', async () => {
     await upsertPerson(db(), { email: 'lead@example.org', name: 'Programme Lead', role: 'admin' }, s.t.clock);
-    const r = await register(s, { email: 'lead@example.org', fullName: 'Programme Lead' });
+    const r = await register(s, { email: 'lead@example.org', fullName: 'Programme Lead' }, { confirm: true });
     await s.admin.submit(`/admin/registrations/${r.id}/accept`, {}, `/admin/registrations/${r.id}`);
     assert.equal((await reg(r.id)).status, 'accepted');
     assert.equal((await db().selectFrom('people').select('role').where('email_normalised', '=', 'lead@example.org').executeTakeFirstOrThrow()).role, 'admin');

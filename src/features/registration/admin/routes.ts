@@ -45,6 +45,15 @@ const STATUS_TAG_CLASS: Record<string, string> = {
   needs_review: 'govuk-tag--orange',
 };
 
+/**
+ * What the team calls a registration: the person's name, or for an email we could not read (no
+ * name yet), who it came from, so its row in the list is never blank.
+ */
+export function shownName(r: Pick<Registration, 'full_name' | 'email'>): string {
+  if (r.full_name.trim()) return r.full_name;
+  return r.email.endsWith('.invalid') ? 'Email that could not be read' : `Email from ${r.email}`;
+}
+
 /** The service's refusal codes, in words for the page. */
 export function refusalText(reason: Refusal, r: Pick<Registration, 'full_name'> | undefined, action: Action): string {
   if (reason === 'withdrawn') return `${r?.full_name ?? 'They'} has withdrawn from the programme, so their registration cannot be ${ACTIONS[action]}`;
@@ -87,7 +96,7 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
       filters,
       ignored: ignored.map((key) => FILTER_LABELS[key] ?? key),
       total,
-      rows: rows.map((r) => ({ ...r, statusText: STATUS_LABELS[r.status], statusClass: STATUS_TAG_CLASS[r.status], roleText: roleGroupLabel(r.role_group) || 'Not given' })),
+      rows: rows.map((r) => ({ ...r, name: shownName(r), statusText: STATUS_LABELS[r.status], statusClass: STATUS_TAG_CLASS[r.status], roleText: roleGroupLabel(r.role_group) || 'Not given' })),
       page: filters.page,
       pages,
       query,
@@ -123,7 +132,7 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     const action = q.done;
     return {
       heading: `${ok} ${ok === 1 ? 'registration' : 'registrations'} ${ACTIONS[action]}`,
-      skipped: skipped.map((r) => ({ id: r.id, text: `${r.full_name} (${r.reference})`, reason: whyNot(r, action) ?? `it is now ${STATUS_LABELS[r.status]!.toLowerCase()}` })),
+      skipped: skipped.map((r) => ({ id: r.id, text: `${shownName(r)} (${r.reference})`, reason: whyNot(r, action) ?? `it is now ${STATUS_LABELS[r.status]!.toLowerCase()}` })),
     };
   }
 
@@ -177,8 +186,9 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     const q = request.query as Record<string, unknown>;
     const chosen = new Set(r.participation.split(',').filter(Boolean));
     return reply.view(`${V}/show.njk`, {
-      pageTitle: `${r.full_name} (${r.reference})`,
+      pageTitle: `${shownName(r)} (${r.reference})`,
       r,
+      name: shownName(r),
       statusText: STATUS_LABELS[r.status],
       statusClass: STATUS_TAG_CLASS[r.status],
       channelText: r.channel === 'email' ? 'Email' : 'Web form',
@@ -217,7 +227,7 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     const r = await registrationOr404(request, reply);
     if (!r) return reply;
     if (whyNot(r, 'decline')) return reply.redirect(`/admin/registrations/${r.id}?refused=decline`);
-    return reply.view(`${V}/decline.njk`, { pageTitle: `Decline ${r.full_name} (${r.reference})`, r, values: {} });
+    return reply.view(`${V}/decline.njk`, { pageTitle: `Decline ${shownName(r)} (${r.reference})`, r, name: shownName(r), values: {} });
   });
 
   app.post('/admin/registrations/:id/decline', adminOnly, async (request, reply) => {
@@ -227,7 +237,7 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     if (!parsed.success) {
       const text = parsed.error.issues[0]!.message;
       const message = (request.body as Record<string, unknown> | undefined)?.message;
-      return reply.code(400).view(`${V}/decline.njk`, { pageTitle: `Decline ${r.full_name} (${r.reference})`, r, values: { message: typeof message === 'string' ? message : '' }, errors: { message: { text } }, errorList: [{ text, href: '#message' }] });
+      return reply.code(400).view(`${V}/decline.njk`, { pageTitle: `Decline ${shownName(r)} (${r.reference})`, r, name: shownName(r), values: { message: typeof message === 'string' ? message : '' }, errors: { message: { text } }, errorList: [{ text, href: '#message' }] });
     }
     const result = await runAction('decline', r.id, ctx(request), parsed.data.message || null);
     deps.pokeMailWorker();
