@@ -11,6 +11,7 @@ import { sendErrorPage } from '../../platform/http/errors.ts';
 import { parseForm } from '../../platform/forms/parse-form.ts';
 import { listOutbox, outboxCounts } from '../../platform/mail/outbox-status.ts';
 import type { Role } from '../../platform/db/schema.ts';
+import { actionWords, recordOf } from './audit-words.ts';
 import { addPerson, changePersonRole, peoplePage, personDetails, retryFailedMail, setPersonAccess } from './service.ts';
 
 const V = 'features/admin/views';
@@ -51,13 +52,21 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/admin', adminOnly, async (_request, reply) => {
     const [people, mail, audit] = await Promise.all([countPeopleByRole(db), outboxCounts(db), listAudit(db, 1)]);
-    return reply.view(`${V}/landing.njk`, { pageTitle: 'Admin', people, mail, recent: audit.rows.slice(0, 5) });
+    const recent = audit.rows.slice(0, 5).map((e) => ({ ...e, words: actionWords(e.action), record: recordOf(e.record_type, e.record_id) }));
+    return reply.view(`${V}/landing.njk`, { pageTitle: 'Admin', people, mail, recent });
   });
 
   app.get('/admin/audit', adminOnly, async (request, reply) => {
     const { page } = pageQuery.parse(request.query ?? {});
     const audit = await listAudit(db, page);
-    return reply.view(`${V}/audit.njk`, { pageTitle: page > 1 ? `Audit log (page ${page})` : 'Audit log', ...audit });
+    const rows = audit.rows.map((e) => ({ ...e, words: actionWords(e.action), record: recordOf(e.record_type, e.record_id) }));
+    return reply.view(`${V}/audit.njk`, {
+      pageTitle: page > 1 ? `Audit log (page ${page})` : 'Audit log',
+      wide: true,
+      ...audit,
+      rows,
+      pagination: pagination(audit.page, audit.pages, (n) => (n > 1 ? `/admin/audit?page=${n}` : '/admin/audit')),
+    });
   });
 
   app.get('/admin/people', adminOnly, async (request, reply) => {
@@ -159,7 +168,7 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/admin/mail', adminOnly, async (request, reply) => {
     const [counts, failed, pending] = await Promise.all([outboxCounts(db), listOutbox(db, 'failed'), listOutbox(db, 'pending')]);
     const retried = (request.query as Record<string, unknown>).retried === '1';
-    return reply.view(`${V}/mail.njk`, { pageTitle: 'Email outbox', counts, failed, pending, flash: retried ? 'The email will be sent again.' : undefined });
+    return reply.view(`${V}/mail.njk`, { pageTitle: 'Email outbox', wide: true, counts, failed, pending, flash: retried ? 'The email will be sent again.' : undefined });
   });
 
   app.post('/admin/mail/:id/retry', adminOnly, async (request, reply) => {
