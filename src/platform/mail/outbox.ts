@@ -12,7 +12,14 @@ import type { Clock } from '../time.ts';
  */
 export type MailCategory = 'essential' | 'registration' | 'programme';
 
-export type Email = { to: string; subject: string; text: string; html?: string; category?: MailCategory };
+/**
+ * When a message goes out relative to others waiting: `first` before everything else (sign-in
+ * links, which stop working after 15 minutes). By default, essential mail goes first.
+ */
+export type MailPriority = 'first' | 'normal';
+const PRIORITY_ORDER: Record<MailPriority, number> = { first: 0, normal: 1 };
+
+export type Email = { to: string; subject: string; text: string; html?: string; category?: MailCategory; priority?: MailPriority };
 
 export async function enqueueMail(tx: Tx | Db, email: Email, clock: Clock): Promise<void> {
   const now = clock().toISOString();
@@ -24,6 +31,7 @@ export async function enqueueMail(tx: Tx | Db, email: Email, clock: Clock): Prom
       text_body: email.text,
       html_body: email.html ?? null,
       category: email.category ?? 'programme',
+      priority: PRIORITY_ORDER[email.priority ?? (email.category === 'essential' ? 'first' : 'normal')],
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,

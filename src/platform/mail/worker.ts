@@ -1,7 +1,10 @@
-// Sends due outbox messages. A message is claimed by a conditional update (pending -> sending),
-// so two workers, or two instances, never send the same message. Failures are retried with
-// back-off; after the last try the message is marked failed for an admin to see and retry.
+// Sends due outbox messages, several at once, sign-in links first. A message is claimed by a
+// conditional update (pending -> sending), so two workers, or two instances, never send the same
+// message. Failures are retried with back-off; after the last try the message is marked failed
+// for an admin to see and retry. A failure to reach the SMTP server at all is not the message's
+// fault: it is tried again soon, without counting as a try.
 import type { Db, Tx } from '../db/database.ts';
+import type { OutboxMessage } from '../db/schema.ts';
 import type { Clock } from '../time.ts';
 import type { MailTransport } from './transport.ts';
 
@@ -10,6 +13,10 @@ export const MAX_ATTEMPTS = 6;
 const BACKOFF_MINUTES = [1, 5, 15, 60, 240];
 /** A claim older than this was interrupted (process died mid-send). */
 const CLAIM_TIMEOUT_MS = 10 * 60_000;
+/** Messages sent at once in one pass. */
+export const MAIL_CONCURRENCY = 4;
+/** After the SMTP server could not be reached (down, silent, unknown host), try again this soon. */
+export const CONNECTION_RETRY_MS = 30_000;
 
 // SMTP replies 5xx for problems a retry will not fix (unknown mailbox, rejected sender).
 function isPermanent(error: unknown): boolean {
@@ -17,9 +24,18 @@ function isPermanent(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
+const CONNECTION_ERRORS = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EPROXY', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** True when the SMTP server was never reached or never answered; false once it has replied. */
+export function isConnectionFailure(error: unknown): boolean {
+  const e = error as { code?: string; command?: string; responseCode?: number };
+  if (typeof e.responseCode === 'number') return false;
+  return e.command === 'CONN' || CONNECTION_ERRORS.has(e.code ?? '');
+}
+
 export type WorkerResult = { sent: number; retried: number; failed: number };
 
-export async function sendDueMail(db: Db, transport: MailTransport, from: string, clock: Clock, batch = 20): Promise<WorkerResult> {
+export async function sendDueMail(db: Db, transport: MailTransport, from: string, clock: Clock, batch = 20, concurrency = MAIL_CONCURRENCY): Promise<WorkerResult> {
   const result: WorkerResult = { sent: 0, retried: 0, failed: 0 };
   const now = clock();
   await releaseInterruptedClaims(db, now);
@@ -28,52 +44,65 @@ export async function sendDueMail(db: Db, transport: MailTransport, from: string
     .selectAll()
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now.toISOString())
+    .orderBy('priority')
     .orderBy('id')
     .limit(batch)
     .execute();
-  for (const message of due) {
-    const claimed = await db
-      .updateTable('outbox')
-      .set({ status: 'sending', claimed_at: clock().toISOString(), attempts: message.attempts + 1 })
-      .where('id', '=', message.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) continue; // another worker has it
-    try {
-      await transport.send({
-        from,
-        to: message.to_address,
-        subject: message.subject,
-        text: message.text_body,
-        ...(message.html_body ? { html: message.html_body } : {}),
-        messageId: message.message_id,
-      });
-      await db
-        .updateTable('outbox')
-        .set({ status: 'sent', sent_at: clock().toISOString(), last_error: null })
-        .where('id', '=', message.id)
-        .execute();
-      result.sent++;
-    } catch (error) {
-      const attempts = message.attempts + 1;
-      const last = attempts >= MAX_ATTEMPTS || isPermanent(error);
-      const wait = BACKOFF_MINUTES[Math.min(attempts - 1, BACKOFF_MINUTES.length - 1)]! * 60_000;
-      await db
-        .updateTable('outbox')
-        .set({
-          status: last ? 'failed' : 'pending',
-          next_attempt_at: new Date(clock().getTime() + wait).toISOString(),
-          // The SMTP reply says why; it never includes the message body.
-          last_error: String((error as Error).message ?? error).slice(0, 500),
-          claimed_at: null,
-        })
-        .where('id', '=', message.id)
-        .execute();
-      if (last) result.failed++;
-      else result.retried++;
+  // Once the server cannot be reached, the rest of this pass waits for the next one.
+  let serverUnreachable = false;
+  const next = () => (serverUnreachable ? undefined : due.shift());
+  const sender = async () => {
+    for (let message = next(); message; message = next()) {
+      const outcome = await sendOne(db, transport, from, clock, message);
+      if (outcome === 'skipped') continue; // another worker has it
+      if (outcome === 'unreachable') serverUnreachable = true;
+      result[outcome === 'unreachable' ? 'retried' : outcome]++;
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, due.length)) }, sender));
   return result;
+}
+
+async function sendOne(db: Db, transport: MailTransport, from: string, clock: Clock, message: OutboxMessage): Promise<keyof WorkerResult | 'unreachable' | 'skipped'> {
+  const claimed = await db
+    .updateTable('outbox')
+    .set({ status: 'sending', claimed_at: clock().toISOString(), attempts: message.attempts + 1 })
+    .where('id', '=', message.id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) return 'skipped';
+  try {
+    await transport.send({
+      from,
+      to: message.to_address,
+      subject: message.subject,
+      text: message.text_body,
+      ...(message.html_body ? { html: message.html_body } : {}),
+      messageId: message.message_id,
+    });
+    await db.updateTable('outbox').set({ status: 'sent', sent_at: clock().toISOString(), last_error: null }).where('id', '=', message.id).execute();
+    return 'sent';
+  } catch (error) {
+    // The SMTP reply says why; it never includes the message body.
+    const lastError = String((error as Error).message ?? error).slice(0, 500);
+    if (isConnectionFailure(error)) {
+      await db
+        .updateTable('outbox')
+        .set({ status: 'pending', attempts: message.attempts, next_attempt_at: new Date(clock().getTime() + CONNECTION_RETRY_MS).toISOString(), last_error: lastError, claimed_at: null })
+        .where('id', '=', message.id)
+        .execute();
+      return 'unreachable';
+    }
+    const attempts = message.attempts + 1;
+    const last = attempts >= MAX_ATTEMPTS || isPermanent(error);
+    const wait = BACKOFF_MINUTES[Math.min(attempts - 1, BACKOFF_MINUTES.length - 1)]! * 60_000;
+    await db
+      .updateTable('outbox')
+      .set({ status: last ? 'failed' : 'pending', next_attempt_at: new Date(clock().getTime() + wait).toISOString(), last_error: lastError, claimed_at: null })
+      .where('id', '=', message.id)
+      .execute();
+    return last ? 'failed' : 'retried';
+  }
 }
 
 // A message left in 'sending' may or may not have gone out. Sending it again could deliver it
