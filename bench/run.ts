@@ -1,13 +1,14 @@
 // npm run bench: every benchmark, in one run, each figure next to its baseline measured in the
 // same run (these machines are noisy, so only ratios are comparable between runs).
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { startApp } from './lib.ts';
 import { benchPages } from './pages.ts';
 import { benchRegistrations } from './registrations.ts';
 import { benchStartup } from './startup.ts';
 
 const engine = process.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
-console.log(`Coproduce benchmarks: Node ${process.version}, ${cpus().length} CPUs, ${engine}\n`);
+// The load average says how busy the machine was: absolute times mean little when it is high.
+console.log(`Coproduce benchmarks: Node ${process.version}, ${cpus().length} CPUs, ${engine}, load average ${loadavg()[0]!.toFixed(1)}\n`);
 
 // `npm run bench -- pages startup` runs only those parts; no argument runs them all.
 const parts = new Set(process.argv.slice(2));
@@ -20,7 +21,7 @@ try {
     await benchStartup(app.databaseUrl);
   }
   if (wanted('pages')) {
-    console.log('\n## Pages (5 s each)\n');
+    console.log('\n## Pages (three interleaved rounds of 3 s each)\n');
     await benchPages(app);
   }
   if (wanted('registrations')) {
