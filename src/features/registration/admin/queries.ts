@@ -2,6 +2,7 @@
 // registrations indexes (002 and 005: status, created; 003: name, organisation) with the id as tie-break,
 // so a page is read from the index in order, never sorted in memory.
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import type { Engine } from '../../../platform/db/database.ts';
 import type { RegistrationDb } from '../tables.ts';
 import type { Database } from '../../../platform/db/schema.ts';
 import type { Registration } from '../tables.ts';
@@ -24,13 +25,14 @@ export function escapeLike(s: string): string {
 
 /**
  * How a filter is phrased, which decides the plan. `counting`: aims as IN (one pass over the aim
- * index) rather than EXISTS per row, which suits a list that stops after 50. `searchFirst`: the
- * text search as its own subquery, answered by the search index (005 on SQLite, 004's trigram index on PostgreSQL)
- * rather than walking the sort index row by row: right when few rows match.
+ * index) rather than EXISTS per row, which suits a list that stops after 50. `searchFirst`
+ * (PostgreSQL): the text search as its own subquery, answered by 004's trigram index rather than
+ * walking the sort index row by row: right when few rows match. On SQLite the text search is
+ * always a subquery of the FTS5 index (009).
  */
 type Phrasing = { counting?: boolean; searchFirst?: boolean };
 
-function filtered<O>(q: RegQuery<O>, programmeId: number, f: Filters, how: Phrasing = {}): RegQuery<O> {
+function filtered<O>(db: RegistrationDb, q: RegQuery<O>, programmeId: number, f: Filters, how: Phrasing = {}): RegQuery<O> {
   q = q.where('registrations.programme_id', '=', programmeId);
   if (f.status) q = q.where('registrations.status', '=', f.status as never);
   if (f.roleGroup) q = q.where('registrations.role_group', '=', f.roleGroup);
@@ -48,13 +50,49 @@ function filtered<O>(q: RegQuery<O>, programmeId: number, f: Filters, how: Phras
         );
   }
   if (f.q) {
-    // search_text is stored lower-cased; the term's own % and _ are matched literally.
-    const like = sql<boolean>`search_text like ${`%${escapeLike(f.q.toLowerCase())}%`} escape '\\'`;
-    q = how.searchFirst
-      ? q.where('registrations.id', 'in', (eb: ExpressionBuilder<Database, 'registrations'>) => eb.selectFrom('registrations as s').select('s.id').where('s.programme_id', '=', programmeId).where(like))
-      : q.where(like);
+    const text = textSearch(f.q, engineOf(db), programmeId, how);
+    // A reference quoted in an email ("REG-7K3M-9QXA", "reg7k3m9qxa") is looked up by its own unique index too.
+    const reference = referenceIn(f.q);
+    q = q.where(reference ? sql<boolean>`(${text} or registrations.reference = ${reference})` : text);
   }
   return q;
+}
+
+/** The reference a search is, if it is one: any case, with or without its dashes or "REG". */
+export function referenceIn(q: string): string | null {
+  const m = /^(?:REG)?([2-9A-HJKMNP-Z]{4})([2-9A-HJKMNP-Z]{4})$/.exec(q.toUpperCase().replace(/[^A-Z0-9]/g, ''));
+  return m ? `REG-${m[1]}-${m[2]}` : null;
+}
+
+const engines = new WeakMap<object, Engine>();
+/** Which engine a handle talks to, from how it writes a parameter ($1 on PostgreSQL, ? on SQLite). */
+function engineOf(db: RegistrationDb): Engine {
+  let engine = engines.get(db);
+  if (!engine) {
+    engine = sql`select ${1}`.compile(db).sql.includes('$1') ? 'postgres' : 'sqlite';
+    engines.set(db, engine);
+  }
+  return engine;
+}
+
+/**
+ * A substring search of search_text (stored lower-cased; the term's own % and _ are literal).
+ * SQLite: three characters or more are answered by the FTS5 trigram index (migration 009) as a
+ * phrase, which matches exactly the substrings; shorter terms, which no trigram can hold, scan the
+ * narrow search index (005); a count, or a page of few matches, reads the matches first. PostgreSQL:
+ * LIKE, which 004's trigram index answers (as its own subquery for few matches).
+ */
+function textSearch(term: string, engine: Engine, programmeId: number, how: Phrasing) {
+  const lower = term.toLowerCase();
+  if (engine === 'sqlite' && [...lower].length >= 3) {
+    const matches = sql`(select rowid from registrations_fts where registrations_fts match ${`"${lower.replace(/"/g, '""')}"`})`;
+    // Few matches: read them by rowid and sort them. Many: walk the sort index and stop after a
+    // page, checking each entry against the matches (the unary + keeps SQLite from driving by id).
+    return how.searchFirst || how.counting ? sql<boolean>`registrations.id in ${matches}` : sql<boolean>`+registrations.id in ${matches}`;
+  }
+  const pattern = `%${escapeLike(lower)}%`;
+  if (!how.searchFirst) return sql<boolean>`registrations.search_text like ${pattern} escape '\\'`;
+  return sql<boolean>`registrations.id in (select s.id from registrations as s where s.programme_id = ${programmeId} and s.search_text like ${pattern} escape '\\')`;
 }
 
 function ordered<O>(q: RegQuery<O>, f: Filters): RegQuery<O> {
@@ -66,7 +104,7 @@ export const PAGE_SIZE = 50;
 
 /** Counting reads only index entries: the search index (005), or a filter's own index. */
 export function countQuery(db: RegistrationDb, programmeId: number, f: Filters) {
-  return filtered(db.selectFrom('registrations'), programmeId, f, { counting: true }).select((eb) => eb.fn.countAll<number>().as('n'));
+  return filtered(db, db.selectFrom('registrations'), programmeId, f, { counting: true }).select((eb) => eb.fn.countAll<number>().as('n'));
 }
 
 export async function countRegistrations(db: RegistrationDb, programmeId: number, f: Filters): Promise<number> {
@@ -96,7 +134,7 @@ export function listQuery(db: RegistrationDb, programmeId: number, f: Filters, m
   const how = { searchFirst: Boolean(f.q) && matches !== undefined && matches <= FEW_MATCHES };
   // Find the page's ids first (the sort index answers this alone, without reading rows), then
   // fetch just those rows: a deep page then skips index entries rather than whole rows.
-  const pageIds = ordered(filtered(db.selectFrom('registrations'), programmeId, f, how).select('registrations.id'), f).limit(limit).offset(offset);
+  const pageIds = ordered(filtered(db, db.selectFrom('registrations'), programmeId, f, how).select('registrations.id'), f).limit(limit).offset(offset);
   return ordered(db.selectFrom('registrations').select([...LIST_COLUMNS]).where('registrations.id', 'in', pageIds), f);
 }
 
@@ -115,7 +153,7 @@ export async function* exportRows(db: RegistrationDb, programmeId: number, f: Fi
   const columns = [...ORDER[f.sort], 'id'] as const;
   let after: Registration | undefined;
   for (;;) {
-    let q = ordered(filtered(db.selectFrom('registrations'), programmeId, f).selectAll('registrations'), f).limit(batch);
+    let q = ordered(filtered(db, db.selectFrom('registrations'), programmeId, f).selectAll('registrations'), f).limit(batch);
     if (after) {
       const last = after;
       // A row-value comparison: both engines answer it from the sort index.
@@ -140,5 +178,5 @@ export async function* exportRows(db: RegistrationDb, programmeId: number, f: Fi
 /** What the bulk and single actions report back about the registrations they could not change. */
 export async function registrationsByIds(db: RegistrationDb, ids: number[]) {
   if (!ids.length) return [];
-  return db.selectFrom('registrations').select(['id', 'reference', 'full_name', 'email', 'status']).where('id', 'in', ids).orderBy('id').execute();
+  return db.selectFrom('registrations').select(['id', 'reference', 'full_name', 'email', 'status', 'email_confirmed_at', 'consent_at']).where('id', 'in', ids).orderBy('id').execute();
 }

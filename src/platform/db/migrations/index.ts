@@ -10,6 +10,8 @@ import * as m005 from './005-registration-list-indexes.ts';
 import * as m006 from './006-email-import.ts';
 import * as m007 from './007-registration-boundaries.ts';
 import * as m008 from './008-platform-hardening.ts';
+import * as m009 from './009-registration-search.ts';
+import * as m010 from './010-programme-content.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -23,6 +25,8 @@ const all: Record<string, EngineMigration> = {
   '006-email-import': m006,
   '007-registration-boundaries': m007,
   '008-platform-hardening': m008,
+  '009-registration-search': m009,
+  '010-programme-content': m010,
   // next migration here
 };
 
