@@ -1,7 +1,7 @@
 // Test set-up shared by this folder's tests: the demo programme, an admin, and participants made
 // the real way (registered, then accepted by the programme team).
 import { createTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
-import { details } from '../../../test/helpers/registrations.ts';
+import { confirmFromEmail, details } from '../../../test/helpers/registrations.ts';
 import type { RegistrationDetails } from '../registration/service.ts';
 import { issueSignInLink } from '../../platform/auth/sign-in.ts';
 import { findProgramme } from '../programme/service.ts';
@@ -39,6 +39,7 @@ export async function setUp(): Promise<Fixture> {
       const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.org`;
       const { registration } = await submitRegistration(t.data.db, details({ fullName: name, email, ...overrides }), { programmeId: programme.id, channel: 'web', baseUrl: t.config.baseUrl, clock: t.clock });
       if (accept) {
+        await confirmFromEmail(t.data.db, registration.email, t.clock);
         const result = await acceptRegistration(t.data.db, registration.id, ctx);
         if (!result.ok) throw new Error(result.reason);
       }

@@ -47,20 +47,32 @@ export function updateRow(db: RegistrationDb, id: number, set: RegistrationRowUp
 }
 
 /**
+ * Inserts a new registration, or returns null when one with this email was written first (two
+ * people, or two clicks, at once: the unique index decides, and the caller treats it as known).
  * References are random over 8.5 × 10^11 values; a clash is caught by the unique index and simply
  * drawn again, rather than looked up before every insert.
  */
-export async function insertWithUniqueReference(db: RegistrationDb, row: NewRegistrationRow): Promise<Registration> {
+export async function insertWithUniqueReference(db: RegistrationDb, row: NewRegistrationRow): Promise<Registration | null> {
   for (let i = 0; i < 5; i++) {
     const inserted = await db
       .insertInto('registrations')
       .values({ ...row, reference: newReference() })
-      .onConflict((oc) => oc.column('reference').doNothing())
+      .onConflict((oc) => oc.doNothing())
       .returningAll()
       .executeTakeFirst();
     if (inserted) return inserted;
+    if (await findByEmail(db, row.programme_id, row.email)) return null;
   }
   throw new Error('could not allocate a unique reference');
+}
+
+/**
+ * Moves a registration from the status it was read in to another, only if nobody changed it in
+ * between (a double-clicked button, two admins): the row's lock decides, and the loser gets
+ * undefined and decides again from what is there now.
+ */
+export function changeStatus(db: RegistrationDb, id: number, from: Registration['status'], set: RegistrationRowUpdate & { status: Registration['status'] }) {
+  return db.updateTable('registrations').set(set).where('id', '=', id).where('status', '=', from).returningAll().executeTakeFirst();
 }
 
 export async function writeAims(db: RegistrationDb, registrationId: number, aims: readonly number[], replacing = true): Promise<void> {

@@ -17,7 +17,7 @@ import {
   waitlistRegistration,
   withdrawParticipant,
 } from './service.ts';
-import { details } from '../../../test/helpers/registrations.ts';
+import { confirmFromEmail, details } from '../../../test/helpers/registrations.ts';
 import type { RegistrationDetails } from './service.ts';
 
 const clock = testClock('2026-05-01T09:00:00Z');
@@ -35,6 +35,12 @@ describe('registration rules', () => {
   after(() => data.close());
 
   const submit = (d: Partial<RegistrationDetails> = {}) => submitRegistration(data.db, details(d), { programmeId, channel: 'web', baseUrl: BASE, clock });
+  /** Registered, and the address confirmed by its owner: ready to be accepted. */
+  const confirmed = async (d: Partial<RegistrationDetails> = {}) => {
+    const result = await submit(d);
+    await confirmFromEmail(data.db, result.registration.email, clock);
+    return result;
+  };
   const outboxTo = (email: string) => data.db.selectFrom('outbox').selectAll().where('to_address', '=', email).orderBy('id').execute();
 
   it('creates an unconfirmed registration with a reference and a confirmation email', async () => {
@@ -100,7 +106,7 @@ describe('registration rules', () => {
 
   it('accepts: a participant account, a welcome email with a sign-in link, history and audit', async () => {
     const admin = (await upsertPerson(data.db, { email: 'lead@example.org', name: 'Lead', role: 'admin' }, clock)).person;
-    const { registration } = await submit({ email: 'kim@example.org', fullName: 'Kim Rowe' });
+    const { registration } = await confirmed({ email: 'kim@example.org', fullName: 'Kim Rowe' });
     const result = await acceptRegistration(data.db, registration.id, { actorId: admin.id, baseUrl: BASE, clock });
     assert.deepEqual(result, { ok: true });
     const after = await data.db.selectFrom('registrations').selectAll().where('id', '=', registration.id).executeTakeFirstOrThrow();
@@ -113,9 +119,57 @@ describe('registration rules', () => {
     assert.equal(audit.length, 1);
   });
 
+  it('accepts only a confirmed registration with consent, unless the team records why', async () => {
+    const admin = (await upsertPerson(data.db, { email: 'lead5@example.org', name: 'Lead Five', role: 'admin' }, clock)).person;
+    const ctx = { actorId: admin.id, baseUrl: BASE, clock };
+    const unconfirmed = (await submit({ email: 'not.yet@example.org' })).registration;
+    assert.deepEqual(await acceptRegistration(data.db, unconfirmed.id, ctx), { ok: false, reason: 'unconfirmed' });
+    const byEmail = (await submitRegistration(data.db, details({ email: 'by.email@example.org', consent: false }), { programmeId, channel: 'email', baseUrl: BASE, clock })).registration;
+    const mail = (await outboxTo('by.email@example.org'))[0]!;
+    assert.match(mail.text_body, /agree that the programme team can keep your details/);
+    assert.match(mail.text_body, /\/privacy/);
+    const token = /\/register\/confirm\/([A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!;
+    assert.deepEqual(await confirmRegistrationEmail(data.db, token, clock), { ok: false, reason: 'consent_needed' }, 'confirming by email asks for consent');
+    const row = () => data.db.selectFrom('registrations').selectAll().where('id', '=', byEmail.id).executeTakeFirstOrThrow();
+    assert.equal((await row()).consent_at, null);
+    assert.ok((await confirmRegistrationEmail(data.db, token, clock, { consent: true })).ok);
+    assert.ok((await row()).consent_at);
+    assert.deepEqual(await acceptRegistration(data.db, byEmail.id, ctx), { ok: true });
+
+    assert.deepEqual(await acceptRegistration(data.db, unconfirmed.id, ctx, 'Consent given on a call on 1 May'), { ok: true });
+    const history = await registrationHistory(data.db, unconfirmed.id);
+    assert.match(history.at(-1)!.detail, /without a confirmed email address, because: Consent given on a call on 1 May/);
+  });
+
+  it('sends one welcome email when Accept is pressed twice at once, and registers a double-clicked submit once', async () => {
+    const admin = (await upsertPerson(data.db, { email: 'lead6@example.org', name: 'Lead Six', role: 'admin' }, clock)).person;
+    const ctx = { actorId: admin.id, baseUrl: BASE, clock };
+    const r = (await confirmed({ email: 'twice@example.org' })).registration;
+    const results = await Promise.all([acceptRegistration(data.db, r.id, ctx), acceptRegistration(data.db, r.id, ctx), acceptRegistration(data.db, r.id, ctx)]);
+    assert.deepEqual(results, [{ ok: true }, { ok: true }, { ok: true }]);
+    assert.equal((await outboxTo('twice@example.org')).filter((m) => m.subject.startsWith('Welcome')).length, 1);
+    const same = await Promise.all([submit({ email: 'double@example.org' }), submit({ email: 'double@example.org' })]);
+    assert.equal(same.filter((x) => x.outcome === 'created').length, 1);
+    assert.equal((await data.db.selectFrom('registrations').select('id').where('email_normalised', '=', 'double@example.org').execute()).length, 1);
+  });
+
+  it('a declined participant keeps no participant access', async () => {
+    const admin = (await upsertPerson(data.db, { email: 'lead7@example.org', name: 'Lead Seven', role: 'admin' }, clock)).person;
+    const ctx = { actorId: admin.id, baseUrl: BASE, clock };
+    const r = (await confirmed({ email: 'declined.later@example.org' })).registration;
+    await acceptRegistration(data.db, r.id, ctx);
+    const personId = (await data.db.selectFrom('registrations').select('person_id').where('id', '=', r.id).executeTakeFirstOrThrow()).person_id!;
+    await declineRegistration(data.db, r.id, ctx, null);
+    const person = await data.db.selectFrom('people').select(['status', 'role']).where('id', '=', personId).executeTakeFirstOrThrow();
+    assert.deepEqual({ ...person }, { status: 'disabled', role: 'participant' });
+    // Accepting again turns the account back on.
+    await acceptRegistration(data.db, r.id, ctx);
+    assert.equal((await data.db.selectFrom('people').select('status').where('id', '=', personId).executeTakeFirstOrThrow()).status, 'active');
+  });
+
   it('keeps an admin an admin when their registration is accepted', async () => {
     const admin = (await upsertPerson(data.db, { email: 'boss@example.org', name: 'Boss', role: 'admin' }, clock)).person;
-    const { registration } = await submit({ email: 'boss@example.org', fullName: 'Boss' });
+    const { registration } = await confirmed({ email: 'boss@example.org', fullName: 'Boss' });
     await acceptRegistration(data.db, registration.id, { actorId: admin.id, baseUrl: BASE, clock });
     const person = await data.db.selectFrom('people').select('role').where('id', '=', admin.id).executeTakeFirstOrThrow();
     assert.equal(person.role, 'admin');
@@ -137,7 +191,7 @@ describe('registration rules', () => {
   it('takes someone out of their groups when their accepted registration is waitlisted', async () => {
     const admin = (await upsertPerson(data.db, { email: 'lead4@example.org', name: 'Lead Four', role: 'admin' }, clock)).person;
     const ctx = { actorId: admin.id, baseUrl: BASE, clock };
-    const r = (await submit({ email: 'grouped@example.org' })).registration;
+    const r = (await confirmed({ email: 'grouped@example.org' })).registration;
     await acceptRegistration(data.db, r.id, ctx);
     const personId = (await data.db.selectFrom('registrations').select('person_id').where('id', '=', r.id).executeTakeFirstOrThrow()).person_id!;
     const project = await data.db.selectFrom('projects').select('id').executeTakeFirstOrThrow();
@@ -149,7 +203,7 @@ describe('registration rules', () => {
   it('after withdrawing, no programme email is queued and actions are refused', async () => {
     const admin = (await upsertPerson(data.db, { email: 'lead3@example.org', name: 'Lead Three', role: 'admin' }, clock)).person;
     const ctx = { actorId: admin.id, baseUrl: BASE, clock };
-    const r = (await submit({ email: 'leaving@example.org' })).registration;
+    const r = (await confirmed({ email: 'leaving@example.org' })).registration;
     await acceptRegistration(data.db, r.id, ctx);
     const personId = (await data.db.selectFrom('registrations').select('person_id').where('id', '=', r.id).executeTakeFirstOrThrow()).person_id!;
     await withdrawParticipant(data.db, personId, clock);

@@ -5,7 +5,7 @@
 // features' services, platform tables through platform functions.
 import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
-import { findPerson, findPersonByEmail, normaliseEmail, programmeMailStopped, setProgrammeMailStopped, renamePerson, upsertPerson } from '../../platform/auth/people.ts';
+import { findPerson, findPersonByEmail, normaliseEmail, programmeMailStopped, renamePerson, setPersonStatus, setProgrammeMailStopped, upsertPerson } from '../../platform/auth/people.ts';
 import { issueSignInLink } from '../../platform/auth/sign-in.ts';
 import { endAllSessions } from '../../platform/auth/sessions.ts';
 import { hashToken, randomToken } from '../../platform/auth/tokens.ts';
@@ -16,7 +16,7 @@ import { leaveAllGroups } from '../participants/service.ts';
 import type { RegistrationDetails } from './details.ts';
 import { bandLabel, roleGroupLabel, serviceLabel } from './options.ts';
 import * as q from './queries.ts';
-import { refusalFor, type Refusal, type TeamAction, TRANSITIONS } from './status.ts';
+import { acceptRefusal, refusalFor, type Refusal, type TeamAction, TRANSITIONS } from './status.ts';
 import { registrationDb, type Registration, type RegistrationChannel, type RegistrationStatus } from './tables.ts';
 
 export type { RegistrationDetails } from './details.ts';
@@ -92,11 +92,19 @@ export async function sendProgrammeMail(db: Db | Tx, email: Email, clock: Clock)
 
 const hello = (name: string) => `Hello ${name},`;
 
-function confirmationMail(r: Registration, link: string): Email {
+function confirmationMail(r: Registration, link: string, baseUrl: string): Email {
+  // Someone who registered by email has not yet agreed to anything: the link asks them to.
+  const consent: MailPart[] = r.consent_at
+    ? []
+    : [
+        'When you confirm, we will also ask you to agree that the programme team can keep your details and contact you about the programme. How we use your details is explained in our privacy notice:',
+        { link: `${baseUrl}/privacy`, text: 'Privacy notice' },
+      ];
   const parts: MailPart[] = [
     'Thank you for registering your interest in the radiography support workforce programme.',
     `Your reference is ${r.reference}.`,
-    { link, text: 'Confirm your email address' },
+    ...consent,
+    { link, text: r.consent_at ? 'Confirm your email address' : 'Confirm your email address and give your consent' },
     `This link works for ${CONFIRM_DAYS} days. Until you confirm, your registration stays unconfirmed. If you did not register, ignore this email and nothing more will happen.`,
   ];
   return { to: r.email, subject: `Confirm your registration (${r.reference})`, ...composeMail(hello(r.full_name), parts), category: 'registration' };
@@ -130,11 +138,11 @@ export async function submitRegistration(db: Db, details: RegistrationDetails, o
     const t = own(tx);
     const now = clock().toISOString();
     const token = randomToken();
-    const existing = await q.findByEmail(t, options.programmeId, details.email);
     const how = options.channel === 'web' ? 'the web form' : 'email';
-    let result: SubmitResult;
+    let existing = await q.findByEmail(t, options.programmeId, details.email);
+    let inserted: Registration | null = null;
     if (!existing) {
-      const registration = await q.insertWithUniqueReference(t, {
+      inserted = await q.insertWithUniqueReference(t, {
         programme_id: options.programmeId,
         status: options.needsReview ? 'needs_review' : 'unconfirmed',
         channel: options.channel,
@@ -150,10 +158,18 @@ export async function submitRegistration(db: Db, details: RegistrationDetails, o
         created_at: now,
         updated_at: now,
       });
+      // Someone registered this email a moment before (a double click, two tabs): it is known now.
+      if (!inserted) existing = await q.findByEmail(t, options.programmeId, details.email);
+    }
+    let result: SubmitResult;
+    if (inserted) {
+      const registration = inserted;
       await q.writeAims(t, registration.id, details.aims, false);
       await q.insertEvent(t, registration.id, options.actorId ?? null, 'created', options.needsReview ? 'Imported from email; needs review' : `Registered by ${how}`, clock);
-      if (!options.needsReview) await sendProgrammeMail(tx, confirmationMail(registration, `${options.baseUrl}/register/confirm/${token}`), clock);
+      if (!options.needsReview) await sendProgrammeMail(tx, confirmationMail(registration, `${options.baseUrl}/register/confirm/${token}`, options.baseUrl), clock);
       result = { registration, updated: false, outcome: 'created' };
+    } else if (!existing) {
+      throw new Error('registration vanished while registering');
     } else if (existing.status === 'needs_review') {
       // Nothing trustworthy was held: take these details, and confirm the address like a new one.
       const registration = await q.updateRow(t, existing.id, {
@@ -166,7 +182,7 @@ export async function submitRegistration(db: Db, details: RegistrationDetails, o
       });
       await q.writeAims(t, registration.id, details.aims);
       await q.insertEvent(t, registration.id, options.actorId ?? null, 'updated', `Details sent again by ${how}`, clock);
-      if (!options.needsReview) await sendProgrammeMail(tx, confirmationMail(registration, `${options.baseUrl}/register/confirm/${token}`), clock);
+      if (!options.needsReview) await sendProgrammeMail(tx, confirmationMail(registration, `${options.baseUrl}/register/confirm/${token}`, options.baseUrl), clock);
       result = { registration, updated: true, outcome: 'updated' };
     } else {
       // The details wait; the owner of the address decides. The latest request replaces an earlier one.
@@ -185,10 +201,14 @@ export async function submitRegistration(db: Db, details: RegistrationDetails, o
   });
 }
 
-export type ConfirmResult = { ok: true; registration: Registration } | { ok: false; reason: 'unknown' | 'expired' };
+export type ConfirmResult = { ok: true; registration: Registration } | { ok: false; reason: 'unknown' | 'expired' | 'consent_needed' };
 
-/** Confirms the email address from the link in the confirmation email (a button press, never a plain visit). */
-export async function confirmRegistrationEmail(db: Db, token: string, clock: Clock): Promise<ConfirmResult> {
+/**
+ * Confirms the email address from the link in the confirmation email (a button press, never a
+ * plain visit). Someone who registered by email never ticked the consent box, so they give their
+ * consent here (`consent`), or nothing is confirmed.
+ */
+export async function confirmRegistrationEmail(db: Db, token: string, clock: Clock, answers: { consent?: boolean } = {}): Promise<ConfirmResult> {
   return inTransaction(db, async (tx) => {
     const t = own(tx);
     const now = clock().toISOString();
@@ -196,24 +216,28 @@ export async function confirmRegistrationEmail(db: Db, token: string, clock: Clo
     if (!found) return { ok: false, reason: 'unknown' };
     if (found.email_confirmed_at && found.status !== 'unconfirmed') return { ok: true, registration: found };
     if (found.confirm_expires_at && found.confirm_expires_at <= now) return { ok: false, reason: 'expired' };
+    if (!found.consent_at && !answers.consent) return { ok: false, reason: 'consent_needed' };
     const registration = await q.updateRow(t, found.id, {
       email_confirmed_at: now,
       status: found.status === 'unconfirmed' ? 'new' : found.status,
       consent_at: found.consent_at ?? now,
       updated_at: now,
     });
-    await q.insertEvent(t, found.id, null, 'confirmed', 'Email address confirmed', clock);
+    await q.insertEvent(t, found.id, null, 'confirmed', found.consent_at ? 'Email address confirmed' : 'Email address confirmed, and consent given on the confirmation page', clock);
     return { ok: true, registration };
   });
 }
 
+export type LinkState = { state: 'ok'; needsConsent: boolean } | { state: 'unknown' | 'expired' };
+
 /** Whether a confirmation link is one we sent and still works, without using it (the page before the button). */
-export async function checkConfirmToken(db: Db, token: string, kind: 'confirm' | 'change', clock: Clock): Promise<'ok' | 'unknown' | 'expired'> {
+export async function checkConfirmToken(db: Db, token: string, kind: 'confirm' | 'change', clock: Clock): Promise<LinkState> {
   const t = own(db);
   const found = kind === 'confirm' ? await q.findByConfirmToken(t, hashToken(token)) : await q.findByPendingToken(t, hashToken(token));
-  if (!found) return 'unknown';
+  if (!found) return { state: 'unknown' };
   const expires = kind === 'confirm' ? found.confirm_expires_at : found.pending_expires_at;
-  return expires && expires <= clock().toISOString() ? 'expired' : 'ok';
+  if (expires && expires <= clock().toISOString()) return { state: 'expired' };
+  return { state: 'ok', needsConsent: kind === 'confirm' && !found.consent_at };
 }
 
 const FIELD_WORDS: Partial<Record<keyof ReturnType<typeof columns>, string>> = {
@@ -248,7 +272,7 @@ function describeChanges(before: Registration, after: ReturnType<typeof columns>
 }
 
 /** The owner of the address confirms a change asked for by registering again: it applies now. */
-export async function confirmPendingChange(db: Db, token: string, clock: Clock): Promise<ConfirmResult> {
+export async function confirmPendingChange(db: Db, token: string, clock: Clock, _answers: { consent?: boolean } = {}): Promise<ConfirmResult> {
   return inTransaction(db, async (tx) => {
     const t = own(tx);
     const now = clock().toISOString();
@@ -282,26 +306,36 @@ export async function confirmPendingChange(db: Db, token: string, clock: Clock):
 export type ActionContext = { actorId: number; baseUrl: string; clock: Clock };
 export type ActionResult = { ok: true } | { ok: false; reason: Refusal };
 
-/** Takes a team action through the status table; refused actions change nothing. */
-export async function runTeamAction(db: Db, id: number, action: TeamAction, ctx: ActionContext, message: string | null = null): Promise<ActionResult> {
-  if (action === 'accept') return acceptRegistration(db, id, ctx);
-  return leaveStatus(db, id, action, ctx, action === 'decline' ? message?.trim() || null : null);
+/**
+ * Takes a team action through the status table; refused actions change nothing. `text` is the
+ * message emailed with a decline, or the team's reason for accepting without confirmation or consent.
+ */
+export async function runTeamAction(db: Db, id: number, action: TeamAction, ctx: ActionContext, text: string | null = null): Promise<ActionResult> {
+  if (action === 'accept') return acceptRegistration(db, id, ctx, text);
+  return leaveStatus(db, id, action, ctx, action === 'decline' ? text?.trim() || null : null);
 }
 
 /**
  * Accepts a registration: creates or re-activates the participant account, and sends a welcome
  * email with a sign-in link. An existing account keeps a higher role (an admin stays an admin).
+ * Only a confirmed registration with consent, unless the team records why (`reason`): the
+ * reason goes into the history, and stands as the record of consent when there was none.
+ * The status changes first, conditionally, so a double click sends one welcome email.
  */
-export async function acceptRegistration(db: Db, id: number, ctx: ActionContext): Promise<ActionResult> {
+export async function acceptRegistration(db: Db | Tx, id: number, ctx: ActionContext, reason: string | null = null): Promise<ActionResult> {
   return inTransaction(db, async (tx) => {
     const t = own(tx);
     const r = await q.findById(t, id);
-    const refused = refusalFor(r?.status, 'accept');
+    const refused = acceptRefusal(r, Boolean(reason?.trim()));
     if (refused || !r) return { ok: false, reason: refused ?? 'not_found' };
     if (r.status === TRANSITIONS.accept.to) return { ok: true };
+    const now = ctx.clock().toISOString();
+    const moved = await q.changeStatus(t, r.id, r.status, { status: 'accepted', updated_at: now, ...(r.consent_at ? {} : { consent_at: now }) });
+    // Someone else decided first: nothing more to do if it was this, otherwise decide again.
+    if (!moved) return (await q.findById(t, id))?.status === 'accepted' ? { ok: true } : acceptRegistration(tx, id, ctx, reason);
     const existing = r.person_id ? await findPerson(tx, r.person_id) : await findPersonByEmail(tx, r.email);
     const { person } = await upsertPerson(tx, { email: r.email, name: r.full_name, role: existing && existing.role !== 'participant' ? existing.role : 'participant' }, ctx.clock);
-    await q.updateRow(t, r.id, { status: 'accepted', person_id: person.id, updated_at: ctx.clock().toISOString() });
+    await q.updateRow(t, r.id, { person_id: person.id });
     const link = await issueSignInLink(tx, person.id, ctx.baseUrl, ctx.clock);
     await sendProgrammeMail(
       tx,
@@ -316,8 +350,9 @@ export async function acceptRegistration(db: Db, id: number, ctx: ActionContext)
       },
       ctx.clock,
     );
-    await q.insertEvent(t, r.id, ctx.actorId, 'accepted', 'Accepted; participant account active and welcome email sent', ctx.clock);
-    await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.accept', recordType: 'registration', recordId: r.id, summary: `Accepted ${r.reference}` }, ctx.clock);
+    const why = reason?.trim() ? ` without ${!r.email_confirmed_at ? 'a confirmed email address' : 'recorded consent'}, because: ${reason.trim()}` : '';
+    await q.insertEvent(t, r.id, ctx.actorId, 'accepted', `Accepted${why}; participant account active and welcome email sent`, ctx.clock);
+    await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.accept', recordType: 'registration', recordId: r.id, summary: `Accepted ${r.reference}${why ? ' with a recorded reason' : ''}` }, ctx.clock);
     return { ok: true };
   });
 }
@@ -331,7 +366,7 @@ export async function declineRegistration(db: Db, id: number, ctx: ActionContext
   return runTeamAction(db, id, 'decline', ctx, message);
 }
 
-async function leaveStatus(db: Db, id: number, action: 'waitlist' | 'decline', ctx: ActionContext, message: string | null): Promise<ActionResult> {
+async function leaveStatus(db: Db | Tx, id: number, action: 'waitlist' | 'decline', ctx: ActionContext, message: string | null): Promise<ActionResult> {
   const status = TRANSITIONS[action].to;
   return inTransaction(db, async (tx) => {
     const t = own(tx);
@@ -339,9 +374,18 @@ async function leaveStatus(db: Db, id: number, action: 'waitlist' | 'decline', c
     const refused = refusalFor(r?.status, action);
     if (refused || !r) return { ok: false, reason: refused ?? 'not_found' };
     if (r.status === status) return { ok: true };
-    await q.updateRow(t, r.id, { status, updated_at: ctx.clock().toISOString() });
-    // Someone no longer accepted leaves the groups they were put in.
-    if (r.status === 'accepted' && r.person_id) await leaveAllGroups(tx, r.person_id);
+    const moved = await q.changeStatus(t, r.id, r.status, { status, updated_at: ctx.clock().toISOString() });
+    if (!moved) return (await q.findById(t, id))?.status === status ? { ok: true } : leaveStatus(tx, id, action, ctx, message);
+    // Someone no longer accepted leaves the groups they were put in, and has the access of
+    // someone who registered: none. A higher role (an admin's) is not theirs to lose here.
+    if (r.status === 'accepted' && r.person_id) {
+      await leaveAllGroups(tx, r.person_id);
+      const person = await findPerson(tx, r.person_id);
+      if (person?.role === 'participant') {
+        await setPersonStatus(tx, person.id, 'disabled', ctx.clock);
+        await endAllSessions(tx, person.id);
+      }
+    }
     if (message) {
       await sendProgrammeMail(tx, { to: r.email, subject: 'Your registration of interest', ...composeMail(hello(r.full_name), [message, `Your reference is ${r.reference}.`]) }, ctx.clock);
     }
@@ -421,7 +465,7 @@ export async function completeReviewedRegistration(
       updated_at: now,
     });
     await q.writeAims(t, r.id, details.aims);
-    await sendProgrammeMail(tx, confirmationMail(registration, `${ctx.baseUrl}/register/confirm/${token}`), ctx.clock);
+    await sendProgrammeMail(tx, confirmationMail(registration, `${ctx.baseUrl}/register/confirm/${token}`, ctx.baseUrl), ctx.clock);
     await q.insertEvent(t, r.id, ctx.actorId, 'completed', 'Completed by hand from the email; confirmation email sent', ctx.clock);
     await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.complete', recordType: 'registration', recordId: r.id, summary: `Completed ${r.reference} from an email` }, ctx.clock);
     await ctx.alsoInTransaction?.(tx, registration);

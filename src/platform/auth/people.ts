@@ -96,6 +96,14 @@ export async function listPeople(db: Db, limit = 500) {
   return db.selectFrom('people').select(['id', 'name', 'email', 'role', 'status', 'created_at']).orderBy('name').limit(limit).execute();
 }
 
+/**
+ * Turns a person's account off (they can no longer sign in) or back on. Turning it off does not
+ * end their sessions: the caller ends them with endAllSessions, in the same change.
+ */
+export async function setPersonStatus(db: Db | Tx, id: number, status: 'active' | 'disabled', clock: Clock): Promise<void> {
+  await db.updateTable('people').set({ status, updated_at: clock().toISOString() }).where('id', '=', id).execute();
+}
+
 /** LIKE pattern for "contains this text", with the text's own wildcards taken literally. */
 function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

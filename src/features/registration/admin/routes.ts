@@ -11,7 +11,7 @@ import { londonDate } from '../../../platform/time.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
 import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES, STATUS_LABELS, bandLabel, roleGroupLabel, serviceLabel } from '../options.ts';
 import { addNote, findRegistration, registrationAims, registrationHistory, registrationNotes, runTeamAction } from '../service.ts';
-import { refusalFor, teamCanChange, type Refusal, type TeamAction } from '../status.ts';
+import { refusalForRegistration, teamCanChange, type Refusal, type TeamAction } from '../status.ts';
 import { csvStream, writeXlsx, type Labels } from './export.ts';
 import { FILTER_LABELS, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
 import { countRegistrations, exportRows, listRegistrations, PAGE_SIZE, registrationsByIds } from './queries.ts';
@@ -59,11 +59,13 @@ export function refusalText(reason: Refusal, r: Pick<Registration, 'full_name'> 
   if (reason === 'withdrawn') return `${r?.full_name ?? 'They'} has withdrawn from the programme, so their registration cannot be ${ACTIONS[action]}`;
   if (reason === 'needs_review') return `it came by email and needs completing first, so it cannot be ${ACTIONS[action]} yet`;
   return 'it no longer exists';
+  if (reason === 'unconfirmed') return `${r?.full_name ?? 'They'} has not confirmed their email address yet, so we cannot be sure it is theirs: accept it only with a reason recorded`;
+  if (reason === 'no_consent') return `${r?.full_name ?? 'They'} has not given consent yet: accept it only with a reason recorded (for example, consent given on a call)`;
 }
 
 /** Why an action cannot be done to a registration as it is now, in words (none if it can). */
-export function whyNot(r: Pick<Registration, 'status' | 'full_name'> | undefined, action: Action): string | undefined {
-  const reason = refusalFor(r?.status, action);
+export function whyNot(r: Pick<Registration, 'status' | 'full_name' | 'email_confirmed_at' | 'consent_at'> | undefined, action: Action): string | undefined {
+  const reason = refusalForRegistration(r, action);
   return reason ? refusalText(reason, r, action) : undefined;
 }
 

@@ -147,14 +147,19 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
 
     app.get(link.path, { config: formRateLimit(30, '10 minutes') }, async (request, reply) => {
       const token = tokenOf(request);
-      const state = token ? await checkConfirmToken(db, token, kind, deps.clock) : 'unknown';
-      if (state !== 'ok') return invalid(reply, state === 'expired');
-      return personal(reply).view(`${V}/confirm.njk`, { ...link.page, action: request.url.split('?')[0] });
+      const found = token ? await checkConfirmToken(db, token, kind, deps.clock) : ({ state: 'unknown' } as const);
+      if (found.state !== 'ok') return invalid(reply, found.state === 'expired');
+      return personal(reply).view(`${V}/confirm.njk`, { ...link.page, action: request.url.split('?')[0], askConsent: found.needsConsent });
     });
 
     app.post(link.path, { config: formRateLimit(30, '10 minutes') }, async (request, reply) => {
       const token = tokenOf(request);
-      const result = token ? await link.run(db, token, deps.clock) : ({ ok: false, reason: 'unknown' } as const);
+      const consent = (request.body as Record<string, unknown> | undefined)?.consent === 'yes';
+      const result = token ? await link.run(db, token, deps.clock, { consent }) : ({ ok: false, reason: 'unknown' } as const);
+      if (!result.ok && result.reason === 'consent_needed') {
+        const text = 'Tick the box to agree, or we cannot keep your registration';
+        return personal(reply).code(400).view(`${V}/confirm.njk`, { ...link.page, action: request.url.split('?')[0], askConsent: true, errors: { consent: { text } }, errorList: [{ text, href: '#consent' }] });
+      }
       if (!result.ok) return invalid(reply, result.reason === 'expired');
       return personal(reply).view(`${V}/confirmed.njk`, { ...link.done, reference: result.registration.reference });
     });
