@@ -4,6 +4,9 @@ import { createTestApp, h1, type TestApp, type TestClient } from '../../../../te
 import { hashToken } from '../../../platform/auth/tokens.ts';
 import { cookieName } from '../../../platform/http/cookies.ts';
 import { STEPS } from './steps.ts';
+import { details } from '../../../../test/helpers/registrations.ts';
+import { findProgramme } from '../../programme/service.ts';
+import { submitRegistration } from '../service.ts';
 
 type Form = Record<string, string | string[]>;
 
@@ -136,6 +139,29 @@ describe('register your interest (web)', () => {
     assert.equal(r.role_other, 'Trainee AP');
     assert.equal(r.afc_band, null);
     assert.equal(r.adjustments, 'Captions in meetings');
+  });
+
+  it('asks someone who registered by email for their consent on the confirmation page', async () => {
+    const programme = (await findProgramme(t.data.db))!;
+    await submitRegistration(t.data.db, details({ email: 'emailed.in@example.org', consent: false }), { programmeId: programme.id, channel: 'email', baseUrl: t.config.baseUrl, clock: t.clock });
+    const mail = await t.data.db.selectFrom('outbox').selectAll().where('to_address', '=', 'emailed.in@example.org').executeTakeFirstOrThrow();
+    assert.match(mail.text_body, /privacy notice/i);
+    const link = /\/register\/confirm\/[A-Za-z0-9_-]+/.exec(mail.text_body)![0];
+    const page = await t.client().get(link);
+    assert.match(page.body, /name="consent"/);
+    assert.match(page.body, /href="\/privacy"/);
+    const c = t.client();
+    const without = await c.submit(link, {}, link);
+    assert.equal(without.statusCode, 400);
+    assert.match(without.body, /href="#consent">Tick the box to agree/);
+    const row = () => t.data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', 'emailed.in@example.org').executeTakeFirstOrThrow();
+    assert.equal((await row()).status, 'unconfirmed');
+    const withConsent = await c.submit(link, { consent: 'yes' }, link);
+    assert.equal(withConsent.statusCode, 200);
+    assert.match(withConsent.body, /Email address confirmed/);
+    const r = await row();
+    assert.equal(r.status, 'new');
+    assert.ok(r.consent_at);
   });
 
   it('changes nothing for a known email until its owner confirms, and says the same as for a new one', async () => {
