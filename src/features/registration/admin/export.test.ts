@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
-import { csvLine, EXPORT_HEADERS } from './export.ts';
+import { assign, createSubgroup, projectsWithGroups } from '../../participants/service.ts';
+import { acceptRegistration } from '../service.ts';
+import { csvLine, EXPORT_HEADERS, exportDateTime } from './export.ts';
 import { listedReferences, parseCsv, register, seededApp, type Seeded } from './test-factory.ts';
 
 describe('registrations exports', () => {
@@ -77,12 +79,48 @@ describe('registrations exports', () => {
     assert.equal(row['Type of service'], 'Diagnostic imaging (clinical imaging)');
     assert.equal(row['Role group'], 'Clinical support worker (CSW)');
     assert.equal(row['Pay band'], 'Band 2');
-    assert.equal(row.Aims, '2, 5');
+    const aims = await s.t.data.db.selectFrom('aims').select(['number', 'title']).orderBy('number').execute();
+    assert.equal(row.Aims, [2, 5].map((n) => `Aim ${n}: ${aims.find((a) => a.number === n)!.title}`).join('; '));
     const methods = await s.t.data.db.selectFrom('participation_methods').select(['key', 'title']).orderBy('position').execute();
     assert.equal(row['How they would like to take part'], ['meetings', 'surveys'].map((k) => methods.find((m) => m.key === k)!.title).join(', '));
-    assert.equal(row['Email confirmed at'], '');
+    assert.equal(row['Email confirmed'], '');
+    // London dates as the rest of the service writes them (GMT on 1 March).
+    assert.equal(row.Registered, '1 March 2026 11:09');
+    assert.equal(row['Consent given'], '1 March 2026 11:09');
+    assert.equal(row['ODS code'], '');
+    assert.equal(row.Groups, '');
 
     assert.equal(csvLine(['a', 'b,c', 'say "hi"', 'line\nbreak', '+1', '@x', '-2', '=1', '\tt', '\rr', 'ok=1']), `a,"b,c","say ""hi""","line\nbreak",'+1,'@x,'-2,'=1,'\tt,"'\rr",ok=1\r\n`);
+    // A semicolon separates fields where Excel's list separator is one, so it is quoted too (issue 9 #20).
+    assert.equal(csvLine(['a;b', 'c']), '"a;b",c\r\n');
+  });
+
+  it('writes London dates and times, in summer time too', () => {
+    assert.equal(exportDateTime('2026-12-01T09:30:00.000Z'), '1 December 2026 09:30');
+    assert.equal(exportDateTime('2026-07-01T08:05:00.000Z'), '1 July 2026 09:05');
+    assert.equal(exportDateTime('2026-03-28T23:59:00.000Z'), '28 March 2026 23:59');
+    assert.equal(exportDateTime(null), '');
+  });
+
+  it('gives the ODS code of a chosen organisation and the groups of an accepted participant', async () => {
+    const org = await s.t.data.db.selectFrom('organisations').select(['id', 'name', 'ods_code']).where('ods_code', 'is not', null).orderBy('name').executeTakeFirstOrThrow();
+    const r = await register(s, { fullName: 'Grace Okafor', organisationId: org.id, organisationName: org.name, aims: [6] }, { confirm: true });
+    const ctx = { actorId: s.admin.personId, baseUrl: s.t.config.baseUrl, clock: s.t.clock };
+    assert.deepEqual(await acceptRegistration(s.t.data.db, r.id, ctx), { ok: true });
+    const personId = (await s.t.data.db.selectFrom('registrations').select('person_id').where('id', '=', r.id).executeTakeFirstOrThrow()).person_id!;
+    const [first, second] = await projectsWithGroups(s.t.data.db, s.programmeId);
+    const made = await createSubgroup(s.t.data.db, s.admin.personId, first!.id, { name: 'Checklist; first draft', description: '' }, s.t.clock);
+    assert.ok(made.ok);
+    await assign(s.t.data.db, s.admin.personId, { projectId: first!.id, subgroupId: made.id }, [personId], s.t.clock);
+    await assign(s.t.data.db, s.admin.personId, { projectId: second!.id, subgroupId: null }, [personId], s.t.clock);
+    const res = await s.admin.get('/admin/registrations/export.csv?aim=6');
+    assert.match(res.body, /"[^"\r\n]*Checklist; first draft[^"\r\n]*"/, 'a cell with a semicolon is quoted');
+    const rows = parseCsv(res.body);
+    assert.equal(rows.length, 2);
+    const row = Object.fromEntries(EXPORT_HEADERS.map((h, i) => [h, rows[1]![i]]));
+    assert.equal(row['ODS code'], org.ods_code);
+    assert.equal(row.Groups, [`${first!.name} (Checklist; first draft)`, second!.name].join('; '));
+    assert.equal(row.Status, 'Accepted');
   });
 
   it('downloads the same rows as an Excel workbook, with text cells that are never formulas', async () => {

@@ -6,13 +6,26 @@ import type { ExportRow } from './queries.ts';
 
 export const EXPORT_HEADERS = [
   'Reference', 'Status', 'Came by', 'Full name', 'Email', 'Organisation', 'Department or site', 'Nation', 'NHS England region',
-  'Type of service', 'Job title', 'Role group', 'Pay band', 'Aims', 'How they would like to take part', 'Adjustments', 'Email confirmed at', 'Registered at',
+  'Type of service', 'Job title', 'Role group', 'Pay band', 'Aims', 'How they would like to take part', 'Adjustments', 'Email confirmed', 'Consent given', 'Registered',
+  'ODS code', 'Groups',
 ];
 
-/** Words for stored keys that live in the programme's own data rather than in code. */
-export type Labels = { methods: Map<string, string> };
+/**
+ * Words for stored keys that live in the programme's own data rather than in code: ways to take
+ * part by key, aims by number, and each participant's projects and sub-groups by person.
+ */
+export type Labels = { methods: Map<string, string>; aims?: Map<number, string>; groups?: Map<number, string> };
 
-type CellSource = Pick<ExportRow, 'reference' | 'status' | 'channel' | 'full_name' | 'email' | 'organisation_name' | 'department' | 'nation' | 'region' | 'service_type' | 'service_other' | 'job_title' | 'role_group' | 'role_other' | 'afc_band' | 'aims' | 'participation' | 'adjustments' | 'email_confirmed_at' | 'created_at'>;
+const londonParts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** "1 December 2026 09:30", London time, for an ISO instant: what a spreadsheet reader expects. */
+export function exportDateTime(iso: string | null): string {
+  if (!iso) return '';
+  const p = Object.fromEntries(londonParts.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute}`;
+}
+
+type CellSource = Pick<ExportRow, 'reference' | 'status' | 'channel' | 'full_name' | 'email' | 'organisation_name' | 'department' | 'nation' | 'region' | 'service_type' | 'service_other' | 'job_title' | 'role_group' | 'role_other' | 'afc_band' | 'aims' | 'participation' | 'adjustments' | 'email_confirmed_at' | 'consent_at' | 'created_at' | 'person_id'> & { ods_code?: string | null };
 
 export function exportCells(r: CellSource, labels: Labels = { methods: new Map() }): string[] {
   return [
@@ -29,11 +42,14 @@ export function exportCells(r: CellSource, labels: Labels = { methods: new Map()
     r.job_title,
     r.role_group === 'other' ? `Other: ${r.role_other ?? ''}` : roleGroupLabel(r.role_group),
     r.afc_band ? bandLabel(r.afc_band) : '',
-    r.aims.join(', '),
+    r.aims.map((n) => `Aim ${n}${labels.aims?.has(n) ? `: ${labels.aims.get(n)}` : ''}`).join('; '),
     r.participation.split(',').filter(Boolean).map((key) => labels.methods.get(key) ?? key).join(', '),
     r.adjustments ?? '',
-    r.email_confirmed_at ?? '',
-    r.created_at,
+    exportDateTime(r.email_confirmed_at),
+    exportDateTime(r.consent_at),
+    exportDateTime(r.created_at),
+    r.ods_code ?? '',
+    (r.person_id !== null && labels.groups?.get(r.person_id)) || '',
   ];
 }
 
@@ -43,12 +59,15 @@ export function defuse(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** One RFC 4180 record: CRLF-terminated; fields with a comma, quote or line break are quoted, quotes doubled. */
+/**
+ * One RFC 4180 record: CRLF-terminated; fields with a comma, quote or line break are quoted, quotes
+ * doubled. So are fields with a semicolon, the separator where Excel's list separator is one.
+ */
 export function csvLine(cells: string[]): string {
   return `${cells
     .map((c) => {
       const v = defuse(c);
-      return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+      return /[",;\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
     })
     .join(',')}\r\n`;
 }

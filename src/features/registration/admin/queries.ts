@@ -142,7 +142,8 @@ export async function listRegistrations(db: RegistrationDb, programmeId: number,
   return listQuery(db, programmeId, f, matches).execute();
 }
 
-export type ExportRow = Registration & { aims: number[] };
+/** A registration with its aims and its organisation's ODS code (when chosen from the list). */
+export type ExportRow = Registration & { aims: number[]; ods_code: string | null };
 
 /**
  * Every matching registration, in list order, in batches. Each batch starts after the last row
@@ -169,7 +170,9 @@ export async function* exportRows(db: RegistrationDb, programmeId: number, f: Fi
       list.push(a.aim_number);
       aims.set(a.registration_id, list);
     }
-    for (const r of rows) yield { ...r, aims: aims.get(r.id) ?? [] };
+    const orgIds = [...new Set(rows.map((r) => r.organisation_id).filter((id): id is number => id !== null))];
+    const ods = new Map(orgIds.length ? (await db.selectFrom('organisations').select(['id', 'ods_code']).where('id', 'in', orgIds).execute()).map((o) => [o.id, o.ods_code]) : []);
+    for (const r of rows) yield { ...r, aims: aims.get(r.id) ?? [], ods_code: r.organisation_id === null ? null : (ods.get(r.organisation_id) ?? null) };
     if (rows.length < batch) return;
     after = rows.at(-1);
   }

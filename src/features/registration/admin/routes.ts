@@ -9,6 +9,7 @@ import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { londonDate } from '../../../platform/time.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
+import { projectMembers, projectsWithGroups } from '../../participants/service.ts';
 import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES, STATUS_LABELS, bandLabel, roleGroupLabel, serviceLabel } from '../options.ts';
 import { addNote, findRegistration, registrationAims, registrationHistory, registrationNotes, runTeamAction } from '../service.ts';
 import { refusalForRegistration, teamCanChange, type Refusal, type TeamAction } from '../status.ts';
@@ -58,9 +59,9 @@ export function shownName(r: Pick<Registration, 'full_name' | 'email'>): string 
 export function refusalText(reason: Refusal, r: Pick<Registration, 'full_name'> | undefined, action: Action): string {
   if (reason === 'withdrawn') return `${r?.full_name ?? 'They'} has withdrawn from the programme, so their registration cannot be ${ACTIONS[action]}`;
   if (reason === 'needs_review') return `it came by email and needs completing first, so it cannot be ${ACTIONS[action]} yet`;
-  return 'it no longer exists';
   if (reason === 'unconfirmed') return `${r?.full_name ?? 'They'} has not confirmed their email address yet, so we cannot be sure it is theirs: accept it only with a reason recorded`;
   if (reason === 'no_consent') return `${r?.full_name ?? 'They'} has not given consent yet: accept it only with a reason recorded (for example, consent given on a call)`;
+  return 'it no longer exists';
 }
 
 /** Why an action cannot be done to a registration as it is now, in words (none if it can). */
@@ -156,13 +157,27 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     return reply.redirect(to(`done=${form.action}&ok=${ok}${skipped.length ? `&skipped=${skipped.join('.')}` : ''}`));
   });
 
+  /** Each participant's projects, with their sub-groups in each: "Project (Sub-group, Sub-group); Project". */
+  async function groupsByPerson(programmeId: number): Promise<Map<number, string>> {
+    const out = new Map<number, string[]>();
+    for (const project of await projectsWithGroups(db, programmeId)) {
+      if (!project.members) continue;
+      for (const m of await projectMembers(db, programmeId, project.id)) {
+        const list = out.get(m.id) ?? [];
+        list.push(m.subgroups.length ? `${project.name} (${m.subgroups.join(', ')})` : project.name);
+        out.set(m.id, list);
+      }
+    }
+    return new Map([...out].map(([id, list]) => [id, list.join('; ')]));
+  }
+
   async function sendExport(request: FastifyRequest, reply: FastifyReply, kind: 'csv' | 'xlsx') {
     const programme = await request.programme();
     if (!programme) return sendErrorPage(request, reply, 404);
     const { filters } = parseFilters(request.query);
     filters.page = 1;
-    const details = await loadProgrammeDetails(db, programme.id);
-    const labels: Labels = { methods: new Map(details.methods.map((m) => [m.key, m.title])) };
+    const [details, groups] = await Promise.all([loadProgrammeDetails(db, programme.id), groupsByPerson(programme.id)]);
+    const labels: Labels = { methods: new Map(details.methods.map((m) => [m.key, m.title])), aims: new Map(details.aims.map((a) => [a.number, a.title])), groups };
     const query = toQuery(filters);
     await recordAudit(db, { actorId: request.user!.id, action: `registration.export.${kind}`, recordType: 'registration', summary: `Downloaded registrations as ${kind === 'csv' ? 'CSV' : 'Excel'}${query ? ` (${query.slice(1)})` : ' (all)'}` }, deps.clock);
     reply.header('content-disposition', `attachment; filename="registrations-${londonDate(deps.clock())}.${kind}"`);
