@@ -301,6 +301,21 @@ describe('import-mail, messages as people really send them', () => {
     assert.match((await importsOf('<unlabelled-2@example.org>'))[0]!.problem!, /could not be recognised: “Nights 8-8”/);
   });
 
+  it('keeps a message sent after registration closed for review, marked late, instead of registering it', async () => {
+    const programme = await data.db.selectFrom('programmes').select('registration_closes_on').executeTakeFirstOrThrow();
+    const afterClose = new Date(`${programme.registration_closes_on}T23:30:00Z`); // after the end of the London day in summer and winter
+    const late = message('late-1', { From: 'Lou Late <lou.late@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Name: Lou Late\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW').replace(/^Date: .*$/m, `Date: ${afterClose.toUTCString()}`);
+    const onTime = message('late-2', { From: 'Tim Ely <tim.ely@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Name: Tim Ely\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW').replace(/^Date: .*$/m, 'Date: Fri, 01 May 2026 08:00:00 +0000');
+    const readLater = testClock(new Date(afterClose.getTime() + 86_400_000).toISOString());
+    const summary = await importMessages([late, onTime], { clock: readLater });
+    assert.equal(summary.needsReview, 1);
+    assert.equal(summary.created, 1, 'a message sent on time is registered even when read after the close');
+    assert.equal((await reg('lou.late@example.org'))!.status, 'needs_review');
+    assert.match((await importsOf('<late-1@example.org>'))[0]!.problem!, /^Late: sent after registration closed at the end of /);
+    assert.equal((await outboxTo('lou.late@example.org')).length, 0, 'no confirmation email');
+    assert.equal((await reg('tim.ely@example.org'))!.status, 'unconfirmed');
+  });
+
   it('takes three Outlook replies to one newsletter as three people, not forwards of the newsletter', async () => {
     const quoted = '\n\n-----Original Message-----\nFrom: Programme Team <news@example.org>\nSent: 01 June 2024 09:00\nTo: Everyone <list@example.org>\nSubject: SUPPORT WORKFORCE newsletter\n\nTo register, reply with your name, workplace and job title.\nName: Programme Team\nWorkplace: Example Trust\nJob title: Newsletter';
     const reply = (id: string, name: string, email: string) =>

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { inTransaction, type Db } from '../../../platform/db/database.ts';
-import type { Clock } from '../../../platform/time.ts';
+import { endOfLondonDay, formatDate, type Clock } from '../../../platform/time.ts';
 import { findProgramme } from '../../programme/service.ts';
 import { addEvent, submitRegistration, type RegistrationDetails } from '../service.ts';
 import { htmlToText, isRelevant, oneLine, organisationKey, readLetter, serviceFromText, storable, type OrganisationNames, type Reading } from './parse.ts';
@@ -75,7 +75,14 @@ export async function importFromSource(source: string, deps: ImportDeps): Promis
   const orgs = await organisationIndex(deps.db);
   const opened = await openSource(source, { imapTimeoutMs: deps.imapTimeoutMs });
   const summary: ImportSummary = { keyword: programme.mailbox_subject, read: 0, created: 0, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0, failed: 0 };
-  const messageDeps: MessageDeps = { ...deps, programmeId: programme.id, keyword: programme.mailbox_subject, orgs };
+  const messageDeps: MessageDeps = {
+    ...deps,
+    programmeId: programme.id,
+    keyword: programme.mailbox_subject,
+    orgs,
+    closesAt: endOfLondonDay(programme.registration_closes_on),
+    closesOn: programme.registration_closes_on,
+  };
   try {
     for await (const message of opened.messages) {
       const outcome = await importMessage(message, messageDeps);
@@ -89,7 +96,8 @@ export async function importFromSource(source: string, deps: ImportDeps): Promis
   return summary;
 }
 
-type MessageDeps = ImportDeps & { programmeId: number; keyword: string; orgs: OrgIndex };
+/** `closesAt`: the end of the registration window; a message sent after it is late. */
+type MessageDeps = ImportDeps & { programmeId: number; keyword: string; orgs: OrgIndex; closesAt: Date; closesOn: string };
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -201,7 +209,12 @@ async function takeIn(message: RawMessage, key: { messageId: string; contentHash
   }
 
   const reading = read(parsed, { subject, fromAddress, fromName: sender?.name || null, organisations: deps.orgs });
-  const problem = [reusedProblem, reading.problem].filter(Boolean).join('. ') || null;
+  // The window applies to email too: a message sent after the close is kept for the team to
+  // decide on, never registered. It counts from when it was sent (its Date, unless that is in
+  // the future or missing), so a message read days later is still on time if it was sent on time.
+  const sentAt = parsed.date && !Number.isNaN(parsed.date.getTime()) && parsed.date <= clock() ? parsed.date : clock();
+  const lateProblem = sentAt >= deps.closesAt ? `Late: sent after registration closed at the end of ${formatDate(deps.closesOn)}` : null;
+  const problem = [lateProblem, reusedProblem, reading.problem].filter(Boolean).join('. ') || null;
   if (reading.onBehalf) {
     // For someone else: a person checks it. No registration is looked up, made or changed.
     await insertImport(db, { ...record, outcome: 'needs_review', problem, reading: JSON.stringify(reading), registration_id: null });
