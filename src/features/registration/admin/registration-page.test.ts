@@ -72,6 +72,11 @@ describe('a registration, for the programme team', () => {
     assert.match(withNote.body, /Phoned; &lt;b&gt;keen&lt;\/b&gt; on sub-group 2\./);
     assert.match(withNote.body, /Test admin, /);
     assert.equal((await db().selectFrom('audit_events').selectAll().where('action', '=', 'registration.note').where('record_id', '=', String(r.id)).execute()).length, 1);
+
+    // A note keeps its line breaks, and stays text.
+    await s.admin.submit(`/admin/registrations/${r.id}/notes`, { body: 'Called twice:\r\n- Monday, no answer\n- <i>Tuesday</i>, keen' }, `/admin/registrations/${r.id}`);
+    const lines = await s.admin.get(`/admin/registrations/${r.id}`);
+    assert.match(lines.body, /Called twice:<br \/>\n- Monday, no answer<br \/>\n- &lt;i&gt;Tuesday&lt;\/i&gt;, keen/);
   });
 
   it('says whether an email registration has confirmed, and links one needing review to its review page', async () => {

@@ -39,8 +39,12 @@ describe('dashboard', () => {
     assert.match(res.body, /Unconfirmed<\/th><td[^>]*>3<\/td>/);
     assert.match(res.body, /Wales<\/th><td[^>]*>1<\/td>/);
     // 23:30 UTC on 10 March is still 10 March in London (GMT); 11 March shows as zero.
-    assert.match(res.body, /2026-03-10<\/th><td[^>]*>2<\/td>/);
-    assert.match(res.body, /2026-03-11<\/th><td[^>]*>0<\/td>/);
+    // Dates as the rest of the service writes them.
+    assert.match(res.body, />10 March 2026<\/th><td[^>]*>2<\/td>/);
+    assert.match(res.body, />11 March 2026<\/th><td[^>]*>0<\/td>/);
+    assert.doesNotMatch(res.body, /2026-03-1\d/);
+    // Tables scroll inside their own container on a narrow screen, not the whole page.
+    assert.match(res.body, /<div class="coproduce-table-container" tabindex="0" role="region" aria-label="[^"]+">\s*<table class="govuk-table">/);
   });
 
   it('is for admins only', async () => {
@@ -51,6 +55,6 @@ describe('dashboard', () => {
   it('counts by London day across the clock change', () => {
     // 23:30 UTC on 1 July is 00:30 on 2 July in London (BST).
     const bars = byDay([{ hour: '2026-07-01T23', n: 4 }, { hour: '2026-07-01T12', n: 1 }]);
-    assert.deepEqual(bars, [{ label: '2026-07-01', value: 1 }, { label: '2026-07-02', value: 4 }]);
+    assert.deepEqual(bars, [{ label: '1 July 2026', value: 1 }, { label: '2 July 2026', value: 4 }]);
   });
 });

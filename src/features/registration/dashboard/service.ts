@@ -1,6 +1,6 @@
 // Registration counts for the dashboard, as bars in a fixed, meaningful order.
 import type { Db, Engine } from '../../../platform/db/database.ts';
-import { addDays, londonDate } from '../../../platform/time.ts';
+import { addDays, formatDate, londonDate } from '../../../platform/time.ts';
 import type { Bar } from '../../../platform/views/bar-chart.ts';
 import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES, STATUS_LABELS } from '../options.ts';
 import { registrationCounts } from './queries.ts';
@@ -28,7 +28,8 @@ export function byDay(hours: { hour: string; n: number }[]): Bar[] {
   const last = sorted.at(-1)!;
   if (Date.parse(last) - Date.parse(first) > 119 * 86400000) first = addDays(last, -119);
   const bars: Bar[] = [];
-  for (let d = first; d <= last; d = addDays(d, 1)) bars.push({ label: d, value: days.get(d) ?? 0 });
+  // Labelled as the rest of the service writes dates: "1 December 2026".
+  for (let d = first; d <= last; d = addDays(d, 1)) bars.push({ label: formatDate(d), value: days.get(d) ?? 0 });
   return bars;
 }
 
