@@ -20,6 +20,7 @@ import { configureEnvironment, VIEW_PATHS } from './platform/views/environment.t
 import nunjucks from 'nunjucks';
 import { adminRoutes } from './features/admin/routes.ts';
 import { programmeRoutes } from './features/programme/routes.ts';
+import { programmeContentRoutes } from './features/programme/content/routes.ts';
 import { siteRoutes } from './features/site/routes.ts';
 import { workspaceRoutes } from './features/workspace/routes.ts';
 import { registerProgrammeOnRequest } from './features/programme/request.ts';
@@ -94,6 +95,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
   registerProgrammeOnRequest(app, deps);
   authRoutes(app, deps);
   programmeRoutes(app, deps);
+  programmeContentRoutes(app, deps);
   siteRoutes(app, deps);
   workspaceRoutes(app, deps);
   adminRoutes(app, deps);

@@ -68,7 +68,7 @@ describe('site pages and people administration in Chromium', () => {
     const context = await newContext(site);
     const page = await signInAs(site, adminId, context);
     const facilitator = (await findPersonByEmail(site.data.db, 'facilitator@example.org'))!.id;
-    for (const path of ['/', '/privacy', '/accessibility', '/cookies', '/contact', '/register', '/admin', '/admin/people', `/admin/people/${facilitator}`, '/admin/audit', '/admin/mail']) {
+    for (const path of ['/', '/privacy', '/accessibility', '/cookies', '/contact', '/register', '/admin', '/admin/programme', '/admin/people', `/admin/people/${facilitator}`, '/admin/audit', '/admin/mail']) {
       await visitAndValidate(page, `${site.baseUrl}${path}`);
     }
     const anonymous = await (await newContext(site)).newPage();
@@ -98,6 +98,26 @@ describe('site pages and people administration in Chromium', () => {
       const width = await page.evaluate(() => document.querySelector('main')!.getBoundingClientRect().width);
       assert.ok(width >= 1150, `${path}: main is ${width}px wide`);
     }
+    await context.close();
+  });
+
+  it('previews and saves the home page’s content by keyboard alone, without JavaScript', async () => {
+    const context = await newContext(site, false);
+    const page = await signInAs(site, adminId, context);
+    await visitAndValidate(page, `${site.baseUrl}/admin/programme`);
+    await page.locator('#why').fill('Because the people who do the work know it best.');
+    await page.locator('#why').focus();
+    await tabTo(page, 'button[value="preview"]');
+    await pressAndLoad(page);
+    await checkPage(page);
+    assert.equal(await page.locator('h1').innerText(), 'Preview of the home page');
+    assert.match(await page.locator('.coproduce-preview').innerText(), /Because the people who do the work know it best\./);
+    await tabTo(page, 'button[value="save"]');
+    await pressAndLoad(page);
+    await checkPage(page);
+    assert.match(await page.locator('.govuk-notification-banner').innerText(), /Home page saved/);
+    await page.goto(`${site.baseUrl}/`);
+    assert.match(await page.locator('main').innerText(), /Because the people who do the work know it best\./);
     await context.close();
   });
 

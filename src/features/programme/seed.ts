@@ -1,6 +1,7 @@
 // The demo programme: the real programme's facts in our own words, with invented people.
 // Its registration window opens on the day of the first start and runs for six weeks, so a
-// newcomer can try the journey; the timeline keeps the dates that were announced.
+// newcomer can try the journey; its timeline starts from the same day (the registration entries
+// come from the window itself: see timelineOf in service.ts).
 import { inTransaction, scoped, type Db } from '../../platform/db/database.ts';
 import type { Role } from '../../platform/db/schema.ts';
 import { upsertPerson, findPersonByEmail } from '../../platform/auth/people.ts';
@@ -10,6 +11,8 @@ import type { ProgrammeTable } from './tables.ts';
 
 export const DEMO_SLUG = 'radiography-support-workforce';
 export const DEMO_WINDOW_DAYS = 42;
+/** The demo projects run for about eleven months from the first start, as the real ones did. */
+export const DEMO_PROGRAMME_DAYS = 335;
 
 const projects = [
   {
@@ -67,10 +70,10 @@ export async function seedDemoProgramme(db: Db, clock: Clock): Promise<boolean> 
         summary: 'Two projects, commissioned by NHS England, working with clinical support workers and assistant practitioners in imaging and radiotherapy to shape guidance, training and careers for their roles.',
         audience: 'Clinical support workers and assistant practitioners in diagnostic imaging and radiotherapy, and the radiographers, managers and educators who supervise, manage or train them.',
         why: 'Support and assistant staff are a small share of the radiography workforce, with high vacancy rates at bands 3 and 4. In SoR’s 2024 survey about 9 in 10 said they were enthusiastic about their job and 73% felt they could contribute more (SoR/KCL figures).',
-        announced_on: '2024-05-07',
-        starts_on: '2024-05-01',
-        ends_on: '2025-03-31',
-        announced_deadline_on: '2024-06-21',
+        announced_on: today,
+        starts_on: today,
+        ends_on: addDays(today, DEMO_PROGRAMME_DAYS),
+        announced_deadline_on: addDays(today, DEMO_WINDOW_DAYS),
         registration_opens_on: today,
         registration_closes_on: addDays(today, DEMO_WINDOW_DAYS),
         mailbox_subject: 'SUPPORT WORKFORCE',
@@ -94,10 +97,9 @@ export async function seedDemoProgramme(db: Db, clock: Clock): Promise<boolean> 
     await tx
       .insertInto('timeline_events')
       .values([
-        { on_date: '2024-05-07', title: 'Projects announced; registration of interest opens' },
-        { on_date: '2024-06-21', title: 'Announced deadline to register interest' },
-        { on_date: '2024-07-01', title: 'Meetings, sub-groups and surveys begin' },
-        { on_date: '2025-03-31', title: 'Projects due to finish' },
+        { on_date: today, title: 'Projects announced' },
+        { on_date: addDays(today, DEMO_WINDOW_DAYS + 14), title: 'Meetings, sub-groups and surveys begin' },
+        { on_date: addDays(today, DEMO_PROGRAMME_DAYS), title: 'Projects due to finish' },
       ].map((e, i) => ({ ...e, programme_id: programme.id, position: i + 1 })))
       .execute();
 

@@ -25,7 +25,8 @@ describe('public pages', () => {
     assert.match(res.body, /Virtual meetings/);
     assert.match(res.body, /Commenting on draft resources/);
     assert.match(res.body, /Registration of interest is open until the end of <strong>21 April 2026<\/strong> \(43 days left\)/);
-    assert.match(res.body, /21 June 2024/, 'the announced deadline stays in the timeline');
+    assert.match(res.body, /21 April 2026<\/th>\s*<td class="govuk-table__cell">Last day to register interest/, 'the timeline gives the window’s last day');
+    assert.doesNotMatch(res.body, /\d{1,2} [A-Z][a-z]+ 202[45]/, 'no date from before the first start');
   });
 
   for (const [path, heading] of [
