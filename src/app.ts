@@ -8,6 +8,7 @@ import { authRoutes } from './platform/auth/routes.ts';
 import { registerSessionHook } from './platform/auth/session-hook.ts';
 import { registerCsrf } from './platform/http/csrf.ts';
 import { registerErrorPages } from './platform/http/errors.ts';
+import { registerZodValidation } from './platform/http/zod-schemas.ts';
 import { healthRoutes } from './platform/http/health.ts';
 import { registerRateLimits } from './platform/http/rate-limits.ts';
 import type { AppDeps } from './platform/http/request-context.ts';
@@ -56,6 +57,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
   });
   registerSessionHook(app, deps);
   registerErrorPages(app);
+  registerZodValidation(app);
   app.decorate('sharedCache', new SharedCache(30_000));
 
   // What every page's layout needs, set as soon as the person is known so that error pages

@@ -6,6 +6,7 @@ import { sendErrorPage } from '../../platform/http/errors.ts';
 import { fieldErrors } from '../../platform/http/form-errors.ts';
 import { textField } from '../../platform/http/form-fields.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
+import type { ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
 import { roleGroupLabel } from '../registration/options.ts';
 import { findRegistrationByPerson } from '../registration/service.ts';
 import {
@@ -100,13 +101,13 @@ function flashFrom(request: FastifyRequest): string | undefined {
   return FLASH[done]?.(n);
 }
 
-export function participantsRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
   const actor = (request: FastifyRequest) => request.user!.id;
-  const param = (request: FastifyRequest, key: string) => {
-    const parsed = id.safeParse((request.params as Record<string, unknown>)[key]);
-    return parsed.success ? parsed.data : null;
-  };
+  // Ids in the path are checked by their schema: anything else is the not-found page.
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
+  const withId = { ...adminOnly, schema: { params: z.object({ id }) } };
+  const withIdAndPerson = { ...adminOnly, schema: { params: z.object({ id, personId: id }) } };
 
   app.get('/admin/projects', adminOnly, async (request, reply) => {
     const programme = await request.programme();
@@ -146,15 +147,13 @@ export function participantsRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.code(status).view(`${V}/project.njk`, page);
   }
 
-  app.get('/admin/projects/:id', adminOnly, async (request, reply) => {
-    const projectId = param(request, 'id');
-    if (!projectId) return sendErrorPage(request, reply, 404);
-    return showProject(request, reply, projectId, 200, {});
+  app.get('/admin/projects/:id', withId, async (request, reply) => {
+    return showProject(request, reply, request.params.id, 200, {});
   });
 
-  app.post('/admin/projects/:id/subgroups', adminOnly, async (request, reply) => {
-    const projectId = param(request, 'id');
-    const project = projectId ? await findProject(db, projectId) : undefined;
+  app.post('/admin/projects/:id/subgroups', withId, async (request, reply) => {
+    const projectId = request.params.id;
+    const project = await findProject(db, projectId);
     if (!project) return sendErrorPage(request, reply, 404);
     const parsed = subgroupForm.safeParse(request.body ?? {});
     if (!parsed.success) return showProject(request, reply, project.id, 400, { values: echo(request.body), ...errorsFrom(parsed.error, ['name', 'description']) });
@@ -163,9 +162,9 @@ export function participantsRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.redirect(`/admin/projects/${project.id}?done=created`);
   });
 
-  app.post('/admin/projects/:id/assign', adminOnly, async (request, reply) => {
-    const projectId = param(request, 'id');
-    const project = projectId ? await findProject(db, projectId) : undefined;
+  app.post('/admin/projects/:id/assign', withId, async (request, reply) => {
+    const projectId = request.params.id;
+    const project = await findProject(db, projectId);
     if (!project) return sendErrorPage(request, reply, 404);
     const parsed = assignForm.safeParse(request.body ?? {});
     if (!parsed.success) return showProject(request, reply, project.id, 400, { ...selection(request.body), ...errorsFrom(parsed.error, ['ids', 'target']) });
@@ -180,10 +179,10 @@ export function participantsRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.redirect(`/admin/projects/${project.id}?done=added&n=${result.added}`);
   });
 
-  app.post('/admin/projects/:id/members/:personId/remove', adminOnly, async (request, reply) => {
-    const projectId = param(request, 'id');
-    const personId = param(request, 'personId');
-    if (!projectId || !personId || !(await findProject(db, projectId))) return sendErrorPage(request, reply, 404);
+  app.post('/admin/projects/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
+    const projectId = request.params.id;
+    const personId = request.params.personId;
+    if (!(await findProject(db, projectId))) return sendErrorPage(request, reply, 404);
     await removeFromProject(db, actor(request), projectId, personId, deps.clock);
     return reply.redirect(`/admin/projects/${projectId}?done=removed`);
   });
@@ -213,16 +212,16 @@ export function participantsRoutes(app: FastifyInstance, deps: AppDeps): void {
     };
   }
 
-  app.get('/admin/subgroups/:id', adminOnly, async (request, reply) => {
-    const subgroupId = param(request, 'id');
-    const page = subgroupId ? await subgroupPage(request, subgroupId) : null;
+  app.get('/admin/subgroups/:id', withId, async (request, reply) => {
+    const subgroupId = request.params.id;
+    const page = await subgroupPage(request, subgroupId);
     if (!page) return sendErrorPage(request, reply, 404);
     return reply.view(`${V}/subgroup.njk`, page);
   });
 
-  app.post('/admin/subgroups/:id/members', adminOnly, async (request, reply) => {
-    const subgroupId = param(request, 'id');
-    const group = subgroupId ? await findSubgroup(db, subgroupId) : undefined;
+  app.post('/admin/subgroups/:id/members', withId, async (request, reply) => {
+    const subgroupId = request.params.id;
+    const group = await findSubgroup(db, subgroupId);
     if (!group) return sendErrorPage(request, reply, 404);
     const again = async (extra: Record<string, unknown>) => reply.code(400).view(`${V}/subgroup.njk`, (await subgroupPage(request, group.id, extra))!);
     const parsed = addMembersForm.safeParse(request.body ?? {});
@@ -232,16 +231,16 @@ export function participantsRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.redirect(`/admin/subgroups/${group.id}?done=added&n=${result.added}`);
   });
 
-  app.get('/admin/subgroups/:id/edit', adminOnly, async (request, reply) => {
-    const subgroupId = param(request, 'id');
-    const group = subgroupId ? await findSubgroup(db, subgroupId) : undefined;
+  app.get('/admin/subgroups/:id/edit', withId, async (request, reply) => {
+    const subgroupId = request.params.id;
+    const group = await findSubgroup(db, subgroupId);
     if (!group) return sendErrorPage(request, reply, 404);
     return reply.view(`${V}/subgroup-edit.njk`, { pageTitle: `Edit sub-group: ${group.name}`, group, values: { name: group.name, description: group.description } });
   });
 
-  app.post('/admin/subgroups/:id/edit', adminOnly, async (request, reply) => {
-    const subgroupId = param(request, 'id');
-    const group = subgroupId ? await findSubgroup(db, subgroupId) : undefined;
+  app.post('/admin/subgroups/:id/edit', withId, async (request, reply) => {
+    const subgroupId = request.params.id;
+    const group = await findSubgroup(db, subgroupId);
     if (!group) return sendErrorPage(request, reply, 404);
     const again = (extra: Record<string, unknown>) => reply.code(400).view(`${V}/subgroup-edit.njk`, { pageTitle: `Edit sub-group: ${group.name}`, group, values: echo(request.body), ...extra });
     const parsed = subgroupForm.safeParse(request.body ?? {});
@@ -251,10 +250,10 @@ export function participantsRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.redirect(`/admin/subgroups/${group.id}?done=saved`);
   });
 
-  app.post('/admin/subgroups/:id/members/:personId/remove', adminOnly, async (request, reply) => {
-    const subgroupId = param(request, 'id');
-    const personId = param(request, 'personId');
-    if (!subgroupId || !personId || !(await findSubgroup(db, subgroupId))) return sendErrorPage(request, reply, 404);
+  app.post('/admin/subgroups/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
+    const subgroupId = request.params.id;
+    const personId = request.params.personId;
+    if (!(await findSubgroup(db, subgroupId))) return sendErrorPage(request, reply, 404);
     await removeFromSubgroup(db, actor(request), subgroupId, personId, deps.clock);
     return reply.redirect(`/admin/subgroups/${subgroupId}?done=removed`);
   });

@@ -29,7 +29,8 @@ export async function sendErrorPage(request: FastifyRequest, reply: FastifyReply
 
 function statusOf(error: FastifyError): number {
   if (error.code?.startsWith('FST_CSRF')) return 403;
-  if (error.validation) return 400;
+  // A path that names something that cannot exist (/registrations/abc) is not found.
+  if (error.validation || error.code === 'FST_ERR_VALIDATION') return error.validationContext === 'params' ? 404 : 400;
   const s = error.statusCode ?? 500;
   return s >= 400 && s < 600 ? s : 500;
 }
