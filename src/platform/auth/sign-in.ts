@@ -1,6 +1,6 @@
 // Passwordless sign-in: a single-use link, valid 15 minutes, of which only a hash is stored.
 import { inTransaction, type Db, type Tx } from '../db/database.ts';
-import { enqueueMail } from '../mail/outbox.ts';
+import { enqueueMailToActivePerson } from '../mail/outbox.ts';
 import { composeMail } from '../mail/templates.ts';
 import type { Clock } from '../time.ts';
 import { findPersonByEmail } from './people.ts';
@@ -26,19 +26,40 @@ export async function issueSignInLink(tx: Tx | Db, personId: number, baseUrl: st
 
 /**
  * Emails a link if an active account has this address. Says nothing either way: the caller
- * shows the same page whether or not the account exists.
+ * shows the same page whether or not the account exists, and this does the same work either way
+ * (the same token made and hashed, the same email composed, the same statements run; for an
+ * unknown or disabled address the two inserts select no person and write nothing), so the time
+ * it takes does not tell whether an address has an account.
  */
 export async function requestSignIn(db: Db, email: string, baseUrl: string, clock: Clock): Promise<void> {
   await inTransaction(db, async (tx) => {
     const person = await findPersonByEmail(tx, email);
-    if (!person || person.status !== 'active') return;
-    const link = await issueSignInLink(tx, person.id, baseUrl, clock);
-    const body = composeMail(`Hello ${person.name},`, [
-      { link, text: 'Use this link to sign in to Coproduce' },
+    const personId = person && person.status === 'active' ? person.id : null;
+    const token = randomToken();
+    const now = clock();
+    await tx
+      .insertInto('sign_in_tokens')
+      .columns(['person_id', 'token_hash', 'expires_at', 'used_at', 'created_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('people')
+          .select((s) => [
+            'id',
+            s.val(hashToken(token)).as('token_hash'),
+            s.val(new Date(now.getTime() + LINK_MINUTES * 60000).toISOString()).as('expires_at'),
+            s.val(null).as('used_at'),
+            s.val(now.toISOString()).as('created_at'),
+          ])
+          .where('id', '=', personId ?? 0)
+          .where('status', '=', 'active'),
+      )
+      .execute();
+    const body = composeMail(`Hello ${person?.name ?? 'there'},`, [
+      { link: `${baseUrl}/sign-in/${token}`, text: 'Use this link to sign in to Coproduce' },
       `The link works once and stops working after ${LINK_MINUTES} minutes.`,
       'If you did not ask to sign in, you can ignore this email. Nobody can sign in without this link.',
     ]);
-    await enqueueMail(tx, { to: person.email, subject: 'Your Coproduce sign-in link', ...body, category: 'essential' }, clock);
+    await enqueueMailToActivePerson(tx, personId, { subject: 'Your Coproduce sign-in link', ...body, category: 'essential' }, clock);
   });
 }
 

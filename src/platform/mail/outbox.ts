@@ -21,23 +21,47 @@ const PRIORITY_ORDER: Record<MailPriority, number> = { first: 0, normal: 1 };
 
 export type Email = { to: string; subject: string; text: string; html?: string; category?: MailCategory; priority?: MailPriority };
 
-export async function enqueueMail(tx: Tx | Db, email: Email, clock: Clock): Promise<void> {
+function outboxRow(email: Omit<Email, 'to'>, clock: Clock) {
   const now = clock().toISOString();
+  return {
+    subject: email.subject,
+    text_body: email.text,
+    html_body: email.html ?? null,
+    category: email.category ?? 'programme',
+    priority: PRIORITY_ORDER[email.priority ?? (email.category === 'essential' ? 'first' : 'normal')],
+    status: 'pending' as const,
+    attempts: 0,
+    next_attempt_at: now,
+    message_id: `<${randomUUID()}@coproduce>`,
+    created_at: now,
+  };
+}
+
+export async function enqueueMail(tx: Tx | Db, email: Email, clock: Clock): Promise<void> {
   await tx
     .insertInto('outbox')
-    .values({
-      to_address: email.to,
-      subject: email.subject,
-      text_body: email.text,
-      html_body: email.html ?? null,
-      category: email.category ?? 'programme',
-      priority: PRIORITY_ORDER[email.priority ?? (email.category === 'essential' ? 'first' : 'normal')],
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      message_id: `<${randomUUID()}@coproduce>`,
-      created_at: now,
-    })
+    .values({ to_address: email.to, ...outboxRow(email, clock) })
+    .execute();
+}
+
+/**
+ * Queues the email to the person with this id if they are active, and otherwise queues nothing,
+ * with one and the same statement either way (INSERT ... SELECT from people), so the caller does
+ * the same work whether or not there is such a person: see requestSignIn.
+ */
+export async function enqueueMailToActivePerson(tx: Tx | Db, personId: number | null, email: Omit<Email, 'to'>, clock: Clock): Promise<void> {
+  const row = outboxRow(email, clock);
+  const columns = Object.keys(row) as (keyof typeof row)[];
+  await tx
+    .insertInto('outbox')
+    .columns(['to_address', ...columns])
+    .expression((eb) =>
+      eb
+        .selectFrom('people')
+        .select((s) => [s.ref('email').as('to_address'), ...columns.map((c) => s.val(row[c]).as(c))])
+        .where('id', '=', personId ?? 0)
+        .where('status', '=', 'active'),
+    )
     .execute();
 }
 
