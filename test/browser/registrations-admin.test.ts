@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { details } from '../helpers/registrations.ts';
+import { confirmFromEmail, details } from '../helpers/registrations.ts';
 import { findProgramme } from '../../src/features/programme/service.ts';
 import { submitRegistration, type RegistrationDetails } from '../../src/features/registration/service.ts';
 import { findPersonByEmail } from '../../src/platform/auth/people.ts';
@@ -23,7 +23,10 @@ describe('registrations list in Chromium', () => {
       [{ fullName: 'Bryn Lewis', email: 'bryn.lewis@example.org', roleGroup: 'ap', serviceType: 'radiotherapy', nation: 'Wales', region: null, aims: [2] }, 'email'],
       [{ fullName: 'Cara Doyle', email: 'cara.doyle@example.org', roleGroup: 'manager', serviceType: 'both', nation: 'England', region: 'Midlands', aims: [3] }, 'web'],
     ];
-    for (const [d, channel] of people) await submitRegistration(site.data.db, details(d), { programmeId: programme.id, channel, baseUrl: site.baseUrl, clock: systemClock });
+    for (const [d, channel] of people) {
+      await submitRegistration(site.data.db, details(d), { programmeId: programme.id, channel, baseUrl: site.baseUrl, clock: systemClock });
+      await confirmFromEmail(site.data.db, d.email!, systemClock);
+    }
     // The seed creates admin@example.org.
     adminId = (await findPersonByEmail(site.data.db, 'admin@example.org'))!.id;
   });
@@ -51,7 +54,7 @@ describe('registrations list in Chromium', () => {
   }
 
   const filters: [id: string, param: string, option: string | RegExp, value: string, expected: string[]][] = [
-    ['status', 'status', 'Unconfirmed', 'unconfirmed', ['Cara Doyle', 'Bryn Lewis', 'Ada Okafor']],
+    ['status', 'status', 'New', 'new', ['Cara Doyle', 'Bryn Lewis', 'Ada Okafor']],
     ['roleGroup', 'roleGroup', 'Assistant practitioner (AP)', 'ap', ['Bryn Lewis']],
     ['service', 'service', 'Both diagnostic imaging and radiotherapy', 'both', ['Cara Doyle']],
     ['nation', 'nation', 'Wales', 'Wales', ['Bryn Lewis']],
@@ -91,12 +94,50 @@ describe('registrations list in Chromium', () => {
     const page = await signInAs(site, adminId, context);
     await visit(page, `${site.baseUrl}/admin/registrations?nation=England`);
     assert.equal(await page.locator('#nation').inputValue(), 'England', 'a filter in the address is shown as chosen');
-    await choose(page, 'status', 'Unconfirmed');
+    await choose(page, 'status', 'New');
     await choose(page, 'region', 'London');
     await apply(page);
     const url = new URL(page.url());
-    assert.deepEqual([url.searchParams.get('nation'), url.searchParams.get('status'), url.searchParams.get('region')], ['England', 'unconfirmed', 'London']);
+    assert.deepEqual([url.searchParams.get('nation'), url.searchParams.get('status'), url.searchParams.get('region')], ['England', 'new', 'London']);
     assert.deepEqual(await names(page), ['Ada Okafor']);
+    await context.close();
+  });
+
+  /** Tabs to a link or button in <main> by its text and presses Enter; checks the page it opens. */
+  async function pressOn(page: Page, selector: string): Promise<number> {
+    await tabTo(page, selector, 200);
+    const status = await pressAndLoad(page);
+    await checkPage(page);
+    return status;
+  }
+
+  it('selects all on the page and declines them after a confirmation, with a message, without JavaScript', async () => {
+    const context = await newContext(site, false);
+    const page = await signInAs(site, adminId, context);
+    await visit(page, `${site.baseUrl}/admin/registrations?nation=England`);
+    await pressOn(page, 'a[href$="select=page"]');
+    assert.deepEqual(await page.locator('input[name="ids"]:checked').count(), 2, 'both ticked');
+    await pressOn(page, 'button[value="decline"]');
+    assert.equal(await page.locator('h1').innerText(), 'Decline 2 registrations?');
+    assert.equal((await site.data.db.selectFrom('registrations').select('status').where('email', '=', 'ada.okafor@example.org').executeTakeFirstOrThrow()).status, 'new');
+    await page.locator('#message').focus();
+    await page.keyboard.type('Thank you for your interest: the places are full this round.');
+    await pressOn(page, 'main form button');
+    assert.match(await page.locator('.govuk-notification-banner').innerText(), /2 registrations declined/);
+    const rows = await site.data.db.selectFrom('registrations').select(['full_name', 'status']).where('nation', '=', 'England').orderBy('full_name').execute();
+    assert.deepEqual(rows.map((r) => r.status), ['declined', 'declined']);
+    await context.close();
+  });
+
+  it('asks before accepting someone just declined, by keyboard', async () => {
+    const context = await newContext(site);
+    const page = await signInAs(site, adminId, context);
+    const ada = await site.data.db.selectFrom('registrations').select('id').where('email', '=', 'ada.okafor@example.org').executeTakeFirstOrThrow();
+    await visit(page, `${site.baseUrl}/admin/registrations/${ada.id}`);
+    await pressOn(page, 'main form[action$="/accept"] button');
+    assert.equal(await page.locator('h1').innerText(), 'Accept Ada Okafor, who was declined?');
+    await pressOn(page, 'main form button');
+    assert.match(await page.locator('.govuk-notification-banner').innerText(), /Registration accepted/);
     await context.close();
   });
 });

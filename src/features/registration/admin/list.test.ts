@@ -365,3 +365,119 @@ describe('registrations search by reference, and the search index', () => {
     }
   });
 });
+
+describe('bulk actions, safely', () => {
+  let s: Seeded;
+  const made: Registration[] = [];
+  before(async () => {
+    s = await seededApp();
+    for (let i = 0; i < 60; i++) made.push(await register(s, { fullName: `Member ${String(i).padStart(2, '0')}`, roleGroup: i % 2 ? 'ap' : 'csw' }, { confirm: true }));
+  });
+  after(() => s.t.close());
+
+  const status = async (id: number) => (await s.t.data.db.selectFrom('registrations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+  const mailCount = async (email: string) => (await s.t.data.db.selectFrom('outbox').select('id').where('to_address', '=', email).execute()).length;
+  const ticked = (html: string) => [...html.matchAll(/name="ids" type="checkbox" value="(\d+)" checked>/g)].length;
+
+  it('selects all on the page with a link that works without JavaScript', async () => {
+    const page = await s.admin.get('/admin/registrations?roleGroup=csw&sort=name&dir=asc');
+    assert.equal(ticked(page.body), 0);
+    assert.match(page.body, /<a class="govuk-link" href="\/admin\/registrations\?roleGroup=csw&amp;sort=name&amp;dir=asc&amp;select=page">Select all on this page<span class="govuk-visually-hidden"> \(30 registrations\)<\/span><\/a>/);
+    const all = await s.admin.get('/admin/registrations?roleGroup=csw&sort=name&dir=asc&select=page');
+    assert.equal(ticked(all.body), 30);
+    assert.match(all.body, /href="\/admin\/registrations\?roleGroup=csw&amp;sort=name&amp;dir=asc">Clear the selection<\/a>/);
+    // Only the page's own rows: 50 of the 60.
+    assert.equal(ticked((await s.admin.get('/admin/registrations?select=page')).body), 50);
+  });
+
+  it('acts on all N matching the filters, beyond the page, and on nothing else', async () => {
+    const page = await s.admin.get('/admin/registrations?sort=name&dir=asc');
+    assert.match(page.body, /Act on all 60 registrations that match, not just those selected on this page/);
+    const res = await s.admin.submit('/admin/registrations/bulk', { action: 'waitlist', scope: 'all', back: '?roleGroup=ap' }, '/admin/registrations');
+    assert.equal(res.headers.location, '/admin/registrations?roleGroup=ap&done=waitlist&ok=30');
+    for (const r of made) assert.equal(await status(r.id), r.role_group === 'ap' ? 'waitlisted' : 'new', r.full_name);
+  });
+
+  it('declines in bulk only after a confirmation step, with an optional message to each', async () => {
+    const [a, b, c] = made.filter((r) => r.role_group === 'csw');
+    const ids = [String(a!.id), String(b!.id)];
+    const asked = await s.admin.submit('/admin/registrations/bulk', { action: 'decline', ids, back: '?roleGroup=csw' }, '/admin/registrations');
+    assert.equal(asked.statusCode, 200);
+    assert.equal(h1(asked.body), 'Decline 2 registrations?');
+    assert.match(asked.body, new RegExp(`${a!.full_name} \\(${a!.reference}\\): New`));
+    assert.match(asked.body, /<textarea class="govuk-textarea" id="message" name="message"/);
+    assert.equal(await status(a!.id), 'new', 'nothing changes before confirming');
+
+    const tooLong = await s.admin.submit('/admin/registrations/bulk', { action: 'decline', ids, confirm: 'yes', message: 'x'.repeat(2001), back: '?roleGroup=csw' }, '/admin/registrations');
+    assert.equal(tooLong.statusCode, 400);
+    assert.match(tooLong.body, /Message must be 2,000 characters or fewer/);
+    assert.ok(tooLong.body.includes('x'.repeat(2001)), 'the message as typed is kept');
+    assert.equal(await status(a!.id), 'new');
+
+    const before = await mailCount(a!.email);
+    const done = await s.admin.submit('/admin/registrations/bulk', { action: 'decline', ids, confirm: 'yes', message: 'Thank you: the places are full this round.', back: '?roleGroup=csw' }, '/admin/registrations');
+    assert.equal(done.headers.location, '/admin/registrations?roleGroup=csw&done=decline&ok=2');
+    assert.equal(await status(a!.id), 'declined');
+    assert.equal(await status(b!.id), 'declined');
+    assert.equal(await mailCount(a!.email), before + 1);
+    const mail = await s.t.data.db.selectFrom('outbox').select('text_body').where('to_address', '=', b!.email).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    assert.match(mail.text_body, /the places are full this round/);
+    assert.match(mail.text_body, new RegExp(b!.reference));
+
+    // Without a message, nobody is emailed.
+    const quiet = await mailCount(c!.email);
+    await s.admin.submit('/admin/registrations/bulk', { action: 'decline', ids: [String(c!.id)], confirm: 'yes', message: '' }, '/admin/registrations');
+    assert.equal(await status(c!.id), 'declined');
+    assert.equal(await mailCount(c!.email), quiet);
+  });
+
+  it('asks before accepting someone just declined, in bulk and one at a time', async () => {
+    const csw = made.filter((r) => r.role_group === 'csw');
+    const [declined, fresh, single] = [csw[0]!, csw[5]!, csw[2]!];
+    const asked = await s.admin.submit('/admin/registrations/bulk', { action: 'accept', ids: [String(declined.id), String(fresh.id)] }, '/admin/registrations');
+    assert.equal(asked.statusCode, 200);
+    assert.equal(h1(asked.body), 'Accept 2 registrations, including 1 declined?');
+    assert.match(asked.body, new RegExp(`1 of these was declined.*<li>${declined.full_name} \\(${declined.reference}\\)</li>`, 's'));
+    assert.equal(await status(fresh.id), 'new', 'nothing changes before confirming');
+    const done = await s.admin.submit('/admin/registrations/bulk', { action: 'accept', ids: [String(declined.id), String(fresh.id)], confirm: 'yes' }, '/admin/registrations');
+    assert.equal(done.headers.location, '/admin/registrations?done=accept&ok=2');
+    assert.equal(await status(declined.id), 'accepted');
+
+    // Accepting with nobody declined among them needs no extra step.
+    const other = csw[6]!;
+    assert.equal((await s.admin.submit('/admin/registrations/bulk', { action: 'accept', ids: [String(other.id)] }, '/admin/registrations')).statusCode, 302);
+    assert.equal(await status(other.id), 'accepted');
+
+    // One at a time, from the registration's page.
+    const page = await s.admin.submit(`/admin/registrations/${single.id}/accept`, {}, `/admin/registrations/${single.id}`);
+    assert.equal(page.statusCode, 200);
+    assert.equal(h1(page.body), `Accept ${single.full_name}, who was declined?`);
+    assert.match(page.body, /was declined on /);
+    assert.equal(await status(single.id), 'declined');
+    const yes = await s.admin.submit(`/admin/registrations/${single.id}/accept`, { confirm: 'yes' }, `/admin/registrations/${single.id}`);
+    assert.equal(yes.headers.location, `/admin/registrations/${single.id}?done=accept`);
+    assert.equal(await status(single.id), 'accepted');
+  });
+});
+
+describe('bulk actions on all matching, capped', () => {
+  let s: Seeded;
+  before(async () => {
+    s = await seededApp();
+    for (let i = 0; i < 501; i++) await register(s, { fullName: `Crowd ${i}` });
+  });
+  after(() => s.t.close());
+
+  it('refuses more than 500 at once with a clear message, and changes nothing', async () => {
+    const page = await s.admin.get('/admin/registrations');
+    assert.match(page.body, /To act on every registration that matches, narrow the filters to 500 or fewer \(501 match now\)/);
+    const res = await s.admin.submit('/admin/registrations/bulk', { action: 'waitlist', scope: 'all', back: '' }, '/admin/registrations');
+    assert.equal(res.headers.location, '/admin/registrations?error=too-many&matching=501');
+    const shown = await s.admin.get(res.headers.location as string);
+    assert.match(shown.body, /501 registrations match these filters\. You can act on up to 500 at once: narrow the filters, or select registrations on the page/);
+    assert.equal((await s.t.data.db.selectFrom('registrations').select('id').where('status', '=', 'waitlisted').execute()).length, 0);
+    // Narrowed to 500 or fewer, it works.
+    const narrowed = await s.admin.submit('/admin/registrations/bulk', { action: 'waitlist', scope: 'all', back: '?q=crowd%2049' }, '/admin/registrations');
+    assert.equal(narrowed.headers.location, '/admin/registrations?q=crowd+49&done=waitlist&ok=11');
+  });
+});

@@ -183,3 +183,9 @@ export async function registrationsByIds(db: RegistrationDb, ids: number[]) {
   if (!ids.length) return [];
   return db.selectFrom('registrations').select(['id', 'reference', 'full_name', 'email', 'status', 'email_confirmed_at', 'consent_at']).where('id', 'in', ids).orderBy('id').execute();
 }
+
+/** The ids of the registrations these filters match, in list order, at most `limit`: what "all N matching" acts on. */
+export async function matchingIds(db: RegistrationDb, programmeId: number, f: Filters, limit: number): Promise<number[]> {
+  const rows = await ordered(filtered(db, db.selectFrom('registrations'), programmeId, f, { searchFirst: true }).select('registrations.id'), f).limit(limit).execute();
+  return rows.map((r) => r.id);
+}

@@ -15,7 +15,7 @@ import { addNote, findRegistration, registrationAims, registrationHistory, regis
 import { refusalForRegistration, teamCanChange, type Refusal, type TeamAction } from '../status.ts';
 import { csvStream, writeXlsx, type Labels } from './export.ts';
 import { FILTER_LABELS, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
-import { countRegistrations, exportRows, listRegistrations, PAGE_SIZE, registrationsByIds } from './queries.ts';
+import { countRegistrations, exportRows, listRegistrations, matchingIds, PAGE_SIZE, registrationsByIds } from './queries.ts';
 
 const V = 'features/registration/admin/views';
 const adminOnly = { config: onlyRoles('admin') };
@@ -30,6 +30,11 @@ const bulkForm = z.object({
   action: z.enum(['accept', 'waitlist', 'decline']).optional().catch(undefined),
   ids: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(id).max(MAX_BULK)).catch([]),
   back: z.string().max(2000).optional().catch(undefined),
+  /** "all": every registration matching the filters in `back`, not just those ticked. */
+  scope: z.literal('all').optional().catch(undefined),
+  /** "yes" once the confirmation page was shown and its button pressed. */
+  confirm: z.literal('yes').optional().catch(undefined),
+  message: z.string().max(10_000).optional().catch(undefined),
 });
 const noteForm = z.object({ body: z.string({ error: 'Enter a note' }).trim().min(1, 'Enter a note').max(2000, 'Note must be 2,000 characters or fewer') });
 const declineForm = z.object({ message: z.string().trim().max(2000, 'Message must be 2,000 characters or fewer').optional().default('') });
@@ -122,9 +127,23 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
         aims: details.aims.map((a) => ({ value: String(a.number), text: `Aim ${a.number}: ${a.title}` })),
       },
       bulk: await bulkOutcome(q),
-      errorList: q.error === 'none-selected' ? [{ text: 'Select at least one registration', href: '#ids' }] : q.error === 'no-action' ? [{ text: 'Choose whether to accept, waitlist or decline the selected registrations', href: '#bulk-actions' }] : undefined,
+      errorList: listError(q),
+      // "Select all on this page" is a link that shows the page again with every box ticked: no script needed.
+      selectAll: q.select === 'page',
+      selectAllHref: `/admin/registrations${toQuery(filters)}${query ? '&' : '?'}select=page`,
+      maxBulk: MAX_BULK,
     });
   });
+
+  function listError(q: Record<string, unknown>) {
+    if (q.error === 'none-selected') return [{ text: 'Select at least one registration', href: '#ids' }];
+    if (q.error === 'no-action') return [{ text: 'Choose whether to accept, waitlist or decline the selected registrations', href: '#bulk-actions' }];
+    if (q.error === 'too-many') {
+      const n = z.coerce.number().int().min(0).catch(0).parse(q.matching);
+      return [{ text: `${n ? `${n.toLocaleString('en-GB')} registrations match these filters. ` : ''}You can act on up to ${MAX_BULK} at once: narrow the filters, or select registrations on the page`, href: '#bulk-actions' }];
+    }
+    return undefined;
+  }
 
   /** The bulk action's result, from the redirect's query string: counts, and each skipped registration with the reason. */
   async function bulkOutcome(q: Record<string, unknown>) {
@@ -142,20 +161,64 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
   app.post('/admin/registrations/bulk', adminOnly, async (request, reply) => {
     const form = bulkForm.parse(request.body ?? {});
     // Back to the same filtered, sorted page; only recognised filters survive the trip.
-    const back = form.back?.startsWith('?') ? toQuery(parseFilters(Object.fromEntries(new URLSearchParams(form.back))).filters) : '';
+    const { filters } = parseFilters(form.back?.startsWith('?') ? Object.fromEntries(new URLSearchParams(form.back)) : {});
+    const back = form.back?.startsWith('?') ? toQuery(filters) : '';
     const to = (params: string) => `/admin/registrations${back ? `${back}&` : '?'}${params}`;
-    if (form.ids.length === 0) return reply.redirect(to('error=none-selected'));
+    const programme = await request.programme();
+    if (!programme) return sendErrorPage(request, reply, 404);
+    // "All N matching": every registration the filters match, read here, never more than MAX_BULK.
+    let ids = [...new Set(form.ids)];
+    if (form.scope === 'all') {
+      const total = await countRegistrations(db, programme.id, filters);
+      if (total > MAX_BULK) return reply.redirect(to(`error=too-many&matching=${total}`));
+      ids = await matchingIds(db, programme.id, filters, MAX_BULK);
+    }
+    if (ids.length === 0) return reply.redirect(to('error=none-selected'));
     if (!form.action) return reply.redirect(to('error=no-action'));
+    const action = form.action;
+    // Declining emails people and takes them out of their groups, and accepting someone who was
+    // declined reverses a decision: both are confirmed on a page of their own first.
+    if (form.confirm !== 'yes') {
+      const chosen = await registrationsByIds(db, ids);
+      const declined = chosen.filter((r) => r.status === 'declined');
+      if (action === 'decline' || (action === 'accept' && declined.length)) {
+        return bulkConfirmPage(reply, { action, chosen, declined, back, values: {} });
+      }
+    }
+    let message: string | null = null;
+    if (action === 'decline') {
+      const parsed = declineForm.safeParse({ message: form.message });
+      if (!parsed.success) {
+        const text = parsed.error.issues[0]!.message;
+        reply.code(400);
+        return bulkConfirmPage(reply, { action, chosen: await registrationsByIds(db, ids), declined: [], back, values: { message: form.message ?? '' }, errors: { message: { text } }, errorList: [{ text, href: '#message' }] });
+      }
+      message = parsed.data.message || null;
+    }
     let ok = 0;
     const skipped: number[] = [];
-    for (const registrationId of new Set(form.ids)) {
-      const result = await runAction(form.action, registrationId, ctx(request));
+    for (const registrationId of ids) {
+      const result = await runAction(action, registrationId, ctx(request), message);
       if (result.ok) ok++;
       else skipped.push(registrationId);
     }
     deps.pokeMailWorker();
-    return reply.redirect(to(`done=${form.action}&ok=${ok}${skipped.length ? `&skipped=${skipped.join('.')}` : ''}`));
+    return reply.redirect(to(`done=${action}&ok=${ok}${skipped.length ? `&skipped=${skipped.join('.')}` : ''}`));
   });
+
+  type Chosen = Awaited<ReturnType<typeof registrationsByIds>>;
+  function bulkConfirmPage(reply: FastifyReply, v: { action: Action; chosen: Chosen; declined: Chosen; back: string; values: Record<string, string>; errors?: unknown; errorList?: unknown }) {
+    const n = v.chosen.length;
+    const noun = n === 1 ? 'registration' : 'registrations';
+    return reply.view(`${V}/bulk-confirm.njk`, {
+      pageTitle: v.action === 'decline' ? `Decline ${n} ${noun}` : `Accept ${n} ${noun}, including declined`,
+      ...v,
+      people: v.chosen.map((r) => ({ id: r.id, text: `${shownName(r)} (${r.reference})`, status: STATUS_LABELS[r.status] })),
+      declinedPeople: v.declined.map((r) => `${shownName(r)} (${r.reference})`),
+      n,
+      noun,
+    });
+  }
 
   /** Each participant's projects, with their sub-groups in each: "Project (Sub-group, Sub-group); Project". */
   async function groupsByPerson(programmeId: number): Promise<Map<number, string>> {
@@ -234,6 +297,11 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     app.post(`/admin/registrations/:id/${action}`, adminOnly, async (request, reply) => {
       const r = await registrationOr404(request, reply);
       if (!r) return reply;
+      // Accepting someone who was declined reverses a decision: ask first.
+      if (action === 'accept' && r.status === 'declined' && (request.body as Record<string, unknown> | undefined)?.confirm !== 'yes') {
+        const declinedAt = (await registrationHistory(db, r.id)).filter((h) => h.action === 'declined').at(-1)?.created_at ?? null;
+        return reply.view(`${V}/accept-declined.njk`, { pageTitle: `Accept ${shownName(r)} (${r.reference}), who was declined`, r, name: shownName(r), declinedAt });
+      }
       const result = await runAction(action, r.id, ctx(request));
       deps.pokeMailWorker();
       return reply.redirect(`/admin/registrations/${r.id}?${result.ok ? 'done' : 'refused'}=${action}`);
