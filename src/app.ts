@@ -9,6 +9,7 @@ import { registerSessionHook } from './platform/auth/session-hook.ts';
 import { registerCsrf } from './platform/http/csrf.ts';
 import { registerErrorPages } from './platform/http/errors.ts';
 import { registerZodValidation } from './platform/http/zod-schemas.ts';
+import { registerFlash } from './platform/http/flash.ts';
 import { healthRoutes } from './platform/http/health.ts';
 import { registerRateLimits } from './platform/http/rate-limits.ts';
 import type { AppDeps } from './platform/http/request-context.ts';
@@ -58,6 +59,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
   registerSessionHook(app, deps);
   registerErrorPages(app);
   registerZodValidation(app);
+  registerFlash(app, deps.config);
   app.decorate('sharedCache', new SharedCache(30_000));
 
   // What every page's layout needs, set as soon as the person is known so that error pages

@@ -88,18 +88,14 @@ function refusedMessage(result: AssignResult): string {
   return `Only accepted participants can be added. Not added: ${names}.${added}`;
 }
 
-const FLASH: Record<string, (n: number) => string> = {
+/** What the next page says after each change (shown once, through reply.flash). */
+const FLASH = {
   created: () => 'Sub-group created.',
   saved: () => 'Sub-group saved.',
   added: (n) => (n ? `${n === 1 ? '1 participant' : `${n} participants`} added.` : 'They were already there: nothing has changed.'),
   removed: () => 'Removed.',
-};
+} satisfies Record<string, (n: number) => string>;
 
-function flashFrom(request: FastifyRequest): string | undefined {
-  const done = queryText(request, 'done', 20);
-  const n = Number(queryText(request, 'n', 6)) || 0;
-  return FLASH[done]?.(n);
-}
 
 export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
@@ -133,7 +129,6 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
       candidates: found.rows.map((c) => ({ ...c, roleText: roleText(c) })),
       total: found.total,
       limit: CANDIDATE_LIMIT,
-      flash: flashFrom(request),
       values: {},
       selected: {},
       selectedIds: [],
@@ -159,7 +154,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     if (!parsed.success) return showProject(request, reply, project.id, 400, { values: echo(request.body), ...errorsFrom(parsed.error, ['name', 'description']) });
     const result = await createSubgroup(db, actor(request), project.id, parsed.data, deps.clock);
     if (!result.ok) return showProject(request, reply, project.id, 400, { values: echo(request.body), ...oneError(result.field, result.message) });
-    return reply.redirect(`/admin/projects/${project.id}?done=created`);
+    return reply.flash(FLASH.created(0)).redirect(`/admin/projects/${project.id}`);
   });
 
   app.post('/admin/projects/:id/assign', withId, async (request, reply) => {
@@ -176,7 +171,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     }
     const result = await assign(db, actor(request), { projectId: project.id, subgroupId }, parsed.data.ids, deps.clock);
     if (result.refused.length) return showProject(request, reply, project.id, 400, oneError('ids', refusedMessage(result)));
-    return reply.redirect(`/admin/projects/${project.id}?done=added&n=${result.added}`);
+    return reply.flash(FLASH.added(result.added)).redirect(`/admin/projects/${project.id}`);
   });
 
   app.post('/admin/projects/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
@@ -184,7 +179,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     const personId = request.params.personId;
     if (!(await findProject(db, projectId))) return sendErrorPage(request, reply, 404);
     await removeFromProject(db, actor(request), projectId, personId, deps.clock);
-    return reply.redirect(`/admin/projects/${projectId}?done=removed`);
+    return reply.flash(FLASH.removed(0)).redirect(`/admin/projects/${projectId}`);
   });
 
   async function subgroupPage(request: FastifyRequest, subgroupId: number, extra: Record<string, unknown> = {}) {
@@ -205,7 +200,6 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
       candidates: found.rows.map((c) => ({ ...c, roleText: roleText(c) })),
       total: found.total,
       limit: CANDIDATE_LIMIT,
-      flash: flashFrom(request),
       values: { name: group.name, description: group.description },
       selectedIds: [],
       ...extra,
@@ -228,7 +222,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     if (!parsed.success) return again({ ...selection(request.body), ...errorsFrom(parsed.error) });
     const result = await assign(db, actor(request), { projectId: group.project_id, subgroupId: group.id }, parsed.data.ids, deps.clock);
     if (result.refused.length) return again(oneError('ids', refusedMessage(result)));
-    return reply.redirect(`/admin/subgroups/${group.id}?done=added&n=${result.added}`);
+    return reply.flash(FLASH.added(result.added)).redirect(`/admin/subgroups/${group.id}`);
   });
 
   app.get('/admin/subgroups/:id/edit', withId, async (request, reply) => {
@@ -247,7 +241,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     if (!parsed.success) return again(errorsFrom(parsed.error, ['name', 'description']));
     const result = await updateSubgroup(db, actor(request), group.id, parsed.data, deps.clock);
     if (!result.ok) return again(oneError(result.field, result.message));
-    return reply.redirect(`/admin/subgroups/${group.id}?done=saved`);
+    return reply.flash(FLASH.saved(0)).redirect(`/admin/subgroups/${group.id}`);
   });
 
   app.post('/admin/subgroups/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
@@ -255,7 +249,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     const personId = request.params.personId;
     if (!(await findSubgroup(db, subgroupId))) return sendErrorPage(request, reply, 404);
     await removeFromSubgroup(db, actor(request), subgroupId, personId, deps.clock);
-    return reply.redirect(`/admin/subgroups/${subgroupId}?done=removed`);
+    return reply.flash(FLASH.removed(0)).redirect(`/admin/subgroups/${subgroupId}`);
   });
 
   // The participant's own pages: everything is looked up from the signed-in person, never from
