@@ -154,7 +154,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     if (!parsed.success) return showProject(request, reply, project.id, 400, { values: echo(request.body), ...errorsFrom(parsed.error, ['name', 'description']) });
     const result = await createSubgroup(db, actor(request), project.id, parsed.data, deps.clock);
     if (!result.ok) return showProject(request, reply, project.id, 400, { values: echo(request.body), ...oneError(result.field, result.message) });
-    return reply.flash(FLASH.created(0)).redirect(`/admin/projects/${project.id}`);
+    return reply.flash(FLASH.created()).redirect(`/admin/projects/${project.id}`);
   });
 
   app.post('/admin/projects/:id/assign', withId, async (request, reply) => {
@@ -179,7 +179,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     const personId = request.params.personId;
     if (!(await findProject(db, projectId))) return sendErrorPage(request, reply, 404);
     await removeFromProject(db, actor(request), projectId, personId, deps.clock);
-    return reply.flash(FLASH.removed(0)).redirect(`/admin/projects/${projectId}`);
+    return reply.flash(FLASH.removed()).redirect(`/admin/projects/${projectId}`);
   });
 
   async function subgroupPage(request: FastifyRequest, subgroupId: number, extra: Record<string, unknown> = {}) {
@@ -241,7 +241,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     if (!parsed.success) return again(errorsFrom(parsed.error, ['name', 'description']));
     const result = await updateSubgroup(db, actor(request), group.id, parsed.data, deps.clock);
     if (!result.ok) return again(oneError(result.field, result.message));
-    return reply.flash(FLASH.saved(0)).redirect(`/admin/subgroups/${group.id}`);
+    return reply.flash(FLASH.saved()).redirect(`/admin/subgroups/${group.id}`);
   });
 
   app.post('/admin/subgroups/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
@@ -249,7 +249,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     const personId = request.params.personId;
     if (!(await findSubgroup(db, subgroupId))) return sendErrorPage(request, reply, 404);
     await removeFromSubgroup(db, actor(request), subgroupId, personId, deps.clock);
-    return reply.flash(FLASH.removed(0)).redirect(`/admin/subgroups/${subgroupId}`);
+    return reply.flash(FLASH.removed()).redirect(`/admin/subgroups/${subgroupId}`);
   });
 
   // The participant's own pages: everything is looked up from the signed-in person, never from
