@@ -90,21 +90,24 @@ describe('the participant’s own pages', () => {
     assert.equal(bad.statusCode, 400);
     assert.deepEqual(errorSummary(bad.body), [
       ['Enter your full name', '#fullName'],
-      ['Enter where you work', '#organisationName'],
+      ['Choose where you work from the list, or enter its name if it is not listed', '#organisationId'],
+      ['Select the type of service you work in', '#serviceType'],
       ['Job title must be 200 characters or fewer', '#jobTitle'],
       ['Select your role from the list', '#roleGroup'],
       ['Select your pay band, or leave this question blank', '#afcBand'],
       ['Adjustments must be 1000 characters or fewer', '#adjustments'],
     ]);
     assert.match(bad.body, new RegExp(`value="${'j'.repeat(201)}"`), 'what was typed is kept');
-    const other = await client.submit('/my/details', { fullName: 'Dee Dunn', organisationName: 'Westgate Hospital', jobTitle: 'Porter', roleGroup: 'other', roleOther: '' }, '/my/details');
+    const other = await client.submit('/my/details', { fullName: 'Dee Dunn', organisationName: 'Westgate Hospital', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'Porter', roleGroup: 'other', roleOther: '' }, '/my/details');
     assert.deepEqual(errorSummary(other.body), [['Enter your role', '#roleOther']]);
+    const noNation = await client.submit('/my/details', { fullName: 'Dee Dunn', organisationName: 'Westgate Hospital', serviceType: 'diagnostic', jobTitle: 'Porter' }, '/my/details');
+    assert.deepEqual(errorSummary(noNation.body), [['Select the nation you work in', '#nation']], 'a workplace off the list needs its nation');
     const registration = () => db().selectFrom('registrations').selectAll().where('id', '=', dee.registrationId).executeTakeFirstOrThrow();
     assert.equal((await registration()).full_name, 'Dee Dunn', 'nothing saved from a form with errors');
 
     const ok = await client.submit(
       '/my/details',
-      { fullName: 'Dee Dunn-Evans', organisationName: 'Westgate Hospital', department: 'CT', jobTitle: 'Assistant practitioner', roleGroup: 'ap', roleOther: 'ignored', afcBand: '4', adjustments: 'Captions in meetings', email: 'someone.else@example.org' },
+      { fullName: 'Dee Dunn-Evans', organisationName: 'Westgate Hospital', nation: 'England', region: 'North West', serviceType: 'diagnostic', department: 'CT', jobTitle: 'Assistant practitioner', roleGroup: 'ap', roleOther: 'ignored', afcBand: '4', aims: ['3', '5'], participation: 'surveys', adjustments: 'Captions in meetings', email: 'someone.else@example.org' },
       '/my/details',
     );
     assert.equal(ok.headers.location, '/my?saved=1');
@@ -132,13 +135,22 @@ describe('the participant’s own pages', () => {
       events[0]!.detail,
       'Details corrected by the participant: name: “Dee Dunn” → “Dee Dunn-Evans”; workplace: “Example Community Hospital” → “Westgate Hospital”; department: “X-ray” → “CT”; job title: “Imaging assistant” → “Assistant practitioner”; role: “Other” → “Assistant practitioner (AP)”; role: “Imaging porter” → “”; pay band: “Band 2” → “Band 4”; adjustments: “” → “Captions in meetings”',
     );
+    // A workplace chosen from the list brings its own nation and region (issue 8 #6).
+    const org = await db().insertInto('organisations').values({ ods_code: 'ZZ1', name: 'Example Valleys Health Board', nation: 'Wales', region_code: null, region: null, kind: 'Health board', active: 1 }).returningAll().executeTakeFirstOrThrow();
+    const moved = await client.submit('/my/details', { fullName: 'Dee Dunn-Evans', organisationId: String(org.id), nation: 'England', region: 'North West', serviceType: 'radiotherapy', department: 'CT', jobTitle: 'Assistant practitioner', roleGroup: 'ap', afcBand: '4', aims: '1', participation: ['surveys', 'meetings'], adjustments: 'Captions in meetings' }, '/my/details');
+    assert.equal(moved.headers.location, '/my?saved=1');
+    const afterMove = await registration();
+    assert.deepEqual([afterMove.organisation_id, afterMove.organisation_name, afterMove.nation, afterMove.region, afterMove.service_type, afterMove.participation], [org.id, org.name, 'Wales', null, 'radiotherapy', 'surveys,meetings']);
+    assert.deepEqual((await db().selectFrom('registration_aims').select('aim_number').where('registration_id', '=', dee.registrationId).execute()).map((a) => a.aim_number), [1]);
+    // Back to how it was, for the checks that follow.
+    await client.submit('/my/details', { fullName: 'Dee Dunn-Evans', organisationName: 'Westgate Hospital', nation: 'England', region: 'North West', serviceType: 'diagnostic', department: 'CT', jobTitle: 'Assistant practitioner', roleGroup: 'ap', afcBand: '4', aims: ['3', '5'], participation: 'surveys', adjustments: 'Captions in meetings' }, '/my/details');
     const history = await f.admin.get(`/admin/registrations/${dee.registrationId}`);
     assert.match(history.body, /Details corrected by the participant: name: “Dee Dunn” → “Dee Dunn-Evans”/);
 
     // Saving with no change says so and adds nothing to the history.
-    const same = await client.submit('/my/details', { fullName: 'Dee Dunn-Evans', organisationName: 'Westgate Hospital', department: 'CT', jobTitle: 'Assistant practitioner', roleGroup: 'ap', afcBand: '4', adjustments: 'Captions in meetings' }, '/my/details');
+    const same = await client.submit('/my/details', { fullName: 'Dee Dunn-Evans', organisationName: 'Westgate Hospital', nation: 'England', region: 'North West', serviceType: 'diagnostic', department: 'CT', jobTitle: 'Assistant practitioner', roleGroup: 'ap', afcBand: '4', aims: ['5', '3'], participation: 'surveys', adjustments: 'Captions in meetings' }, '/my/details');
     assert.equal(same.headers.location, '/my?saved=none');
-    assert.equal((await db().selectFrom('registration_events').select('id').where('registration_id', '=', dee.registrationId).where('action', '=', 'corrected').execute()).length, 1);
+    assert.equal((await db().selectFrom('registration_events').select('id').where('registration_id', '=', dee.registrationId).where('action', '=', 'corrected').execute()).length, 3);
   });
 
   it('withdraws after a confirmation step: out of groups, signed out, and no more programme email', async () => {
