@@ -9,6 +9,28 @@ initAll();
 const autocomplete = /** @type {any} */ (window).accessibleAutocomplete;
 if (autocomplete) {
   for (const select of document.querySelectorAll('select[data-autocomplete]')) {
+    const id = select.id;
+    const form = select.closest('form');
     autocomplete.enhanceSelectElement({ selectElement: select, defaultValue: '', showAllValues: true, autoselect: false, dropdownArrow: () => '' });
+    // The type-ahead keeps the last organisation chosen in the hidden select even after the box is
+    // cleared or typed over, so someone who changes their mind and types their own organisation in
+    // the "not listed" field would be sent both and stuck. What is sent is what the box shows.
+    const input = /** @type {HTMLInputElement | null} */ (document.getElementById(id));
+    const hidden = /** @type {HTMLSelectElement | null} */ (document.getElementById(`${id}-select`));
+    if (!input || !hidden) continue;
+    const matchBox = () => {
+      const chosen = hidden.options[hidden.selectedIndex];
+      if (!chosen || chosen.text.trim() !== input.value.trim()) hidden.value = '';
+    };
+    input.addEventListener('blur', matchBox);
+    form?.addEventListener('submit', matchBox);
+    // Typing an organisation of one's own means not the listed one.
+    const other = form?.querySelector('input[name="organisationOther"], input[name="organisationName"]');
+    other?.addEventListener('input', () => {
+      if (/** @type {HTMLInputElement} */ (other).value.trim()) {
+        input.value = '';
+        hidden.value = '';
+      }
+    });
   }
 }

@@ -39,6 +39,20 @@ describe('registration in Chromium', () => {
     await submit();
     await typeInto('#email', 'morgan.keyes@example.org');
     await submit();
+    // Someone who picks an organisation, changes their mind, clears the box and types their own
+    // is not trapped: what is sent is what the box shows (issue 8 #12).
+    await tabTo(page, '#organisationId');
+    await page.keyboard.type('Airedale');
+    await page.locator('.autocomplete__option').first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await typeInto('#organisationOther', 'Hillside Imaging Ltd');
+    await submit();
+    assert.match(page.url(), /\/register\/nation$/, 'the typed organisation is taken, with no "not both" error');
+    await visit(page, `${site.baseUrl}/register/workplace`);
+    await page.fill('#organisationOther', '');
     // The organisation list is a type-ahead field: type, arrow down to the match, Enter picks it.
     await tabTo(page, '#organisationId');
     await page.keyboard.type('Airedale');
