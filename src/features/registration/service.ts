@@ -6,7 +6,7 @@
 import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { findPerson, findPersonByEmail, normaliseEmail, programmeMailStopped, renamePerson, setPersonStatus, setProgrammeMailStopped, upsertPerson } from '../../platform/auth/people.ts';
-import { issueSignInLink } from '../../platform/auth/sign-in.ts';
+import { issueSignInLink, WELCOME_LINK_HOURS } from '../../platform/auth/sign-in.ts';
 import { endAllSessions } from '../../platform/auth/sessions.ts';
 import { hashToken, randomToken } from '../../platform/auth/tokens.ts';
 import { cancelPendingMail, enqueueMail, type Email } from '../../platform/mail/outbox.ts';
@@ -336,7 +336,8 @@ export async function acceptRegistration(db: Db | Tx, id: number, ctx: ActionCon
     const existing = r.person_id ? await findPerson(tx, r.person_id) : await findPersonByEmail(tx, r.email);
     const { person } = await upsertPerson(tx, { email: r.email, name: r.full_name, role: existing && existing.role !== 'participant' ? existing.role : 'participant' }, ctx.clock);
     await q.updateRow(t, r.id, { person_id: person.id });
-    const link = await issueSignInLink(tx, person.id, ctx.baseUrl, ctx.clock);
+    // A welcome email is often read days later: its link lasts longer than one just asked for.
+    const link = await issueSignInLink(tx, person.id, ctx.baseUrl, ctx.clock, { validMinutes: WELCOME_LINK_HOURS * 60 });
     await sendProgrammeMail(
       tx,
       {
@@ -345,7 +346,7 @@ export async function acceptRegistration(db: Db | Tx, id: number, ctx: ActionCon
         ...composeMail(hello(person.name), [
           'Thank you for registering your interest. We would like you to take part in the programme.',
           { link, text: 'Sign in to Coproduce to see your projects and groups' },
-          'This link works once, for 15 minutes. After that you can ask for a new link on the sign-in page using this email address.',
+          `This link works once, for ${WELCOME_LINK_HOURS} hours. After that, or next time, sign in at ${ctx.baseUrl}/sign-in with this email address and we will email you a new link.`,
         ]),
       },
       ctx.clock,

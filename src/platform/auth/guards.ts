@@ -9,7 +9,8 @@ export function registerRoleGuard(app: FastifyInstance): void {
     const roles = request.routeOptions.config.roles;
     if (!roles) return;
     if (!request.user) {
-      if (request.method === 'GET') return reply.redirect("/sign-in");
+      // Back to this page once signed in.
+      if (request.method === 'GET') return reply.redirect(request.url === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(request.url)}`);
       return sendErrorPage(request, reply, 403);
     }
     if (!roles.includes(request.user.role)) return sendErrorPage(request, reply, 403);

@@ -8,7 +8,7 @@ import { fieldErrors } from '../http/form-errors.ts';
 import { ANY_SIGNED_IN } from './guards.ts';
 import { sessionCookieName, sessionCookieOptions } from './session-hook.ts';
 import { countSessions, createSession, endAllSessions, endSession } from './sessions.ts';
-import { consumeSignInToken, isUsableToken, LINK_MINUTES, requestSignIn } from './sign-in.ts';
+import { consumeSignInToken, isUsableToken, LINK_MINUTES, requestSignIn, safeNext } from './sign-in.ts';
 
 const emailForm = z.object({
   email: z
@@ -40,9 +40,13 @@ export const ACCOUNT_SIGN_IN_LIMIT = { max: 10, timeWindow: '1 hour' };
 export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
 
+  // Where the person was going, carried through the form, the email and the link's page.
+  const nextOf = (source: unknown) => safeNext((source as Record<string, unknown> | undefined)?.next);
+
   app.get('/sign-in', async (request, reply) => {
-    if (request.user) return reply.redirect(LANDING[request.user.role]);
-    return reply.view(`${VIEWS}/sign-in.njk`, { pageTitle: 'Sign in', values: {} });
+    const next = nextOf(request.query);
+    if (request.user) return reply.redirect(next ?? LANDING[request.user.role]);
+    return reply.view(`${VIEWS}/sign-in.njk`, { pageTitle: 'Sign in', values: {}, next });
   });
 
   app.post('/sign-in', { config: fieldRateLimit('email', 5, '10 minutes'), preHandler: valueRateLimit(app, 'email', ACCOUNT_SIGN_IN_LIMIT) }, async (request, reply) => {
@@ -54,9 +58,10 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
         values: { email: String((request.body as Record<string, unknown> | undefined)?.email ?? '').slice(0, 254) },
         errors: errors.byField,
         errorList: errors.list,
+        next: nextOf(request.body),
       });
     }
-    await requestSignIn(db, parsed.data.email, deps.config.baseUrl, deps.clock);
+    await requestSignIn(db, parsed.data.email, deps.config.baseUrl, deps.clock, nextOf(request.body));
     deps.pokeMailWorker();
     return reply.redirect('/sign-in/check-email');
   });
@@ -70,7 +75,7 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/sign-in/:token', { config: formRateLimit(30, '10 minutes') }, async (request, reply) => {
     const params = tokenParam.safeParse(request.params);
     if (params.success && (await isUsableToken(db, params.data.token, deps.clock))) {
-      return reply.view(`${VIEWS}/confirm.njk`, { pageTitle: 'Sign in to Coproduce', token: params.data.token });
+      return reply.view(`${VIEWS}/confirm.njk`, { pageTitle: 'Sign in to Coproduce', token: params.data.token, next: nextOf(request.query) });
     }
     return reply.code(400).view(`${VIEWS}/link-expired.njk`, { pageTitle: 'Sign-in link has expired', minutes: LINK_MINUTES });
   });
@@ -86,7 +91,8 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
     const token = await createSession(db, personId, deps.clock);
     reply.setCookie(sessionCookieName(deps), token, sessionCookieOptions(deps));
     const person = await db.selectFrom('people').select('role').where('id', '=', personId).executeTakeFirstOrThrow();
-    return reply.redirect(LANDING[person.role]);
+    // The page they were going to (its own role check still applies), or their landing page.
+    return reply.redirect(nextOf(request.body) ?? LANDING[person.role]);
   });
 
   app.post('/sign-out', async (request, reply) => {

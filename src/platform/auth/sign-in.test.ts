@@ -50,6 +50,34 @@ describe('passwordless sign-in', () => {
     assert.equal((await other.get('/my')).statusCode, 302, 'second use did not sign in');
   });
 
+  it('returns to the page the person was going to, and never to another site', async () => {
+    const c = t.client();
+    const away = await c.get('/my/details');
+    assert.equal(away.headers.location, '/sign-in?next=%2Fmy%2Fdetails');
+    const form = await c.get(away.headers.location!);
+    assert.match(form.body, /name="next" value="\/my\/details"/);
+    await c.submit('/sign-in', { email: 'pat.jones@example.org', next: '/my/details' });
+    const mail = (await lastMailTo(t, 'Pat.Jones@Example.org'))!;
+    const link = /https?:\/\/\S+\/sign-in\/[A-Za-z0-9_-]+\?next=%2Fmy%2Fdetails/.exec(mail.text_body)?.[0];
+    assert.ok(link, 'the emailed link carries where they were going');
+    const path = new URL(link).pathname + new URL(link).search;
+    const page = await c.get(path);
+    assert.match(page.body, /name="next" value="\/my\/details"/);
+    const signedIn = await c.submit(new URL(link).pathname, { next: '/my/details' }, path);
+    assert.equal(signedIn.headers.location, '/my/details');
+
+    // A next that leaves the site is ignored: the person lands on their own page.
+    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
+      const other = t.client();
+      await other.submit('/sign-in', { email: 'pat.jones@example.org', next });
+      const text = (await lastMailTo(t, 'Pat.Jones@Example.org'))!.text_body;
+      assert.doesNotMatch(text, /next=/, `not carried: ${next}`);
+      const p = linkFrom(text);
+      const done = await other.submit(p, { next }, p);
+      assert.equal(done.headers.location, '/my');
+    }
+  });
+
   it('stores only a hash of the token', async () => {
     const c = t.client();
     await c.submit('/sign-in', { email: 'pat.jones@example.org' });

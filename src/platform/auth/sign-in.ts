@@ -8,20 +8,35 @@ import { hashToken, randomToken } from './tokens.ts';
 
 export const LINK_MINUTES = 15;
 
-export async function issueSignInLink(tx: Tx | Db, personId: number, baseUrl: string, clock: Clock): Promise<string> {
+/** A welcome email's link is read later than one a person has just asked for. */
+export const WELCOME_LINK_HOURS = 72;
+
+/**
+ * Where to go after signing in: a path on this site only (never another site, never "//host"),
+ * so a link cannot be made to sign someone in and send them elsewhere.
+ */
+export function safeNext(next: unknown): string | null {
+  if (typeof next !== 'string' || next.length > 500) return null;
+  return /^\/(?![/\\])[^\s]*$/.test(next) && !next.startsWith('/sign-in') ? next : null;
+}
+
+const withNext = (link: string, next: string | null | undefined) => (next && safeNext(next) ? `${link}?next=${encodeURIComponent(next)}` : link);
+
+export async function issueSignInLink(tx: Tx | Db, personId: number, baseUrl: string, clock: Clock, options: { validMinutes?: number; next?: string | null } = {}): Promise<string> {
   const token = randomToken();
   const now = clock();
+  const minutes = options.validMinutes ?? LINK_MINUTES;
   await tx
     .insertInto('sign_in_tokens')
     .values({
       person_id: personId,
       token_hash: hashToken(token),
-      expires_at: new Date(now.getTime() + LINK_MINUTES * 60000).toISOString(),
+      expires_at: new Date(now.getTime() + minutes * 60000).toISOString(),
       used_at: null,
       created_at: now.toISOString(),
     })
     .execute();
-  return `${baseUrl}/sign-in/${token}`;
+  return withNext(`${baseUrl}/sign-in/${token}`, options.next);
 }
 
 /**
@@ -31,7 +46,7 @@ export async function issueSignInLink(tx: Tx | Db, personId: number, baseUrl: st
  * unknown or disabled address the two inserts select no person and write nothing), so the time
  * it takes does not tell whether an address has an account.
  */
-export async function requestSignIn(db: Db, email: string, baseUrl: string, clock: Clock): Promise<void> {
+export async function requestSignIn(db: Db, email: string, baseUrl: string, clock: Clock, next: string | null = null): Promise<void> {
   await inTransaction(db, async (tx) => {
     const person = await findPersonByEmail(tx, email);
     const personId = person && person.status === 'active' ? person.id : null;
@@ -55,7 +70,7 @@ export async function requestSignIn(db: Db, email: string, baseUrl: string, cloc
       )
       .execute();
     const body = composeMail(`Hello ${person?.name ?? 'there'},`, [
-      { link: `${baseUrl}/sign-in/${token}`, text: 'Use this link to sign in to Coproduce' },
+      { link: withNext(`${baseUrl}/sign-in/${token}`, next), text: 'Use this link to sign in to Coproduce' },
       `The link works once and stops working after ${LINK_MINUTES} minutes.`,
       'If you did not ask to sign in, you can ignore this email. Nobody can sign in without this link.',
     ]);
