@@ -129,6 +129,26 @@ describe('a registration, for the programme team', () => {
     assert.match(shown.body, /Test admin/);
   });
 
+  it('accepts an unconfirmed registration only with the team’s reason, which the history keeps', async () => {
+    const r = await register(s, { fullName: 'Uma Unconfirmed' });
+    const url = `/admin/registrations/${r.id}/accept`;
+    const ask = await s.admin.submit(url, {}, `/admin/registrations/${r.id}`);
+    assert.equal(ask.statusCode, 200);
+    assert.match(ask.body, /Accept Uma Unconfirmed with a reason\?/);
+    assert.match(ask.body, /has not confirmed their email address/);
+    assert.equal((await reg(r.id)).status, 'unconfirmed', 'nothing changes until a reason is given');
+    const empty = await s.admin.submit(url, { confirm: 'yes', reason: '  ' }, `/admin/registrations/${r.id}`);
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /href="#reason">Say why you are accepting them now/);
+    const done = await s.admin.submit(url, { confirm: 'yes', reason: 'Consent given on a call on 3 June' }, `/admin/registrations/${r.id}`);
+    assert.equal(done.headers.location, `/admin/registrations/${r.id}?done=accept`);
+    const after = await reg(r.id);
+    assert.equal(after.status, 'accepted');
+    assert.ok(after.consent_at, 'the reason stands as the record of consent');
+    const page = await s.admin.get(`/admin/registrations/${r.id}`);
+    assert.match(page.body, /Accepted without a confirmed email address, because: Consent given on a call on 3 June/);
+  });
+
   it('keeps an existing admin an admin when accepting their registration', async () => {
     await upsertPerson(db(), { email: 'lead@example.org', name: 'Programme Lead', role: 'admin' }, s.t.clock);
     const r = await register(s, { email: 'lead@example.org', fullName: 'Programme Lead' }, { confirm: true });

@@ -12,7 +12,9 @@ import { loadProgrammeDetails } from '../../programme/service.ts';
 import { projectMembers, projectsWithGroups } from '../../participants/service.ts';
 import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES, STATUS_LABELS, bandLabel, roleGroupLabel, serviceLabel } from '../options.ts';
 import { addNote, findRegistration, registrationAims, registrationHistory, registrationNotes, runTeamAction } from '../service.ts';
-import { refusalForRegistration, teamCanChange, type Refusal, type TeamAction } from '../status.ts';
+import { acceptRefusal, refusalForRegistration, teamCanChange, type Refusal, type TeamAction } from '../status.ts';
+import { parseForm } from '../../../platform/forms/parse-form.ts';
+import { textField } from '../../../platform/http/form-fields.ts';
 import { csvStream, writeXlsx, type Labels } from './export.ts';
 import { FILTER_LABELS, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
 import { countRegistrations, exportRows, listRegistrations, matchingIds, PAGE_SIZE, registrationsByIds } from './queries.ts';
@@ -20,6 +22,7 @@ import { countRegistrations, exportRows, listRegistrations, matchingIds, PAGE_SI
 const V = 'features/registration/admin/views';
 const adminOnly = { config: onlyRoles('admin') };
 const ACTIONS: Record<TeamAction, string> = { accept: 'accepted', waitlist: 'waitlisted', decline: 'declined' };
+const acceptReasonForm = z.object({ reason: textField('The reason', 1000, 'Say why you are accepting them now, for example “consent given on a call on 3 June”') });
 type Action = TeamAction;
 const isAction = (v: unknown): v is Action => typeof v === 'string' && Object.hasOwn(ACTIONS, v);
 
@@ -302,7 +305,19 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
         const declinedAt = (await registrationHistory(db, r.id)).filter((h) => h.action === 'declined').at(-1)?.created_at ?? null;
         return reply.view(`${V}/accept-declined.njk`, { pageTitle: `Accept ${shownName(r)} (${r.reference}), who was declined`, r, name: shownName(r), declinedAt });
       }
-      const result = await runAction(action, r.id, ctx(request));
+      // Accepting without a confirmed address or consent needs the team's reason, recorded.
+      const missing = action === 'accept' ? acceptRefusal(r) : null;
+      let reason: string | null = null;
+      if (missing === 'unconfirmed' || missing === 'no_consent') {
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const askAgain = (extra: Record<string, unknown> = {}) =>
+          reply.code(extra.errors ? 400 : 200).view(`${V}/accept-reason.njk`, { pageTitle: `Accept ${shownName(r)} (${r.reference}) with a reason`, r, name: shownName(r), missing, values: { reason: typeof body.reason === 'string' ? body.reason.slice(0, 1000) : '' }, ...extra });
+        if (body.reason === undefined) return askAgain();
+        const parsed = parseForm(acceptReasonForm, body);
+        if (!parsed.ok) return askAgain({ errors: parsed.errors, errorList: parsed.errorList });
+        reason = parsed.data.reason;
+      }
+      const result = await runAction(action, r.id, ctx(request), reason);
       deps.pokeMailWorker();
       return reply.redirect(`/admin/registrations/${r.id}?${result.ok ? 'done' : 'refused'}=${action}`);
     });

@@ -50,7 +50,7 @@ export async function register(s: Seeded, overrides: Partial<RegistrationDetails
   if (as.confirm || as.then) {
     const mail = await t.data.db.selectFrom('outbox').select('text_body').where('to_address', '=', registration.email).orderBy('id', 'desc').executeTakeFirstOrThrow();
     const token = /\/register\/confirm\/([A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1];
-    if (!token || !(await confirmRegistrationEmail(t.data.db, token, t.clock)).ok) throw new Error('confirmation link did not work');
+    if (!token || !(await confirmRegistrationEmail(t.data.db, token, t.clock, { consent: true })).ok) throw new Error('confirmation link did not work');
   }
   const ctx = { actorId: s.admin.personId, baseUrl: t.config.baseUrl, clock: t.clock };
   if (as.then === 'waitlist') await waitlistRegistration(t.data.db, registration.id, ctx);
