@@ -9,6 +9,7 @@ import { registerSessionHook } from './platform/auth/session-hook.ts';
 import { registerCsrf } from './platform/http/csrf.ts';
 import { registerErrorPages } from './platform/http/errors.ts';
 import { registerZodValidation } from './platform/http/zod-schemas.ts';
+import { loggerOptions } from './platform/http/request-log.ts';
 import { registerFlash } from './platform/http/flash.ts';
 import { healthRoutes } from './platform/http/health.ts';
 import { registerRateLimits } from './platform/http/rate-limits.ts';
@@ -37,7 +38,7 @@ export const BODY_LIMIT = 256 * 1024;
 
 export async function buildApp(deps: AppDeps, options: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: loggerOptions(options.logger),
     bodyLimit: BODY_LIMIT,
     // Only the configured proxies' X-Forwarded-For is believed (TRUST_PROXY); by default none,
     // so a client cannot choose the address its rate limits are counted against.
