@@ -74,4 +74,17 @@ describe('configuration', () => {
     assert.equal(run.status, 1);
     assert.equal(run.stderr.trim(), 'Configuration error: SESSION_SECRET is required in production');
   });
+
+  it('shows /dev/mail only on a loopback HOST, never with SMTP_URL or in production (DEV_MAIL overrides the HOST rule)', () => {
+    const prod = { NODE_ENV: 'production', BASE_URL: 'https://c.example.org', SESSION_SECRET: 'x'.repeat(32) };
+    assert.equal(loadConfig({}).devMail, true, 'npm start as a newcomer runs it');
+    assert.equal(loadConfig({ HOST: '127.0.0.1' }).devMail, true);
+    assert.equal(loadConfig({ HOST: '0.0.0.0' }).devMail, false, 'open to the network');
+    assert.equal(loadConfig({ HOST: '192.0.2.10' }).devMail, false);
+    assert.equal(loadConfig({ HOST: '0.0.0.0', DEV_MAIL: 'on' }).devMail, true);
+    assert.equal(loadConfig({ DEV_MAIL: 'off' }).devMail, false);
+    assert.equal(loadConfig({ SMTP_URL: 'smtp://mail.example.org', DEV_MAIL: 'on' }).devMail, false);
+    assert.equal(loadConfig({ ...prod, HOST: 'localhost', DEV_MAIL: 'on' }).devMail, false);
+    assert.throws(() => loadConfig({ DEV_MAIL: 'yes' }), /DEV_MAIL must be on or off/);
+  });
 });

@@ -62,6 +62,7 @@ const schema = z
       .string()
       .refine((v) => parseTrustProxy(v) !== null, 'must be a number of proxy hops (such as 1) or a comma-separated list of proxy addresses or CIDR ranges')
       .optional(),
+    DEV_MAIL: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
     OUTBOX_BODY_RETENTION_DAYS: z.coerce
       .number({ error: 'must be a whole number of days from 0 to 3650' })
       .int('must be a whole number of days from 0 to 3650')
@@ -95,9 +96,20 @@ export type Config = {
   outboxBodyRetentionDays: number;
   /** Cookies get Secure (and the __Host- prefix) unless this is plain-http development off loopback. */
   secureCookies: boolean;
+  /**
+   * Whether /dev/mail shows the outbox: never in production or with SMTP_URL set; otherwise only
+   * when the server listens on a loopback address (HOST), unless DEV_MAIL says otherwise, so a
+   * server opened to the network (HOST=0.0.0.0) without NODE_ENV does not show sign-in links.
+   */
+  devMail: boolean;
 };
 
 export class ConfigError extends Error {}
+
+/** A listening address only this machine can reach. */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 // A development secret is fine: sessions are stored server-side, the secret only signs CSRF cookies.
 const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
@@ -128,5 +140,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     outboxBodyRetentionDays: e.OUTBOX_BODY_RETENTION_DAYS,
     trustProxy: (e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null) || false,
     secureCookies: e.NODE_ENV === 'production' || url.protocol === 'https:' || loopback,
+    devMail: e.NODE_ENV !== 'production' && !e.SMTP_URL && (e.DEV_MAIL ? e.DEV_MAIL === 'on' : isLoopbackHost(e.HOST)),
   };
 }

@@ -163,7 +163,8 @@ async function serve(config: Config): Promise<void> {
     out.push('Loaded the programme (in production without the demo people)');
   }
   if (!(await hasAdmin(data.db))) out.push(NO_ADMIN);
-  if (!production && !config.smtpUrl) out.push(`No SMTP_URL: emails are kept at ${config.baseUrl}/dev/mail`);
+  if (config.devMail) out.push(`No SMTP_URL: emails are kept at ${config.baseUrl}/dev/mail`);
+  else if (!production && !config.smtpUrl) out.push('No SMTP_URL: emails wait in the outbox (/dev/mail is only shown on a loopback HOST, or with DEV_MAIL=on)');
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -1,4 +1,5 @@
-// Development only, when no SMTP_URL is set: emails stay in the outbox and can be read here.
+// Development only, when no SMTP_URL is set and the server listens on loopback: emails stay in
+// the outbox and can be read here.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../http/request-context.ts';
@@ -6,8 +7,9 @@ import { sendErrorPage } from '../http/errors.ts';
 
 const V = 'platform/mail/views';
 
+/** See Config.devMail: development only, and only where nobody else can reach it. */
 export function devMailEnabled(deps: AppDeps): boolean {
-  return deps.config.env !== 'production' && !deps.config.smtpUrl;
+  return deps.config.devMail;
 }
 
 export function devMailRoutes(app: FastifyInstance, deps: AppDeps): void {
