@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { details } from '../helpers/registrations.ts';
+import { confirmFromEmail, details } from '../helpers/registrations.ts';
 import { findProgramme } from '../../src/features/programme/service.ts';
 import { submitRegistration } from '../../src/features/registration/service.ts';
 import { findPersonByEmail } from '../../src/platform/auth/people.ts';
@@ -26,6 +26,8 @@ describe('sub-groups in Chromium', () => {
       { programmeId: programme.id, channel: 'web', baseUrl: site.baseUrl, clock: systemClock },
     );
     registrationId = registration.id;
+    // Riley confirms their address from the email, so the team can accept them.
+    await confirmFromEmail(site.data.db, registration.email, systemClock);
     // The seed creates admin@example.org.
     adminId = (await findPersonByEmail(site.data.db, 'admin@example.org'))!.id;
   });

@@ -176,7 +176,7 @@ describe('the participant’s own pages', () => {
     const done = await client.get('/withdrawn');
     assert.equal(done.statusCode, 200);
     assert.equal(h1(done.body), 'You have withdrawn from the programme');
-    assert.equal((await client.get('/my')).headers.location, '/sign-in', 'signed out');
+    assert.equal((await client.get('/my')).headers.location, '/sign-in?next=%2Fmy', 'signed out');
     assert.equal((await db().selectFrom('sessions').select('id').where('person_id', '=', bo.personId).execute()).length, 0, 'signed out on every device');
 
     const r = await db().selectFrom('registrations').select(['status']).where('id', '=', bo.registrationId).executeTakeFirstOrThrow();

@@ -36,7 +36,7 @@ describe('roles', () => {
     for (const path of Object.keys(PAGES)) {
       const res = await c.get(path);
       assert.equal(res.statusCode, 302, path);
-      assert.equal(res.headers.location, '/sign-in');
+      assert.equal(res.headers.location, `/sign-in?next=${encodeURIComponent(path)}`, 'back to this page once signed in');
     }
     const post = await c.submit('/admin/people/new', { name: 'X', email: 'x@example.org', role: 'admin' });
     assert.equal(post.statusCode, 403);
