@@ -23,6 +23,9 @@ export type { RegistrationDetails } from './details.ts';
 
 const own = registrationDb;
 
+/** How long the journey keeps answers that were never sent (for the cookies page). */
+export { DRAFT_HOURS } from './journey/drafts.ts';
+
 /** A confirmation link works for this long: people read programme email days later. */
 export const CONFIRM_DAYS = 14;
 /** A change asked for by registering again waits this long for the address's owner to confirm it. */

@@ -5,11 +5,9 @@ import type { AppDeps } from '../../platform/http/request-context.ts';
 import { sessionCookieName } from '../../platform/auth/session-hook.ts';
 import { ABSOLUTE_DAYS, IDLE_MINUTES } from '../../platform/auth/sessions.ts';
 import { cookieName } from '../../platform/http/cookies.ts';
+import { DRAFT_HOURS } from '../registration/service.ts';
 
 export type CookieDescription = { name: string; purpose: string; lifetime: string };
-
-/** How long the registration journey keeps answers that were never sent (the journey's drafts). */
-const DRAFT_HOURS = 24;
 
 export function cookiesSet(deps: AppDeps): CookieDescription[] {
   const hours = IDLE_MINUTES % 60 === 0 ? `${IDLE_MINUTES / 60} hours` : `${IDLE_MINUTES} minutes`;
@@ -28,6 +26,11 @@ export function cookiesSet(deps: AppDeps): CookieDescription[] {
       name: cookieName('registration', deps.config),
       purpose: 'Remembers your answers while you register your interest. Set when you answer the first question.',
       lifetime: `When you send your registration or close your browser. Answers you never sent are deleted after ${DRAFT_HOURS} hours.`,
+    },
+    {
+      name: cookieName('flash', deps.config),
+      purpose: 'Carries a short message, such as “Sub-group saved.”, to the next page you see after sending a form.',
+      lifetime: 'One minute, or until that page is shown.',
     },
   ];
 }

@@ -4,7 +4,7 @@ import { createTestApp, h1, TestClient, type TestApp } from '../../../test/helpe
 import { upsertPerson } from '../../platform/auth/people.ts';
 import { IDLE_MINUTES, ABSOLUTE_DAYS } from '../../platform/auth/sessions.ts';
 import { issueSignInLink } from '../../platform/auth/sign-in.ts';
-import { DRAFT_HOURS } from '../registration/journey/drafts.ts';
+import { DRAFT_HOURS } from '../registration/service.ts';
 import { seedDemoProgramme } from '../programme/seed.ts';
 
 describe('public pages', () => {
@@ -95,8 +95,12 @@ async function walkTheSite(t: TestApp, client: TestClient): Promise<void> {
   const link = await issueSignInLink(t.data.db, person.id, t.config.baseUrl, t.clock);
   const path = new URL(link).pathname;
   assert.equal((await client.submit(path, {}, path)).statusCode, 302);
-  // An admin form page, then the first step of the registration journey.
+  // An admin form page, and a change whose confirmation comes on the next page (the flash message).
   assert.equal((await client.get('/admin/people/new')).statusCode, 200);
+  const project = await t.data.db.selectFrom('projects').select('id').orderBy('id').executeTakeFirstOrThrow();
+  assert.equal((await client.submit(`/admin/projects/${project.id}/subgroups`, { name: 'Cookie walkers', description: '' }, `/admin/projects/${project.id}`)).statusCode, 302);
+  assert.match((await client.get(`/admin/projects/${project.id}`)).body, /Sub-group created/);
+  // Then the first step of the registration journey.
   assert.equal((await client.submit('/register/name', { fullName: 'Casey Walker' }, '/register/name')).statusCode, 302);
   assert.equal((await client.get('/register/email')).statusCode, 200);
 }
@@ -116,7 +120,7 @@ for (const [label, env] of [
       const { client, names } = cookieCollector(t);
       await walkTheSite(t, client);
       const listed = cookiesListed((await t.client().get('/cookies')).body);
-      assert.equal(listed.length, 3, 'the session, CSRF and registration cookies');
+      assert.equal(listed.length, 4, 'the session, CSRF, registration and message cookies');
       assert.deepEqual([...names].sort(), [...listed].sort());
       const prefix = t.config.secureCookies ? '__Host-' : '';
       assert.ok(listed.every((n) => n.startsWith(`${prefix}coproduce-`)), listed.join(', '));
@@ -127,7 +131,7 @@ for (const [label, env] of [
       assert.match(page, new RegExp(`after ${IDLE_MINUTES / 60} hours without using the service, or ${ABSOLUTE_DAYS} days after you signed in`));
       assert.match(page, new RegExp(`Answers you never sent are deleted after ${DRAFT_HOURS} hours`));
       assert.match(page, /Stops other websites sending forms in your name/);
-      // Every cookie is a browser-session cookie: none is given a lifetime of its own.
+      // Every cookie but the one-minute message is a browser-session cookie: none is given a lifetime of its own.
       const { client } = cookieCollector(t);
       const res = await client.get('/sign-in');
       assert.doesNotMatch(String(res.headers['set-cookie']), /max-age|expires=(?!Thu, 01 Jan 1970)/i);
