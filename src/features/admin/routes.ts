@@ -1,7 +1,8 @@
 // The programme team's admin area: landing, people, mail outbox and audit log.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { listAudit } from '../../platform/audit/audit.ts';
+import { auditActors, listAudit } from '../../platform/audit/audit.ts';
+import { endOfLondonDay, startOfLondonDay } from '../../platform/time.ts';
 import { countPeopleByRole } from '../../platform/auth/people.ts';
 import { onlyRoles } from '../../platform/auth/guards.ts';
 import { ROLES } from '../../platform/db/schema.ts';
@@ -11,7 +12,7 @@ import { sendErrorPage } from '../../platform/http/errors.ts';
 import { parseForm } from '../../platform/forms/parse-form.ts';
 import { listOutbox, outboxCounts } from '../../platform/mail/outbox-status.ts';
 import type { Role } from '../../platform/db/schema.ts';
-import { actionWords, recordOf } from './audit-words.ts';
+import { actionChoices, actionWords, recordOf } from './audit-words.ts';
 import { addPerson, changePersonRole, peoplePage, personDetails, retryFailedMail, setPersonAccess } from './service.ts';
 
 const V = 'features/admin/views';
@@ -29,6 +30,13 @@ const personForm = z.object({
 });
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100000).catch(1).default(1) });
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d));
+const auditQuery = pageQuery.extend({
+  action: z.string().max(100).regex(/^[a-z.-]+$/).optional().catch(undefined),
+  who: z.coerce.number().int().positive().max(2 ** 31 - 1).optional().catch(undefined),
+  from: isoDay.optional().catch(undefined),
+  to: isoDay.optional().catch(undefined),
+});
 const peopleQuery = pageQuery.extend({
   q: z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined),
 });
@@ -57,15 +65,33 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.get('/admin/audit', adminOnly, async (request, reply) => {
-    const { page } = pageQuery.parse(request.query ?? {});
-    const audit = await listAudit(db, page);
+    const q = auditQuery.parse(request.query ?? {});
+    // Days are London days, whole: "to 3 June" includes all of 3 June.
+    const filter = {
+      action: q.action,
+      actorId: q.who,
+      fromUtc: q.from ? startOfLondonDay(q.from).toISOString() : undefined,
+      beforeUtc: q.to ? endOfLondonDay(q.to).toISOString() : undefined,
+    };
+    const [audit, actors] = await Promise.all([listAudit(db, q.page, filter), auditActors(db)]);
     const rows = audit.rows.map((e) => ({ ...e, words: actionWords(e.action), record: recordOf(e.record_type, e.record_id) }));
+    const kept = new URLSearchParams(Object.entries({ action: q.action, who: q.who, from: q.from, to: q.to }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const link = (n: number) => {
+      const params = new URLSearchParams(kept);
+      if (n > 1) params.set('page', String(n));
+      const query = params.toString();
+      return `/admin/audit${query ? `?${query}` : ''}`;
+    };
     return reply.view(`${V}/audit.njk`, {
-      pageTitle: page > 1 ? `Audit log (page ${page})` : 'Audit log',
+      pageTitle: q.page > 1 ? `Audit log (page ${q.page})` : 'Audit log',
       wide: true,
       ...audit,
       rows,
-      pagination: pagination(audit.page, audit.pages, (n) => (n > 1 ? `/admin/audit?page=${n}` : '/admin/audit')),
+      filters: { action: q.action ?? '', who: q.who ? String(q.who) : '', from: q.from ?? '', to: q.to ?? '' },
+      filtered: kept.size > 0,
+      actions: actionChoices(),
+      actors,
+      pagination: pagination(audit.page, audit.pages, link),
     });
   });
 

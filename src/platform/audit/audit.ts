@@ -26,11 +26,18 @@ export async function recordAudit(tx: Tx | Db, entry: AuditEntry, clock: Clock):
 
 export const AUDIT_PAGE_SIZE = 50;
 
-export async function listAudit(db: Db, page: number) {
+/** What the audit log can be narrowed to: one action, one person, and London days (inclusive, as UTC instants). */
+export type AuditFilter = { action?: string; actorId?: number; fromUtc?: string; beforeUtc?: string };
+
+export async function listAudit(db: Db, page: number, filter: AuditFilter = {}) {
   const offset = (page - 1) * AUDIT_PAGE_SIZE;
+  let base = db.selectFrom('audit_events');
+  if (filter.action) base = base.where('audit_events.action', '=', filter.action);
+  if (filter.actorId) base = base.where('audit_events.actor_id', '=', filter.actorId);
+  if (filter.fromUtc) base = base.where('audit_events.created_at', '>=', filter.fromUtc);
+  if (filter.beforeUtc) base = base.where('audit_events.created_at', '<', filter.beforeUtc);
   const [rows, total] = await Promise.all([
-    db
-      .selectFrom('audit_events')
+    base
       .leftJoin('people', 'people.id', 'audit_events.actor_id')
       .select([
         'audit_events.id',
@@ -45,7 +52,17 @@ export async function listAudit(db: Db, page: number) {
       .limit(AUDIT_PAGE_SIZE)
       .offset(offset)
       .execute(),
-    db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(total.n), page, pages: Math.max(1, Math.ceil(Number(total.n) / AUDIT_PAGE_SIZE)) };
+}
+
+/** The people who have made audit entries, by name: the "who" filter's choices. */
+export async function auditActors(db: Db) {
+  return db
+    .selectFrom('people')
+    .select(['people.id', 'people.name'])
+    .where('people.id', 'in', (eb) => eb.selectFrom('audit_events').select('actor_id').where('actor_id', 'is not', null).$narrowType<{ actor_id: number }>())
+    .orderBy('people.name')
+    .execute();
 }
