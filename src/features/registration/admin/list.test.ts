@@ -42,7 +42,7 @@ describe('registrations list', () => {
     // The filter form is a plain GET form.
     assert.match(res.body, /<form method="get" action="\/admin\/registrations"/);
     // The table scrolls inside its own container on a narrow screen, and can be scrolled by keyboard.
-    assert.match(res.body, /<div class="coproduce-table-container" tabindex="0" role="region" aria-label="Registrations, page 1 of 1">\s*<table class="govuk-table" id="ids">/);
+    assert.match(res.body, /<div class="coproduce-table-scroll" tabindex="0" role="region" aria-label="Registrations, page 1 of 1">\s*<table class="govuk-table" id="ids">/);
   });
 
   it('filters by each field, alone and together', async () => {

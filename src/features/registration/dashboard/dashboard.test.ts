@@ -44,7 +44,7 @@ describe('dashboard', () => {
     assert.match(res.body, />11 March 2026<\/th><td[^>]*>0<\/td>/);
     assert.doesNotMatch(res.body, /2026-03-1\d/);
     // Tables scroll inside their own container on a narrow screen, not the whole page.
-    assert.match(res.body, /<div class="coproduce-table-container" tabindex="0" role="region" aria-label="[^"]+">\s*<table class="govuk-table">/);
+    assert.match(res.body, /<div class="coproduce-table-scroll" tabindex="0" role="region" aria-label="[^"]+">\s*<table class="govuk-table">/);
   });
 
   it('is for admins only', async () => {
