@@ -505,3 +505,63 @@ export async function correctOwnDetails(db: Db, personId: number, d: OwnDetails,
     return { ok: true, changed };
   });
 }
+
+/** What the programme team may change on a registration: every answer, including the email address. */
+export type TeamEditDetails = Omit<RegistrationDetails, 'consent'>;
+export type TeamEditResult =
+  | { ok: true; changed: string[] }
+  | { ok: false; reason: 'not_found' | 'withdrawn' | 'needs_review' | 'email_is_sign_in' }
+  | { ok: false; reason: 'email_taken'; reference: string };
+
+/**
+ * The programme team edits a registration: every answer, audited, with the old values kept in its
+ * history. The account's name follows the registration's. Refused for a withdrawn registration
+ * (their wish), one waiting for review (completed through the review queue), a new email that
+ * another registration in the programme has, and any new email for someone with an account (it is
+ * how they sign in). A new address for an unconfirmed registration gets the confirmation email,
+ * and a change waiting for the old address's owner to confirm is dropped.
+ */
+export async function editRegistration(db: Db | Tx, id: number, d: TeamEditDetails, ctx: ActionContext): Promise<TeamEditResult> {
+  return inTransaction(db, async (tx) => {
+    const t = own(tx);
+    const r = await q.findById(t, id);
+    if (!r) return { ok: false, reason: 'not_found' };
+    if (r.status === 'withdrawn' || r.status === 'needs_review') return { ok: false, reason: r.status };
+    const emailChanged = normaliseEmail(d.email) !== r.email_normalised;
+    if (emailChanged && r.person_id) return { ok: false, reason: 'email_is_sign_in' };
+    if (emailChanged) {
+      const clash = await q.emailTakenBy(t, r.programme_id, d.email, r.id);
+      if (clash) return { ok: false, reason: 'email_taken', reference: clash.reference };
+    }
+    const next = columns({ ...d, consent: Boolean(r.consent_at) });
+    const aims = [...new Set(d.aims)].sort((a, b) => a - b);
+    const aimsBefore = await q.aimsOf(t, r.id);
+    const aimsChanged = aimsBefore.join(',') !== aims.join(',');
+    const described = describeChanges(r, next);
+    const named = described.filter((c) => c.startsWith('name:'));
+    const changes = [
+      ...named,
+      ...(next.email !== r.email ? [`email address: “${r.email}” → “${next.email}”`] : []),
+      ...described.filter((c) => !named.includes(c)),
+      ...(aimsChanged ? [`aims: ${aimsBefore.join(', ') || 'none'} → ${aims.join(', ') || 'none'}`] : []),
+    ];
+    const changed = [...new Set(changes.map((c) => c.slice(0, c.indexOf(':'))))];
+    if (!changed.length) return { ok: true, changed };
+    const now = ctx.clock().toISOString();
+    const token = randomToken();
+    const reconfirm = emailChanged && r.status === 'unconfirmed';
+    const registration = await q.updateRow(t, r.id, {
+      ...next,
+      updated_at: now,
+      // The old address's owner no longer decides anything about this registration.
+      ...(emailChanged ? { pending_details: null, pending_token_hash: null, pending_expires_at: null } : {}),
+      ...(reconfirm ? { confirm_token_hash: hashToken(token), confirm_expires_at: daysFrom(ctx.clock, CONFIRM_DAYS) } : {}),
+    });
+    if (aimsChanged) await q.writeAims(t, r.id, aims);
+    if (r.person_id && next.full_name !== r.full_name) await renamePerson(tx, r.person_id, next.full_name, ctx.clock);
+    if (reconfirm) await sendProgrammeMail(tx, confirmationMail(registration, `${ctx.baseUrl}/register/confirm/${token}`, ctx.baseUrl), ctx.clock);
+    await q.insertEvent(t, r.id, ctx.actorId, 'edited', `Details edited by the programme team: ${changes.join('; ')}${reconfirm ? '; confirmation email sent to the new address' : ''}`, ctx.clock);
+    await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.edit', recordType: 'registration', recordId: r.id, summary: `Edited ${r.reference}: ${changed.join(', ')}` }, ctx.clock);
+    return { ok: true, changed };
+  });
+}

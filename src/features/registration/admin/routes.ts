@@ -16,6 +16,7 @@ import { acceptRefusal, refusalForRegistration, teamCanChange, type Refusal, typ
 import { parseForm } from '../../../platform/forms/parse-form.ts';
 import { textField } from '../../../platform/http/form-fields.ts';
 import { csvStream, writeXlsx, type Labels } from './export.ts';
+import { editRegistrationRoutes } from './edit-routes.ts';
 import { FILTER_LABELS, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
 import { countRegistrations, exportRows, listRegistrations, matchingIds, PAGE_SIZE, registrationsByIds } from './queries.ts';
 
@@ -283,7 +284,8 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
       history,
       notes,
       canChange: teamCanChange(r.status),
-      flash: isAction(q.done) ? `Registration ${ACTIONS[q.done]}.` : q.done === 'note' ? 'Note added.' : undefined,
+      // Or the message a route left with reply.flash before redirecting here.
+      flash: isAction(q.done) ? `Registration ${ACTIONS[q.done]}.` : q.done === 'note' ? 'Note added.' : reply.locals?.flash,
       // Derived from the registration as it is now, never from text in the address.
       refused: isAction(q.refused) ? (whyNot(r, q.refused) ?? 'it changed while you were looking at it; check it and try again') : undefined,
       ...extra,
@@ -358,6 +360,8 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     await addNote(db, r.id, request.user!.id, parsed.data.body, deps.clock);
     return reply.redirect(`/admin/registrations/${r.id}?done=note#notes`);
   });
+
+  editRegistrationRoutes(app, deps);
 }
 
 type PaginationItem = { number?: number; href?: string; current?: boolean; ellipsis?: boolean };
