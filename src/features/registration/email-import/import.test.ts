@@ -316,6 +316,22 @@ describe('import-mail, messages as people really send them', () => {
     assert.equal((await reg('tim.ely@example.org'))!.status, 'unconfirmed');
   });
 
+  it('two runs at once take each message in once, with one confirmation email each', async () => {
+    const folder = join(dir, 'both-at-once');
+    mkdirSync(folder);
+    const people = ['Ada Twin', 'Bea Twin', 'Cal Twin', 'Dee Twin', 'Eli Twin'];
+    people.forEach((name, i) => writeFileSync(join(folder, `${i}.eml`), message(`twin-${i}`, { From: `${name} <${name.toLowerCase().replace(' ', '.')}@example.org>`, Subject: 'SUPPORT WORKFORCE', ...textPlain() }, `Name: ${name}\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW`)));
+    const runs = await Promise.all([1, 2].map(() => importFromSource(folder, { db: data.db, clock, baseUrl: 'http://localhost:3000' })));
+    assert.equal(runs[0]!.created + runs[1]!.created, 5, JSON.stringify(runs));
+    assert.equal(runs[0]!.alreadyImported + runs[1]!.alreadyImported, 5, JSON.stringify(runs));
+    assert.equal(runs[0]!.failed + runs[1]!.failed, 0);
+    for (const name of people) {
+      const email = `${name.toLowerCase().replace(' ', '.')}@example.org`;
+      assert.equal((await outboxTo(email)).length, 1, `one email to ${email}`);
+      assert.equal((await data.db.selectFrom('registrations').select('id').where('email_normalised', '=', email).execute()).length, 1);
+    }
+  });
+
   it('takes three Outlook replies to one newsletter as three people, not forwards of the newsletter', async () => {
     const quoted = '\n\n-----Original Message-----\nFrom: Programme Team <news@example.org>\nSent: 01 June 2024 09:00\nTo: Everyone <list@example.org>\nSubject: SUPPORT WORKFORCE newsletter\n\nTo register, reply with your name, workplace and job title.\nName: Programme Team\nWorkplace: Example Trust\nJob title: Newsletter';
     const reply = (id: string, name: string, email: string) =>

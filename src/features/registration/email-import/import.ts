@@ -150,6 +150,9 @@ function read(parsed: ParsedMail, letter: { subject: string; fromAddress: string
 
 export const REUSED_MESSAGE_ID = 'reuses the Message-ID of an earlier, different message';
 
+/** Thrown inside a message's transaction when another run recorded the same message first. */
+class TakenInElsewhere extends Error {}
+
 async function importMessage(message: RawMessage, deps: MessageDeps): Promise<Outcome> {
   const key = messageKey(message.raw);
   const earlier = await importsWithMessageId(deps.db, key.messageId);
@@ -159,8 +162,13 @@ async function importMessage(message: RawMessage, deps: MessageDeps): Promise<Ou
   try {
     return await takeIn(message, key, reused, deps);
   } catch (e) {
-    // Anything that throws (a parser limit such as thousands of nested parts, a value a database
-    // refuses) fails this message only; it is recorded, so a re-run passes it by too.
+    // Another run took this message in at the same moment (two import-mail runs at once): its
+    // transaction won on the unique key and ours rolled back whole, emails included.
+    if (e instanceof TakenInElsewhere) return 'alreadyImported';
+    const now = await importsWithMessageId(deps.db, key.messageId);
+    if (now.some((x) => x.content_hash === key.contentHash)) return 'alreadyImported';
+    // Anything else that throws (a parser limit such as thousands of nested parts, a value a
+    // database refuses) fails this message only; it is recorded, so a re-run passes it by too.
     await recordFailure(message, key, e, deps);
     return 'failed';
   }
@@ -204,7 +212,7 @@ async function takeIn(message: RawMessage, key: { messageId: string; contentHash
   };
   const reusedProblem = reused ? `This message ${REUSED_MESSAGE_ID}: check it is not a copy or a fake` : null;
   if (!isRelevant(subject, deps.keyword)) {
-    await insertImport(db, { ...record, outcome: 'not_relevant', problem: reusedProblem, reading: null, registration_id: null });
+    if (!(await insertImport(db, { ...record, outcome: 'not_relevant', problem: reusedProblem, reading: null, registration_id: null }))) return 'alreadyImported';
     return 'notRelevant';
   }
 
@@ -217,7 +225,7 @@ async function takeIn(message: RawMessage, key: { messageId: string; contentHash
   const problem = [lateProblem, reusedProblem, reading.problem].filter(Boolean).join('. ') || null;
   if (reading.onBehalf) {
     // For someone else: a person checks it. No registration is looked up, made or changed.
-    await insertImport(db, { ...record, outcome: 'needs_review', problem, reading: JSON.stringify(reading), registration_id: null });
+    if (!(await insertImport(db, { ...record, outcome: 'needs_review', problem, reading: JSON.stringify(reading), registration_id: null }))) return 'alreadyImported';
     return 'needsReview';
   }
   const org = matchOrganisation(deps.orgs, reading.workplace);
@@ -247,7 +255,7 @@ async function takeIn(message: RawMessage, key: { messageId: string; contentHash
   if (needsReview && existing) {
     // Never overwrite details already held with a message we could not read; keep it for a person.
     await inTransaction(db, async (tx) => {
-      await insertImport(registrationDb(tx), { ...record, outcome: 'needs_review', problem, reading: JSON.stringify(reading), registration_id: existing.id });
+      if (!(await insertImport(registrationDb(tx), { ...record, outcome: 'needs_review', problem, reading: JSON.stringify(reading), registration_id: existing.id }))) throw new TakenInElsewhere();
       await addEvent(tx, existing.id, null, 'email-received', 'An email that could not be read with confidence arrived; it is in the review queue', clock);
     });
     return 'needsReview';
@@ -262,7 +270,9 @@ async function takeIn(message: RawMessage, key: { messageId: string; contentHash
     needsReview,
     alsoInTransaction: async (tx, registration) => {
       if (!needsReview) await settleEarlierReviews(registrationDb(tx), registration.id);
-      await insertImport(registrationDb(tx), { ...record, outcome: needsReview ? 'needs_review' : 'registered', problem, reading: needsReview ? JSON.stringify(reading) : null, registration_id: registration.id });
+      // Recorded in the registration's own transaction: if another run recorded it first, this
+      // whole change (and its email) rolls back.
+      if (!(await insertImport(registrationDb(tx), { ...record, outcome: needsReview ? 'needs_review' : 'registered', problem, reading: needsReview ? JSON.stringify(reading) : null, registration_id: registration.id }))) throw new TakenInElsewhere();
     },
   });
   if (needsReview) return 'needsReview';

@@ -11,8 +11,10 @@ export async function importsWithMessageId(db: RegistrationDb, messageId: string
 }
 
 /** Records a message; a message already recorded (a concurrent import of the same mail) is left as is. */
-export async function insertImport(db: RegistrationDb, row: NewMailImport): Promise<void> {
-  await db.insertInto('mail_imports').values(row).onConflict((oc) => oc.columns(['message_id', 'content_hash']).doNothing()).execute();
+/** Records a message; false when it was already recorded (another run took it in first). */
+export async function insertImport(db: RegistrationDb, row: NewMailImport): Promise<boolean> {
+  const inserted = await db.insertInto('mail_imports').values(row).onConflict((oc) => oc.columns(['message_id', 'content_hash']).doNothing()).returning('id').executeTakeFirst();
+  return Boolean(inserted);
 }
 
 export async function organisationsForMatching(db: RegistrationDb) {
