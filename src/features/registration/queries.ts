@@ -179,3 +179,23 @@ export function workOf(db: RegistrationDb, programmeId: number, personIds: reado
     .where('person_id', 'in', [...new Set(personIds)])
     .execute();
 }
+
+/** The registration in this programme with this reference (as printed: "REG-7K3M-9QXA"). */
+export function findByReference(db: RegistrationDb, programmeId: number, reference: string): Promise<Registration | undefined> {
+  return db.selectFrom('registrations').selectAll().where('programme_id', '=', programmeId).where('reference', '=', reference).executeTakeFirst();
+}
+
+/** Moves one registration's history, notes and emails imported for it to another. */
+export async function moveRecords(db: RegistrationDb, fromId: number, toId: number): Promise<void> {
+  await db.updateTable('registration_events').set({ registration_id: toId }).where('registration_id', '=', fromId).execute();
+  await db.updateTable('registration_notes').set({ registration_id: toId }).where('registration_id', '=', fromId).execute();
+  await db.updateTable('mail_imports').set({ registration_id: toId }).where('registration_id', '=', fromId).execute();
+}
+
+/** Deletes a registration and its aims (its history and notes are moved first, or go with it). */
+export async function deleteRegistration(db: RegistrationDb, id: number): Promise<void> {
+  await db.deleteFrom('registration_aims').where('registration_id', '=', id).execute();
+  await db.deleteFrom('registration_events').where('registration_id', '=', id).execute();
+  await db.deleteFrom('registration_notes').where('registration_id', '=', id).execute();
+  await db.deleteFrom('registrations').where('id', '=', id).execute();
+}

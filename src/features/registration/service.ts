@@ -565,3 +565,153 @@ export async function editRegistration(db: Db | Tx, id: number, d: TeamEditDetai
     return { ok: true, changed };
   });
 }
+
+/** The answers a merge chooses between, each from one registration or the other, whole. */
+export const MERGE_FIELDS = ['fullName', 'email', 'workplace', 'department', 'service', 'jobTitle', 'role', 'afcBand', 'participation', 'adjustments'] as const;
+export type MergeField = (typeof MERGE_FIELDS)[number];
+const MERGE_COLUMNS: Record<MergeField, readonly (keyof Registration)[]> = {
+  fullName: ['full_name'],
+  email: ['email'],
+  workplace: ['organisation_id', 'organisation_name', 'nation', 'region'],
+  department: ['department'],
+  service: ['service_type', 'service_other'],
+  jobTitle: ['job_title'],
+  role: ['role_group', 'role_other'],
+  afcBand: ['afc_band'],
+  participation: ['participation'],
+  adjustments: ['adjustments'],
+};
+
+/** How far along each status is: the merged registration takes the further of the two. */
+const STATUS_RANK: Partial<Record<RegistrationStatus, number>> = { unconfirmed: 0, new: 1, waitlisted: 2, accepted: 3 };
+
+export type MergeRefusal = 'not_found' | 'same' | 'different_accounts' | 'needs_review' | 'changed' | 'status_needed';
+export type MergePlan = {
+  /** The answers that differ, for the team to choose between. */
+  differing: MergeField[];
+  /** The status the merged registration gets, or null when the team must choose (declined or withdrawn). */
+  status: RegistrationStatus | null;
+  /** The email that must win because it is an account's sign-in, if one is. */
+  emailFrom: 'keep' | 'other' | null;
+};
+
+/** Whether two registrations may be merged, and if so what the team has to choose. */
+export function planMerge(keep: Registration | undefined, other: Registration | undefined): { ok: true; plan: MergePlan } | { ok: false; reason: MergeRefusal } {
+  if (!keep || !other || keep.programme_id !== other.programme_id) return { ok: false, reason: 'not_found' };
+  if (keep.id === other.id) return { ok: false, reason: 'same' };
+  if (keep.person_id && other.person_id && keep.person_id !== other.person_id) return { ok: false, reason: 'different_accounts' };
+  if (keep.status === 'needs_review' || other.status === 'needs_review') return { ok: false, reason: 'needs_review' };
+  const differing = MERGE_FIELDS.filter((f) => MERGE_COLUMNS[f].some((c) => String(keep[c] ?? '') !== String(other[c] ?? '')));
+  const [a, b] = [STATUS_RANK[keep.status], STATUS_RANK[other.status]];
+  const status = keep.status === other.status ? keep.status : a !== undefined && b !== undefined ? (a >= b ? keep.status : other.status) : null;
+  const emailFrom = keep.person_id ? 'keep' : other.person_id ? 'other' : null;
+  return { ok: true, plan: { differing: emailFrom ? differing.filter((f) => f !== 'email') : differing, status, emailFrom } };
+}
+
+export type MergeChoices = {
+  /** For each differing answer, whose value wins; the kept registration's when not given. */
+  from: Partial<Record<MergeField, 'keep' | 'other'>>;
+  /** The team's choice when one of them was declined or withdrawn: one of the two statuses. */
+  status?: RegistrationStatus;
+  /** When each was last changed, as the team saw them: a merge of something changed since is refused. */
+  seen?: { keep: string; other: string };
+};
+
+/**
+ * Merges two registrations of one person into `keepId`: the chosen answers win, aims are joined,
+ * the other's history and notes move here with a line saying what was merged from which
+ * reference, the status is the further along of the two (or the team's choice when one was
+ * declined or withdrawn), and the other registration is deleted. An account's email, being its
+ * sign-in, always wins. Refused for the same registration, one that does not exist, ones of two
+ * different accounts, and one waiting for review. Audited.
+ */
+export async function mergeRegistrations(db: Db | Tx, keepId: number, otherId: number, choices: MergeChoices, ctx: ActionContext): Promise<{ ok: true; registration: Registration } | { ok: false; reason: MergeRefusal }> {
+  return inTransaction(db, async (tx) => {
+    const t = own(tx);
+    const [keep, other] = [await q.findById(t, keepId), await q.findById(t, otherId)];
+    const planned = planMerge(keep, other);
+    if (!planned.ok || !keep || !other) return { ok: false, reason: planned.ok ? 'not_found' : planned.reason };
+    const { plan } = planned;
+    if (choices.seen && (choices.seen.keep !== keep.updated_at || choices.seen.other !== other.updated_at)) return { ok: false, reason: 'changed' };
+    const status = plan.status ?? (choices.status && [keep.status, other.status].includes(choices.status) ? choices.status : null);
+    if (!status) return { ok: false, reason: 'status_needed' };
+    const from = (f: MergeField) => (f === 'email' && plan.emailFrom ? plan.emailFrom : plan.differing.includes(f) ? (choices.from[f] ?? 'keep') : 'keep');
+    const pick = (f: MergeField) => (from(f) === 'other' ? other : keep);
+    const [keepAims, otherAims] = [await q.aimsOf(t, keep.id), await q.aimsOf(t, other.id)];
+    const aims = [...new Set([...keepAims, ...otherAims])].sort((x, y) => x - y);
+    const w = pick('workplace');
+    const next = columns({
+      fullName: pick('fullName').full_name,
+      email: pick('email').email,
+      organisationId: w.organisation_id,
+      organisationName: w.organisation_name,
+      nation: w.nation,
+      region: w.region,
+      department: pick('department').department,
+      serviceType: pick('service').service_type,
+      serviceOther: pick('service').service_other,
+      jobTitle: pick('jobTitle').job_title,
+      roleGroup: pick('role').role_group,
+      roleOther: pick('role').role_other,
+      afcBand: pick('afcBand').afc_band,
+      aims,
+      participation: pick('participation').participation.split(',').filter(Boolean),
+      adjustments: pick('adjustments').adjustments,
+      consent: false,
+    });
+    const described = describeChanges(keep, next);
+    const changes = [
+      ...(next.email !== keep.email ? [`email address: “${keep.email}” → “${next.email}”`] : []),
+      ...described,
+      ...(status !== keep.status ? [`status: “${keep.status}” → “${status}”`] : []),
+      ...(aims.join(',') !== keepAims.join(',') ? [`aims: ${keepAims.join(', ') || 'none'} → ${aims.join(', ') || 'none'}`] : []),
+    ];
+    const earliest = (x: string | null, y: string | null) => (x && y ? (x < y ? x : y) : (x ?? y));
+    const e = pick('email');
+    const personId = keep.person_id ?? other.person_id;
+    const now = ctx.clock().toISOString();
+    // The other goes first: its email may be the one the kept registration takes.
+    await q.moveRecords(t, other.id, keep.id);
+    await q.deleteRegistration(t, other.id);
+    const registration = await q.updateRow(t, keep.id, {
+      ...next,
+      status,
+      person_id: personId,
+      consent_at: earliest(keep.consent_at, other.consent_at),
+      email_confirmed_at: e.email_confirmed_at,
+      confirm_token_hash: e.confirm_token_hash,
+      confirm_expires_at: e.confirm_expires_at,
+      pending_details: null,
+      pending_token_hash: null,
+      pending_expires_at: null,
+      created_at: earliest(keep.created_at, other.created_at)!,
+      updated_at: now,
+    });
+    await q.writeAims(t, keep.id, aims);
+    if (personId) {
+      if (next.full_name !== (keep.person_id ? keep.full_name : other.full_name)) await renamePerson(tx, personId, next.full_name, ctx.clock);
+      // Someone no longer accepted leaves their groups and loses a participant's access, as when declined.
+      const wasAccepted = keep.status === 'accepted' || other.status === 'accepted';
+      if (wasAccepted && status !== 'accepted') {
+        await leaveAllGroups(tx, personId);
+        const person = await findPerson(tx, personId);
+        if (person?.role === 'participant') {
+          await setPersonStatus(tx, person.id, 'disabled', ctx.clock);
+          await endAllSessions(tx, person.id);
+        }
+      }
+    }
+    await q.insertEvent(
+      t,
+      keep.id,
+      ctx.actorId,
+      'merged',
+      `Merged with ${other.reference} (${other.full_name || other.email}), which was deleted: its history and notes are now here${changes.length ? `. ${changes.join('; ')}` : '; nothing differed'}`,
+      ctx.clock,
+    );
+    await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.merge', recordType: 'registration', recordId: keep.id, summary: `Merged ${other.reference} into ${keep.reference}` }, ctx.clock);
+    return { ok: true, registration };
+  });
+}
+
+export const findRegistrationByReference = (db: Db | Tx, programmeId: number, reference: string) => q.findByReference(own(db), programmeId, reference);

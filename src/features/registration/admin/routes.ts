@@ -17,6 +17,7 @@ import { parseForm } from '../../../platform/forms/parse-form.ts';
 import { textField } from '../../../platform/http/form-fields.ts';
 import { csvStream, writeXlsx, type Labels } from './export.ts';
 import { editRegistrationRoutes } from './edit-routes.ts';
+import { mergeRegistrationRoutes } from './merge-routes.ts';
 import { FILTER_LABELS, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
 import { countRegistrations, exportRows, listRegistrations, matchingIds, PAGE_SIZE, registrationsByIds } from './queries.ts';
 
@@ -362,6 +363,7 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
   });
 
   editRegistrationRoutes(app, deps);
+  mergeRegistrationRoutes(app, deps);
 }
 
 type PaginationItem = { number?: number; href?: string; current?: boolean; ellipsis?: boolean };
