@@ -11,7 +11,15 @@ if (autocomplete) {
   for (const select of document.querySelectorAll('select[data-autocomplete]')) {
     const id = select.id;
     const form = select.closest('form');
-    autocomplete.enhanceSelectElement({ selectElement: select, defaultValue: '', showAllValues: true, autoselect: false, dropdownArrow: () => '' });
+    // Organisations are found by the names people use too ("UCLH", "St James's"), and without
+    // caring about apostrophes, full stops or "the": each option lists its other names.
+    const plain = (/** @type {string} */ s) => s.toLowerCase().replace(/['’.]/g, '').replace(/\s+/g, ' ').trim();
+    const choices = [...select.options].filter((o) => o.value).map((o) => ({ name: o.text, keys: [o.text, ...(o.dataset.aliases ? o.dataset.aliases.split('|') : [])].map(plain) }));
+    const source = (/** @type {string} */ query, /** @type {(names: string[]) => void} */ populate) => {
+      const q = plain(query);
+      populate(q ? choices.filter((c) => c.keys.some((k) => k.includes(q))).map((c) => c.name) : choices.map((c) => c.name));
+    };
+    autocomplete.enhanceSelectElement({ selectElement: select, defaultValue: '', showAllValues: true, autoselect: false, dropdownArrow: () => '', source });
     // The type-ahead keeps the last organisation chosen in the hidden select even after the box is
     // cleared or typed over, so someone who changes their mind and types their own organisation in
     // the "not listed" field would be sent both and stuck. What is sent is what the box shows.

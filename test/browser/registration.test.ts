@@ -39,6 +39,16 @@ describe('registration in Chromium', () => {
     await submit();
     await typeInto('#email', 'morgan.keyes@example.org');
     await submit();
+    // The names people use find their organisation too (issue 8 #11).
+    await tabTo(page, '#organisationId');
+    await page.keyboard.type('UCLH');
+    await page.locator('.autocomplete__option').first().waitFor();
+    assert.equal(await page.locator('.autocomplete__option').first().innerText(), 'University College London Hospitals NHS Foundation Trust');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('guys');
+    await page.locator('.autocomplete__option', { hasText: "Guy's and St Thomas'" }).first().waitFor();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
     // Someone who picks an organisation, changes their mind, clears the box and types their own
     // is not trapped: what is sent is what the box shows (issue 8 #12).
     await tabTo(page, '#organisationId');

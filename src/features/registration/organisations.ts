@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aliasesOf } from './organisation-aliases.ts';
 import type { RegistrationDb } from './tables.ts';
 
 const CSV = join(dirname(fileURLToPath(import.meta.url)), 'data/nhs-organisations.csv');
@@ -49,8 +50,10 @@ export async function seedOrganisations(db: RegistrationDb): Promise<number> {
   return rows.length;
 }
 
+/** The list people choose from, each with the other names it goes by ("UCLH"), joined by "|". */
 export async function listOrganisations(db: RegistrationDb) {
-  return db.selectFrom('organisations').select(['id', 'name', 'nation', 'region']).where('active', '=', 1).orderBy('name').execute();
+  const rows = await db.selectFrom('organisations').select(['id', 'name', 'nation', 'region']).where('active', '=', 1).orderBy('name').execute();
+  return rows.map((o) => ({ ...o, aliases: aliasesOf(o.name).join('|') }));
 }
 
 export async function findOrganisation(db: RegistrationDb, id: number) {

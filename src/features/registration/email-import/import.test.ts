@@ -316,6 +316,12 @@ describe('import-mail, messages as people really send them', () => {
     assert.equal((await reg('tim.ely@example.org'))!.status, 'unconfirmed');
   });
 
+  it('knows organisations by the names people use for them', async () => {
+    await importMessages([message('alias-1', { From: 'Jim Ames <jim.ames@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, "Name: Jim Ames\nWhere I work: St James's\nJob title: CSW")]);
+    const jim = (await reg('jim.ames@example.org'))!;
+    assert.deepEqual([jim.organisation_name, jim.nation, jim.region], ['Leeds Teaching Hospitals NHS Trust', 'England', 'North East and Yorkshire']);
+  });
+
   it('two runs at once take each message in once, with one confirmation email each', async () => {
     const folder = join(dir, 'both-at-once');
     mkdirSync(folder);

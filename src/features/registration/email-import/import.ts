@@ -20,6 +20,7 @@ import { addEvent, submitRegistration, type RegistrationDetails } from '../servi
 import { htmlToText, isRelevant, oneLine, organisationKey, readLetter, serviceFromText, storable, type OrganisationNames, type Reading } from './parse.ts';
 import { importsWithMessageId, insertImport, organisationsForMatching, registrationByEmail, settleEarlierReviews, type NewMailImport } from './queries.ts';
 import { openSource, type RawMessage } from './sources.ts';
+import { aliasesOf } from '../organisation-aliases.ts';
 import { registrationDb } from '../tables.ts';
 
 export type ImportSummary = {
@@ -55,10 +56,13 @@ type OrgIndex = { exact: Map<string, OrgMatch>; loose: Map<string, OrgMatch | nu
 async function organisationIndex(db: Db): Promise<OrgIndex> {
   const index: OrgIndex = { exact: new Map(), loose: new Map() };
   for (const o of await organisationsForMatching(db)) {
-    index.exact.set(o.name.trim().toLowerCase(), o);
-    const key = organisationKey(o.name);
-    // Two organisations with the same loose name: match neither rather than guess.
-    if (key) index.loose.set(key, index.loose.has(key) ? null : o);
+    // Its full name, and the other names it goes by ("St James's" for Leeds Teaching Hospitals).
+    for (const name of [o.name, ...aliasesOf(o.name)]) {
+      index.exact.set(name.trim().toLowerCase(), o);
+      const key = organisationKey(name);
+      // Two organisations with the same loose name: match neither rather than guess.
+      if (key) index.loose.set(key, index.loose.has(key) && index.loose.get(key)?.id !== o.id ? null : o);
+    }
   }
   return index;
 }

@@ -29,7 +29,7 @@ export type Answers = {
   done?: string[];
 };
 
-export type Organisation = { id: number; name: string; nation: string; region: string | null };
+export type Organisation = { id: number; name: string; nation: string; region: string | null; aliases?: string };
 export type JourneyContext = {
   organisations: Organisation[];
   aims: { number: number; title: string }[];
