@@ -141,6 +141,17 @@ describe('register your interest (web)', () => {
     assert.equal(r.adjustments, 'Captions in meetings');
   });
 
+  it('lets the pay band be declined, and offers no change link for consent', async () => {
+    const c = t.client();
+    await answerAll(c, { band: { afcBand: '' } });
+    const band = await c.get('/register/band');
+    assert.match(band.body, /I would rather not say/);
+    const check = (await c.get('/register/check-answers')).body;
+    assert.match(check, /Pay band[\s\S]*?Not given/);
+    assert.doesNotMatch(check, /href="\/register\/consent\?change=1"/);
+    assert.match(check, /href="\/register\/band\?change=1"/);
+  });
+
   it('asks someone who registered by email for their consent on the confirmation page', async () => {
     const programme = (await findProgramme(t.data.db))!;
     await submitRegistration(t.data.db, details({ email: 'emailed.in@example.org', consent: false }), { programmeId: programme.id, channel: 'email', baseUrl: t.config.baseUrl, clock: t.clock });

@@ -224,7 +224,7 @@ export const STEPS: Step[] = [
     title: 'What is your Agenda for Change pay band? (optional)',
     why: 'Support roles are usually bands 2 to 4; knowing bands shows how roles compare between employers. You can skip this question.',
     single: true,
-    fields: [{ kind: 'radios', name: 'afcBand', label: 'What is your Agenda for Change pay band? (optional)', items: AFC_BANDS.map((b) => ({ ...b })) }],
+    fields: [{ kind: 'radios', name: 'afcBand', label: 'What is your Agenda for Change pay band? (optional)', items: [...AFC_BANDS.map((b) => ({ ...b })), { value: '', text: 'I would rather not say' }] }],
     applies: () => true,
     parse(body) {
       const r = parseWith({ afcBand: DETAIL_FIELDS.afcBand }, body);
