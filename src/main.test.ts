@@ -110,6 +110,51 @@ describe('node src/main.ts', () => {
     assert.match(bad.stderr, /Unknown command "explode"/);
   });
 
+  it('outside production, seed loads registrations in every status, emails to review and a participant in a sub-group, once', async () => {
+    // The seed in the test above loaded the demo data into this database.
+    const data = createDataAccess(env.DATABASE_URL!);
+    try {
+      const db = data.db;
+      const count = async () => Number((await db.selectFrom('registrations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const statuses = new Set((await db.selectFrom('registrations').select('status').distinct().execute()).map((r) => r.status));
+      assert.deepEqual([...statuses].sort(), ['accepted', 'declined', 'needs_review', 'new', 'unconfirmed', 'waitlisted', 'withdrawn']);
+      const channels = new Set((await db.selectFrom('registrations').select('channel').distinct().execute()).map((r) => r.channel));
+      assert.deepEqual([...channels].sort(), ['email', 'web']);
+      const review = await db.selectFrom('mail_imports').select(['registration_id', 'problem']).where('outcome', '=', 'needs_review').execute();
+      assert.ok(review.length >= 3, 'the review queue has items');
+      assert.ok(review.some((r) => r.registration_id === null && /on behalf/i.test(r.problem ?? '')), 'one of them sent on someone’s behalf');
+      // Real history: the accepted were confirmed by their owners, then accepted by the team, who wrote the audit log.
+      const events = new Set((await db.selectFrom('registration_events').select('action').distinct().execute()).map((e) => e.action));
+      for (const action of ['created', 'confirmed', 'accepted', 'waitlisted', 'declined', 'withdrawn']) assert.ok(events.has(action), `history has “${action}”`);
+      assert.ok((await db.selectFrom('audit_events').select('id').execute()).length > 0);
+      const groups = await db
+        .selectFrom('subgroup_members')
+        .innerJoin('people', 'people.id', 'subgroup_members.person_id')
+        .innerJoin('subgroups', 'subgroups.id', 'subgroup_members.subgroup_id')
+        .select('subgroups.name')
+        .where('people.email', '=', 'participant@example.org')
+        .execute();
+      assert.ok(groups.length > 0, 'participant@example.org is in a sub-group, so /my shows something');
+      const jo = await db.selectFrom('registrations').select('status').where('email', '=', 'participant@example.org').executeTakeFirstOrThrow();
+      assert.equal(jo.status, 'accepted');
+      const projects = await db.selectFrom('project_members').select('project_id').distinct().execute();
+      assert.equal(projects.length, 2, 'participants in both projects');
+      const subgroups = await db.selectFrom('subgroup_members').select('subgroup_id').distinct().execute();
+      assert.ok(subgroups.length >= 2, 'in two or more sub-groups');
+      // Dated over the past few weeks, none in the future.
+      const dates = await db.selectFrom('registrations').select('created_at').execute();
+      const ages = dates.map((d) => (Date.now() - Date.parse(d.created_at)) / 86_400_000);
+      assert.ok(Math.min(...ages) >= 0 && Math.max(...ages) > 14 && Math.max(...ages) < 60);
+
+      const before = await count();
+      assert.ok(before >= 20);
+      assert.match(run('seed').stdout, /already exists/);
+      assert.equal(await count(), before, 'seeding again adds nothing');
+    } finally {
+      await data.close();
+    }
+  });
+
   it('create-admin prints a single-use sign-in URL on a line of its own', () => {
     const r = run('create-admin', '--email', 'Lead@Example.org', '--name', 'Lead Person');
     assert.equal(r.status, 0, r.stderr);
@@ -163,6 +208,8 @@ describe('node src/main.ts', () => {
       try {
         assert.deepEqual(await data.db.selectFrom('people').select('email').execute(), [], 'no demo people, admin@example.org included');
         assert.equal((await data.db.selectFrom('registrations').select('id').execute()).length, 0, 'no invented registrations');
+        assert.equal((await data.db.selectFrom('mail_imports').select('id').execute()).length, 0, 'nothing to review');
+        assert.equal((await data.db.selectFrom('outbox').select('id').execute()).length, 0, 'no emails');
         assert.equal((await data.db.selectFrom('programmes').select('id').execute()).length, 1);
         assert.ok((await data.db.selectFrom('aims').select('id').execute()).length > 0, 'with its aims');
       } finally {
@@ -197,6 +244,9 @@ describe('node src/main.ts', () => {
       try {
         assert.deepEqual((await data.db.selectFrom('people').select(['email', 'name', 'role']).execute()).map((p) => ({ ...p })), [{ email: 'observer@example.org', name: 'Real Person', role: 'admin' }]);
         assert.equal((await data.db.selectFrom('programmes').select('id').execute()).length, 1);
+        assert.equal((await data.db.selectFrom('registrations').select('id').execute()).length, 0, 'no invented registrations');
+        assert.equal((await data.db.selectFrom('mail_imports').select('id').execute()).length, 0, 'nothing to review');
+        assert.equal((await data.db.selectFrom('subgroups').select('id').execute()).length, 0, 'no sub-groups');
       } finally {
         await data.close();
       }

@@ -17,11 +17,11 @@ const HELP = `Coproduce
 Usage: node src/main.ts <command> [options]
 
 Commands:
-  serve                          Migrate, load the demo programme on first run, and serve the site
-                                 (in production: the programme only, no demo people)
+  serve                          Migrate, load the demo programme, people and registrations on first
+                                 run, and serve the site (in production: the programme only)
   migrate                        Bring the database schema up to date
-  seed                           Load the demo programme and demo people (only into an empty database;
-                                 in production the programme only)
+  seed                           Load the demo programme, people and registrations (only into an empty
+                                 database; in production the programme only)
   create-admin --email E --name N
                                  Create (or promote) an admin and print a single-use sign-in URL
   import-mail SOURCE             Take in registrations emailed with the subject SUPPORT WORKFORCE
@@ -65,29 +65,27 @@ async function migrate(data: DataAccess): Promise<string[]> {
 }
 
 /**
- * The demo programme, once, into an empty database. In production only the programme itself
- * (its projects, aims, ways to take part and timeline, which the site needs), never the invented
- * demo people: nobody may sign in there as admin@example.org; create-admin is the way in.
+ * The programme, once, into an empty database. Outside production, in the same transaction, the
+ * invented demo people and the demo data (registrations in every status, emails waiting for
+ * review, participants in projects and sub-groups), so a newcomer sees a working service. In
+ * production only the programme itself (its projects, aims, ways to take part and timeline, which
+ * the site needs): no demo people, so nobody may sign in there as admin@example.org (create-admin
+ * is the way in), and no invented registrations.
  */
-async function seedProgramme(db: Db, clock: Clock, production: boolean): Promise<boolean> {
-  const [{ seedOrganisations }, { seedDemoProgramme, DEMO_PEOPLE }, { inTransaction }, { normaliseEmail }] = await Promise.all([
+async function seedOnce(db: Db, clock: Clock, production: boolean, baseUrl: string): Promise<boolean> {
+  const [{ seedOrganisations }, { seedProgramme, seedDemoPeople }, { inTransaction }] = await Promise.all([
     import('./features/registration/organisations.ts'),
     import('./features/programme/seed.ts'),
     import('./platform/db/database.ts'),
-    import('./platform/auth/people.ts'),
   ]);
   await seedOrganisations(db);
-  if (!production) return seedDemoProgramme(db, clock);
-  // seedDemoProgramme always adds the demo people. In one transaction with it, take out the ones
-  // it added (never a person who was there before), so they are never visible, not even briefly.
+  if (production) return seedProgramme(db, clock);
+  const { seedDemoData } = await import('./features/demo/demo.ts');
   return inTransaction(db, async (tx) => {
-    const emails = DEMO_PEOPLE.map((p) => normaliseEmail(p.email));
-    const before = await tx.selectFrom('people').select('id').where('email_normalised', 'in', emails).execute();
-    const seeded = await seedDemoProgramme(tx, clock);
-    let added = tx.deleteFrom('people').where('email_normalised', 'in', emails);
-    if (before.length) added = added.where('id', 'not in', before.map((p) => p.id));
-    await added.execute();
-    return seeded;
+    if (!(await seedProgramme(tx, clock))) return false;
+    await seedDemoPeople(tx, clock);
+    await seedDemoData(tx, clock, baseUrl);
+    return true;
   });
 }
 
@@ -108,7 +106,7 @@ async function serve(config: Config): Promise<void> {
   const clock = systemClock;
   await migrate(data);
   const production = config.env === 'production';
-  const seeded = await seedProgramme(data.db, clock, production);
+  const seeded = await seedOnce(data.db, clock, production, config.baseUrl);
 
   let worker: MailWorker | null = null;
   const logger = { level: config.logLevel };
@@ -157,7 +155,7 @@ async function serve(config: Config): Promise<void> {
     const admin = await findPersonByEmail(data.db, DEMO_PEOPLE[0]!.email);
     if (admin?.status === 'active' && admin.role === 'admin') {
       const link = await issueSignInLink(data.db, admin.id, config.baseUrl, clock);
-      out.push(`${seeded ? 'Loaded the demo programme. ' : ''}Sign in as the demo administrator (single use, 15 minutes):`, link);
+      out.push(`${seeded ? 'Loaded the demo programme, its demo people and invented registrations. ' : ''}Sign in as the demo administrator (single use, 15 minutes):`, link);
     }
   } else if (seeded) {
     out.push('Loaded the programme (in production without the demo people)');
@@ -173,9 +171,9 @@ async function seed(config: Config): Promise<void> {
   return withData(config, async (data) => {
     await migrate(data);
     const production = config.env === 'production';
-    const seeded = await seedProgramme(data.db, systemClock, production);
+    const seeded = await seedOnce(data.db, systemClock, production, config.baseUrl);
     if (!seeded) process.stdout.write('A programme already exists: nothing loaded\n');
-    else process.stdout.write(production ? `Loaded the demo programme without the demo people (production)\n${(await hasAdmin(data.db)) ? '' : `${NO_ADMIN}\n`}` : 'Loaded the demo programme\n');
+    else process.stdout.write(production ? `Loaded the demo programme without the demo people (production)\n${(await hasAdmin(data.db)) ? '' : `${NO_ADMIN}\n`}` : 'Loaded the demo programme, its demo people and invented registrations\n');
   });
 }
 

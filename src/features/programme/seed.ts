@@ -52,12 +52,16 @@ export const DEMO_PEOPLE: { email: string; name: string; role: Role }[] = [
   { email: 'observer@example.org', name: 'Chris Taylor', role: 'observer' },
 ];
 
-/** Loads the demo programme once; returns false if a programme already exists. */
-export async function seedDemoProgramme(db: Db, clock: Clock): Promise<boolean> {
+/**
+ * Loads the programme itself (its projects, aims, ways to take part and timeline, which the site
+ * needs) once, and no people; returns false, changing nothing, if a programme already exists.
+ * This is all production gets: create-admin is the way in there.
+ */
+export async function seedProgramme(db: Db, clock: Clock): Promise<boolean> {
   if (await findProgramme(db)) return false;
   const today = londonDate(clock());
   await inTransaction(db, async (full) => {
-    // The programme's own tables only; the demo people go through the platform's function.
+    // The programme's own tables only.
     const tx = scoped<ProgrammeTable>(full);
     const programme = await tx
       .insertInto('programmes')
@@ -102,10 +106,24 @@ export async function seedDemoProgramme(db: Db, clock: Clock): Promise<boolean> 
         { on_date: addDays(today, DEMO_PROGRAMME_DAYS), title: 'Projects due to finish' },
       ].map((e, i) => ({ ...e, programme_id: programme.id, position: i + 1 })))
       .execute();
-
-    for (const person of DEMO_PEOPLE) {
-      if (!(await findPersonByEmail(full, person.email))) await upsertPerson(full, person, clock);
-    }
   });
   return true;
+}
+
+/** The invented demo people, through the platform's function; someone already there is left as they are. Never in production. */
+export async function seedDemoPeople(db: Db, clock: Clock): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    for (const person of DEMO_PEOPLE) {
+      if (!(await findPersonByEmail(tx, person.email))) await upsertPerson(tx, person, clock);
+    }
+  });
+}
+
+/** The programme and the demo people together, once (what tests and benchmarks start from); false if a programme already exists. */
+export async function seedDemoProgramme(db: Db, clock: Clock): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    if (!(await seedProgramme(tx, clock))) return false;
+    await seedDemoPeople(tx, clock);
+    return true;
+  });
 }
