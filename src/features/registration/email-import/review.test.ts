@@ -77,10 +77,11 @@ describe('the needs-review queue', () => {
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /<title>Error: Review the email from robin@example.org/);
     assert.match(bad.body, /There is a problem/);
-    assert.match(bad.body, /Enter your full name/);
+    assert.match(bad.body, /Enter their full name/, "the errors speak to the team, not the registrant");
+    assert.doesNotMatch(bad.body, /Enter your full name/);
     assert.match(bad.body, /href="#email"/);
-    assert.match(bad.body, /Select the nation you work in/);
-    assert.match(bad.body, /Enter the type of service you work in/);
+    assert.match(bad.body, /Select the nation they work in/);
+    assert.match(bad.body, /Enter the type of service they work in/);
     assert.match(bad.body, /value="Typed title"/);
     assert.match(bad.body, /value="Leeds clinic"/);
     const r = await t.data.db.selectFrom('registrations').select('status').where('id', '=', robinId).executeTakeFirstOrThrow();

@@ -20,6 +20,16 @@ import type { Reading } from './parse.ts';
 import { failedImports, findReviewItem, markItemRegistered, markReviewed, newestReviewItemFor, reviewItemsFor, reviewQueue } from './queries.ts';
 
 const V = 'features/registration/email-import/views';
+
+/** "Enter your full name" as the team reads it: "Enter their full name". */
+export function forTheTeam(text: string): string {
+  return text
+    .replace(/\byour\b/g, 'their')
+    .replace(/\bYour\b/g, 'Their')
+    .replace(/\byou work\b/g, 'they work')
+    .replace(/\byou\b/g, 'they')
+    .replace(/, or you cannot register/, '');
+}
 const adminOnly = { config: onlyRoles('admin') };
 const dbId = z.coerce.number().int().positive().max(2 ** 31 - 1);
 const registrationParam = z.object({ registrationId: dbId });
@@ -131,7 +141,9 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
 
-  async function page({ item, r, items }: Loaded, values: Record<string, string>, errors?: Record<string, string>) {
+  async function page({ item, r, items }: Loaded, values: Record<string, string>, given?: Record<string, string>) {
+    // The journey's checks speak to the registrant; here the team completes someone else's answers.
+    const errors = given && Object.fromEntries(Object.entries(given).map(([k, v]) => [k, forTheTeam(v)]));
     const organisations = await listOrganisations(db);
     const sender = item.from_address ?? 'an unknown sender';
     return {
