@@ -2,6 +2,8 @@
 // check your answers, confirmation, and the link that confirms the email address.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
+import type { ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { z } from 'zod';
 import { cookieName } from '../../../platform/http/cookies.ts';
 import { formRateLimit } from '../../../platform/http/rate-limits.ts';
 import { loadProgrammeDetails, registrationWindow } from '../../programme/service.ts';
@@ -20,7 +22,14 @@ const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
 // Limits per IP address are generous: a whole hospital may register through one address on the
 // last day. They stop floods, not people.
-export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
+// What the journey's addresses and forms may carry, checked before any handler runs.
+const slugParams = { params: z.object({ slug: z.string().max(40) }), querystring: z.object({ change: z.literal('1').optional().catch(undefined) }) };
+const tokenParams = { params: z.object({ token: z.string().max(200) }) };
+/** Question pages post strings, or lists of them for checkboxes; anything else reads as not given. */
+const formBody = z.record(z.string(), z.union([z.string(), z.array(z.string())])).catch({});
+
+export function registrationRoutes(appIn: FastifyInstance, deps: AppDeps): void {
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.data;
   const cookie = cookieName('registration', deps.config);
   const draftCookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.config.secureCookies };
@@ -139,22 +148,19 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
   } as const;
 
   for (const [kind, link] of Object.entries(LINKS) as [keyof typeof LINKS, (typeof LINKS)[keyof typeof LINKS]][]) {
-    const tokenOf = (request: FastifyRequest) => {
-      const token = String((request.params as Record<string, unknown>).token ?? '');
-      return TOKEN.test(token) ? token : null;
-    };
+    const tokenOf = (token: string) => (TOKEN.test(token) ? token : null);
     const invalid = (reply: FastifyReply, expired: boolean) => reply.code(expired ? 410 : 400).view(`${V}/confirm-invalid.njk`, { pageTitle: expired ? 'This link has expired' : 'Confirmation link not recognised', expired });
 
-    app.get(link.path, { config: formRateLimit(30, '10 minutes') }, async (request, reply) => {
-      const token = tokenOf(request);
+    app.get(link.path, { config: formRateLimit(30, '10 minutes'), schema: tokenParams }, async (request, reply) => {
+      const token = tokenOf(request.params.token);
       const found = token ? await checkConfirmToken(db, token, kind, deps.clock) : ({ state: 'unknown' } as const);
       if (found.state !== 'ok') return invalid(reply, found.state === 'expired');
       return personal(reply).view(`${V}/confirm.njk`, { ...link.page, action: request.url.split('?')[0], askConsent: found.needsConsent });
     });
 
-    app.post(link.path, { config: formRateLimit(30, '10 minutes') }, async (request, reply) => {
-      const token = tokenOf(request);
-      const consent = (request.body as Record<string, unknown> | undefined)?.consent === 'yes';
+    app.post(link.path, { config: formRateLimit(30, '10 minutes'), schema: { ...tokenParams, body: formBody } }, async (request, reply) => {
+      const token = tokenOf(request.params.token);
+      const consent = request.body.consent === 'yes';
       const result = token ? await link.run(db, token, deps.clock, { consent }) : ({ ok: false, reason: 'unknown' } as const);
       if (!result.ok && result.reason === 'consent_needed') {
         const text = 'Tick the box to agree, or we cannot keep your registration';
@@ -165,8 +171,8 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
   }
 
-  app.get('/register/:slug', async (request, reply) => {
-    const step = journey.step(String((request.params as Record<string, unknown>).slug));
+  app.get('/register/:slug', { schema: slugParams }, async (request, reply) => {
+    const step = journey.step(request.params.slug);
     if (!step) return reply.callNotFound();
     const state = await programmeState(request);
     if (!state || !state.window.open) return closed(reply, state);
@@ -174,24 +180,24 @@ export function registrationRoutes(app: FastifyInstance, deps: AppDeps): void {
     const ctx = await context(state.programme.id);
     const elsewhere = journey.redirectFor(step, answers, ctx);
     if (elsewhere) return reply.redirect(`/register/${elsewhere}`);
-    const change = (request.query as Record<string, unknown>).change === '1';
+    const change = request.query.change === '1';
     // An answer that has gone stale since it was given is shown with the reason to change it.
     const stale = answers.done?.includes(step.slug) ? journey.recheck(step, answers, ctx) : null;
     return renderStep(personal(reply), step, answers, ctx, { change, ...(stale && !stale.ok ? { errors: stale.errors, status: 200 } : {}) });
   });
 
-  app.post('/register/:slug', { config: formRateLimit(600, '10 minutes') }, async (request, reply) => {
-    const step = journey.step(String((request.params as Record<string, unknown>).slug));
+  app.post('/register/:slug', { config: formRateLimit(600, '10 minutes'), schema: { ...slugParams, body: formBody } }, async (request, reply) => {
+    const step = journey.step(request.params.slug);
     if (!step) return reply.callNotFound();
     const state = await programmeState(request);
     if (!state || !state.window.open) return closed(reply, state, 410);
     const token = draftToken(request);
     const answers = (await loadDraft(db, token, deps.clock)) ?? {};
-    const change = (request.query as Record<string, unknown>).change === '1';
+    const change = request.query.change === '1';
     const ctx = await context(state.programme.id);
     // A question that does not apply (a region outside England, a nation already known) saves nothing.
     if (!step.applies(answers)) return reply.redirect(`/register/${journey.firstToAnswer(answers, ctx)?.slug ?? 'check-answers'}`);
-    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    const body: Record<string, unknown> = request.body;
     const parsed = step.parse(body, ctx);
     if (!parsed.ok) {
       // Show back what was typed (trimmed to a sane length), never anything else.
