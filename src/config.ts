@@ -85,6 +85,8 @@ export type Config = {
   port: number;
   host: string;
   baseUrl: string;
+  /** True when BASE_URL was given rather than worked out from HOST and PORT. */
+  baseUrlGiven: boolean;
   databaseUrl: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -132,6 +134,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: e.PORT,
     host: e.HOST,
     baseUrl,
+    baseUrlGiven: Boolean(e.BASE_URL),
     databaseUrl: e.DATABASE_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

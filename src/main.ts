@@ -145,6 +145,9 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  // import-mail runs on its own and emails links: it starts them with this server's address.
+  const { saveSetting } = await import('./platform/settings.ts');
+  await saveSetting(data.db, 'base_url', config.baseUrl, clock);
   const out: string[] = [`Coproduce is running at ${config.baseUrl}`];
   if (!production) {
     const [{ DEMO_PEOPLE }, { findPersonByEmail }, { issueSignInLink }] = await Promise.all([

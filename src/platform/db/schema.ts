@@ -80,7 +80,15 @@ export interface AuditEventsTable {
  * interface in its own tables.ts (`declare module`), so the platform never names a feature's table.
  * Code outside db/ never takes the whole of it: see Scoped in database.ts.
  */
+/** One value per key, written by one process and read by another (see platform/settings.ts). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
+  settings: SettingsTable;
   people: PeopleTable;
   sign_in_tokens: SignInTokensTable;
   sessions: SessionsTable;
@@ -90,7 +98,7 @@ export interface Database {
 }
 
 /** The platform's own tables: features read them only through platform functions and never write them. */
-export type PlatformTable = 'people' | 'sign_in_tokens' | 'sessions' | 'outbox' | 'audit_events' | 'health_probe';
+export type PlatformTable = 'people' | 'sign_in_tokens' | 'sessions' | 'outbox' | 'audit_events' | 'health_probe' | 'settings';
 
 export type Person = Selectable<PeopleTable>;
 export type NewPerson = Insertable<PeopleTable>;

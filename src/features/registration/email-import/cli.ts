@@ -1,7 +1,8 @@
 // node src/main.ts import-mail SOURCE: a progress bar while it works, a summary at the end.
 import type { Config } from '../../../config.ts';
-import { createDataAccess } from '../../../platform/db/database.ts';
+import { createDataAccess, type Db } from '../../../platform/db/database.ts';
 import { migrateToLatest } from '../../../platform/db/migrations/index.ts';
+import { readSetting } from '../../../platform/settings.ts';
 import { systemClock } from '../../../platform/time.ts';
 import { importFromSource, ImportError, type ImportSummary, type Registered } from './import.ts';
 import { SourceError } from './sources.ts';
@@ -41,6 +42,16 @@ export function registeredText(people: Registered[]): string {
   return ['Registered:', ...people.map((p) => `  ${p.reference}  ${safe(p.fullName)} <${safe(maskEmail(p.email))}>${p.updated ? ' (updated)' : ''}`)].join('\n');
 }
 
+/**
+ * The address the links in confirmation emails start with: BASE_URL when it is set, otherwise the
+ * one the server last recorded when it started (it may run on another port than this shell's
+ * settings would say), otherwise this run's own default.
+ */
+export async function linkBase(db: Db, config: Config): Promise<string> {
+  if (config.baseUrlGiven) return config.baseUrl;
+  return (await readSetting(db, 'base_url')) ?? config.baseUrl;
+}
+
 export async function runImportMail(source: string | undefined, config: Config): Promise<number> {
   if (!source) {
     process.stderr.write('import-mail needs a SOURCE: an .eml file, an .mbox file, a folder, or imaps://user:password@host/INBOX\n');
@@ -56,7 +67,7 @@ export async function runImportMail(source: string | undefined, config: Config):
     const summary = await importFromSource(source, {
       db: data.db,
       clock: systemClock,
-      baseUrl: config.baseUrl,
+      baseUrl: await linkBase(data.db, config),
       onRegistered: (r) => registered.push(r),
       onProgress: (done, total) => {
         // A bar redrawn in place on a terminal; occasional plain lines in a log file.

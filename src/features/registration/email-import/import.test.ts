@@ -10,7 +10,9 @@ import { testClock } from '../../../../test/helpers/clock.ts';
 import { createTestDatabase, type TestData } from '../../../../test/helpers/database.ts';
 import { seedDemoProgramme } from '../../programme/seed.ts';
 import { seedOrganisations } from '../organisations.ts';
-import { maskEmail, progressBar, registeredText, summaryText } from './cli.ts';
+import { linkBase, maskEmail, progressBar, registeredText, summaryText } from './cli.ts';
+import { loadConfig } from '../../../config.ts';
+import { saveSetting } from '../../../platform/settings.ts';
 import { importFromSource, ImportError, type Registered } from './import.ts';
 import { openSource, parseImapUrl, SourceError, splitMbox } from './sources.ts';
 
@@ -210,6 +212,18 @@ describe('import-mail', () => {
     assert.equal(parts.length, 2);
     assert.equal(parts[0]!.toString(), 'Subject: one\n\nFrom here on, text\nFrom quoted\n>From twice');
     assert.equal(parts[1]!.toString(), 'Subject: two\r\n\r\nbody');
+  });
+
+  it('starts emailed links with the address the server last started at, unless BASE_URL is set', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      assert.equal(await linkBase(fresh.db, loadConfig({})), 'http://localhost:3000', 'nothing recorded: its own default');
+      await saveSetting(fresh.db, 'base_url', 'http://localhost:8080', clock);
+      assert.equal(await linkBase(fresh.db, loadConfig({})), 'http://localhost:8080', 'the running server’s port, not this shell’s default');
+      assert.equal(await linkBase(fresh.db, loadConfig({ BASE_URL: 'https://coproduce.example.org' })), 'https://coproduce.example.org');
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('summarises and draws progress for the command line', () => {

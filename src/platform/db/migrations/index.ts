@@ -12,6 +12,7 @@ import * as m007 from './007-registration-boundaries.ts';
 import * as m008 from './008-platform-hardening.ts';
 import * as m009 from './009-registration-search.ts';
 import * as m010 from './010-programme-content.ts';
+import * as m011 from './011-settings.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -27,6 +28,7 @@ const all: Record<string, EngineMigration> = {
   '008-platform-hardening': m008,
   '009-registration-search': m009,
   '010-programme-content': m010,
+  '011-settings': m011,
   // next migration here
 };
 
