@@ -146,8 +146,10 @@ async function serve(config: Config): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   // import-mail runs on its own and emails links: it starts them with this server's address.
-  const { saveSetting } = await import('./platform/settings.ts');
+  const [{ saveSetting }, { recordMailSignature }] = await Promise.all([import('./platform/settings.ts'), import('./features/programme/service.ts')]);
   await saveSetting(data.db, 'base_url', config.baseUrl, clock);
+  // Every email ends with the programme's name and contact (a database from before this kept none).
+  await recordMailSignature(data.db, clock);
   const out: string[] = [`Coproduce is running at ${config.baseUrl}`];
   if (!production) {
     const [{ DEMO_PEOPLE }, { findPersonByEmail }, { issueSignInLink }] = await Promise.all([

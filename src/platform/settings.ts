@@ -3,7 +3,8 @@
 import type { Db, Tx } from './db/database.ts';
 import type { Clock } from './time.ts';
 
-export type SettingKey = 'base_url';
+/** base_url: the server's address; mail_signature: the lines every email ends with. */
+export type SettingKey = 'base_url' | 'mail_signature';
 
 export async function saveSetting(db: Db | Tx, key: SettingKey, value: string, clock: Clock): Promise<void> {
   const updated_at = clock().toISOString();

@@ -6,7 +6,7 @@ import { inTransaction, scoped, type Db } from '../../platform/db/database.ts';
 import type { Role } from '../../platform/db/schema.ts';
 import { upsertPerson, findPersonByEmail } from '../../platform/auth/people.ts';
 import { addDays, londonDate, type Clock } from '../../platform/time.ts';
-import { findProgramme } from './service.ts';
+import { findProgramme, recordMailSignature } from './service.ts';
 import type { ProgrammeTable } from './tables.ts';
 
 export const DEMO_SLUG = 'radiography-support-workforce';
@@ -106,6 +106,7 @@ export async function seedProgramme(db: Db, clock: Clock): Promise<boolean> {
         { on_date: addDays(today, DEMO_PROGRAMME_DAYS), title: 'Projects due to finish' },
       ].map((e, i) => ({ ...e, programme_id: programme.id, position: i + 1 })))
       .execute();
+    await recordMailSignature(full, clock);
   });
   return true;
 }

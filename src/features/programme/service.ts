@@ -1,6 +1,7 @@
 // The programme as people see it: what it is, and whether registration is open today.
 import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { saveSetting } from '../../platform/settings.ts';
 import { daysBetween, endOfLondonDay, londonDate, startOfLondonDay, type Clock } from '../../platform/time.ts';
 import * as q from './queries.ts';
 import type { Programme, ProgrammeDb, ProgrammeTable } from './tables.ts';
@@ -118,3 +119,12 @@ export async function updateProgrammeContent(db: Db, actorId: number, programmeI
 }
 
 export type ProgrammeOverview = NonNullable<Awaited<ReturnType<typeof getProgrammeOverview>>>;
+
+/**
+ * Every email ends with the programme's name and how to reach the team: recorded for the
+ * platform's outbox, which adds it to each message (the platform knows no programme).
+ */
+export async function recordMailSignature(db: Db | Tx, clock: Clock): Promise<void> {
+  const programme = await findProgramme(db);
+  if (programme) await saveSetting(db, 'mail_signature', `${programme.name}\nQuestions? Email the programme team at ${programme.contact_email}`, clock);
+}

@@ -2,7 +2,9 @@
 // sends it later. So a rolled-back change never sends mail, and mail is never lost to SMTP trouble.
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/database.ts';
+import { readSetting } from '../settings.ts';
 import type { Clock } from '../time.ts';
+import { escapeHtml } from './templates.ts';
 
 /**
  * What kind of email a message is, so a later decision can find it without reading its words:
@@ -21,12 +23,27 @@ const PRIORITY_ORDER: Record<MailPriority, number> = { first: 0, normal: 1 };
 
 export type Email = { to: string; subject: string; text: string; html?: string; category?: MailCategory; priority?: MailPriority };
 
-function outboxRow(email: Omit<Email, 'to'>, clock: Clock) {
+/**
+ * Every email ends with who it is from and how to reach them: the signature a feature records in
+ * the settings (the programme's name and contact address), so the platform never has to know it.
+ */
+async function signed(tx: Tx | Db, email: Omit<Email, 'to'>): Promise<{ text: string; html: string | null }> {
+  const signature = (await readSetting(tx, 'mail_signature'))?.trim();
+  if (!signature) return { text: email.text, html: email.html ?? null };
+  const text = `${email.text}\n\n--\n${signature}`;
+  if (!email.html) return { text, html: null };
+  const block = `<hr><p style="color:#505a5f">${signature.split('\n').map(escapeHtml).join('<br>')}</p>`;
+  const html = email.html.includes('</body>') ? email.html.replace('</body>', `${block}\n</body>`) : `${email.html}${block}`;
+  return { text, html };
+}
+
+async function outboxRow(tx: Tx | Db, email: Omit<Email, 'to'>, clock: Clock) {
   const now = clock().toISOString();
+  const body = await signed(tx, email);
   return {
     subject: email.subject,
-    text_body: email.text,
-    html_body: email.html ?? null,
+    text_body: body.text,
+    html_body: body.html,
     category: email.category ?? 'programme',
     priority: PRIORITY_ORDER[email.priority ?? (email.category === 'essential' ? 'first' : 'normal')],
     status: 'pending' as const,
@@ -40,7 +57,7 @@ function outboxRow(email: Omit<Email, 'to'>, clock: Clock) {
 export async function enqueueMail(tx: Tx | Db, email: Email, clock: Clock): Promise<void> {
   await tx
     .insertInto('outbox')
-    .values({ to_address: email.to, ...outboxRow(email, clock) })
+    .values({ to_address: email.to, ...(await outboxRow(tx, email, clock)) })
     .execute();
 }
 
@@ -50,7 +67,7 @@ export async function enqueueMail(tx: Tx | Db, email: Email, clock: Clock): Prom
  * the same work whether or not there is such a person: see requestSignIn.
  */
 export async function enqueueMailToActivePerson(tx: Tx | Db, personId: number | null, email: Omit<Email, 'to'>, clock: Clock): Promise<void> {
-  const row = outboxRow(email, clock);
+  const row = await outboxRow(tx, email, clock);
   const columns = Object.keys(row) as (keyof typeof row)[];
   await tx
     .insertInto('outbox')
