@@ -73,3 +73,110 @@ export function oneLine(value: string | null | undefined, max = 200): string | n
   const s = value?.replace(/[\u0000-\u001F\u007F\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
   return s && s.length <= max ? s : null;
 }
+
+const many = (v: unknown) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);
+const optional = <T extends z.ZodType>(schema: T) => z.union([z.literal(''), schema]).optional().default('');
+
+/** What the every-answer form may choose from: the NHS list, the programme's aims and ways to take part. */
+export type DetailChoices = { organisationIds: Set<number>; aims: Set<number>; methods: Set<string> };
+
+/**
+ * The form with every answer on one page: the participant's "correct your details" (`who: 'you'`)
+ * and the team's edit (`who: 'they'`, with the email address, and the type of service optional
+ * since an emailed-in registration may never have said). Every problem is reported at once.
+ */
+export function detailsFormSchema(ctx: DetailChoices, options: { who: 'you' | 'they'; withEmail: boolean; serviceRequired: boolean }) {
+  const you = options.who;
+  return z
+    .object({
+      fullName: DETAIL_FIELDS.fullName,
+      // The participant's email is their sign-in: their form has none, and one sent anyway is ignored.
+      email: options.withEmail ? DETAIL_FIELDS.email : z.unknown().transform((): string | undefined => undefined).optional(),
+      organisationId: z
+        .string({ error: `Choose where ${you} work from the list` })
+        .optional()
+        .default('')
+        .refine((v) => !v || ctx.organisationIds.has(Number(v)), `Choose where ${you} work from the list`),
+      organisationName: DETAIL_FIELDS.organisationOther,
+      department: DETAIL_FIELDS.department,
+      nation: optional(DETAIL_FIELDS.nation),
+      region: optional(DETAIL_FIELDS.region),
+      serviceType: options.serviceRequired ? DETAIL_FIELDS.serviceType : optional(DETAIL_FIELDS.serviceType),
+      serviceOther: DETAIL_FIELDS.serviceOther,
+      jobTitle: DETAIL_FIELDS.jobTitle,
+      roleGroup: DETAIL_FIELDS.optionalRoleGroup,
+      roleOther: DETAIL_FIELDS.roleOther,
+      afcBand: DETAIL_FIELDS.afcBand,
+      aims: z.preprocess(many, z.array(z.coerce.number()).refine((a) => a.every((n) => ctx.aims.has(n)), 'Select aims from the list')),
+      participation: z.preprocess(many, z.array(z.string()).refine((a) => a.every((k) => ctx.methods.has(k)), 'Select ways to take part from the list')),
+      adjustments: DETAIL_FIELDS.adjustments,
+    })
+    .superRefine(
+      (d, issue) => {
+        const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message });
+        for (const [path, message] of Object.entries(otherAnswerErrors(d))) add(path, message);
+        if (d.organisationId && d.organisationName) add('organisationName', `Either choose where ${you} work from the list or enter its name, not both`);
+        if (!d.organisationId && !d.organisationName) add('organisationId', `Choose where ${you} work from the list, or enter its name if it is not listed`);
+        // A workplace off the list says nothing about where it is, so that is asked.
+        if (!d.organisationId && d.organisationName && !d.nation) add('nation', `Select the nation ${you} work in`);
+        if (!d.organisationId && d.nation === 'England' && !d.region) add('region', `Select the NHS England region ${you} work in`);
+      },
+      // Also when other answers failed their checks: every problem is shown at once.
+      { when: () => true },
+    );
+}
+
+/** The order of the every-answer form's fields, for its error summary. */
+export const DETAILS_FORM_ORDER = ['fullName', 'email', 'organisationId', 'organisationName', 'department', 'nation', 'region', 'serviceType', 'serviceOther', 'jobTitle', 'roleGroup', 'roleOther', 'afcBand', 'aims', 'participation', 'adjustments'];
+
+type DetailsForm = z.output<ReturnType<typeof detailsFormSchema>>;
+
+/**
+ * The form's answers as a registration's details: a workplace on the NHS list brings its own
+ * nation and region, as in the journey; a typed one keeps what was asked.
+ */
+export function answersFromForm(d: DetailsForm, organisations: readonly { id: number; name: string; nation: string; region: string | null }[]): Omit<RegistrationDetails, 'email' | 'consent'> {
+  const org = d.organisationId ? organisations.find((o) => o.id === Number(d.organisationId)) : undefined;
+  return {
+    fullName: d.fullName,
+    organisationId: org?.id ?? null,
+    organisationName: org?.name ?? d.organisationName,
+    department: d.department || null,
+    nation: org ? org.nation : d.nation || null,
+    region: org ? org.region : d.nation === 'England' ? d.region || null : null,
+    serviceType: d.serviceType || null,
+    serviceOther: d.serviceOther || null,
+    jobTitle: d.jobTitle,
+    roleGroup: d.roleGroup || null,
+    roleOther: d.roleOther || null,
+    afcBand: d.afcBand || null,
+    aims: [...new Set(d.aims)].sort((x, y) => x - y),
+    participation: [...new Set(d.participation)],
+    adjustments: d.adjustments || null,
+  };
+}
+
+/** A registration's answers as the every-answer form shows them. */
+export function formValuesOf(
+  r: { full_name: string; email: string; organisation_id: number | null; organisation_name: string; department: string | null; nation: string | null; region: string | null; service_type: string | null; service_other: string | null; job_title: string; role_group: string | null; role_other: string | null; afc_band: string | null; participation: string; adjustments: string | null },
+  aims: readonly number[],
+): Record<string, string | string[]> {
+  return {
+    fullName: r.full_name,
+    email: r.email,
+    organisationId: r.organisation_id ? String(r.organisation_id) : '',
+    organisationName: r.organisation_id ? '' : r.organisation_name,
+    department: r.department ?? '',
+    nation: r.nation ?? '',
+    region: r.region ?? '',
+    serviceType: r.service_type ?? '',
+    serviceOther: r.service_other ?? '',
+    jobTitle: r.job_title,
+    roleGroup: r.role_group ?? '',
+    roleOther: r.role_other ?? '',
+    afcBand: r.afc_band ?? '',
+    aims: aims.map(String),
+    participation: r.participation.split(',').filter(Boolean),
+    adjustments: r.adjustments ?? '',
+  };
+}

@@ -9,7 +9,7 @@ import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import type { ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
-import { DETAIL_FIELDS, otherAnswerErrors } from '../details.ts';
+import { answersFromForm, DETAILS_FORM_ORDER, detailsFormSchema, formValuesOf } from '../details.ts';
 import { AFC_BANDS, ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../options.ts';
 import { listOrganisations } from '../organisations.ts';
 import { editRegistration, findRegistration, registrationAims, type TeamEditResult } from '../service.ts';
@@ -19,74 +19,6 @@ import { shownName } from './routes.ts';
 const V = 'features/registration/admin/views';
 const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
 const withId = { config: onlyRoles('admin'), schema: { params: z.object({ id }) } };
-
-const many = (v: unknown) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);
-const optional = <T extends z.ZodType>(schema: T) => z.union([z.literal(''), schema]).optional().default('');
-
-type Choices = { organisationIds: Set<number>; aims: Set<number>; methods: Set<string> };
-
-/** Every answer, with the checks the journey and the participant's own form use. */
-function editForm(ctx: Choices) {
-  return z
-    .object({
-      fullName: DETAIL_FIELDS.fullName,
-      email: DETAIL_FIELDS.email,
-      organisationId: z
-        .string({ error: 'Choose where they work from the list' })
-        .optional()
-        .default('')
-        .refine((v) => !v || ctx.organisationIds.has(Number(v)), 'Choose where they work from the list'),
-      organisationName: DETAIL_FIELDS.organisationOther,
-      department: DETAIL_FIELDS.department,
-      nation: optional(DETAIL_FIELDS.nation),
-      region: optional(DETAIL_FIELDS.region),
-      // Optional here: a registration that came by email may never have said.
-      serviceType: optional(DETAIL_FIELDS.serviceType),
-      serviceOther: DETAIL_FIELDS.serviceOther,
-      jobTitle: DETAIL_FIELDS.jobTitle,
-      roleGroup: DETAIL_FIELDS.optionalRoleGroup,
-      roleOther: DETAIL_FIELDS.roleOther,
-      afcBand: DETAIL_FIELDS.afcBand,
-      aims: z.preprocess(many, z.array(z.coerce.number()).refine((a) => a.every((n) => ctx.aims.has(n)), 'Select aims from the list')),
-      participation: z.preprocess(many, z.array(z.string()).refine((a) => a.every((k) => ctx.methods.has(k)), 'Select ways to take part from the list')),
-      adjustments: DETAIL_FIELDS.adjustments,
-    })
-    .superRefine(
-      (d, issue) => {
-        const add = (path: string, message: string) => issue.addIssue({ code: 'custom', path: [path], message });
-        for (const [path, message] of Object.entries(otherAnswerErrors(d))) add(path, message);
-        if (d.organisationId && d.organisationName) add('organisationName', 'Either choose where they work from the list or enter its name, not both');
-        if (!d.organisationId && !d.organisationName) add('organisationId', 'Choose where they work from the list, or enter its name if it is not listed');
-        // A workplace off the list says nothing about where it is, so that is asked.
-        if (!d.organisationId && d.organisationName && !d.nation) add('nation', 'Select the nation they work in');
-        if (!d.organisationId && d.nation === 'England' && !d.region) add('region', 'Select the NHS England region they work in');
-      },
-      { when: () => true },
-    );
-}
-const ORDER = ['fullName', 'email', 'organisationId', 'organisationName', 'nation', 'region', 'department', 'serviceType', 'serviceOther', 'jobTitle', 'roleGroup', 'roleOther', 'afcBand', 'aims', 'participation', 'adjustments'];
-
-/** The registration's answers as the form shows them. */
-async function valuesOf(db: AppDeps['data']['db'], r: Registration): Promise<Record<string, string | string[]>> {
-  return {
-    fullName: r.full_name,
-    email: r.email,
-    organisationId: r.organisation_id ? String(r.organisation_id) : '',
-    organisationName: r.organisation_id ? '' : r.organisation_name,
-    department: r.department ?? '',
-    nation: r.organisation_id ? '' : (r.nation ?? ''),
-    region: r.organisation_id ? '' : (r.region ?? ''),
-    serviceType: r.service_type ?? '',
-    serviceOther: r.service_other ?? '',
-    jobTitle: r.job_title,
-    roleGroup: r.role_group ?? '',
-    roleOther: r.role_other ?? '',
-    afcBand: r.afc_band ?? '',
-    aims: (await registrationAims(db, r.id)).map(String),
-    participation: r.participation.split(',').filter(Boolean),
-    adjustments: r.adjustments ?? '',
-  };
-}
 
 /** The service's refusals, in words for the page. */
 export function editRefusalText(result: Exclude<TeamEditResult, { ok: true }>, r: Pick<Registration, 'full_name' | 'email'>): string {
@@ -152,7 +84,10 @@ export function editRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): v
   app.get('/admin/registrations/:id/edit', withId, async (request, reply) => {
     const r = await editable(request, reply, request.params.id);
     if (!r) return reply;
-    return form(reply, r, await valuesOf(db, r));
+    // Nation and region of a listed workplace come from the list; the form asks them only otherwise.
+    const values = formValuesOf(r, await registrationAims(db, r.id));
+    if (r.organisation_id) Object.assign(values, { nation: '', region: '' });
+    return form(reply, r, values);
   });
 
   app.post('/admin/registrations/:id/edit', withId, async (request, reply) => {
@@ -160,33 +95,15 @@ export function editRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): v
     if (!r) return reply;
     const { organisations, aims, methods } = await choices(r.programme_id);
     const body = { email: r.email, ...((request.body ?? {}) as Record<string, unknown>) };
-    const schema = editForm({ organisationIds: new Set(organisations.map((o) => o.id)), aims: new Set(aims.map((a) => a.number)), methods: new Set(methods.map((m) => m.key)) });
-    const parsed = parseForm(schema, body, { order: ORDER, anchors: { aims: 'aims', participation: 'participation', serviceType: 'serviceType', nation: 'nation', roleGroup: 'roleGroup', afcBand: 'afcBand' } });
+    const allowed = { organisationIds: new Set(organisations.map((o) => o.id)), aims: new Set(aims.map((a) => a.number)), methods: new Set(methods.map((m) => m.key)) };
+    // Optional type of service here: a registration that came by email may never have said.
+    const schema = detailsFormSchema(allowed, { who: 'they', withEmail: true, serviceRequired: false });
+    const parsed = parseForm(schema, body, { order: DETAILS_FORM_ORDER, anchors: { aims: 'aims', participation: 'participation', serviceType: 'serviceType', nation: 'nation', roleGroup: 'roleGroup', afcBand: 'afcBand' } });
     if (!parsed.ok) return form(reply.code(400), r, parsed.values, { errors: parsed.errors, errorList: parsed.errorList });
-    const d = parsed.data;
-    // A workplace on the NHS list brings its nation and region with it, as in the journey.
-    const org = d.organisationId ? organisations.find((o) => o.id === Number(d.organisationId)) : undefined;
     const result = await editRegistration(
       db,
       r.id,
-      {
-        fullName: d.fullName,
-        email: d.email,
-        organisationId: org?.id ?? null,
-        organisationName: org?.name ?? d.organisationName,
-        department: d.department || null,
-        nation: org ? org.nation : d.nation || null,
-        region: org ? org.region : d.nation === 'England' ? d.region || null : null,
-        serviceType: d.serviceType || null,
-        serviceOther: d.serviceOther || null,
-        jobTitle: d.jobTitle,
-        roleGroup: d.roleGroup || null,
-        roleOther: d.roleOther || null,
-        afcBand: d.afcBand || null,
-        aims: [...new Set(d.aims)].sort((x, y) => x - y),
-        participation: [...new Set(d.participation)],
-        adjustments: d.adjustments || null,
-      },
+      { ...answersFromForm(parsed.data, organisations), email: parsed.data.email ?? r.email },
       { actorId: request.user!.id, baseUrl: deps.config.baseUrl, clock: deps.clock },
     );
     if (!result.ok) {
