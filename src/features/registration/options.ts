@@ -61,3 +61,6 @@ export const STATUS_LABELS: Record<string, string> = {
   withdrawn: 'Withdrawn',
   needs_review: 'Needs review',
 };
+
+/** Every answer list, as the every-answer forms' templates name them. */
+export const ANSWER_LISTS = { roleGroups: ROLE_GROUPS, bands: AFC_BANDS, services: SERVICE_TYPES, nations: NATIONS, regions: ENGLAND_REGIONS } as const;

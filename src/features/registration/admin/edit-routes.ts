@@ -10,7 +10,7 @@ import type { AppDeps } from '../../../platform/http/request-context.ts';
 import type { ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
 import { answersFromForm, DETAILS_FORM_ORDER, detailsFormSchema, formValuesOf } from '../details.ts';
-import { AFC_BANDS, ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../options.ts';
+import { ANSWER_LISTS } from '../options.ts';
 import { listOrganisations } from '../organisations.ts';
 import { editRegistration, findRegistration, registrationAims, type TeamEditResult } from '../service.ts';
 import type { Registration } from '../tables.ts';
@@ -53,11 +53,7 @@ export function editRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): v
       values,
       hasAccount: r.person_id !== null,
       ...(await choices(r.programme_id)),
-      roleGroups: ROLE_GROUPS,
-      bands: AFC_BANDS,
-      services: SERVICE_TYPES,
-      nations: NATIONS,
-      regions: ENGLAND_REGIONS,
+      ...ANSWER_LISTS,
       ...extra,
     });
   }

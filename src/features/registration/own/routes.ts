@@ -7,7 +7,7 @@ import { parseForm } from '../../../platform/forms/parse-form.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { answersFromForm, DETAILS_FORM_ORDER, detailsFormSchema, formValuesOf } from '../details.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
-import { AFC_BANDS, ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../options.ts';
+import { ANSWER_LISTS } from '../options.ts';
 import { listOrganisations } from '../organisations.ts';
 import { correctOwnDetails, findRegistrationByPerson, registrationAims, withdrawParticipant } from '../service.ts';
 import type { Registration } from '../tables.ts';
@@ -29,11 +29,7 @@ export function ownRegistrationRoutes(app: FastifyInstance, deps: AppDeps): void
     values,
     email,
     ...(await choices(request)),
-    roleGroups: ROLE_GROUPS,
-    bands: AFC_BANDS,
-    services: SERVICE_TYPES,
-    nations: NATIONS,
-    regions: ENGLAND_REGIONS,
+    ...ANSWER_LISTS,
     ...extra,
   });
 
