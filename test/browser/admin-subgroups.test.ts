@@ -96,6 +96,13 @@ describe('sub-groups in Chromium', () => {
     assert.equal(await page.locator('h1').innerText(), 'Safe delegation resources');
     assert.match(await page.locator('.govuk-notification-banner').innerText(), /Sub-group saved/);
 
+    // "Remove" asks first, on a page of its own; Cancel changes nothing.
+    await press(page, 'link', /^Remove Riley Hughes from this sub-group$/);
+    assert.equal(await page.locator('h1').innerText(), 'Remove Riley Hughes from the sub-group Safe delegation resources?');
+    await press(page, 'link', 'Cancel');
+    assert.equal(await page.locator('h1').innerText(), 'Safe delegation resources');
+    assert.match(await page.locator('main table').innerText(), /Riley Hughes/);
+
     const rows = await site.data.db
       .selectFrom('subgroup_members')
       .innerJoin('subgroups', 'subgroups.id', 'subgroup_members.subgroup_id')
@@ -123,6 +130,7 @@ describe('sub-groups in Chromium', () => {
     await press(page, 'link', project);
     // Without JavaScript the details element still opens natively; the list and filter are plain forms.
     await press(page, 'link', /^Safe delegation resources$/);
+    await press(page, 'link', /^Remove/);
     await press(page, 'button', /^Remove/);
     assert.match(await page.locator('.govuk-notification-banner').innerText(), /Removed/);
     assert.match(await page.locator('main').innerText(), /No members yet/);

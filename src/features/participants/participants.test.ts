@@ -235,6 +235,15 @@ describe('projects and sub-groups (programme team)', () => {
   });
 
   it('removes someone from a sub-group (they stay in the project), then from the project', async () => {
+    // The list's "Remove" opens a page that asks first; nothing changes until its button.
+    const list = (await f.admin.get(`/admin/subgroups/${groupId}`)).body;
+    assert.match(list, new RegExp(`href="/admin/subgroups/${groupId}/members/${bo.personId}/remove"`));
+    const ask = await f.admin.get(`/admin/subgroups/${groupId}/members/${bo.personId}/remove`);
+    assert.equal(ask.statusCode, 200);
+    assert.match(ask.body, /Remove Bo Baker from the sub-group Radiotherapy Roles Guidance\?/);
+    assert.equal((await audit('subgroup.remove')).length, 0);
+    assert.equal((await f.admin.get(`${page()}/members/${amy.personId}/remove`)).statusCode, 200);
+    assert.equal((await f.admin.get(`/admin/subgroups/${groupId}/members/999999/remove`)).statusCode, 404);
     const res = await f.admin.submit(`/admin/subgroups/${groupId}/members/${bo.personId}/remove`, {}, `/admin/subgroups/${groupId}`);
     assert.equal(res.headers.location, `/admin/subgroups/${groupId}`);
     assert.ok(!(await subgroupMemberIds(groupId)).includes(bo.personId));

@@ -7,6 +7,7 @@ import { fieldErrors } from '../../platform/http/form-errors.ts';
 import { textField } from '../../platform/http/form-fields.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import type { ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
+import { peopleNames } from '../../platform/auth/people.ts';
 import { roleGroupLabel } from '../registration/options.ts';
 import { findRegistrationByPerson } from '../registration/service.ts';
 import {
@@ -174,6 +175,21 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     return reply.flash(FLASH.added(result.added)).redirect(`/admin/projects/${project.id}`);
   });
 
+  // Removing someone asks first, on a page of its own: the links on the member lists lead here.
+  app.get('/admin/projects/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
+    const project = await findProject(db, request.params.id);
+    const [person] = project ? await peopleNames(db, [request.params.personId]) : [];
+    if (!project || !person) return sendErrorPage(request, reply, 404);
+    return reply.view(`${V}/remove.njk`, {
+      pageTitle: `Remove ${person.name} from ${project.name}`,
+      name: person.name,
+      where: `the project ${project.name}`,
+      consequence: `They will also leave every sub-group in this project. They stay an accepted participant, and you can add them again.`,
+      action: request.url.split('?')[0],
+      back: `/admin/projects/${project.id}`,
+    });
+  });
+
   app.post('/admin/projects/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
     const projectId = request.params.id;
     const personId = request.params.personId;
@@ -242,6 +258,20 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     const result = await updateSubgroup(db, actor(request), group.id, parsed.data, deps.clock);
     if (!result.ok) return again(oneError(result.field, result.message));
     return reply.flash(FLASH.saved()).redirect(`/admin/subgroups/${group.id}`);
+  });
+
+  app.get('/admin/subgroups/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
+    const group = await findSubgroup(db, request.params.id);
+    const [person] = group ? await peopleNames(db, [request.params.personId]) : [];
+    if (!group || !person) return sendErrorPage(request, reply, 404);
+    return reply.view(`${V}/remove.njk`, {
+      pageTitle: `Remove ${person.name} from ${group.name}`,
+      name: person.name,
+      where: `the sub-group ${group.name}`,
+      consequence: 'They stay in the project and its other sub-groups, and you can add them again.',
+      action: request.url.split('?')[0],
+      back: `/admin/subgroups/${group.id}`,
+    });
   });
 
   app.post('/admin/subgroups/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
