@@ -27,11 +27,6 @@ export function projectsOf(db: ProgrammeDb, programmeId: number, ids?: readonly 
   return q.orderBy('position').execute();
 }
 
-export function projectsByIds(db: ProgrammeDb, ids: readonly number[]) {
-  if (!ids.length) return Promise.resolve([]);
-  return db.selectFrom('projects').selectAll().where('id', 'in', [...ids]).orderBy('position').execute();
-}
-
 export async function setWindow(db: ProgrammeDb, programmeId: number, opensOn: string, closesOn: string): Promise<void> {
   await db.updateTable('programmes').set({ registration_opens_on: opensOn, registration_closes_on: closesOn }).where('id', '=', programmeId).execute();
 }

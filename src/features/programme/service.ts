@@ -14,7 +14,6 @@ export const loadProgrammeDetails = (db: Db | Tx, programmeId: number) => q.prog
 export const findProject = (db: Db | Tx, id: number) => q.projectById(own(db), id);
 /** The programme's projects, in order; only those with these ids when given. */
 export const listProjects = (db: Db | Tx, programmeId: number, ids?: readonly number[]) => q.projectsOf(own(db), programmeId, ids);
-export const projectsByIds = (db: Db | Tx, ids: readonly number[]) => q.projectsByIds(own(db), ids);
 
 /** The team changes the registration window; audited in the same transaction. */
 export async function setRegistrationWindow(db: Db, actorId: number, programmeId: number, opensOn: string, closesOn: string, clock: Clock): Promise<void> {

@@ -33,11 +33,6 @@ export function teamCanChange(status: RegistrationStatus): boolean {
   return TEAM_ACTIONS.some((a) => refusalFor(status, a) === null);
 }
 
-/** What a status means for whether the person is (still) in the programme's groups. */
-export function isParticipantStatus(status: RegistrationStatus): boolean {
-  return status === 'accepted';
-}
-
 /**
  * Accepting someone means emailing them and giving them an account, so it needs more than the
  * status: the address confirmed by its owner, and their consent on record. The team may accept

@@ -91,11 +91,6 @@ export async function programmeMailStopped(db: Db | Tx, email: string): Promise<
   return Boolean(row?.programme_mail_stopped_at);
 }
 
-/** Everyone with an account, by name (the admin people page). */
-export async function listPeople(db: Db, limit = 500) {
-  return db.selectFrom('people').select(['id', 'name', 'email', 'role', 'status', 'created_at']).orderBy('name').limit(limit).execute();
-}
-
 /**
  * Turns a person's account off (they can no longer sign in) or back on. Turning it off does not
  * end their sessions: the caller ends them with endAllSessions, in the same change.
