@@ -13,6 +13,11 @@ import * as m008 from './008-platform-hardening.ts';
 import * as m009 from './009-registration-search.ts';
 import * as m010 from './010-programme-content.ts';
 import * as m011 from './011-settings.ts';
+import * as m012 from './012-registration-contacts.ts';
+import * as m013 from './013-registration-list-speed.ts';
+import * as m014 from './014-jobs.ts';
+import * as m015 from './015-rate-limits.ts';
+import * as m016 from './016-audiences.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -29,6 +34,11 @@ const all: Record<string, EngineMigration> = {
   '009-registration-search': m009,
   '010-programme-content': m010,
   '011-settings': m011,
+  '012-registration-contacts': m012,
+  '013-registration-list-speed': m013,
+  '014-jobs': m014,
+  '015-rate-limits': m015,
+  '016-audiences': m016,
   // next migration here
 };
 
