@@ -56,6 +56,8 @@ export interface OutboxTable {
   sent_at: string | null;
   /** Set when the body of a sent message was dropped (text_body is then empty). */
   body_dropped_at: string | null;
+  /** Extra headers as a JSON object (List-Unsubscribe on notification mail), or null. */
+  headers: string | null;
 }
 
 /** Always empty: /health inserts a row and rolls the insert back, to prove writes work. */

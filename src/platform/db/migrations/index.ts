@@ -18,6 +18,7 @@ import * as m013 from './013-registration-list-speed.ts';
 import * as m014 from './014-jobs.ts';
 import * as m015 from './015-rate-limits.ts';
 import * as m016 from './016-audiences.ts';
+import * as m017 from './017-notifications.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -39,6 +40,7 @@ const all: Record<string, EngineMigration> = {
   '014-jobs': m014,
   '015-rate-limits': m015,
   '016-audiences': m016,
+  '017-notifications': m017,
   // next migration here
 };
 
