@@ -1,13 +1,8 @@
-// CSV (RFC 4180) and XLSX of exactly the filtered list, written row by row as the rows are read.
-import type { Writable } from 'node:stream';
+// The registrations exports: exactly the filtered list, as CSV or XLSX through the platform's
+// export module (which streams them and guards against formulas). This file only says the columns.
+import { csvLine, spreadsheetDateTime, type Column } from '../../../platform/export/export.ts';
 import { bandLabel, roleGroupLabel, serviceLabel, STATUS_LABELS } from '../options.ts';
 import type { ExportRow } from './queries.ts';
-
-export const EXPORT_HEADERS = [
-  'Reference', 'Status', 'Came by', 'Full name', 'Email', 'Organisation', 'Department or site', 'Nation', 'NHS England region',
-  'Type of service', 'Job title', 'Role group', 'Pay band', 'Aims', 'How they would like to take part', 'Adjustments', 'Email confirmed', 'Consent given', 'Registered',
-  'ODS code', 'Groups',
-];
 
 /**
  * Words for stored keys that live in the programme's own data rather than in code: ways to take
@@ -15,89 +10,38 @@ export const EXPORT_HEADERS = [
  */
 export type Labels = { methods: Map<string, string>; aims?: Map<number, string>; groups?: Map<number, string> };
 
-const londonParts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
 /** "1 December 2026 09:30", London time, for an ISO instant: what a spreadsheet reader expects. */
-export function exportDateTime(iso: string | null): string {
-  if (!iso) return '';
-  const p = Object.fromEntries(londonParts.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
-  return `${p.day} ${p.month} ${p.year} ${p.hour}:${p.minute}`;
-}
+export const exportDateTime = (iso: string | null): string => spreadsheetDateTime(iso);
 
 type CellSource = Pick<ExportRow, 'reference' | 'status' | 'channel' | 'full_name' | 'email' | 'organisation_name' | 'department' | 'nation' | 'region' | 'service_type' | 'service_other' | 'job_title' | 'role_group' | 'role_other' | 'afc_band' | 'aims' | 'participation' | 'adjustments' | 'email_confirmed_at' | 'consent_at' | 'created_at' | 'person_id'> & { ods_code?: string | null };
 
-export function exportCells(r: CellSource, labels: Labels = { methods: new Map() }): string[] {
+/** The columns of both exports, in order. */
+export function registrationColumns(labels: Labels = { methods: new Map() }): Column<CellSource>[] {
   return [
-    r.reference,
-    STATUS_LABELS[r.status] ?? r.status,
-    r.channel === 'email' ? 'Email' : 'Web form',
-    r.full_name,
-    r.email,
-    r.organisation_name,
-    r.department ?? '',
-    r.nation ?? '',
-    r.region ?? '',
-    r.service_type === 'other' ? `Other: ${r.service_other ?? ''}` : serviceLabel(r.service_type),
-    r.job_title,
-    r.role_group === 'other' ? `Other: ${r.role_other ?? ''}` : roleGroupLabel(r.role_group),
-    r.afc_band ? bandLabel(r.afc_band) : '',
-    r.aims.map((n) => `Aim ${n}${labels.aims?.has(n) ? `: ${labels.aims.get(n)}` : ''}`).join('; '),
-    r.participation.split(',').filter(Boolean).map((key) => labels.methods.get(key) ?? key).join(', '),
-    r.adjustments ?? '',
-    exportDateTime(r.email_confirmed_at),
-    exportDateTime(r.consent_at),
-    exportDateTime(r.created_at),
-    r.ods_code ?? '',
-    (r.person_id !== null && labels.groups?.get(r.person_id)) || '',
+    { header: 'Reference', value: (r) => r.reference },
+    { header: 'Status', value: (r) => STATUS_LABELS[r.status] ?? r.status },
+    { header: 'Came by', value: (r) => (r.channel === 'email' ? 'Email' : 'Web form') },
+    { header: 'Full name', value: (r) => r.full_name },
+    { header: 'Email', value: (r) => r.email },
+    { header: 'Organisation', value: (r) => r.organisation_name },
+    { header: 'Department or site', value: (r) => r.department },
+    { header: 'Nation', value: (r) => r.nation },
+    { header: 'NHS England region', value: (r) => r.region },
+    { header: 'Type of service', value: (r) => (r.service_type === 'other' ? `Other: ${r.service_other ?? ''}` : serviceLabel(r.service_type)) },
+    { header: 'Job title', value: (r) => r.job_title },
+    { header: 'Role group', value: (r) => (r.role_group === 'other' ? `Other: ${r.role_other ?? ''}` : roleGroupLabel(r.role_group)) },
+    { header: 'Pay band', value: (r) => (r.afc_band ? bandLabel(r.afc_band) : '') },
+    { header: 'Aims', value: (r) => r.aims.map((n) => `Aim ${n}${labels.aims?.has(n) ? `: ${labels.aims.get(n)}` : ''}`).join('; ') },
+    { header: 'How they would like to take part', value: (r) => r.participation.split(',').filter(Boolean).map((key) => labels.methods.get(key) ?? key).join(', ') },
+    { header: 'Adjustments', value: (r) => r.adjustments },
+    { header: 'Email confirmed', value: (r) => exportDateTime(r.email_confirmed_at) },
+    { header: 'Consent given', value: (r) => exportDateTime(r.consent_at) },
+    { header: 'Registered', value: (r) => exportDateTime(r.created_at) },
+    { header: 'ODS code', value: (r) => r.ods_code },
+    { header: 'Groups', value: (r) => (r.person_id !== null && labels.groups?.get(r.person_id)) || '' },
   ];
 }
 
-// A cell starting with = + - @ (or tab/CR) is run as a formula by spreadsheet programs; a leading
-// apostrophe makes it plain text. Registrants type these fields, so they are never trusted.
-export function defuse(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+export const EXPORT_HEADERS = registrationColumns().map((c) => c.header);
 
-/**
- * One RFC 4180 record: CRLF-terminated; fields with a comma, quote or line break are quoted, quotes
- * doubled. So are fields with a semicolon, the separator where Excel's list separator is one.
- */
-export function csvLine(cells: string[]): string {
-  return `${cells
-    .map((c) => {
-      const v = defuse(c);
-      return /[",;\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-    })
-    .join(',')}\r\n`;
-}
-
-/** The CSV, a record at a time. The byte-order mark makes Excel read it as UTF-8. */
-export async function* csvStream(rows: AsyncIterable<ExportRow>, labels: Labels): AsyncGenerator<string> {
-  let chunk = `\uFEFF${csvLine(EXPORT_HEADERS)}`;
-  for await (const r of rows) {
-    chunk += csvLine(exportCells(r, labels));
-    // Fewer, larger writes: one per hundred or so records.
-    if (chunk.length > 32_768) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  yield chunk;
-}
-
-/**
- * The workbook, streamed to out. Cells are written as text, which Excel never evaluates, so they
- * keep exactly what was typed; the CSV needs the apostrophe guard because it has no cell types.
- */
-export async function writeXlsx(rows: AsyncIterable<ExportRow>, labels: Labels, out: Writable): Promise<void> {
-  // Loaded when a workbook is asked for: exceljs costs about 0.4 s of every start otherwise.
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const sheet = workbook.addWorksheet('Registrations', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = EXPORT_HEADERS.map((header) => ({ header, width: Math.max(12, header.length + 2) }));
-  sheet.getRow(1).font = { bold: true };
-  sheet.getRow(1).commit();
-  for await (const r of rows) sheet.addRow(exportCells(r, labels)).commit();
-  sheet.commit();
-  await workbook.commit();
-}
+export { csvLine };

@@ -1,5 +1,4 @@
 // The programme team's registrations list, registration page, actions and exports.
-import { PassThrough, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../../platform/audit/audit.ts';
@@ -15,7 +14,8 @@ import { addNote, findRegistration, registrationAims, registrationHistory, regis
 import { acceptRefusal, refusalForRegistration, teamCanChange, type Refusal, type TeamAction } from '../status.ts';
 import { parseForm } from '../../../platform/forms/parse-form.ts';
 import { textField } from '../../../platform/http/form-fields.ts';
-import { csvStream, writeXlsx, type Labels } from './export.ts';
+import { registrationColumns, type Labels } from './export.ts';
+import { sendExport as sendDownload } from '../../../platform/export/export.ts';
 import { editRegistrationRoutes } from './edit-routes.ts';
 import { mergeRegistrationRoutes } from './merge-routes.ts';
 import { FILTER_LABELS, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
@@ -248,15 +248,7 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     const labels: Labels = { methods: new Map(details.methods.map((m) => [m.key, m.title])), aims: new Map(details.aims.map((a) => [a.number, a.title])), groups };
     const query = toQuery(filters);
     await recordAudit(db, { actorId: request.user!.id, action: `registration.export.${kind}`, recordType: 'registration', summary: `Downloaded registrations as ${kind === 'csv' ? 'CSV' : 'Excel'}${query ? ` (${query.slice(1)})` : ' (all)'}` }, deps.clock);
-    reply.header('content-disposition', `attachment; filename="registrations-${londonDate(deps.clock())}.${kind}"`);
-    const rows = exportRows(db, programme.id, filters);
-    if (kind === 'csv') return reply.type('text/csv; charset=utf-8').send(Readable.from(csvStream(rows, labels)));
-    const out = new PassThrough();
-    writeXlsx(rows, labels, out).catch((error: unknown) => {
-      request.log.error({ err: error }, 'export failed');
-      out.destroy(error as Error);
-    });
-    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(out);
+    return sendDownload(reply, { format: kind, fileName: `registrations-${londonDate(deps.clock())}`, sheetName: 'Registrations', columns: registrationColumns(labels), rows: exportRows(db, programme.id, filters) });
   }
   app.get('/admin/registrations/export.csv', adminOnly, (request, reply) => sendExport(request, reply, 'csv'));
   app.get('/admin/registrations/export.xlsx', adminOnly, (request, reply) => sendExport(request, reply, 'xlsx'));
