@@ -3,6 +3,7 @@
 // transaction.
 import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { stopAllLeads, stopLead, subgroupsOf } from '../../platform/audience/access.ts';
 import { activeWithRole, peopleNames } from '../../platform/auth/people.ts';
 import type { Clock } from '../../platform/time.ts';
 import { findProject, listProjects } from '../programme/service.ts';
@@ -18,9 +19,10 @@ export const CANDIDATE_LIMIT = 300;
 export const findSubgroup = (db: Db | Tx, id: number) => q.findSubgroup(own(db), id);
 export { findProject };
 
-/** Someone who left the programme (withdrew, or is no longer accepted) leaves every group. */
+/** Someone who left the programme (withdrew, or is no longer accepted) leaves every group, and leads none. */
 export async function leaveAllGroups(db: Db | Tx, personId: number): Promise<void> {
   await q.deleteAllMemberships(own(db), personId);
+  await stopAllLeads(db, personId);
 }
 
 /** Who may be put in a group: accepted in this programme, with an active participant's account. */
@@ -133,7 +135,10 @@ export async function removeFromSubgroup(db: Db, actorId: number, subgroupId: nu
     const group = await q.findSubgroup(own(tx), subgroupId);
     if (!group) return false;
     if (!(await q.deleteSubgroupMember(own(tx), subgroupId, personId))) return false;
-    await recordAudit(tx, { actorId, action: 'subgroup.remove', recordType: 'subgroup', recordId: subgroupId, summary: `Removed ${await personName(tx, personId)} from sub-group “${group.name}”` }, clock);
+    // A sub-group's lead is one of its members: leaving it ends that too.
+    const led = await stopLead(tx, { kind: 'subgroup', id: subgroupId }, personId);
+    const summary = `Removed ${await personName(tx, personId)} from sub-group “${group.name}”${led ? ' (they no longer lead it)' : ''}`;
+    await recordAudit(tx, { actorId, action: 'subgroup.remove', recordType: 'subgroup', recordId: subgroupId, summary }, clock);
     return true;
   });
 }
@@ -144,7 +149,10 @@ export async function removeFromProject(db: Db, actorId: number, projectId: numb
     const project = await findProject(tx, projectId);
     if (!project) return false;
     if (!(await q.deleteProjectMember(own(tx), projectId, personId))) return false;
-    await recordAudit(tx, { actorId, action: 'project.remove', recordType: 'project', recordId: projectId, summary: `Removed ${await personName(tx, personId)} from project ${project.name} and its sub-groups` }, clock);
+    let led = false;
+    for (const group of await subgroupsOf(tx, [projectId])) led = (await stopLead(tx, { kind: 'subgroup', id: group.id }, personId)) || led;
+    const summary = `Removed ${await personName(tx, personId)} from project ${project.name} and its sub-groups${led ? ' (they no longer lead any of them)' : ''}`;
+    await recordAudit(tx, { actorId, action: 'project.remove', recordType: 'project', recordId: projectId, summary }, clock);
     return true;
   });
 }

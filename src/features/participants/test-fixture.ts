@@ -36,15 +36,15 @@ export async function setUp(): Promise<Fixture> {
     projects,
     async register(name, options = {}) {
       const { accept = true, ...overrides } = options;
-      const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.org`;
-      const { registration } = await submitRegistration(t.data.db, details({ fullName: name, email, ...overrides }), { programmeId: programme.id, channel: 'web', baseUrl: t.config.baseUrl, clock: t.clock });
+      const email = overrides.email ?? `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.org`;
+      const { registration } = await submitRegistration(t.data.db, details({ fullName: name, ...overrides, email }), { programmeId: programme.id, channel: 'web', baseUrl: t.config.baseUrl, clock: t.clock });
       if (accept) {
-        await confirmFromEmail(t.data.db, registration.email, t.clock);
+        await confirmFromEmail(t.data.db, email, t.clock);
         const result = await acceptRegistration(t.data.db, registration.id, ctx);
         if (!result.ok) throw new Error(result.reason);
       }
       const row = await t.data.db.selectFrom('registrations').select('person_id').where('id', '=', registration.id).executeTakeFirstOrThrow();
-      return { personId: row.person_id ?? 0, registrationId: registration.id, email: overrides.email ?? email, name };
+      return { personId: row.person_id ?? 0, registrationId: registration.id, email, name };
     },
     async signInAs(personId) {
       const link = await issueSignInLink(t.data.db, personId, t.config.baseUrl, t.clock);
