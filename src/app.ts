@@ -16,6 +16,7 @@ import { registerRateLimits } from './platform/http/rate-limits.ts';
 import type { AppDeps } from './platform/http/request-context.ts';
 import { registerSecurityHeaders } from './platform/http/security.ts';
 import { registerStaticAssets } from './platform/http/static-assets.ts';
+import { notificationRoutes } from './platform/notify/routes.ts';
 import { SharedCache } from './platform/http/shared-cache.ts';
 import { trustProxyOption } from './platform/http/trust-proxy.ts';
 import { devMailEnabled, devMailRoutes } from './platform/mail/dev-routes.ts';
@@ -50,7 +51,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
   await registerStaticAssets(app);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
-  await registerRateLimits(app);
+  await registerRateLimits(app, deps);
   await registerCsrf(app, deps.config);
   await app.register(view, {
     engine: { nunjucks },
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
 
   registerProgrammeOnRequest(app, deps);
   authRoutes(app, deps);
+  notificationRoutes(app, deps);
   programmeRoutes(app, deps);
   programmeContentRoutes(app, deps);
   siteRoutes(app, deps);

@@ -14,7 +14,7 @@ export async function registerCsrf(app: FastifyInstance, config: Config): Promis
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.secureCookies, signed: false },
   });
   app.addHook('preHandler', (request, reply, done) => {
-    if (!UNSAFE.has(request.method)) return done();
+    if (!UNSAFE.has(request.method) || request.routeOptions.config.csrf === false) return done();
     app.csrfProtection(request, reply, done);
   });
 }

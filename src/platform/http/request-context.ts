@@ -28,5 +28,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed on the route; absent means public. */
     roles?: readonly import('../db/schema.ts').Role[];
+    /** false: the route proves itself another way (a signed token in its URL), so no CSRF token. */
+    csrf?: false;
   }
 }

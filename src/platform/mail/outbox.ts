@@ -21,7 +21,16 @@ export type MailCategory = 'essential' | 'registration' | 'programme';
 export type MailPriority = 'first' | 'normal';
 const PRIORITY_ORDER: Record<MailPriority, number> = { first: 0, normal: 1 };
 
-export type Email = { to: string; subject: string; text: string; html?: string; category?: MailCategory; priority?: MailPriority };
+export type Email = {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  category?: MailCategory;
+  priority?: MailPriority;
+  /** Extra headers (List-Unsubscribe on notification mail). */
+  headers?: Record<string, string> | undefined;
+};
 
 /**
  * Every email ends with who it is from and how to reach them: the signature a feature records in
@@ -50,6 +59,7 @@ async function outboxRow(tx: Tx | Db, email: Omit<Email, 'to'>, clock: Clock) {
     attempts: 0,
     next_attempt_at: now,
     message_id: `<${randomUUID()}@coproduce>`,
+    headers: email.headers && Object.keys(email.headers).length ? JSON.stringify(email.headers) : null,
     created_at: now,
   };
 }

@@ -1,0 +1,127 @@
+// notify(): the one way a feature tells a person something. It is written in the caller's
+// transaction, like the outbox: a change that is rolled back tells nobody.
+// What happens depends on the person and on their choice for the kind:
+// - an essential kind is always emailed at once (never held back by preferences);
+// - a withdrawn person gets no programme mail at all: the row is kept, marked withheld;
+// - otherwise the person's choice (or the kind's default): emailed at once with a one-click
+//   unsubscribe for the kind, kept for the daily or weekly digest, or only recorded (off).
+// Every row is recorded either way, so the participant's home can list what is new for them.
+import type { Tx, Db } from '../db/database.ts';
+import { enqueueMail } from '../mail/outbox.ts';
+import { composeMail, type MailPart } from '../mail/templates.ts';
+import type { Clock } from '../time.ts';
+import { notificationKind, notificationKinds, type NotificationKind } from './kinds.ts';
+import type { Delivery, RowDelivery } from './tables.ts';
+import { unsubscribeUrl } from './unsubscribe.ts';
+
+/** What notify() needs from the app: the clock, where the site is, and the secret that signs unsubscribe links. */
+export type NotifyContext = { clock: Clock; baseUrl: string; secret: string };
+
+/** The thing a notification is about, for the digest line and the person's home. */
+export type NotifiedItem = { kind: string; id: number; title: string; url: string; group: string };
+
+/** The email sent when the person hears at once: a greeting and paragraphs (links allowed). */
+export type NotifyMessage = { subject: string; greeting: string; parts: MailPart[] };
+
+export type NotifyOutcome = RowDelivery | 'no-such-person';
+
+export const SETTINGS_PATH = '/account/notifications';
+
+/** The person's choice for each kind they have chosen for; missing kinds take the kind's default. */
+export async function preferencesOf(db: Db | Tx, personId: number): Promise<Map<string, Delivery>> {
+  const rows = await db.selectFrom('notification_preferences').select(['kind', 'delivery']).where('person_id', '=', personId).execute();
+  return new Map(rows.map((r) => [r.kind, r.delivery]));
+}
+
+export function deliveryFor(kind: NotificationKind, chosen: Delivery | undefined): Delivery {
+  if (kind.essential) return 'immediately';
+  return chosen ?? kind.defaultDelivery;
+}
+
+/**
+ * Records a person's choice for kinds. Turning a kind off (or to another period) also takes its
+ * rows out of the digest they were waiting for, so a digest never carries what the person has
+ * since said they do not want. Essential kinds cannot be changed and are ignored.
+ */
+export async function setPreferences(tx: Tx, personId: number, choices: Record<string, Delivery>, clock: Clock): Promise<void> {
+  const now = clock().toISOString();
+  for (const [name, delivery] of Object.entries(choices)) {
+    const kind = notificationKind(name);
+    if (!kind || kind.essential) continue;
+    await tx
+      .insertInto('notification_preferences')
+      .values({ person_id: personId, kind: name, delivery, updated_at: now })
+      .onConflict((oc) => oc.columns(['person_id', 'kind']).doUpdateSet({ delivery, updated_at: now }))
+      .execute();
+    // Rows waiting for a digest follow the new choice: immediately/off means they are not emailed
+    // after all (the choice is about mail from now on), another period moves them there.
+    const waiting = tx
+      .updateTable('notifications')
+      .where('person_id', '=', personId)
+      .where('kind', '=', name)
+      .where('digested_at', 'is', null)
+      .where('delivery', 'in', ['daily', 'weekly']);
+    if (delivery === 'daily' || delivery === 'weekly') await waiting.set({ delivery }).execute();
+    else await waiting.set({ delivery: 'off' }).execute();
+  }
+}
+
+/** Footer paragraphs every notification email ends with: why it came and how to change that. */
+export function settingsFooter(ctx: NotifyContext, personId: number, unsubscribeKind: string | null, label: string): MailPart[] {
+  const parts: MailPart[] = [{ link: new URL(SETTINGS_PATH, ctx.baseUrl).toString(), text: 'Choose which emails you get and how often' }];
+  if (unsubscribeKind) parts.push({ link: unsubscribeUrl(ctx.baseUrl, ctx.secret, { personId, kind: unsubscribeKind }), text: `Stop emails ${label}` });
+  return parts;
+}
+
+/** The RFC 8058 headers that let a mail client offer one-click unsubscribe. */
+export function unsubscribeHeaders(ctx: NotifyContext, personId: number, kind: string): Record<string, string> {
+  return {
+    'List-Unsubscribe': `<${unsubscribeUrl(ctx.baseUrl, ctx.secret, { personId, kind })}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
+}
+
+export async function notify(tx: Tx, ctx: NotifyContext, personId: number, kindName: string, item: NotifiedItem, message: NotifyMessage): Promise<NotifyOutcome> {
+  const kind = notificationKind(kindName);
+  if (!kind) throw new Error(`notification kind ${kindName} was never declared`);
+  const person = await tx
+    .selectFrom('people')
+    .leftJoin('notification_preferences as p', (j) => j.onRef('p.person_id', '=', 'people.id').on('p.kind', '=', kindName))
+    .select(['people.email', 'people.status', 'people.programme_mail_stopped_at', 'p.delivery'])
+    .where('people.id', '=', personId)
+    .executeTakeFirst();
+  if (!person) return 'no-such-person';
+  const withdrawn = person.programme_mail_stopped_at !== null || person.status !== 'active';
+  const delivery: RowDelivery = withdrawn && !kind.essential ? 'withheld' : deliveryFor(kind, person.delivery ?? undefined);
+  await tx
+    .insertInto('notifications')
+    .values({
+      person_id: personId,
+      kind: kindName,
+      item_kind: item.kind,
+      item_id: item.id,
+      group_label: item.group,
+      title: item.title,
+      url: item.url,
+      delivery,
+      created_at: ctx.clock().toISOString(),
+      digested_at: null,
+    })
+    .execute();
+  if (delivery === 'immediately' && person.status === 'active') {
+    const label = kind.label.charAt(0).toLowerCase() + kind.label.slice(1);
+    const body = composeMail(message.greeting, [...message.parts, ...settingsFooter(ctx, personId, kind.essential ? null : kindName, `about this: ${label}`)]);
+    await enqueueMail(
+      tx,
+      { to: person.email, subject: message.subject, ...body, category: 'programme', headers: kind.essential ? undefined : unsubscribeHeaders(ctx, personId, kindName) },
+      ctx.clock,
+    );
+  }
+  return delivery;
+}
+
+/** Every kind with the person's delivery for it, for the settings page. */
+export async function choicesOf(db: Db | Tx, personId: number): Promise<{ kind: NotificationKind; delivery: Delivery }[]> {
+  const chosen = await preferencesOf(db, personId);
+  return notificationKinds().map((kind) => ({ kind, delivery: deliveryFor(kind, chosen.get(kind.kind)) }));
+}
