@@ -2,11 +2,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SMTPServer } from 'smtp-server';
 import { createDataAccess } from './platform/db/database.ts';
+import { enqueueMail } from './platform/mail/outbox.ts';
+import { systemClock } from './platform/time.ts';
 import { createTestDatabase, TEST_ENGINE, type TestData } from '../test/helpers/database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'coproduce-cli-'));
@@ -187,6 +190,46 @@ describe('node src/main.ts', () => {
     const health = await fetch(`http://127.0.0.1:${server.port}/health`);
     assert.deepEqual(await health.json(), { status: 'ok', database: 'ok' });
     assert.equal(await server.stop(), 0);
+  });
+
+  it('serve runs the job runner: mail waiting in the outbox goes out within seconds, housekeeping is scheduled hourly, and SIGTERM stops it cleanly', async () => {
+    const received: string[] = [];
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        stream.resume();
+        stream.on('end', () => {
+          received.push(...session.envelope.rcptTo.map((r) => r.address));
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    try {
+      const server = await startServe({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
+      const data = createDataAccess(env.DATABASE_URL!);
+      try {
+        // Queued by another process (as import-mail does): the runner's five-second mail job sends it.
+        await enqueueMail(data.db, { to: 'jobs-check@example.org', subject: 'Runner check', text: 'Sent by the mail job.' }, systemClock);
+        const queuedAt = Date.now();
+        while (!received.includes('jobs-check@example.org') && Date.now() - queuedAt < 20_000) await new Promise((r) => setTimeout(r, 100));
+        assert.ok(received.includes('jobs-check@example.org'), 'the email was sent');
+        assert.ok(Date.now() - queuedAt < 15_000, `within seconds (took ${Date.now() - queuedAt} ms)`);
+        const schedules = await data.db.selectFrom('job_schedules').select(['name', 'cron', 'next_at']).orderBy('name').execute();
+        assert.deepEqual(schedules.map((s) => [s.name, s.cron]), [['housekeeping', '0 * * * *'], ['mail', '*/5 * * * * *']]);
+        const housekeeping = new Date(schedules[0]!.next_at);
+        assert.equal(housekeeping.getUTCMinutes(), 0, 'at the top of an hour');
+        assert.ok(housekeeping.getTime() - Date.now() <= 3600_000);
+      } finally {
+        await data.close();
+      }
+      assert.equal(await server.stop(), 0);
+    } finally {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 
   it('in production, serve on an empty database loads the programme but no demo people; create-admin is the way in', async () => {

@@ -7,10 +7,9 @@ import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import type { Config } from './config.ts';
 import type { Db, DataAccess } from './platform/db/database.ts';
-import type { startMailWorker } from './platform/mail/worker.ts';
+import type { RecurringJob } from './platform/jobs/recurring.ts';
+import type { JobHandlers, JobLog, JobRunner } from './platform/jobs/runner.ts';
 import type { Clock } from './platform/time.ts';
-
-type MailWorker = ReturnType<typeof startMailWorker>;
 
 const HELP = `Coproduce
 
@@ -94,50 +93,75 @@ async function hasAdmin(db: Db): Promise<boolean> {
   return Boolean((await countPeopleByRole(db)).admin);
 }
 
-async function serve(config: Config): Promise<void> {
-  const [{ buildApp }, { buildAssets }, { systemClock }, { purgeExpiredSessions }, { purgeOldDrafts }] = await Promise.all([
-    import('./app.ts'),
-    import('./platform/http/assets.ts'),
-    import('./platform/time.ts'),
+/**
+ * This instance's job runner (every instance runs one; the jobs table keeps them from running a
+ * job twice), with the jobs the service has today: housekeeping every hour (expired sessions,
+ * abandoned registration drafts, and the bodies of mail sent more than OUTBOX_BODY_RETENTION_DAYS
+ * ago, their links with them), and with SMTP_URL, sending the outbox's mail every five seconds
+ * and at once when a request has queued some. Without SMTP_URL mail waits in the outbox.
+ */
+async function startJobs(config: Config, db: Db, clock: Clock, log: JobLog & { error(details: object, message: string): void }): Promise<JobRunner> {
+  const [{ startJobRunner }, { HOUSEKEEPING_JOB, housekeepingHandlers }, { purgeExpiredSessions }, { purgeOldDrafts }, { dropSentMailBodies }] = await Promise.all([
+    import('./platform/jobs/runner.ts'),
+    import('./platform/jobs/housekeeping.ts'),
     import('./platform/auth/sessions.ts'),
     import('./features/registration/journey/drafts.ts'),
+    import('./platform/mail/retention.ts'),
   ]);
+  const housekeeping = housekeepingHandlers([
+    { name: 'expired sessions', run: purgeExpiredSessions },
+    { name: 'registration drafts', run: purgeOldDrafts },
+    { name: 'sent mail bodies', run: (tx, now) => dropSentMailBodies(tx, now, config.outboxBodyRetentionDays) },
+  ]);
+  let mail: { handlers: JobHandlers; job: RecurringJob; close(): void } | null = null;
+  if (config.smtpUrl) {
+    // The SMTP client (nodemailer) is loaded only when there is a server to send to.
+    const [{ MAIL_JOB, mailJobHandlers }, { smtpTransport }] = await Promise.all([import('./platform/mail/worker.ts'), import('./platform/mail/transport.ts')]);
+    const transport = smtpTransport(config.smtpUrl);
+    mail = { handlers: mailJobHandlers(transport, config.mailFrom), job: MAIL_JOB, close: () => transport.close() };
+  } else if (config.env === 'production') {
+    log.warn({}, 'SMTP_URL is not set: emails will wait in the outbox until it is');
+  }
+  const runner = startJobRunner({
+    db,
+    clock,
+    handlers: { ...housekeeping, ...mail?.handlers },
+    recurring: [HOUSEKEEPING_JOB, ...(mail ? [mail.job] : [])],
+    log,
+    onError: (e) => log.error({ errorType: e instanceof Error ? e.name : typeof e, code: (e as { code?: unknown }).code }, 'job runner pass failed; the next pass tries again'),
+  });
+  return {
+    ...runner,
+    async stop() {
+      await runner.stop();
+      mail?.close();
+    },
+  };
+}
+
+async function serve(config: Config): Promise<void> {
+  const [{ buildApp }, { buildAssets }, { systemClock }] = await Promise.all([import('./app.ts'), import('./platform/http/assets.ts'), import('./platform/time.ts')]);
   const data = await openData(config);
   const clock = systemClock;
   await migrate(data);
   const production = config.env === 'production';
   const seeded = await seedOnce(data.db, clock, production, config.baseUrl);
 
-  let worker: MailWorker | null = null;
+  let runner: JobRunner | null = null;
   const logger = { level: config.logLevel };
   const app = await buildApp(
-    { config, data, clock, assets: buildAssets(), pokeMailWorker: () => worker?.tick() },
+    { config, data, clock, assets: buildAssets(), pokeMailWorker: () => runner?.trigger('mail.send', {}) },
     { logger },
   );
-  if (config.smtpUrl) {
-    // The SMTP client (nodemailer) is loaded only when there is a server to send to.
-    const [{ startMailWorker }, { smtpTransport }] = await Promise.all([import('./platform/mail/worker.ts'), import('./platform/mail/transport.ts')]);
-    worker = startMailWorker({ db: data.db, transport: smtpTransport(config.smtpUrl), from: config.mailFrom, clock, onError: (e) => app.log.error({ err: e }, 'mail worker pass failed') });
-  } else if (config.env === 'production') {
-    app.log.warn('SMTP_URL is not set: emails will wait in the outbox until it is');
-  }
-
-  // Housekeeping: expired sessions and abandoned registration drafts are deleted hourly, and so
-  // are the bodies of mail sent more than OUTBOX_BODY_RETENTION_DAYS ago (their links with them).
-  const { dropSentMailBodies } = await import('./platform/mail/retention.ts');
-  const housekeeping = setInterval(() => {
-    void Promise.all([purgeExpiredSessions(data.db, clock), purgeOldDrafts(data.db, clock), dropSentMailBodies(data.db, clock, config.outboxBodyRetentionDays)]).catch((e) => app.log.error({ err: e }, 'housekeeping failed'));
-  }, 3600_000);
-  housekeeping.unref();
+  runner = await startJobs(config, data.db, clock, app.log);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
-    clearInterval(housekeeping);
     await app.close(); // stops accepting, drains in-flight requests
-    await worker?.stop();
+    await runner?.stop(); // stops claiming jobs, waits for those running
     await data.close();
     process.exit(0);
   };

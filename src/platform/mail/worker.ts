@@ -5,6 +5,8 @@
 // fault: it is tried again soon, without counting as a try.
 import type { Db, Tx } from '../db/database.ts';
 import type { OutboxMessage } from '../db/schema.ts';
+import type { RecurringJob } from '../jobs/recurring.ts';
+import type { JobHandlers } from '../jobs/runner.ts';
 import type { Clock } from '../time.ts';
 import type { MailTransport } from './transport.ts';
 
@@ -127,23 +129,19 @@ export async function retryMessage(db: Db | Tx, id: number, clock: Clock): Promi
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** Runs sendDueMail every few seconds until stopped; one pass at a time. */
-export function startMailWorker(opts: { db: Db; transport: MailTransport; from: string; clock: Clock; intervalMs?: number; onError?: (e: unknown) => void }) {
-  let running: Promise<unknown> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = sendDueMail(opts.db, opts.transport, opts.from, opts.clock)
-      .catch((e) => opts.onError?.(e))
-      .finally(() => (running = null));
-  };
-  const timer = setInterval(tick, opts.intervalMs ?? 5000);
-  timer.unref();
+/**
+ * Sending mail is a job on the runner (platform/jobs): a recurring one every five seconds, plus
+ * one triggered at once when a request has just queued mail (deps.pokeMailWorker). Each run is
+ * one pass of sendDueMail, whose own claim per message keeps two runs (or two instances) from
+ * sending one message twice, so the job is safe to run twice. One try per occurrence: the next
+ * occurrence, five seconds on, is the retry.
+ */
+export const MAIL_JOB: RecurringJob = { name: 'mail', cron: '*/5 * * * * *', kind: 'mail.send', payload: {}, maxAttempts: 1 };
+
+export function mailJobHandlers(transport: MailTransport, from: string): JobHandlers {
   return {
-    tick,
-    async stop() {
-      clearInterval(timer);
-      await running;
-      opts.transport.close();
+    'mail.send': async (_payload, job) => {
+      await sendDueMail(job.db, transport, from, job.clock);
     },
   };
 }
