@@ -36,8 +36,11 @@ export type Email = {
  * Every email ends with who it is from and how to reach them: the signature a feature records in
  * the settings (the programme's name and contact address), so the platform never has to know it.
  */
-async function signed(tx: Tx | Db, email: Omit<Email, 'to'>): Promise<{ text: string; html: string | null }> {
-  const signature = (await readSetting(tx, 'mail_signature'))?.trim();
+async function mailSignature(tx: Tx | Db): Promise<string | undefined> {
+  return (await readSetting(tx, 'mail_signature'))?.trim();
+}
+
+function signed(signature: string | undefined, email: Omit<Email, 'to'>): { text: string; html: string | null } {
   if (!signature) return { text: email.text, html: email.html ?? null };
   const text = `${email.text}\n\n--\n${signature}`;
   if (!email.html) return { text, html: null };
@@ -46,9 +49,9 @@ async function signed(tx: Tx | Db, email: Omit<Email, 'to'>): Promise<{ text: st
   return { text, html };
 }
 
-async function outboxRow(tx: Tx | Db, email: Omit<Email, 'to'>, clock: Clock) {
+async function outboxRow(tx: Tx | Db, email: Omit<Email, 'to'>, clock: Clock, signature?: string) {
   const now = clock().toISOString();
-  const body = await signed(tx, email);
+  const body = signed(signature ?? (await mailSignature(tx)), email);
   return {
     subject: email.subject,
     text_body: body.text,
@@ -69,6 +72,15 @@ export async function enqueueMail(tx: Tx | Db, email: Email, clock: Clock): Prom
     .insertInto('outbox')
     .values({ to_address: email.to, ...(await outboxRow(tx, email, clock)) })
     .execute();
+}
+
+/** Queues several emails with one statement (a digest run queues thousands). */
+export async function enqueueMails(tx: Tx | Db, emails: readonly Email[], clock: Clock): Promise<void> {
+  if (!emails.length) return;
+  const signature = (await mailSignature(tx)) ?? '';
+  const rows = [];
+  for (const email of emails) rows.push({ to_address: email.to, ...(await outboxRow(tx, email, clock, signature)) });
+  await tx.insertInto('outbox').values(rows).execute();
 }
 
 /**
