@@ -8,7 +8,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
 import { seedDemoProgramme } from '../../src/features/programme/seed.ts';
 import { seedOrganisations } from '../../src/features/registration/organisations.ts';
 import { buildAssets } from '../../src/platform/http/assets.ts';
@@ -18,6 +18,7 @@ import { createTestDatabase, type TestData } from '../helpers/database.ts';
 
 export type Site = {
   baseUrl: string;
+  config: Config;
   app: FastifyInstance;
   data: TestData;
   browser: Browser;
@@ -54,6 +55,7 @@ export async function startSite(options: { routes?: (app: FastifyInstance) => vo
   });
   return {
     baseUrl,
+    config,
     app,
     data,
     browser,
