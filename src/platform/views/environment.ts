@@ -1,7 +1,8 @@
 // The Nunjucks environment: our layout and partials, each feature's views, and GOV.UK Frontend's macros.
 import { join } from 'node:path';
-import type nunjucks from 'nunjucks';
+import nunjucks from 'nunjucks';
 import { ROOT } from '../http/assets.ts';
+import { renderRichText } from '../rich-text/rich-text.ts';
 import { formatDate, formatDateTime } from '../time.ts';
 
 export const SERVICE_NAME = 'Coproduce';
@@ -14,4 +15,6 @@ export function configureEnvironment(env: nunjucks.Environment): void {
   env.addFilter('date', (value: string) => (value ? formatDate(value) : ''));
   env.addFilter('dateTime', (value: string) => (value ? formatDateTime(value) : ''));
   env.addFilter('plural', (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`);
+  // Stored Markdown as safe HTML: `{{ post.body | richText }}`. The one way a template shows rich text.
+  env.addFilter('richText', (value: string | null | undefined) => new nunjucks.runtime.SafeString(renderRichText(value)));
 }
