@@ -2,8 +2,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { onlyRoles } from '../../platform/auth/guards.ts';
+import type { Group } from '../../platform/audience/access.ts';
+import { parseForm, type FormFailure } from '../../platform/forms/parse-form.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
-import { fieldErrors } from '../../platform/http/form-errors.ts';
 import { textField } from '../../platform/http/form-fields.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import type { ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
@@ -17,14 +18,19 @@ import {
   createSubgroup,
   findProject,
   findSubgroup,
+  groupLeads,
+  groupsILead,
+  makeGroupLead,
   myGroups,
   projectMembers,
   projectsWithGroups,
   removeFromProject,
   removeFromSubgroup,
+  stopGroupLead,
   subgroupMembers,
   updateSubgroup,
   type AssignResult,
+  type LeadResult,
 } from './service.ts';
 
 const V = 'features/participants/views';
@@ -46,39 +52,42 @@ const assignForm = z.object({
   ids: selectedIds,
 });
 const addMembersForm = z.object({ ids: selectedIds });
+const leadForm = z.object({
+  email: z.string({ error: 'Enter their email address' }).trim().min(1, 'Enter their email address').max(320, 'Email address must be 320 characters or fewer').pipe(z.email('Enter an email address in the correct format, like name@example.org')),
+});
 /** Where each field's error links to, when the field's first input has another id. */
-const ANCHORS: Record<string, string> = { ids: 'participants' };
+const ANCHORS: Record<string, string> = { ids: 'participants', email: 'lead-email' };
 
-function errorsFrom(error: z.ZodError, order: string[] = []) {
-  const { byField, list } = fieldErrors(error, order);
-  return { errors: byField, errorList: list.map((e) => ({ ...e, href: `#${ANCHORS[e.href.slice(1)] ?? e.href.slice(1)}` })) };
-}
+/**
+ * A posted form as @fastify/formbody reads it: each field a string, or a list of strings for a
+ * repeated name (checkboxes). The page's own schema (parseForm) then says what is wrong; anything
+ * else reads as an empty form, so nobody filling in a form meets a bare 400.
+ */
+const formBody = z.record(z.string(), z.union([z.string(), z.array(z.string())])).catch({});
+type FormBody = z.output<typeof formBody>;
+
+/** One text value from a query string: the first of a repeated name, trimmed and cut to `max`. */
+const queryText = (max: number) =>
+  z.unknown().optional().transform((v) => {
+    const first: unknown = Array.isArray(v) ? v[0] : v;
+    return typeof first === 'string' ? first.trim().slice(0, max) : '';
+  });
+const searchQuery = z.object({ q: queryText(100) });
+const myQuery = z.object({ saved: queryText(10) });
+
+const parse = <S extends z.ZodType>(schema: S, body: FormBody, order: string[] = []) => parseForm(schema, body, { order, anchors: ANCHORS });
+const withErrors = (failure: FormFailure) => ({ errors: failure.errors, errorList: failure.errorList });
 
 function oneError(field: string, text: string) {
   return { errors: { [field]: { text } }, errorList: [{ text, href: `#${ANCHORS[field] ?? field}` }] };
 }
 
-/** What was typed, to show again with the errors: strings only, cut to a safe length. */
-function echo(body: unknown): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) {
-    if (k === '_csrf') continue;
-    out[k] = Array.isArray(v) ? v.slice(0, MAX_SELECTED).map((x) => String(x).slice(0, 20)) : String(v).slice(0, 2000);
-  }
-  return out;
-}
-
 /** The ticks and choice to show again when the form comes back with an error. */
-function selection(body: unknown) {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const ids = b.ids === undefined ? [] : Array.isArray(b.ids) ? b.ids : [b.ids];
-  return { selected: { target: typeof b.target === 'string' ? b.target.slice(0, 12) : '' }, selectedIds: ids.slice(0, MAX_SELECTED).map((v) => String(v).slice(0, 12)) };
+function selection(body: FormBody) {
+  const ids = body.ids === undefined ? [] : Array.isArray(body.ids) ? body.ids : [body.ids];
+  const target = typeof body.target === 'string' ? body.target.slice(0, 12) : '';
+  return { selected: { target }, selectedIds: ids.slice(0, MAX_SELECTED).map((v) => v.slice(0, 12)) };
 }
-
-const queryText = (request: FastifyRequest, key: string, max = 100) => {
-  const v = (request.query as Record<string, unknown>)[key];
-  return typeof v === 'string' ? v.trim().slice(0, max) : '';
-};
 
 const roleText = (p: { role_group: string | null; role_other: string | null }) => (p.role_group === 'other' ? p.role_other || 'Other' : roleGroupLabel(p.role_group));
 
@@ -97,6 +106,26 @@ const FLASH = {
   removed: () => 'Removed.',
 } satisfies Record<string, (n: number) => string>;
 
+/** Why someone could not be made a lead, in words for the admin's page. */
+function leadRefusalText(result: Exclude<LeadResult, { ok: true }>, group: Group): string {
+  const who = result.name ?? 'They';
+  switch (result.reason) {
+    case 'no_account':
+    case 'no_person':
+      return 'No one with an active account has that email address. Check it, or add them on the people page first';
+    case 'not_facilitator':
+      return `${who} is not a facilitator. Only facilitators can lead a project: change their role on the people page first`;
+    case 'not_participant':
+      return `${who} is not a participant. A sub-group is led by one of its own members: facilitators lead projects instead`;
+    case 'not_member':
+      return `${who} is not a member of this sub-group. Add them as a member first`;
+    case 'already_lead':
+      return `${who} already leads this ${group.kind === 'project' ? 'project' : 'sub-group'}`;
+    case 'no_group':
+      return 'This group no longer exists';
+  }
+}
+
 
 export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
@@ -104,7 +133,10 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
   // Ids in the path are checked by their schema: anything else is the not-found page.
   const app = appIn.withTypeProvider<ZodTypeProvider>();
   const withId = { ...adminOnly, schema: { params: z.object({ id }) } };
+  const withIdAndSearch = { ...adminOnly, schema: { params: z.object({ id }), querystring: searchQuery } };
+  const withIdAndForm = { ...adminOnly, schema: { params: z.object({ id }), querystring: searchQuery, body: formBody } };
   const withIdAndPerson = { ...adminOnly, schema: { params: z.object({ id, personId: id }) } };
+  const withIdPersonAndForm = { ...adminOnly, schema: { params: z.object({ id, personId: id }), body: formBody } };
 
   app.get('/admin/projects', adminOnly, async (request, reply) => {
     const programme = await request.programme();
@@ -112,14 +144,14 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     return reply.view(`${V}/projects.njk`, { pageTitle: 'Projects and sub-groups', programme, projects });
   });
 
-  async function projectPage(request: FastifyRequest, projectId: number, extra: Record<string, unknown> = {}) {
+  async function projectPage(projectId: number, q: string, extra: Record<string, unknown> = {}) {
     const project = await findProject(db, projectId);
     if (!project) return null;
-    const q = queryText(request, 'q');
-    const [all, members, found] = await Promise.all([
+    const [all, members, found, leads] = await Promise.all([
       projectsWithGroups(db, project.programme_id),
       projectMembers(db, project.programme_id, project.id),
       candidates(db, project.programme_id, project.id, { q }),
+      groupLeads(db, { kind: 'project', id: project.id }),
     ]);
     return {
       pageTitle: `Project: ${project.name}`,
@@ -130,6 +162,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
       candidates: found.rows.map((c) => ({ ...c, roleText: roleText(c) })),
       total: found.total,
       limit: CANDIDATE_LIMIT,
+      leads,
       values: {},
       selected: {},
       selectedIds: [],
@@ -137,41 +170,43 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     };
   }
 
-  async function showProject(request: FastifyRequest, reply: FastifyReply, projectId: number, status: number, extra: Record<string, unknown>) {
-    const page = await projectPage(request, projectId, extra);
+  async function showProject(request: FastifyRequest, reply: FastifyReply, projectId: number, q: string, status: number, extra: Record<string, unknown>) {
+    const page = await projectPage(projectId, q, extra);
     if (!page) return sendErrorPage(request, reply, 404);
     return reply.code(status).view(`${V}/project.njk`, page);
   }
 
-  app.get('/admin/projects/:id', withId, async (request, reply) => {
-    return showProject(request, reply, request.params.id, 200, {});
+  app.get('/admin/projects/:id', withIdAndSearch, async (request, reply) => {
+    return showProject(request, reply, request.params.id, request.query.q, 200, {});
   });
 
-  app.post('/admin/projects/:id/subgroups', withId, async (request, reply) => {
+  app.post('/admin/projects/:id/subgroups', withIdAndForm, async (request, reply) => {
     const projectId = request.params.id;
     const project = await findProject(db, projectId);
     if (!project) return sendErrorPage(request, reply, 404);
-    const parsed = subgroupForm.safeParse(request.body ?? {});
-    if (!parsed.success) return showProject(request, reply, project.id, 400, { values: echo(request.body), ...errorsFrom(parsed.error, ['name', 'description']) });
+    const again = (extra: Record<string, unknown>) => showProject(request, reply, project.id, request.query.q, 400, extra);
+    const parsed = parse(subgroupForm, request.body, ['name', 'description']);
+    if (!parsed.ok) return again({ values: parsed.values, ...withErrors(parsed) });
     const result = await createSubgroup(db, actor(request), project.id, parsed.data, deps.clock);
-    if (!result.ok) return showProject(request, reply, project.id, 400, { values: echo(request.body), ...oneError(result.field, result.message) });
+    if (!result.ok) return again({ values: parsed.data, ...oneError(result.field, result.message) });
     return reply.flash(FLASH.created()).redirect(`/admin/projects/${project.id}`);
   });
 
-  app.post('/admin/projects/:id/assign', withId, async (request, reply) => {
+  app.post('/admin/projects/:id/assign', withIdAndForm, async (request, reply) => {
     const projectId = request.params.id;
     const project = await findProject(db, projectId);
     if (!project) return sendErrorPage(request, reply, 404);
-    const parsed = assignForm.safeParse(request.body ?? {});
-    if (!parsed.success) return showProject(request, reply, project.id, 400, { ...selection(request.body), ...errorsFrom(parsed.error, ['ids', 'target']) });
+    const again = (extra: Record<string, unknown>) => showProject(request, reply, project.id, request.query.q, 400, extra);
+    const parsed = parse(assignForm, request.body, ['ids', 'target']);
+    if (!parsed.ok) return again({ ...selection(request.body), ...withErrors(parsed) });
     let subgroupId: number | null = null;
     if (parsed.data.target !== 'project') {
       const group = await findSubgroup(db, Number(parsed.data.target));
-      if (!group || group.project_id !== project.id) return showProject(request, reply, project.id, 400, { ...selection(request.body), ...oneError('target', 'Choose this project or one of its sub-groups') });
+      if (!group || group.project_id !== project.id) return again({ ...selection(request.body), ...oneError('target', 'Choose this project or one of its sub-groups') });
       subgroupId = group.id;
     }
     const result = await assign(db, actor(request), { projectId: project.id, subgroupId }, parsed.data.ids, deps.clock);
-    if (result.refused.length) return showProject(request, reply, project.id, 400, oneError('ids', refusedMessage(result)));
+    if (result.refused.length) return again(oneError('ids', refusedMessage(result)));
     return reply.flash(FLASH.added(result.added)).redirect(`/admin/projects/${project.id}`);
   });
 
@@ -190,7 +225,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     });
   });
 
-  app.post('/admin/projects/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
+  app.post('/admin/projects/:id/members/:personId/remove', withIdPersonAndForm, async (request, reply) => {
     const projectId = request.params.id;
     const personId = request.params.personId;
     if (!(await findProject(db, projectId))) return sendErrorPage(request, reply, 404);
@@ -198,44 +233,46 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     return reply.flash(FLASH.removed()).redirect(`/admin/projects/${projectId}`);
   });
 
-  async function subgroupPage(request: FastifyRequest, subgroupId: number, extra: Record<string, unknown> = {}) {
+  async function subgroupPage(subgroupId: number, q: string, extra: Record<string, unknown> = {}) {
     const group = await findSubgroup(db, subgroupId);
     if (!group) return null;
     const project = (await findProject(db, group.project_id))!;
-    const q = queryText(request, 'q');
-    const [members, found] = await Promise.all([
+    const [members, found, leads] = await Promise.all([
       subgroupMembers(db, project.programme_id, group.id),
       candidates(db, project.programme_id, project.id, { q, notInSubgroup: group.id }),
+      groupLeads(db, { kind: 'subgroup', id: group.id }),
     ]);
+    const leadIds = new Set(leads.map((l) => l.id));
     return {
       pageTitle: `Sub-group: ${group.name}`,
       group,
       project,
-      members: members.map((m) => ({ ...m, roleText: roleText(m) })),
+      leads,
+      members: members.map((m) => ({ ...m, roleText: roleText(m), lead: leadIds.has(m.id) })),
       q,
       candidates: found.rows.map((c) => ({ ...c, roleText: roleText(c) })),
       total: found.total,
       limit: CANDIDATE_LIMIT,
-      values: { name: group.name, description: group.description },
+      values: {},
       selectedIds: [],
       ...extra,
     };
   }
 
-  app.get('/admin/subgroups/:id', withId, async (request, reply) => {
+  app.get('/admin/subgroups/:id', withIdAndSearch, async (request, reply) => {
     const subgroupId = request.params.id;
-    const page = await subgroupPage(request, subgroupId);
+    const page = await subgroupPage(subgroupId, request.query.q);
     if (!page) return sendErrorPage(request, reply, 404);
     return reply.view(`${V}/subgroup.njk`, page);
   });
 
-  app.post('/admin/subgroups/:id/members', withId, async (request, reply) => {
+  app.post('/admin/subgroups/:id/members', withIdAndForm, async (request, reply) => {
     const subgroupId = request.params.id;
     const group = await findSubgroup(db, subgroupId);
     if (!group) return sendErrorPage(request, reply, 404);
-    const again = async (extra: Record<string, unknown>) => reply.code(400).view(`${V}/subgroup.njk`, (await subgroupPage(request, group.id, extra))!);
-    const parsed = addMembersForm.safeParse(request.body ?? {});
-    if (!parsed.success) return again({ ...selection(request.body), ...errorsFrom(parsed.error) });
+    const again = async (extra: Record<string, unknown>) => reply.code(400).view(`${V}/subgroup.njk`, (await subgroupPage(group.id, request.query.q, extra))!);
+    const parsed = parse(addMembersForm, request.body);
+    if (!parsed.ok) return again({ ...selection(request.body), ...withErrors(parsed) });
     const result = await assign(db, actor(request), { projectId: group.project_id, subgroupId: group.id }, parsed.data.ids, deps.clock);
     if (result.refused.length) return again(oneError('ids', refusedMessage(result)));
     return reply.flash(FLASH.added(result.added)).redirect(`/admin/subgroups/${group.id}`);
@@ -248,13 +285,13 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     return reply.view(`${V}/subgroup-edit.njk`, { pageTitle: `Edit sub-group: ${group.name}`, group, values: { name: group.name, description: group.description } });
   });
 
-  app.post('/admin/subgroups/:id/edit', withId, async (request, reply) => {
+  app.post('/admin/subgroups/:id/edit', withIdAndForm, async (request, reply) => {
     const subgroupId = request.params.id;
     const group = await findSubgroup(db, subgroupId);
     if (!group) return sendErrorPage(request, reply, 404);
-    const again = (extra: Record<string, unknown>) => reply.code(400).view(`${V}/subgroup-edit.njk`, { pageTitle: `Edit sub-group: ${group.name}`, group, values: echo(request.body), ...extra });
-    const parsed = subgroupForm.safeParse(request.body ?? {});
-    if (!parsed.success) return again(errorsFrom(parsed.error, ['name', 'description']));
+    const again = (extra: Record<string, unknown>) => reply.code(400).view(`${V}/subgroup-edit.njk`, { pageTitle: `Edit sub-group: ${group.name}`, group, values: parsed.ok ? parsed.data : parsed.values, ...extra });
+    const parsed = parse(subgroupForm, request.body, ['name', 'description']);
+    if (!parsed.ok) return again(withErrors(parsed));
     const result = await updateSubgroup(db, actor(request), group.id, parsed.data, deps.clock);
     if (!result.ok) return again(oneError(result.field, result.message));
     return reply.flash(FLASH.saved()).redirect(`/admin/subgroups/${group.id}`);
@@ -268,13 +305,13 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
       pageTitle: `Remove ${person.name} from ${group.name}`,
       name: person.name,
       where: `the sub-group ${group.name}`,
-      consequence: 'They stay in the project and its other sub-groups, and you can add them again.',
+      consequence: 'They stay in the project and its other sub-groups, and you can add them again. If they lead this sub-group, they stop leading it.',
       action: request.url.split('?')[0],
       back: `/admin/subgroups/${group.id}`,
     });
   });
 
-  app.post('/admin/subgroups/:id/members/:personId/remove', withIdAndPerson, async (request, reply) => {
+  app.post('/admin/subgroups/:id/members/:personId/remove', withIdPersonAndForm, async (request, reply) => {
     const subgroupId = request.params.id;
     const personId = request.params.personId;
     if (!(await findSubgroup(db, subgroupId))) return sendErrorPage(request, reply, 404);
@@ -282,14 +319,43 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     return reply.flash(FLASH.removed()).redirect(`/admin/subgroups/${subgroupId}`);
   });
 
+  // Leads: an admin makes a facilitator lead of a project, and a member lead of a sub-group (the
+  // access module says who may lead what, and refuses anyone else); each change is audited.
+  const LEADS = {
+    project: { path: (id: number) => `/admin/projects/${id}`, exists: async (id: number) => Boolean(await findProject(db, id)) },
+    subgroup: { path: (id: number) => `/admin/subgroups/${id}`, exists: async (id: number) => Boolean(await findSubgroup(db, id)) },
+  } as const;
+  for (const kind of ['project', 'subgroup'] as const) {
+    const base = kind === 'project' ? '/admin/projects' : '/admin/subgroups';
+    app.post(`${base}/:id/leads`, withIdAndForm, async (request, reply) => {
+      const group: Group = { kind, id: request.params.id };
+      if (!(await LEADS[kind].exists(group.id))) return sendErrorPage(request, reply, 404);
+      const again = async (extra: Record<string, unknown>) => {
+        const page = kind === 'project' ? await projectPage(group.id, request.query.q, extra) : await subgroupPage(group.id, request.query.q, extra);
+        return reply.code(400).view(`${V}/${kind}.njk`, page!);
+      };
+      const parsed = parse(leadForm, request.body);
+      if (!parsed.ok) return again({ leadValues: parsed.values, ...withErrors(parsed) });
+      const result = await makeGroupLead(db, actor(request), group, parsed.data.email, deps.clock);
+      if (!result.ok) return again({ leadValues: { email: parsed.data.email }, ...oneError('email', leadRefusalText(result, group)) });
+      return reply.flash(`${result.name} now leads this ${kind === 'project' ? 'project' : 'sub-group'}.`).redirect(`${LEADS[kind].path(group.id)}#leads`);
+    });
+    app.post(`${base}/:id/leads/:personId/stop`, withIdPersonAndForm, async (request, reply) => {
+      const group: Group = { kind, id: request.params.id };
+      if (!(await LEADS[kind].exists(group.id))) return sendErrorPage(request, reply, 404);
+      const stopped = await stopGroupLead(db, actor(request), group, request.params.personId, deps.clock);
+      return reply.flash(stopped ? 'They no longer lead it.' : 'They were not leading it: nothing has changed.').redirect(`${LEADS[kind].path(group.id)}#leads`);
+    });
+  }
+
   // The participant's own pages: everything is looked up from the signed-in person, never from
   // an id in the address, so nobody can read another person's groups or details.
-  app.get('/my', participantOnly, async (request, reply) => {
+  app.get('/my', { ...participantOnly, schema: { querystring: myQuery } }, async (request, reply) => {
     const personId = request.user!.id;
     const programme = await request.programme();
-    const [groups, registration] = await Promise.all([programme ? myGroups(db, programme.id, personId) : [], findRegistrationByPerson(db, personId)]);
-    const saved = queryText(request, 'saved', 10);
+    const [groups, registration, led] = await Promise.all([programme ? myGroups(db, programme.id, personId) : [], findRegistrationByPerson(db, personId), groupsILead(db, request.user)]);
+    const saved = request.query.saved;
     const flash = saved === '1' ? 'Your details have been saved.' : saved === 'none' ? 'You did not change anything.' : undefined;
-    return reply.view(`${V}/my.njk`, { pageTitle: 'Your programme', programme, groups, registration, withdrawn: registration?.status === 'withdrawn', flash });
+    return reply.view(`${V}/my.njk`, { pageTitle: 'Your programme', programme, groups, registration, withdrawn: registration?.status === 'withdrawn', leads: led.subgroups, flash });
   });
 }

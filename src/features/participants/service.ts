@@ -3,8 +3,8 @@
 // transaction.
 import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
-import { stopAllLeads, stopLead, subgroupsOf } from '../../platform/audience/access.ts';
-import { activeWithRole, peopleNames } from '../../platform/auth/people.ts';
+import { groupsLedBy, leadsOf, makeLead, stopAllLeads, stopLead, subgroupsOf, type Group, type LeadRefusal, type Viewer } from '../../platform/audience/access.ts';
+import { activeWithRole, findPersonByEmail, peopleNames } from '../../platform/auth/people.ts';
 import type { Clock } from '../../platform/time.ts';
 import { findProject, listProjects } from '../programme/service.ts';
 import { acceptedParticipants, acceptedPeople, workOfPeople } from '../registration/service.ts';
@@ -223,4 +223,65 @@ export async function myGroups(db: Db, programmeId: number, personId: number) {
       .filter((s) => s.project_id === p.id)
       .map((s) => ({ ...s, members: mine.fellows.filter((f) => f.subgroup_id === s.id).map((f) => (f.id === personId ? `${f.name} (you)` : f.name)) })),
   }));
+}
+
+// ---- Group leads: the access module keeps the rule (who can lead what); these are the
+// programme team's actions on it, audited, and the lists the pages show.
+
+export type LeadResult = { ok: true; name: string } | { ok: false; reason: LeadRefusal | 'no_account'; name?: string };
+
+async function groupName(tx: Db | Tx, group: Group): Promise<string | null> {
+  if (group.kind === 'project') return (await findProject(tx, group.id))?.name ?? null;
+  return (await q.findSubgroup(own(tx), group.id))?.name ?? null;
+}
+
+const leadWhere = (group: Group, name: string) => (group.kind === 'project' ? `project ${name}` : `sub-group “${name}”`);
+
+/**
+ * An admin makes the person with this email a lead: of a project, a facilitator; of a sub-group,
+ * one of its members (a participant). Anyone else is refused with the reason, and nothing changes.
+ */
+export async function makeGroupLead(db: Db, actorId: number, group: Group, email: string, clock: Clock): Promise<LeadResult> {
+  return inTransaction(db, async (tx): Promise<LeadResult> => {
+    const person = await findPersonByEmail(tx, email);
+    if (!person) return { ok: false, reason: 'no_account' };
+    const result = await makeLead(tx, group, person.id, clock);
+    if (!result.ok) return { ok: false, reason: result.reason, name: person.name };
+    const where = (await groupName(tx, group)) ?? `${group.kind} ${group.id}`;
+    await recordAudit(tx, { actorId, action: `${group.kind}.lead.start`, recordType: group.kind, recordId: group.id, summary: `Made ${person.name} a lead of ${leadWhere(group, where)}` }, clock);
+    return { ok: true, name: person.name };
+  });
+}
+
+/** An admin stops someone leading a group; false if they did not lead it (nothing to do). */
+export async function stopGroupLead(db: Db, actorId: number, group: Group, personId: number, clock: Clock): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    if (!(await stopLead(tx, group, personId))) return false;
+    const where = (await groupName(tx, group)) ?? `${group.kind} ${group.id}`;
+    await recordAudit(tx, { actorId, action: `${group.kind}.lead.stop`, recordType: group.kind, recordId: group.id, summary: `${await personName(tx, personId)} no longer leads ${leadWhere(group, where)}` }, clock);
+    return true;
+  });
+}
+
+export const groupLeads = (db: Db | Tx, group: Group) => leadsOf(db, group);
+
+/**
+ * What /facilitate lists: the groups this person leads now, each with its members' names; a
+ * project's lead also sees its sub-groups (they run those too). Admins lead through their role.
+ */
+export async function groupsILead(db: Db, viewer: Viewer) {
+  const led = await groupsLedBy(db, viewer);
+  const projectIds = led.filter((g) => g.kind === 'project').map((g) => g.id);
+  const inLedProjects = await subgroupsOf(db, projectIds);
+  const projects = await Promise.all(
+    led
+      .filter((g) => g.kind === 'project')
+      .map(async (g) => ({
+        ...g,
+        members: await q.membersOfProject(own(db), g.id),
+        subgroups: await Promise.all(inLedProjects.filter((s) => s.projectId === g.id).map(async (s) => ({ ...s, members: await q.membersOfSubgroup(own(db), s.id) }))),
+      })),
+  );
+  const subgroups = await Promise.all(led.filter((g) => g.kind === 'subgroup').map(async (g) => ({ ...g, members: await q.membersOfSubgroup(own(db), g.id) })));
+  return { projects, subgroups };
 }
