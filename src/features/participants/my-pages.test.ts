@@ -1,9 +1,9 @@
 // The participant's own pages: their groups, correcting their details, and withdrawing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { h1, TestClient } from '../../../test/helpers/app.ts';
 import { cookieName } from '../../platform/http/cookies.ts';
-import { acceptRegistration, declineRegistration, sendProgrammeMail } from '../registration/service.ts';
+import { acceptRegistration, declineRegistration, sendProgrammeMail, withdrawParticipant } from '../registration/service.ts';
 import { assign, createSubgroup } from './service.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from './test-fixture.ts';
 
@@ -15,7 +15,8 @@ describe('the participant’s own pages', () => {
   const db = () => f.t.data.db;
   const outboxTo = async (email: string) => db().selectFrom('outbox').select(['subject', 'status']).where('to_address', '=', email).orderBy('id').execute();
 
-  before(async () => {
+  // Each test gets its own database with these people and groups, so none depends on another.
+  beforeEach(async () => {
     f = await setUp();
     amy = await f.register('Amy Archer');
     bo = await f.register('Bo Baker');
@@ -31,7 +32,7 @@ describe('the participant’s own pages', () => {
     await assign(db(), f.admin.personId, { projectId: project.id, subgroupId: groupB }, [cy.personId], f.t.clock);
     await assign(db(), f.admin.personId, { projectId: otherProject.id, subgroupId: null }, [amy.personId], f.t.clock);
   });
-  after(() => f.t.close());
+  afterEach(() => f.t.close());
 
   it('shows a participant the programme, their projects and sub-groups, with fellow members’ names only', async () => {
     const client = await f.signInAs(amy.personId);
@@ -142,7 +143,7 @@ describe('the participant’s own pages', () => {
     const afterMove = await registration();
     assert.deepEqual([afterMove.organisation_id, afterMove.organisation_name, afterMove.nation, afterMove.region, afterMove.service_type, afterMove.participation], [org.id, org.name, 'Wales', null, 'radiotherapy', 'surveys,meetings']);
     assert.deepEqual((await db().selectFrom('registration_aims').select('aim_number').where('registration_id', '=', dee.registrationId).execute()).map((a) => a.aim_number), [1]);
-    // Back to how it was, for the checks that follow.
+    // Back to the first correction, for the checks that follow.
     await client.submit('/my/details', { fullName: 'Dee Dunn-Evans', organisationName: 'Westgate Hospital', nation: 'England', region: 'North West', serviceType: 'diagnostic', department: 'CT', jobTitle: 'Assistant practitioner', roleGroup: 'ap', afcBand: '4', aims: ['3', '5'], participation: 'surveys', adjustments: 'Captions in meetings' }, '/my/details');
     const history = await f.admin.get(`/admin/registrations/${dee.registrationId}`);
     assert.match(history.body, /Details corrected by the participant: name: “Dee Dunn” → “Dee Dunn-Evans”/);
@@ -212,6 +213,7 @@ describe('the participant’s own pages', () => {
   it('lets someone who withdrew sign in again, and tells them they have withdrawn', async () => {
     // Current behaviour: withdrawing does not disable the account. The sign-in email is not
     // programme email, so it is still sent; once in, they see that they withdrew and nothing else.
+    await withdrawParticipant(db(), bo.personId, f.t.clock);
     const visitor = new TestClient(f.t.app);
     const asked = await visitor.submit('/sign-in', { email: bo.email });
     assert.equal(asked.headers.location, '/sign-in/check-email');

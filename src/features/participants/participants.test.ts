@@ -1,8 +1,9 @@
 // The programme team's side: projects, sub-groups, assigning accepted participants, removing them.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { h1, TestClient } from '../../../test/helpers/app.ts';
 import { declineRegistration, withdrawParticipant } from '../registration/service.ts';
+import { assign, createSubgroup } from './service.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from './test-fixture.ts';
 
 describe('projects and sub-groups (programme team)', () => {
@@ -20,7 +21,9 @@ describe('projects and sub-groups (programme team)', () => {
   const subgroupMemberIds = async (id: number) => (await db().selectFrom('subgroup_members').select('person_id').where('subgroup_id', '=', id).orderBy('person_id').execute()).map((r) => r.person_id);
   const projectMemberIds = async (id: number) => (await db().selectFrom('project_members').select('person_id').where('project_id', '=', id).orderBy('person_id').execute()).map((r) => r.person_id);
 
-  before(async () => {
+  // Each test starts from its own database with these people; what it needs besides (sub-groups,
+  // members) it makes itself through the service, so no test depends on another having run.
+  beforeEach(async () => {
     f = await setUp();
     [projectId, otherProjectId] = f.projects.map((p) => p.id) as [number, number];
     amy = await f.register('Amy Archer', { organisationName: 'Northfield Hospital', roleGroup: 'ap' });
@@ -33,7 +36,24 @@ describe('projects and sub-groups (programme team)', () => {
     withdrawn = await f.register('Wyn Withdrawn');
     await withdrawParticipant(db(), withdrawn.personId, f.t.clock);
   });
-  after(() => f.t.close());
+  afterEach(() => f.t.close());
+
+  /** Two sub-groups of the project (Radiotherapy guidance, Delegation resources) and one of the other project. */
+  async function withGroups(): Promise<void> {
+    const make = async (project: number, name: string) => {
+      const r = await createSubgroup(db(), f.admin.personId, project, { name, description: '' }, f.t.clock);
+      if (!r.ok) throw new Error(r.message);
+      return r.id;
+    };
+    groupId = await make(projectId, 'Radiotherapy guidance');
+    otherGroupId = await make(otherProjectId, 'Radiotherapy guidance');
+    await make(projectId, 'Delegation resources');
+  }
+  /** Cy in the project; Amy and Bo in its sub-group Radiotherapy guidance. */
+  async function withMembers(): Promise<void> {
+    await assign(db(), f.admin.personId, { projectId, subgroupId: null }, [cy.personId], f.t.clock);
+    await assign(db(), f.admin.personId, { projectId, subgroupId: groupId }, [amy.personId, bo.personId], f.t.clock);
+  }
 
   it('lists the programme’s projects', async () => {
     const res = await f.admin.get('/admin/projects');
@@ -74,7 +94,6 @@ describe('projects and sub-groups (programme team)', () => {
     const rows = await db().selectFrom('subgroups').select(['id', 'name', 'project_id', 'description']).orderBy('id').execute();
     assert.deepEqual(rows.map((r) => [r.project_id, r.name]), [[projectId, 'Radiotherapy guidance'], [otherProjectId, 'Radiotherapy guidance'], [projectId, 'Delegation resources']]);
     assert.equal(rows[0]!.description, 'Drafts national guidance on roles in radiotherapy');
-    [groupId, otherGroupId] = rows.map((r) => r.id) as [number, number, number];
     const created = await audit('subgroup.create');
     assert.equal(created.length, 3);
     assert.equal(created[0]!.actor_id, f.admin.personId);
@@ -85,6 +104,7 @@ describe('projects and sub-groups (programme team)', () => {
   });
 
   it('edits a sub-group, refusing another sub-group’s name', async () => {
+    await withGroups();
     const form = await f.admin.get(`/admin/subgroups/${groupId}/edit`);
     assert.equal(form.statusCode, 200);
     assert.match(form.body, /value="Radiotherapy guidance"/);
@@ -131,6 +151,8 @@ describe('projects and sub-groups (programme team)', () => {
   });
 
   it('assigns several to a sub-group at once, which also puts them in the project', async () => {
+    await withGroups();
+    await assign(db(), f.admin.personId, { projectId, subgroupId: null }, [cy.personId], f.t.clock);
     const res = await f.admin.submit(`${page()}/assign`, { target: String(groupId), ids: [String(amy.personId), String(bo.personId)] }, page());
     assert.equal(res.headers.location, `${page()}`);
     assert.deepEqual(await subgroupMemberIds(groupId), [amy.personId, bo.personId].sort((a, b) => a - b));
@@ -138,15 +160,17 @@ describe('projects and sub-groups (programme team)', () => {
     const entries = await audit('subgroup.assign');
     assert.equal(entries.length, 1);
     assert.equal(entries[0]!.record_id, String(groupId));
-    assert.match(entries[0]!.summary, /^Added Amy Archer, Bo Baker to sub-group “Radiotherapy Roles Guidance”/);
+    assert.match(entries[0]!.summary, /^Added Amy Archer, Bo Baker to sub-group “Radiotherapy guidance”/);
     const text = mainText((await f.admin.get(page())).body);
     assert.match(text, /Members of the project \(3\)/);
-    assert.match(text, /Amy Archer Northfield Hospital Assistant practitioner \(AP\) Radiotherapy Roles Guidance Remove/);
+    assert.match(text, /Amy Archer Northfield Hospital Assistant practitioner \(AP\) Radiotherapy guidance Remove/);
     assert.match(text, /Cy Carter Example Community Hospital Clinical support worker \(CSW\) None Remove/);
-    assert.match(text, /Bo Baker Southmoor Clinic · Senior clinical support worker · in Radiotherapy Roles Guidance/);
+    assert.match(text, /Bo Baker Southmoor Clinic · Senior clinical support worker · in Radiotherapy guidance/);
   });
 
   it('is idempotent: assigning again adds nobody, duplicates nothing and raises no error', async () => {
+    await withGroups();
+    await withMembers();
     const auditBefore = (await db().selectFrom('audit_events').select('id').execute()).length;
     const again = await f.admin.submit(`${page()}/assign`, { target: String(groupId), ids: [String(amy.personId), String(amy.personId), String(bo.personId)] }, page());
     assert.equal(again.headers.location, `${page()}`);
@@ -159,6 +183,8 @@ describe('projects and sub-groups (programme team)', () => {
   });
 
   it('refuses people who are not accepted participants and changes nothing for them', async () => {
+    await withGroups();
+    await withMembers();
     const tries = [
       { who: 'declined', id: declined.personId, name: 'Dan Declined' },
       { who: 'withdrawn', id: withdrawn.personId, name: 'Wyn Withdrawn' },
@@ -183,6 +209,7 @@ describe('projects and sub-groups (programme team)', () => {
   });
 
   it('checks the assign form itself', async () => {
+    await withGroups();
     const none = await f.admin.submit(`${page()}/assign`, { target: 'project' }, page());
     assert.equal(none.statusCode, 400);
     assert.deepEqual(errorSummary(none.body), [['Select at least one participant', '#participants']]);
@@ -213,10 +240,26 @@ describe('projects and sub-groups (programme team)', () => {
     assert.match(mainText(nobody.body), /No accepted participants match “zzzz”/);
   });
 
+  it('reads the search and the forms through their schemas: odd input is a clear answer, never a 500', async () => {
+    const offered = (html: string) => [...html.matchAll(/name="ids" type="checkbox" value="(\d+)"/g)].map((m) => Number(m[1]));
+    assert.deepEqual(offered((await f.admin.get(`${page()}?q=archer&q=zzzz`)).body), [amy.personId], 'a repeated search uses the first');
+    const long = await f.admin.get(`${page()}?q=${'a'.repeat(5000)}`);
+    assert.equal(long.statusCode, 200, 'a very long search is cut, not refused');
+    const json = await f.admin.request({ method: 'POST', url: `${page()}/assign`, payload: JSON.stringify({ ids: { nested: [1] }, _csrf: await f.admin.csrfToken(page()) }), headers: { 'content-type': 'application/json' } });
+    assert.ok(json.statusCode >= 400 && json.statusCode < 500, `a body of another shape is refused (${json.statusCode})`);
+    assert.equal((await projectMemberIds(projectId)).length, 0);
+    const nested = await f.admin.submit(`${page()}/assign`, { target: 'project', 'ids[0]': String(amy.personId) }, page());
+    assert.equal(nested.statusCode, 400);
+    assert.deepEqual(errorSummary(nested.body), [['Select at least one participant', '#participants']]);
+  });
+
   it('shows a sub-group’s members and adds members from its own page', async () => {
+    await withGroups();
+    await withMembers();
+    await assign(db(), f.admin.personId, { projectId, subgroupId: groupId }, [dee.personId], f.t.clock);
     const res = await f.admin.get(`/admin/subgroups/${groupId}`);
     assert.equal(res.statusCode, 200);
-    assert.equal(h1(res.body), 'Radiotherapy Roles Guidance');
+    assert.equal(h1(res.body), 'Radiotherapy guidance');
     const text = mainText(res.body);
     assert.match(text, /Members \(3\) .* Amy Archer Northfield Hospital Assistant practitioner \(AP\) Remove .* Bo Baker .* Dee Dunn/);
     // Only people not in it already are offered.
@@ -235,12 +278,14 @@ describe('projects and sub-groups (programme team)', () => {
   });
 
   it('removes someone from a sub-group (they stay in the project), then from the project', async () => {
+    await withGroups();
+    await withMembers();
     // The list's "Remove" opens a page that asks first; nothing changes until its button.
     const list = (await f.admin.get(`/admin/subgroups/${groupId}`)).body;
     assert.match(list, new RegExp(`href="/admin/subgroups/${groupId}/members/${bo.personId}/remove"`));
     const ask = await f.admin.get(`/admin/subgroups/${groupId}/members/${bo.personId}/remove`);
     assert.equal(ask.statusCode, 200);
-    assert.match(ask.body, /Remove Bo Baker from the sub-group Radiotherapy Roles Guidance\?/);
+    assert.match(ask.body, /Remove Bo Baker from the sub-group Radiotherapy guidance\?/);
     assert.equal((await audit('subgroup.remove')).length, 0);
     assert.equal((await f.admin.get(`${page()}/members/${amy.personId}/remove`)).statusCode, 200);
     assert.equal((await f.admin.get(`/admin/subgroups/${groupId}/members/999999/remove`)).statusCode, 404);
@@ -249,7 +294,7 @@ describe('projects and sub-groups (programme team)', () => {
     assert.ok(!(await subgroupMemberIds(groupId)).includes(bo.personId));
     assert.ok((await projectMemberIds(projectId)).includes(bo.personId));
     const removed = await audit('subgroup.remove');
-    assert.deepEqual(removed.map((r) => r.summary), ['Removed Bo Baker from sub-group “Radiotherapy Roles Guidance”']);
+    assert.deepEqual(removed.map((r) => r.summary), ['Removed Bo Baker from sub-group “Radiotherapy guidance”']);
     // Removing again is harmless and not audited twice.
     await f.admin.submit(`/admin/subgroups/${groupId}/members/${bo.personId}/remove`, {}, `/admin/subgroups/${groupId}`);
     assert.equal((await audit('subgroup.remove')).length, 1);
@@ -265,6 +310,7 @@ describe('projects and sub-groups (programme team)', () => {
   });
 
   it('keeps these pages for admins', async () => {
+    await withGroups();
     const signedOut = new TestClient(f.t.app);
     assert.equal((await signedOut.get('/admin/projects')).statusCode, 302);
     for (const role of ['participant', 'facilitator', 'observer'] as const) {
