@@ -20,6 +20,7 @@ import { notificationRoutes } from './platform/notify/routes.ts';
 import { SharedCache } from './platform/http/shared-cache.ts';
 import { trustProxyOption } from './platform/http/trust-proxy.ts';
 import { devMailEnabled, devMailRoutes } from './platform/mail/dev-routes.ts';
+import { jobsAdminRoutes } from './platform/jobs/admin-routes.ts';
 import { configureEnvironment, VIEW_PATHS } from './platform/views/environment.ts';
 import nunjucks from 'nunjucks';
 import { adminRoutes } from './features/admin/routes.ts';
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
   siteRoutes(app, deps);
   workspaceRoutes(app, deps);
   adminRoutes(app, deps);
+  jobsAdminRoutes(app, deps);
   registrationRoutes(app, deps);
   participantsRoutes(app, deps);
   if (devMailEnabled(deps)) devMailRoutes(app, deps);

@@ -18,6 +18,7 @@ const ITEMS: NavItem[] = [
   { href: '/admin/projects', text: 'Projects and sub-groups', roles: ['admin'] },
   { href: '/admin/people', text: 'People', roles: ['admin'] },
   { href: '/admin/audit', text: 'Audit log', roles: ['admin'] },
+  { href: '/admin/jobs', text: 'Scheduled jobs', roles: ['admin'] },
   { href: '/account', text: 'Account', roles: ['admin', 'facilitator', 'participant', 'observer'] },
 ];
 
