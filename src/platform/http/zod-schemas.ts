@@ -4,7 +4,7 @@
 // both as the normal error page (see errors.ts). A dozen lines rather than a package: the
 // published type providers also bring an OpenAPI generator and its peers, which we do not use.
 import type { FastifyInstance, FastifySchemaCompiler, FastifyTypeProvider } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export interface ZodTypeProvider extends FastifyTypeProvider {
   validator: this['schema'] extends z.ZodType ? z.output<this['schema']> : unknown;
@@ -19,3 +19,27 @@ const compile: FastifySchemaCompiler<z.ZodType> = ({ schema }) => (data) => {
 export function registerZodValidation(app: FastifyInstance): void {
   app.setValidatorCompiler(compile);
 }
+
+/**
+ * A posted form as @fastify/formbody reads it: each field a string, or a list of strings when a
+ * name is repeated (checkboxes). Anything else reads as an empty form, so the page's own checks
+ * (parseForm) say what is missing: a person filling in a form never meets a bare 400.
+ */
+export const formBody = z.record(z.string(), z.union([z.string(), z.array(z.string())])).catch({});
+
+/**
+ * A posted form whose fields each have a schema (give each a `.catch` so that nothing a person
+ * can send is a bare 400). Fields it does not name are kept: the CSRF check and the rate limits
+ * read the body after validation. A missing body reads as an empty form.
+ */
+export const formOf = <S extends z.core.$ZodLooseShape>(shape: S) => z.preprocess((v) => v ?? {}, z.looseObject(shape));
+
+/** A flag in a query string or form (`?saved=1`, `confirm=yes`): true only for exactly that value. */
+export const flag = (value = '1') => z.unknown().optional().transform((v) => v === value);
+
+/** One text value from a query string or form: the first of a repeated name, cut to `max`; missing or anything else is undefined. */
+export const oneText = (max: number) =>
+  z.unknown().optional().transform((v) => {
+    const first: unknown = Array.isArray(v) ? v[0] : v;
+    return typeof first === 'string' ? first.slice(0, max) : undefined;
+  });

@@ -6,6 +6,7 @@ import { onlyRoles } from '../../../platform/auth/guards.ts';
 import type { Registration } from '../tables.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
+import { flag, formBody, formOf, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { londonDate } from '../../../platform/time.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
 import { projectMembers, projectsWithGroups } from '../../participants/service.ts';
@@ -18,7 +19,7 @@ import { registrationColumns, type Labels } from './export.ts';
 import { sendExport as sendDownload } from '../../../platform/export/export.ts';
 import { editRegistrationRoutes } from './edit-routes.ts';
 import { mergeRegistrationRoutes } from './merge-routes.ts';
-import { FILTER_LABELS, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
+import { FILTER_LABELS, filtersQuery, parseFilters, SORTS, toQuery, type SortKey } from './filters.ts';
 import { countRegistrations, exportRows, listRegistrations, matchingIds, PAGE_SIZE, registrationsByIds } from './queries.ts';
 
 const V = 'features/registration/admin/views';
@@ -26,13 +27,13 @@ const adminOnly = { config: onlyRoles('admin') };
 const ACTIONS: Record<TeamAction, string> = { accept: 'accepted', waitlist: 'waitlisted', decline: 'declined' };
 const acceptReasonForm = z.object({ reason: textField('The reason', 1000, 'Say why you are accepting them now, for example “consent given on a call on 3 June”') });
 type Action = TeamAction;
-const isAction = (v: unknown): v is Action => typeof v === 'string' && Object.hasOwn(ACTIONS, v);
 
 const MAX_BULK = 500;
 const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
 const idParam = z.object({ id });
-const bulkForm = z.object({
-  action: z.enum(['accept', 'waitlist', 'decline']).optional().catch(undefined),
+const action = z.enum(['accept', 'waitlist', 'decline']);
+const bulkForm = formOf({
+  action: action.optional().catch(undefined),
   ids: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(id).max(MAX_BULK)).catch([]),
   back: z.string().max(2000).optional().catch(undefined),
   /** "all": every registration matching the filters in `back`, not just those ticked. */
@@ -45,6 +46,28 @@ const noteForm = z.object({ body: z.string({ error: 'Enter a note' }).trim().min
 const declineForm = z.object({ message: z.string().trim().max(2000, 'Message must be 2,000 characters or fewer').optional().default('') });
 /** Skipped ids carried to the list after a bulk action, e.g. "12.40.41". */
 const skippedIds = z.string().max(MAX_BULK * 11).regex(/^\d+(\.\d+)*$/).transform((s) => s.split('.').map(Number).filter((n) => n > 0 && n < 2 ** 31).slice(0, MAX_BULK));
+const count = (max: number) => z.coerce.number().int().min(0).max(max).catch(0);
+
+// What the list's address may carry: its filters (a value that is not a choice is ignored, and the
+// page says so), and what the last bulk action left for it to show. None of it is ever a 400.
+const listQuery = z.unknown().transform((q) => ({ ...parseFilters(q), notice: listNotice.parse(q) }));
+const listNotice = z.object({
+  select: flag('page'),
+  done: action.optional().catch(undefined),
+  ok: count(MAX_BULK),
+  skipped: skippedIds.optional().catch(undefined),
+  error: z.enum(['none-selected', 'no-action', 'too-many']).optional().catch(undefined),
+  matching: count(2 ** 31 - 1),
+}).catch({ select: false, ok: 0, matching: 0 });
+type ListNotice = z.output<typeof listNotice>;
+/** A registration's page: what the last action on it left to say. */
+const showQuery = z.object({
+  done: z.enum(['accept', 'waitlist', 'decline', 'note']).optional().catch(undefined),
+  refused: action.optional().catch(undefined),
+});
+type ShowNotice = z.output<typeof showQuery>;
+const withId = { ...adminOnly, schema: { params: idParam } };
+const withIdAndForm = { ...adminOnly, schema: { params: idParam, body: formBody } };
 
 const STATUS_TAG_CLASS: Record<string, string> = {
   unconfirmed: 'govuk-tag--grey',
@@ -62,7 +85,7 @@ const STATUS_TAG_CLASS: Record<string, string> = {
  */
 export function shownName(r: Pick<Registration, 'full_name' | 'email'>): string {
   if (r.full_name.trim()) return r.full_name;
-  return r.email.endsWith('.invalid') ? 'Email that could not be read' : `Email from ${r.email}`;
+  return !r.email || r.email.endsWith('.invalid') ? 'Email that could not be read' : `Email from ${r.email}`;
 }
 
 /** The service's refusal codes, in words for the page. */
@@ -80,29 +103,28 @@ export function whyNot(r: Pick<Registration, 'status' | 'full_name' | 'email_con
   return reason ? refusalText(reason, r, action) : undefined;
 }
 
-export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registrationsAdminRoutes(appIn: FastifyInstance, deps: AppDeps): void {
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.data;
   const ctx = (request: FastifyRequest) => ({ actorId: request.user!.id, baseUrl: deps.config.baseUrl, clock: deps.clock });
 
   const runAction = (action: Action, registrationId: number, c: ReturnType<typeof ctx>, message: string | null = null) => runTeamAction(db, registrationId, action, c, message);
 
-  async function registrationOr404(request: FastifyRequest, reply: FastifyReply): Promise<Registration | undefined> {
-    const params = idParam.safeParse(request.params);
-    const r = params.success ? await findRegistration(db, params.data.id) : undefined;
+  async function registrationOr404(request: FastifyRequest<{ Params: { id: number } }>, reply: FastifyReply): Promise<Registration | undefined> {
+    const r = await findRegistration(db, request.params.id);
     if (!r) await sendErrorPage(request, reply, 404);
     return r;
   }
 
-  app.get('/admin/registrations', adminOnly, async (request, reply) => {
+  app.get('/admin/registrations', { ...adminOnly, schema: { querystring: listQuery } }, async (request, reply) => {
     const programme = await request.programme();
     if (!programme) return sendErrorPage(request, reply, 404);
-    const { filters, ignored } = parseFilters(request.query);
+    const { filters, ignored, notice } = request.query;
     const [total, details] = await Promise.all([countRegistrations(db, programme.id, filters), loadProgrammeDetails(db, programme.id)]);
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     // A page past the end (an old link, after a bulk change) shows the last page rather than nothing.
     if (filters.page > pages) filters.page = pages;
     const rows = total ? await listRegistrations(db, programme.id, filters, total) : [];
-    const q = request.query as Record<string, unknown>;
     const query = toQuery(filters);
     return reply.view(`${V}/list.njk`, {
       pageTitle: filters.page > 1 ? `Registrations (page ${filters.page} of ${pages})` : 'Registrations',
@@ -131,31 +153,30 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
         regions: ENGLAND_REGIONS,
         aims: details.aims.map((a) => ({ value: String(a.number), text: `Aim ${a.number}: ${a.title}` })),
       },
-      bulk: await bulkOutcome(q),
-      errorList: listError(q),
+      bulk: await bulkOutcome(notice),
+      errorList: listError(notice),
       // "Select all on this page" is a link that shows the page again with every box ticked: no script needed.
-      selectAll: q.select === 'page',
+      selectAll: notice.select,
       selectAllHref: `/admin/registrations${toQuery(filters)}${query ? '&' : '?'}select=page`,
       maxBulk: MAX_BULK,
     });
   });
 
-  function listError(q: Record<string, unknown>) {
+  function listError(q: ListNotice) {
     if (q.error === 'none-selected') return [{ text: 'Select at least one registration', href: '#ids' }];
     if (q.error === 'no-action') return [{ text: 'Choose whether to accept, waitlist or decline the selected registrations', href: '#bulk-actions' }];
     if (q.error === 'too-many') {
-      const n = z.coerce.number().int().min(0).catch(0).parse(q.matching);
+      const n = q.matching;
       return [{ text: `${n ? `${n.toLocaleString('en-GB')} registrations match these filters. ` : ''}You can act on up to ${MAX_BULK} at once: narrow the filters, or select registrations on the page`, href: '#bulk-actions' }];
     }
     return undefined;
   }
 
   /** The bulk action's result, from the redirect's query string: counts, and each skipped registration with the reason. */
-  async function bulkOutcome(q: Record<string, unknown>) {
-    if (!isAction(q.done)) return undefined;
-    const ok = z.coerce.number().int().min(0).max(MAX_BULK).catch(0).parse(q.ok);
-    const ids = skippedIds.safeParse(q.skipped);
-    const skipped = ids.success ? await registrationsByIds(db, ids.data) : [];
+  async function bulkOutcome(q: ListNotice) {
+    if (!q.done) return undefined;
+    const ok = q.ok;
+    const skipped = q.skipped ? await registrationsByIds(db, q.skipped) : [];
     const action = q.done;
     return {
       heading: `${ok} ${ok === 1 ? 'registration' : 'registrations'} ${ACTIONS[action]}`,
@@ -163,8 +184,8 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     };
   }
 
-  app.post('/admin/registrations/bulk', adminOnly, async (request, reply) => {
-    const form = bulkForm.parse(request.body ?? {});
+  app.post('/admin/registrations/bulk', { ...adminOnly, schema: { body: bulkForm } }, async (request, reply) => {
+    const form = request.body;
     // Back to the same filtered, sorted page; only recognised filters survive the trip.
     const { filters } = parseFilters(form.back?.startsWith('?') ? Object.fromEntries(new URLSearchParams(form.back)) : {});
     const back = form.back?.startsWith('?') ? toQuery(filters) : '';
@@ -239,10 +260,10 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     return new Map([...out].map(([id, list]) => [id, list.join('; ')]));
   }
 
-  async function sendExport(request: FastifyRequest, reply: FastifyReply, kind: 'csv' | 'xlsx') {
+  async function sendExport(request: FastifyRequest<{ Querystring: z.output<typeof filtersQuery> }>, reply: FastifyReply, kind: 'csv' | 'xlsx') {
     const programme = await request.programme();
     if (!programme) return sendErrorPage(request, reply, 404);
-    const { filters } = parseFilters(request.query);
+    const { filters } = request.query;
     filters.page = 1;
     const [details, groups] = await Promise.all([loadProgrammeDetails(db, programme.id), groupsByPerson(programme.id)]);
     const labels: Labels = { methods: new Map(details.methods.map((m) => [m.key, m.title])), aims: new Map(details.aims.map((a) => [a.number, a.title])), groups };
@@ -250,17 +271,17 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     await recordAudit(db, { actorId: request.user!.id, action: `registration.export.${kind}`, recordType: 'registration', summary: `Downloaded registrations as ${kind === 'csv' ? 'CSV' : 'Excel'}${query ? ` (${query.slice(1)})` : ' (all)'}` }, deps.clock);
     return sendDownload(reply, { format: kind, fileName: `registrations-${londonDate(deps.clock())}`, sheetName: 'Registrations', columns: registrationColumns(labels), rows: exportRows(db, programme.id, filters) });
   }
-  app.get('/admin/registrations/export.csv', adminOnly, (request, reply) => sendExport(request, reply, 'csv'));
-  app.get('/admin/registrations/export.xlsx', adminOnly, (request, reply) => sendExport(request, reply, 'xlsx'));
+  const exportOptions = { ...adminOnly, schema: { querystring: filtersQuery } };
+  app.get('/admin/registrations/export.csv', exportOptions, (request, reply) => sendExport(request, reply, 'csv'));
+  app.get('/admin/registrations/export.xlsx', exportOptions, (request, reply) => sendExport(request, reply, 'xlsx'));
 
-  async function showPage(request: FastifyRequest, reply: FastifyReply, r: Registration, extra: Record<string, unknown> = {}) {
+  async function showPage(reply: FastifyReply, r: Registration, q: ShowNotice, extra: Record<string, unknown> = {}) {
     const [history, notes, aimNumbers, details] = await Promise.all([
       registrationHistory(db, r.id),
       registrationNotes(db, r.id),
       registrationAims(db, r.id),
       loadProgrammeDetails(db, r.programme_id),
     ]);
-    const q = request.query as Record<string, unknown>;
     const chosen = new Set(r.participation.split(',').filter(Boolean));
     return reply.view(`${V}/show.njk`, {
       pageTitle: `${shownName(r)} (${r.reference})`,
@@ -278,25 +299,26 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
       notes,
       canChange: teamCanChange(r.status),
       // Or the message a route left with reply.flash before redirecting here.
-      flash: isAction(q.done) ? `Registration ${ACTIONS[q.done]}.` : q.done === 'note' ? 'Note added.' : reply.locals?.flash,
+      flash: q.done === 'note' ? 'Note added.' : q.done ? `Registration ${ACTIONS[q.done]}.` : reply.locals?.flash,
       // Derived from the registration as it is now, never from text in the address.
-      refused: isAction(q.refused) ? (whyNot(r, q.refused) ?? 'it changed while you were looking at it; check it and try again') : undefined,
+      refused: q.refused ? (whyNot(r, q.refused) ?? 'it changed while you were looking at it; check it and try again') : undefined,
       ...extra,
     });
   }
 
-  app.get('/admin/registrations/:id', adminOnly, async (request, reply) => {
+  app.get('/admin/registrations/:id', { ...adminOnly, schema: { params: idParam, querystring: showQuery } }, async (request, reply) => {
     const r = await registrationOr404(request, reply);
     if (!r) return reply;
-    return showPage(request, reply, r);
+    return showPage(reply, r, request.query);
   });
 
   for (const action of ['accept', 'waitlist'] as const) {
-    app.post(`/admin/registrations/:id/${action}`, adminOnly, async (request, reply) => {
+    app.post(`/admin/registrations/:id/${action}`, withIdAndForm, async (request, reply) => {
       const r = await registrationOr404(request, reply);
       if (!r) return reply;
+      const body = request.body;
       // Accepting someone who was declined reverses a decision: ask first.
-      if (action === 'accept' && r.status === 'declined' && (request.body as Record<string, unknown> | undefined)?.confirm !== 'yes') {
+      if (action === 'accept' && r.status === 'declined' && body.confirm !== 'yes') {
         const declinedAt = (await registrationHistory(db, r.id)).filter((h) => h.action === 'declined').at(-1)?.created_at ?? null;
         return reply.view(`${V}/accept-declined.njk`, { pageTitle: `Accept ${shownName(r)} (${r.reference}), who was declined`, r, name: shownName(r), declinedAt });
       }
@@ -304,7 +326,6 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
       const missing = action === 'accept' ? acceptRefusal(r) : null;
       let reason: string | null = null;
       if (missing === 'unconfirmed' || missing === 'no_consent') {
-        const body = (request.body ?? {}) as Record<string, unknown>;
         const askAgain = (extra: Record<string, unknown> = {}) =>
           reply.code(extra.errors ? 400 : 200).view(`${V}/accept-reason.njk`, { pageTitle: `Accept ${shownName(r)} (${r.reference}) with a reason`, r, name: shownName(r), missing, values: { reason: typeof body.reason === 'string' ? body.reason.slice(0, 1000) : '' }, ...extra });
         if (body.reason === undefined) return askAgain();
@@ -318,20 +339,20 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     });
   }
 
-  app.get('/admin/registrations/:id/decline', adminOnly, async (request, reply) => {
+  app.get('/admin/registrations/:id/decline', withId, async (request, reply) => {
     const r = await registrationOr404(request, reply);
     if (!r) return reply;
     if (whyNot(r, 'decline')) return reply.redirect(`/admin/registrations/${r.id}?refused=decline`);
     return reply.view(`${V}/decline.njk`, { pageTitle: `Decline ${shownName(r)} (${r.reference})`, r, name: shownName(r), values: {} });
   });
 
-  app.post('/admin/registrations/:id/decline', adminOnly, async (request, reply) => {
+  app.post('/admin/registrations/:id/decline', withIdAndForm, async (request, reply) => {
     const r = await registrationOr404(request, reply);
     if (!r) return reply;
-    const parsed = declineForm.safeParse(request.body ?? {});
+    const parsed = declineForm.safeParse(request.body);
     if (!parsed.success) {
       const text = parsed.error.issues[0]!.message;
-      const message = (request.body as Record<string, unknown> | undefined)?.message;
+      const message = request.body.message;
       return reply.code(400).view(`${V}/decline.njk`, { pageTitle: `Decline ${shownName(r)} (${r.reference})`, r, name: shownName(r), values: { message: typeof message === 'string' ? message : '' }, errors: { message: { text } }, errorList: [{ text, href: '#message' }] });
     }
     const result = await runAction('decline', r.id, ctx(request), parsed.data.message || null);
@@ -339,23 +360,23 @@ export function registrationsAdminRoutes(app: FastifyInstance, deps: AppDeps): v
     return reply.redirect(`/admin/registrations/${r.id}?${result.ok ? 'done' : 'refused'}=decline`);
   });
 
-  app.post('/admin/registrations/:id/notes', adminOnly, async (request, reply) => {
+  app.post('/admin/registrations/:id/notes', withIdAndForm, async (request, reply) => {
     const r = await registrationOr404(request, reply);
     if (!r) return reply;
-    const parsed = noteForm.safeParse(request.body ?? {});
+    const parsed = noteForm.safeParse(request.body);
     if (!parsed.success) {
       // The page again, with the note as typed: nothing written is lost.
       const text = parsed.error.issues[0]!.message;
-      const body = (request.body as Record<string, unknown> | undefined)?.body;
+      const body = request.body.body;
       reply.code(400);
-      return showPage(request, reply, r, { noteValue: typeof body === 'string' ? body : '', noteError: { text }, errorList: [{ text, href: '#body' }] });
+      return showPage(reply, r, {}, { noteValue: typeof body === 'string' ? body : '', noteError: { text }, errorList: [{ text, href: '#body' }] });
     }
     await addNote(db, r.id, request.user!.id, parsed.data.body, deps.clock);
     return reply.redirect(`/admin/registrations/${r.id}?done=note#notes`);
   });
 
-  editRegistrationRoutes(app, deps);
-  mergeRegistrationRoutes(app, deps);
+  editRegistrationRoutes(appIn, deps);
+  mergeRegistrationRoutes(appIn, deps);
 }
 
 type PaginationItem = { number?: number; href?: string; current?: boolean; ellipsis?: boolean };

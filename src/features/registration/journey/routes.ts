@@ -2,7 +2,7 @@
 // check your answers, confirmation, and the link that confirms the email address.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import type { ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { formBody, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { z } from 'zod';
 import { cookieName } from '../../../platform/http/cookies.ts';
 import { formRateLimit } from '../../../platform/http/rate-limits.ts';
@@ -25,8 +25,6 @@ const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 // What the journey's addresses and forms may carry, checked before any handler runs.
 const slugParams = { params: z.object({ slug: z.string().max(40) }), querystring: z.object({ change: z.literal('1').optional().catch(undefined) }) };
 const tokenParams = { params: z.object({ token: z.string().max(200) }) };
-/** Question pages post strings, or lists of them for checkboxes; anything else reads as not given. */
-const formBody = z.record(z.string(), z.union([z.string(), z.array(z.string())])).catch({});
 
 export function registrationRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
@@ -57,7 +55,7 @@ export function registrationRoutes(appIn: FastifyInstance, deps: AppDeps): void 
   const draftToken = (request: FastifyRequest) => request.cookies[cookie];
 
   function renderStep(reply: FastifyReply, step: Step, answers: Answers, ctx: JourneyContext, extra: { values?: Record<string, unknown>; errors?: Record<string, string>; change?: boolean; status?: number } = {}) {
-    const values: Record<string, unknown> = extra.values ?? (answers as Record<string, unknown>);
+    const values: Record<string, unknown> = extra.values ?? answers;
     const prev = journey.previous(step, answers)?.slug;
     const errors = Object.fromEntries(Object.entries(extra.errors ?? {}).map(([k, v]) => [k, { text: v }]));
     return reply.code(extra.status ?? (extra.errors ? 400 : 200)).view(`${V}/question.njk`, {
@@ -114,7 +112,7 @@ export function registrationRoutes(appIn: FastifyInstance, deps: AppDeps): void 
       baseUrl: deps.config.baseUrl,
       clock: deps.clock,
       alsoInTransaction: async (tx) => {
-        const submitted: Submitted = { email: details.email };
+        const submitted: Submitted = { email: details.email ?? '' };
         await replaceDraft(registrationDb(tx), token!, { submitted }, deps.clock);
       },
     });
