@@ -8,8 +8,9 @@ import { onlyRoles } from '../../platform/auth/guards.ts';
 import { ROLES } from '../../platform/db/schema.ts';
 import { fieldErrors } from '../../platform/http/form-errors.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
+import { flag, formBody, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
-import { parseForm } from '../../platform/forms/parse-form.ts';
+import { parseForm, typedValues } from '../../platform/forms/parse-form.ts';
 import { listOutbox, outboxCounts } from '../../platform/mail/outbox-status.ts';
 import type { Role } from '../../platform/db/schema.ts';
 import { actionChoices, actionWords, recordOf } from './audit-words.ts';
@@ -39,6 +40,7 @@ const auditQuery = pageQuery.extend({
 });
 const peopleQuery = pageQuery.extend({
   q: z.string().trim().max(200).optional().catch(undefined).transform((v) => v || undefined),
+  added: flag(),
 });
 const roleForm = z.object({ role: z.enum(ROLES as [Role, ...Role[]], { error: 'Select a role' }) });
 
@@ -53,9 +55,14 @@ function pagination(page: number, pages: number, href: (n: number) => string) {
   }
   return { items, previous: page > 1 ? { href: href(page - 1) } : undefined, next: page < pages ? { href: href(page + 1) } : undefined };
 }
-const idParam = z.object({ id: z.coerce.number().int().positive() });
+const idParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+/** What a person's page may say after a change: one of DONE's keys, or nothing. */
+const personQuery = z.object({ done: z.enum(['role', 'deactivated', 'reactivated']).optional().catch(undefined) });
+type PersonNotice = z.output<typeof personQuery>;
+const withId = { ...adminOnly, schema: { params: idParam } };
 
-export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function adminRoutes(appIn: FastifyInstance, deps: AppDeps): void {
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.data;
 
   app.get('/admin', adminOnly, async (_request, reply) => {
@@ -64,8 +71,8 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.view(`${V}/landing.njk`, { pageTitle: 'Admin', people, mail, recent });
   });
 
-  app.get('/admin/audit', adminOnly, async (request, reply) => {
-    const q = auditQuery.parse(request.query ?? {});
+  app.get('/admin/audit', { ...adminOnly, schema: { querystring: auditQuery } }, async (request, reply) => {
+    const q = request.query;
     // Days are London days, whole: "to 3 June" includes all of 3 June.
     const filter = {
       action: q.action,
@@ -95,10 +102,10 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
   });
 
-  app.get('/admin/people', adminOnly, async (request, reply) => {
-    const query = peopleQuery.parse(request.query ?? {});
-    const result = await peoplePage(db, query);
-    const added = (request.query as Record<string, unknown>).added === '1';
+  app.get('/admin/people', { ...adminOnly, schema: { querystring: peopleQuery } }, async (request, reply) => {
+    const query = request.query;
+    const result = await peoplePage(db, { page: query.page, q: query.q });
+    const added = query.added;
     const title = query.q ? `People matching “${query.q}”` : 'People';
     return reply.view(`${V}/people.njk`, {
       pageTitle: result.page > 1 ? `${title} (page ${result.page})` : title,
@@ -114,10 +121,12 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
     reply.view(`${V}/person-new.njk`, { pageTitle: 'Add a person', values: { role: 'participant' }, roles: ROLES }),
   );
 
-  app.post('/admin/people/new', adminOnly, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
+  app.post('/admin/people/new', { ...adminOnly, schema: { body: formBody } }, async (request, reply) => {
+    const body = request.body;
     const parsed = personForm.safeParse(body);
-    const values = { name: String(body.name ?? '').slice(0, 200), email: String(body.email ?? '').slice(0, 254), role: String(body.role ?? '') };
+    const typed = typedValues(body, 254);
+    const text = (name: string, max: number) => (typeof typed[name] === 'string' ? typed[name].slice(0, max) : '');
+    const values = { name: text('name', 200), email: text('email', 254), role: text('role', 50) };
     const render = (errors: ReturnType<typeof fieldErrors>) =>
       reply.code(400).view(`${V}/person-new.njk`, { pageTitle: 'Add a person', values, roles: ROLES, errors: errors.byField, errorList: errors.list });
     if (!parsed.success) return render(fieldErrors(parsed.error, ['name', 'email', 'role']));
@@ -139,10 +148,10 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
     access: 'You are the only active admin, so you cannot deactivate your own account. Make someone else an admin first.',
   };
 
-  const renderPerson = async (request: FastifyRequest, reply: FastifyReply, id: number, extra: { errors?: Record<string, { text: string }>; errorList?: { text: string; href: string }[]; values?: Record<string, unknown>; status?: number } = {}) => {
+  const renderPerson = async (request: FastifyRequest, reply: FastifyReply, id: number, notice: PersonNotice, extra: { errors?: Record<string, { text: string }>; errorList?: { text: string; href: string }[]; values?: Record<string, unknown>; status?: number } = {}) => {
     const details = await personDetails(db, id);
     if (!details) return sendErrorPage(request, reply, 404);
-    const done = String((request.query as Record<string, unknown>).done ?? '');
+    const done = notice.done;
     return reply.code(extra.status ?? 200).view(`${V}/person.njk`, {
       pageTitle: `${details.person.name} – People`,
       ...details,
@@ -151,55 +160,49 @@ export function adminRoutes(app: FastifyInstance, deps: AppDeps): void {
       values: extra.values ?? { role: details.person.role },
       errors: extra.errors,
       errorList: extra.errorList,
-      flash: extra.status ? undefined : DONE[done],
+      flash: extra.status || !done ? undefined : DONE[done],
     });
   };
 
-  app.get('/admin/people/:id', adminOnly, async (request, reply) => {
-    const params = idParam.safeParse(request.params);
-    if (!params.success) return sendErrorPage(request, reply, 404);
-    return renderPerson(request, reply, params.data.id);
-  });
+  app.get('/admin/people/:id', { ...adminOnly, schema: { params: idParam, querystring: personQuery } }, async (request, reply) => renderPerson(request, reply, request.params.id, request.query));
 
-  app.post('/admin/people/:id/role', adminOnly, async (request, reply) => {
-    const params = idParam.safeParse(request.params);
-    if (!params.success) return sendErrorPage(request, reply, 404);
+  app.post('/admin/people/:id/role', { ...adminOnly, schema: { params: idParam, body: formBody } }, async (request, reply) => {
+    const { id } = request.params;
     const form = parseForm(roleForm, request.body);
-    if (!form.ok) return renderPerson(request, reply, params.data.id, { ...form, status: 400 });
-    const result = await changePersonRole(db, request.user!.id, params.data.id, form.data.role as Role, deps.clock);
+    if (!form.ok) return renderPerson(request, reply, id, {}, { ...form, status: 400 });
+    const result = await changePersonRole(db, request.user!.id, id, form.data.role, deps.clock);
     if (!result.ok && result.reason === 'not_found') return sendErrorPage(request, reply, 404);
     if (!result.ok) {
       const error = { text: LAST_ADMIN.role };
-      return renderPerson(request, reply, params.data.id, { errors: { role: error }, errorList: [{ ...error, href: '#role' }], values: { role: form.data.role }, status: 409 });
+      return renderPerson(request, reply, id, {}, { errors: { role: error }, errorList: [{ ...error, href: '#role' }], values: { role: form.data.role }, status: 409 });
     }
-    return reply.redirect(`/admin/people/${params.data.id}${result.changed ? '?done=role' : ''}`);
+    return reply.redirect(`/admin/people/${id}${result.changed ? '?done=role' : ''}`);
   });
 
   for (const [path, active] of [['deactivate', false], ['reactivate', true]] as const) {
-    app.post(`/admin/people/:id/${path}`, adminOnly, async (request, reply) => {
-      const params = idParam.safeParse(request.params);
-      if (!params.success) return sendErrorPage(request, reply, 404);
-      const result = await setPersonAccess(db, request.user!.id, params.data.id, active, deps.clock);
+    app.post(`/admin/people/:id/${path}`, withId, async (request, reply) => {
+      const { id } = request.params;
+      const result = await setPersonAccess(db, request.user!.id, id, active, deps.clock);
       if (!result.ok && result.reason === 'not_found') return sendErrorPage(request, reply, 404);
       if (!result.ok) {
         const error = { text: LAST_ADMIN.access };
-        return renderPerson(request, reply, params.data.id, { errors: { access: error }, errorList: [{ ...error, href: '#access' }], status: 409 });
+        return renderPerson(request, reply, id, {}, { errors: { access: error }, errorList: [{ ...error, href: '#access' }], status: 409 });
       }
       // Deactivating yourself ends your own session too: the next page is the sign-in page.
-      if (!active && params.data.id === request.user!.id) return reply.redirect('/sign-in');
-      return reply.redirect(`/admin/people/${params.data.id}${result.changed ? `?done=${active ? 'reactivated' : 'deactivated'}` : ''}`);
+      if (!active && id === request.user!.id) return reply.redirect('/sign-in');
+      return reply.redirect(`/admin/people/${id}${result.changed ? `?done=${active ? 'reactivated' : 'deactivated'}` : ''}`);
     });
   }
 
-  app.get('/admin/mail', adminOnly, async (request, reply) => {
+  app.get('/admin/mail', { ...adminOnly, schema: { querystring: z.object({ retried: flag() }) } }, async (request, reply) => {
     const [counts, failed, pending] = await Promise.all([outboxCounts(db), listOutbox(db, 'failed'), listOutbox(db, 'pending')]);
-    const retried = (request.query as Record<string, unknown>).retried === '1';
+    const retried = request.query.retried;
     return reply.view(`${V}/mail.njk`, { pageTitle: 'Email outbox', wide: true, counts, failed, pending, flash: retried ? 'The email will be sent again.' : undefined });
   });
 
-  app.post('/admin/mail/:id/retry', adminOnly, async (request, reply) => {
-    const params = idParam.safeParse(request.params);
-    if (!params.success || !(await retryFailedMail(db, request.user!.id, params.data.id, deps.clock))) {
+  // An email that cannot be retried (sent meanwhile, or no such email) is the outbox page again.
+  app.post('/admin/mail/:id/retry', withId, async (request, reply) => {
+    if (!(await retryFailedMail(db, request.user!.id, request.params.id, deps.clock))) {
       return reply.redirect('/admin/mail');
     }
     deps.pokeMailWorker();

@@ -1,13 +1,21 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { endOfLondonDay, londonDate, startOfLondonDay } from '../../platform/time.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import { onlyRoles } from '../../platform/auth/guards.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
+import { flag, formBody, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
 import { findProgramme, getProgrammeOverview, registrationWindow, setRegistrationWindow } from './service.ts';
 
+/** One field of a posted form as text: a repeated name (two fields of one name) reads as not given. */
+const fieldText = (body: Record<string, string | string[]>, name: string): string => {
+  const v = body[name];
+  return typeof v === 'string' ? v : '';
+};
+
 // A real calendar date from the three GOV.UK date fields.
-function dateFrom(body: Record<string, unknown>, prefix: string): string | null {
-  const [d, m, y] = ['day', 'month', 'year'].map((p) => String(body[`${prefix}-${p}`] ?? '').trim());
+function dateFrom(body: Record<string, string | string[]>, prefix: string): string | null {
+  const [d, m, y] = ['day', 'month', 'year'].map((p) => fieldText(body, `${prefix}-${p}`).trim());
   if (!/^\d{1,2}$/.test(d!) || !/^\d{1,2}$/.test(m!) || !/^\d{4}$/.test(y!)) return null;
   const iso = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
   const parsed = new Date(`${iso}T00:00:00Z`);
@@ -15,7 +23,8 @@ function dateFrom(body: Record<string, unknown>, prefix: string): string | null 
 }
 
 
-export function programmeRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function programmeRoutes(appIn: FastifyInstance, deps: AppDeps): void {
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
   const render = async (reply: FastifyReply) => {
     const overview = await getProgrammeOverview(deps.data.db, deps.clock);
     if (!overview) return reply.viewAsync('features/programme/views/empty.njk', { pageTitle: 'Coproduce' });
@@ -44,10 +53,10 @@ export function programmeRoutes(app: FastifyInstance, deps: AppDeps): void {
   const settingsView = 'features/programme/views/registration-window.njk';
   const parts = (iso: string) => ({ day: String(Number(iso.slice(8, 10))), month: String(Number(iso.slice(5, 7))), year: iso.slice(0, 4) });
 
-  app.get('/admin/registration-window', { config: onlyRoles('admin') }, async (request, reply) => {
+  app.get('/admin/registration-window', { config: onlyRoles('admin'), schema: { querystring: z.object({ saved: flag() }) } }, async (request, reply) => {
     const programme = await findProgramme(deps.data.db);
     if (!programme) return sendErrorPage(request, reply, 404);
-    const saved = (request.query as Record<string, unknown>).saved === '1';
+    const saved = request.query.saved;
     return reply.view(settingsView, {
       pageTitle: 'Registration window',
       programme,
@@ -58,10 +67,10 @@ export function programmeRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
   });
 
-  app.post('/admin/registration-window', { config: onlyRoles('admin') }, async (request, reply) => {
+  app.post('/admin/registration-window', { config: onlyRoles('admin'), schema: { body: formBody } }, async (request, reply) => {
     const programme = await findProgramme(deps.data.db);
     if (!programme) return sendErrorPage(request, reply, 404);
-    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    const body = request.body;
     const opensOn = dateFrom(body, 'opens');
     const closesOn = dateFrom(body, 'closes');
     const errors: Record<string, { text: string }> = {};
@@ -69,7 +78,7 @@ export function programmeRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (!closesOn) errors.closes = { text: 'Enter a real date for the last day of registration, like 21 6 2024' };
     if (opensOn && closesOn && closesOn < opensOn) errors.closes = { text: 'The last day must be the same as or after the day registration opens' };
     if (Object.keys(errors).length) {
-      const typed = (p: string) => ({ day: String(body[`${p}-day`] ?? '').slice(0, 4), month: String(body[`${p}-month`] ?? '').slice(0, 4), year: String(body[`${p}-year`] ?? '').slice(0, 6) });
+      const typed = (p: string) => ({ day: fieldText(body, `${p}-day`).slice(0, 4), month: fieldText(body, `${p}-month`).slice(0, 4), year: fieldText(body, `${p}-year`).slice(0, 6) });
       return reply.code(400).view(settingsView, {
         pageTitle: 'Registration window',
         programme,

@@ -3,13 +3,14 @@
 // page as it would look, without JavaScript and without saving; "Save" saves, audited, and clears
 // the shared cache so the home page shows the change at once. The registration dates in the
 // timeline are never typed here: they come from the registration window.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { parseForm, typedValues } from '../../../platform/forms/parse-form.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import { textField } from '../../../platform/http/form-fields.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
+import { flag, formBody, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { findProgramme, loadProgrammeDetails, overviewOf, REGISTRATION_WORDS, updateProgrammeContent, type ProgrammeContent } from '../service.ts';
 import type { Programme } from '../tables.ts';
 
@@ -47,7 +48,7 @@ function savedValues(programme: Programme, d: Details): Record<string, string> {
 
 /** The schema for this programme's form: its own projects, aims and ways to take part, by id. */
 function contentSchema(d: Details, rows: number) {
-  const shape: Record<string, z.ZodType> = {
+  const shape: Record<string, z.ZodType<string, unknown>> = {
     summary: textField('The summary', 1000, 'Enter a summary of the programme'),
     audience: textField('Who it is for', 1000, 'Enter who the programme is for'),
     why: textField('Why it matters', 2000, 'Enter why the programme matters'),
@@ -68,8 +69,7 @@ function contentSchema(d: Details, rows: number) {
     shape[`timeline-${n}-title`] = textField(`Timeline entry ${n}`, 300, null, { oneLine: true });
     for (const f of ['day', 'month', 'year']) shape[`timeline-${n}-${f}`] = z.string().trim().max(6).optional().default('');
   }
-  return z.object(shape).superRefine((v, ctx) => {
-    const value = v as Record<string, string>;
+  return z.object(shape).superRefine((value, ctx) => {
     for (let n = 1; n <= rows; n++) {
       const title = value[`timeline-${n}-title`] ?? '';
       const date = dateOf(value[`timeline-${n}-day`] ?? '', value[`timeline-${n}-month`] ?? '', value[`timeline-${n}-year`] ?? '');
@@ -103,7 +103,7 @@ function contentFrom(v: Record<string, string>, d: Details, rows: number): Progr
 }
 
 /** Timeline rows the form offers: the saved ones (or as many as were posted) and a few spare. */
-function rowsFor(d: Details, body?: Record<string, unknown>): number {
+function rowsFor(d: Details, body?: Record<string, string | string[]>): number {
   let posted = 0;
   for (const key of Object.keys(body ?? {})) {
     const n = Number(/^timeline-(\d+)-/.exec(key)?.[1]);
@@ -112,7 +112,8 @@ function rowsFor(d: Details, body?: Record<string, unknown>): number {
   return Math.min(MAX_TIMELINE, Math.max(posted, d.timeline.length + SPARE_ROWS));
 }
 
-export function programmeContentRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function programmeContentRoutes(appIn: FastifyInstance, deps: AppDeps): void {
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.data;
 
   const load = async () => {
@@ -133,23 +134,23 @@ export function programmeContentRoutes(app: FastifyInstance, deps: AppDeps): voi
       flash: extra.flash,
     });
 
-  app.get('/admin/programme', adminOnly, async (request, reply) => {
+  app.get('/admin/programme', { ...adminOnly, schema: { querystring: z.object({ saved: flag() }) } }, async (request, reply) => {
     const loaded = await load();
     if (!loaded) return sendErrorPage(request, reply, 404);
-    const saved = (request.query as Record<string, unknown>).saved === '1';
+    const saved = request.query.saved;
     return renderForm(reply, loaded, savedValues(loaded.programme, loaded.details), rowsFor(loaded.details), { flash: saved ? 'Home page saved. Visitors see the change now.' : undefined });
   });
 
-  app.post('/admin/programme', adminOnly, async (request: FastifyRequest, reply) => {
+  app.post('/admin/programme', { ...adminOnly, schema: { body: formBody } }, async (request, reply) => {
     const loaded = await load();
     if (!loaded) return sendErrorPage(request, reply, 404);
-    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    const body = request.body;
     const rows = rowsFor(loaded.details, body);
     // "Go back and change" from the preview: the form again, as it was typed.
     if (body.action === 'edit') return renderForm(reply, loaded, typedValues(body), rows);
     const form = parseForm(contentSchema(loaded.details, rows), body, { anchors: Object.fromEntries(Array.from({ length: rows }, (_, i) => [`timeline-${i + 1}-day`, `timeline-${i + 1}-day`])) });
     if (!form.ok) return renderForm(reply, loaded, form.values, rows, { errors: form.errors, errorList: form.errorList, status: 400 });
-    const content = contentFrom(form.data as Record<string, string>, loaded.details, rows);
+    const content = contentFrom(form.data, loaded.details, rows);
     if (body.action === 'preview') {
       const details = {
         projects: loaded.details.projects.map((p) => ({ ...p, ...content.projects.find((c) => c.id === p.id) })),
