@@ -27,7 +27,7 @@ describe('sub-groups in Chromium', () => {
     );
     registrationId = registration.id;
     // Riley confirms their address from the email, so the team can accept them.
-    await confirmFromEmail(site.data.db, registration.email, systemClock);
+    await confirmFromEmail(site.data.db, registration.email!, systemClock);
     // The seed creates admin@example.org.
     adminId = (await findPersonByEmail(site.data.db, 'admin@example.org'))!.id;
   });

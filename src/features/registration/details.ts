@@ -5,9 +5,15 @@ import { z } from 'zod';
 import { textField } from '../../platform/http/form-fields.ts';
 import { AFC_BANDS, ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from './options.ts';
 
+/** Who registered someone on their behalf (a manager for a colleague with no work email). */
+export type Contact = { name: string | null; email: string };
+
 export type RegistrationDetails = {
   fullName: string;
-  email: string;
+  /** Their own address; null only when a contact registered them and they have none of their own. */
+  email: string | null;
+  /** Who registered them on their behalf, if someone did: emails go to the contact while they have no address. */
+  contact?: Contact | null;
   organisationId: number | null;
   organisationName: string;
   department: string | null;
@@ -68,6 +74,28 @@ export function otherAnswerErrors(d: { serviceType?: string; serviceOther?: stri
   return errors;
 }
 
+/**
+ * A name as a key: "Sam Fox", "sam  fox" and "Sam Fox." are one. Case, accents, punctuation and
+ * spacing are ignored; the words and their order are kept.
+ */
+export function nameKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * What knows a registration made on someone's behalf: the contact's normalised address and the
+ * person's normalised name. A contact registers each colleague once; a second message from the same
+ * contact for the same name is the same person, and a different contact's is somebody else's.
+ */
+export function behalfKey(contactEmail: string, fullName: string): string {
+  return `${contactEmail.trim().toLowerCase()} ${nameKey(fullName)}`;
+}
+
 /** A one-line value read from somewhere less careful (an email): one line, trimmed, or null. */
 export function oneLine(value: string | null | undefined, max = 200): string | null {
   const s = value?.replace(/[\u0000-\u001F\u007F\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
@@ -85,13 +113,20 @@ export type DetailChoices = { organisationIds: Set<number>; aims: Set<number>; m
  * and the team's edit (`who: 'they'`, with the email address, and the type of service optional
  * since an emailed-in registration may never have said). Every problem is reported at once.
  */
-export function detailsFormSchema(ctx: DetailChoices, options: { who: 'you' | 'they'; withEmail: boolean; serviceRequired: boolean }) {
+export function detailsFormSchema(ctx: DetailChoices, options: { who: 'you' | 'they'; withEmail: boolean | 'optional'; serviceRequired: boolean }) {
   const you = options.who;
+  // 'optional': someone registered by a contact, who may have no address of their own yet.
+  const email =
+    options.withEmail === 'optional'
+      ? z.union([z.literal(''), DETAIL_FIELDS.email]).optional().transform((v): string | undefined => v || undefined)
+      : options.withEmail
+        ? DETAIL_FIELDS.email
+        : z.unknown().transform((): string | undefined => undefined).optional();
   return z
     .object({
       fullName: DETAIL_FIELDS.fullName,
       // The participant's email is their sign-in: their form has none, and one sent anyway is ignored.
-      email: options.withEmail ? DETAIL_FIELDS.email : z.unknown().transform((): string | undefined => undefined).optional(),
+      email,
       organisationId: z
         .string({ error: `Choose where ${you} work from the list` })
         .optional()
@@ -158,12 +193,12 @@ export function answersFromForm(d: DetailsForm, organisations: readonly { id: nu
 
 /** A registration's answers as the every-answer form shows them. */
 export function formValuesOf(
-  r: { full_name: string; email: string; organisation_id: number | null; organisation_name: string; department: string | null; nation: string | null; region: string | null; service_type: string | null; service_other: string | null; job_title: string; role_group: string | null; role_other: string | null; afc_band: string | null; participation: string; adjustments: string | null },
+  r: { full_name: string; email: string | null; organisation_id: number | null; organisation_name: string; department: string | null; nation: string | null; region: string | null; service_type: string | null; service_other: string | null; job_title: string; role_group: string | null; role_other: string | null; afc_band: string | null; participation: string; adjustments: string | null },
   aims: readonly number[],
 ): Record<string, string | string[]> {
   return {
     fullName: r.full_name,
-    email: r.email,
+    email: r.email ?? '',
     organisationId: r.organisation_id ? String(r.organisation_id) : '',
     organisationName: r.organisation_id ? '' : r.organisation_name,
     department: r.department ?? '',

@@ -18,6 +18,11 @@ export function findByEmail(db: RegistrationDb, programmeId: number, email: stri
   return db.selectFrom('registrations').selectAll().where('programme_id', '=', programmeId).where('email_normalised', '=', normaliseEmail(email)).executeTakeFirst();
 }
 
+/** The registration a contact made for someone with this name (see behalfKey in details.ts). */
+export function findByBehalfKey(db: RegistrationDb, programmeId: number, key: string): Promise<Registration | undefined> {
+  return db.selectFrom('registrations').selectAll().where('programme_id', '=', programmeId).where('behalf_key', '=', key).executeTakeFirst();
+}
+
 /** The newest registration of this person (their account's). */
 export function findByPerson(db: RegistrationDb, personId: number): Promise<Registration | undefined> {
   return db.selectFrom('registrations').selectAll().where('person_id', '=', personId).orderBy('id', 'desc').executeTakeFirst();
@@ -47,7 +52,8 @@ export function updateRow(db: RegistrationDb, id: number, set: RegistrationRowUp
 }
 
 /**
- * Inserts a new registration, or returns null when one with this email was written first (two
+ * Inserts a new registration, or returns null when one with this email (or, for one registered on
+ * someone's behalf, this contact and name) was written first (two
  * people, or two clicks, at once: the unique index decides, and the caller treats it as known).
  * References are random over 8.5 × 10^11 values; a clash is caught by the unique index and simply
  * drawn again, rather than looked up before every insert.
@@ -61,7 +67,8 @@ export async function insertWithUniqueReference(db: RegistrationDb, row: NewRegi
       .returningAll()
       .executeTakeFirst();
     if (inserted) return inserted;
-    if (await findByEmail(db, row.programme_id, row.email)) return null;
+    if (row.email && (await findByEmail(db, row.programme_id, row.email))) return null;
+    if (row.behalf_key && (await findByBehalfKey(db, row.programme_id, row.behalf_key))) return null;
   }
   throw new Error('could not allocate a unique reference');
 }

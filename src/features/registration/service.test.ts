@@ -38,7 +38,7 @@ describe('registration rules', () => {
   /** Registered, and the address confirmed by its owner: ready to be accepted. */
   const confirmed = async (d: Partial<RegistrationDetails> = {}) => {
     const result = await submit(d);
-    await confirmFromEmail(data.db, result.registration.email, clock);
+    await confirmFromEmail(data.db, result.registration.email!, clock);
     return result;
   };
   const outboxTo = (email: string) => data.db.selectFrom('outbox').selectAll().where('to_address', '=', email).orderBy('id').execute();

@@ -13,13 +13,13 @@ import { cancelPendingMail, enqueueMail, type Email } from '../../platform/mail/
 import { composeMail, type MailPart } from '../../platform/mail/templates.ts';
 import type { Clock } from '../../platform/time.ts';
 import { leaveAllGroups } from '../participants/service.ts';
-import type { RegistrationDetails } from './details.ts';
+import { behalfKey, type Contact, type RegistrationDetails } from './details.ts';
 import { bandLabel, roleGroupLabel, serviceLabel } from './options.ts';
 import * as q from './queries.ts';
 import { acceptRefusal, refusalFor, type Refusal, type TeamAction, TRANSITIONS } from './status.ts';
 import { registrationDb, type Registration, type RegistrationChannel, type RegistrationStatus } from './tables.ts';
 
-export type { RegistrationDetails } from './details.ts';
+export type { Contact, RegistrationDetails } from './details.ts';
 
 const own = registrationDb;
 
@@ -53,9 +53,15 @@ export type SubmitOutcome = 'created' | 'pending' | 'updated';
 export type SubmitResult = { registration: Registration; updated: boolean; outcome: SubmitOutcome };
 
 function columns(d: RegistrationDetails) {
+  const email = d.email?.trim() || null;
+  const contact = d.contact ?? null;
   return {
-    email: d.email.trim(),
-    email_normalised: normaliseEmail(d.email),
+    email,
+    email_normalised: email ? normaliseEmail(email) : null,
+    contact_name: contact ? contact.name?.trim() || null : null,
+    contact_email: contact ? contact.email.trim() : null,
+    contact_email_normalised: contact ? normaliseEmail(contact.email) : null,
+    behalf_key: contact ? behalfKey(contact.email, d.fullName) : null,
     full_name: d.fullName.trim(),
     organisation_id: d.organisationId,
     organisation_name: d.organisationName.trim(),
@@ -70,8 +76,24 @@ function columns(d: RegistrationDetails) {
     afc_band: d.afcBand || null,
     participation: [...new Set(d.participation)].join(','),
     adjustments: d.adjustments?.trim() || null,
-    search_text: searchText(d.fullName, d.email, d.organisationName, d.department, d.jobTitle),
+    // The contact too: the team finds everyone a manager registered by the manager's name.
+    search_text: searchText(d.fullName, email, d.organisationName, d.department, d.jobTitle, contact?.name, contact?.email),
   };
+}
+
+/** The contact recorded on a registration, to carry through a change of its other details. */
+export function contactOf(r: Pick<Registration, 'contact_name' | 'contact_email'>): Contact | null {
+  return r.contact_email ? { name: r.contact_name, email: r.contact_email } : null;
+}
+
+/**
+ * Where emails about a registration go: its own address, or, for someone registered on their
+ * behalf who has none, their contact's (worded for the contact: "You registered …").
+ */
+export function mailRecipient(r: Pick<Registration, 'email' | 'full_name' | 'contact_name' | 'contact_email'>): { to: string; forContact: boolean; greeting: string } {
+  if (r.email) return { to: r.email, forContact: false, greeting: hello(r.full_name) };
+  if (r.contact_email) return { to: r.contact_email, forContact: true, greeting: r.contact_name ? hello(r.contact_name) : 'Hello,' };
+  throw new Error('a registration with neither its own address nor a contact');
 }
 
 /** Lower-cased name, email, organisation, department and job title: what the team's search looks in. */
@@ -96,6 +118,8 @@ export async function sendProgrammeMail(db: Db | Tx, email: Email, clock: Clock)
 const hello = (name: string) => `Hello ${name},`;
 
 function confirmationMail(r: Registration, link: string, baseUrl: string): Email {
+  const to = mailRecipient(r);
+  if (to.forContact) return contactConfirmationMail(r, to, link, baseUrl);
   // Someone who registered by email has not yet agreed to anything: the link asks them to.
   const consent: MailPart[] = r.consent_at
     ? []
@@ -110,14 +134,51 @@ function confirmationMail(r: Registration, link: string, baseUrl: string): Email
     { link, text: r.consent_at ? 'Confirm your email address' : 'Confirm your email address and give your consent' },
     `This link works for ${CONFIRM_DAYS} days. Until you confirm, your registration stays unconfirmed. If you did not register, ignore this email and nothing more will happen.`,
   ];
-  return { to: r.email, subject: `Confirm your registration (${r.reference})`, ...composeMail(hello(r.full_name), parts), category: 'registration' };
+  return { to: to.to, subject: `Confirm your registration (${r.reference})`, ...composeMail(to.greeting, parts), category: 'registration' };
+}
+
+/** The confirmation email for someone registered on their behalf: to their contact, about them. */
+function contactConfirmationMail(r: Registration, to: ReturnType<typeof mailRecipient>, link: string, baseUrl: string): Email {
+  const name = r.full_name;
+  const consent: MailPart[] = r.consent_at
+    ? []
+    : [
+        `When you confirm, we will also ask you to confirm that ${name} agrees that the programme team can keep their details and contact them about the programme through you. How we use their details is explained in our privacy notice:`,
+        { link: `${baseUrl}/privacy`, text: 'Privacy notice' },
+      ];
+  return {
+    to: to.to,
+    subject: `Confirm you registered ${name} (${r.reference})`,
+    ...composeMail(to.greeting, [
+      `You registered ${name} for the radiography support workforce programme, on their behalf. Their reference is ${r.reference}.`,
+      `They have no email address of their own with us, so we will send emails about their registration to you. When they have one, tell the programme team and we will write to them instead.`,
+      ...consent,
+      { link, text: `Confirm you registered ${name}` },
+      `This link works for ${CONFIRM_DAYS} days. Until you confirm, their registration stays unconfirmed. If you did not register anyone, ignore this email and nothing more will happen.`,
+    ]),
+    category: 'registration',
+  };
 }
 
 function pendingChangeMail(r: Registration, link: string): Email {
+  const to = mailRecipient(r);
+  if (to.forContact) {
+    return {
+      to: to.to,
+      subject: `Confirm the change to ${r.full_name}’s registration (${r.reference})`,
+      ...composeMail(to.greeting, [
+        `Somebody, probably you, sent ${r.full_name}’s details again for the radiography support workforce programme, on their behalf, from this email address.`,
+        'Nothing has changed yet. To replace the details we hold with the new ones, confirm it:',
+        { link, text: `Confirm the change to ${r.full_name}’s registration` },
+        `This link works for ${PENDING_CHANGE_HOURS} hours. If you did not send their details again, ignore this email: their registration stays as it is.`,
+      ]),
+      category: 'registration',
+    };
+  }
   return {
-    to: r.email,
+    to: to.to,
     subject: `Confirm the change to your registration (${r.reference})`,
-    ...composeMail(hello(r.full_name), [
+    ...composeMail(to.greeting, [
       'Somebody, probably you, registered again for the radiography support workforce programme with this email address.',
       'Nothing has changed yet. To replace the details we hold with the new ones, confirm it:',
       { link, text: 'Confirm the change to your registration' },
@@ -142,7 +203,12 @@ export async function submitRegistration(db: Db, details: RegistrationDetails, o
     const now = clock().toISOString();
     const token = randomToken();
     const how = options.channel === 'web' ? 'the web form' : 'email';
-    let existing = await q.findByEmail(t, options.programmeId, details.email);
+    // Known by the address, or, for someone registered on their behalf without one, by their
+    // contact and name: never by the contact's address alone (that is the contact's own registration).
+    const key = !details.email && details.contact ? behalfKey(details.contact.email, details.fullName) : null;
+    if (!details.email && !key) throw new Error('a registration needs its own address or a contact');
+    const known = () => (details.email ? q.findByEmail(t, options.programmeId, details.email) : q.findByBehalfKey(t, options.programmeId, key!));
+    let existing = await known();
     let inserted: Registration | null = null;
     if (!existing) {
       inserted = await q.insertWithUniqueReference(t, {
@@ -162,13 +228,14 @@ export async function submitRegistration(db: Db, details: RegistrationDetails, o
         updated_at: now,
       });
       // Someone registered this email a moment before (a double click, two tabs): it is known now.
-      if (!inserted) existing = await q.findByEmail(t, options.programmeId, details.email);
+      if (!inserted) existing = (await known()) ?? (details.contact ? await q.findByBehalfKey(t, options.programmeId, behalfKey(details.contact.email, details.fullName)) : undefined);
     }
     let result: SubmitResult;
     if (inserted) {
       const registration = inserted;
       await q.writeAims(t, registration.id, details.aims, false);
-      await q.insertEvent(t, registration.id, options.actorId ?? null, 'created', options.needsReview ? 'Imported from email; needs review' : `Registered by ${how}`, clock);
+      const byContact = registration.contact_email ? ` on their behalf by ${registration.contact_name ? `${registration.contact_name} (${registration.contact_email})` : registration.contact_email}` : '';
+      await q.insertEvent(t, registration.id, options.actorId ?? null, 'created', options.needsReview ? 'Imported from email; needs review' : `Registered by ${how}${byContact}`, clock);
       if (!options.needsReview) await sendProgrammeMail(tx, confirmationMail(registration, `${options.baseUrl}/register/confirm/${token}`, options.baseUrl), clock);
       result = { registration, updated: false, outcome: 'created' };
     } else if (!existing) {
@@ -283,7 +350,8 @@ export async function confirmPendingChange(db: Db, token: string, clock: Clock, 
     if (!found?.pending_details) return { ok: false, reason: 'unknown' };
     if (found.pending_expires_at && found.pending_expires_at <= now) return { ok: false, reason: 'expired' };
     const details = JSON.parse(found.pending_details) as RegistrationDetails;
-    const next = columns(details);
+    // A change sent by a contact never takes away an address of their own, nor a web one the contact.
+    const next = columns({ ...details, email: details.email ?? found.email, contact: details.contact ?? contactOf(found) });
     const changes = describeChanges(found, next);
     // The owner pressed a link sent to the address, so it is confirmed too; someone who had
     // withdrawn and registered again starts over as new.
@@ -336,29 +404,59 @@ export async function acceptRegistration(db: Db | Tx, id: number, ctx: ActionCon
     const moved = await q.changeStatus(t, r.id, r.status, { status: 'accepted', updated_at: now, ...(r.consent_at ? {} : { consent_at: now }) });
     // Someone else decided first: nothing more to do if it was this, otherwise decide again.
     if (!moved) return (await q.findById(t, id))?.status === 'accepted' ? { ok: true } : acceptRegistration(tx, id, ctx, reason);
-    const existing = r.person_id ? await findPerson(tx, r.person_id) : await findPersonByEmail(tx, r.email);
-    const { person } = await upsertPerson(tx, { email: r.email, name: r.full_name, role: existing && existing.role !== 'participant' ? existing.role : 'participant' }, ctx.clock);
-    await q.updateRow(t, r.id, { person_id: person.id });
-    // A welcome email is often read days later: its link lasts longer than one just asked for.
-    const link = await issueSignInLink(tx, person.id, ctx.baseUrl, ctx.clock, { validMinutes: WELCOME_LINK_HOURS * 60 });
-    await sendProgrammeMail(
-      tx,
-      {
-        to: person.email,
-        subject: 'Welcome to the radiography support workforce programme',
-        ...composeMail(hello(person.name), [
-          'Thank you for registering your interest. We would like you to take part in the programme.',
-          { link, text: 'Sign in to Coproduce to see your projects and groups' },
-          `This link works once, for ${WELCOME_LINK_HOURS} hours. After that, or next time, sign in at ${ctx.baseUrl}/sign-in with this email address and we will email you a new link.`,
-        ]),
-      },
-      ctx.clock,
-    );
     const why = reason?.trim() ? ` without ${!r.email_confirmed_at ? 'a confirmed email address' : 'recorded consent'}, because: ${reason.trim()}` : '';
-    await q.insertEvent(t, r.id, ctx.actorId, 'accepted', `Accepted${why}; participant account active and welcome email sent`, ctx.clock);
+    if (r.email) {
+      await giveAccount(tx, { ...r, email: r.email }, ctx);
+      await q.insertEvent(t, r.id, ctx.actorId, 'accepted', `Accepted${why}; participant account active and welcome email sent`, ctx.clock);
+    } else {
+      // Registered by a contact, with no address of their own: accepted, without an account (one
+      // signs in by an emailed link), and the contact is told. Adding their own address later
+      // (the team's edit) gives them the account and the welcome email.
+      const to = mailRecipient(r);
+      await sendProgrammeMail(
+        tx,
+        {
+          to: to.to,
+          subject: `${r.full_name} has been accepted into the radiography support workforce programme`,
+          ...composeMail(to.greeting, [
+            `You registered ${r.full_name} for the radiography support workforce programme, on their behalf. We would like them to take part. Their reference is ${r.reference}.`,
+            'To use Coproduce, the programme’s website, they need an email address of their own. When they have one, tell the programme team and we will email them a link to sign in.',
+            'Until then, we will write to you about their part in the programme.',
+          ]),
+        },
+        ctx.clock,
+      );
+      await q.insertEvent(t, r.id, ctx.actorId, 'accepted', `Accepted${why}; no account, as they have no email address of their own: their contact ${to.to} was emailed`, ctx.clock);
+    }
     await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.accept', recordType: 'registration', recordId: r.id, summary: `Accepted ${r.reference}${why ? ' with a recorded reason' : ''}` }, ctx.clock);
     return { ok: true };
   });
+}
+
+/**
+ * Creates or re-activates the participant account of an accepted registration with its own
+ * address and sends the welcome email with a sign-in link. An existing account keeps a higher role
+ * (an admin stays an admin).
+ */
+async function giveAccount(tx: Tx, r: Registration & { email: string }, ctx: ActionContext): Promise<void> {
+  const existing = r.person_id ? await findPerson(tx, r.person_id) : await findPersonByEmail(tx, r.email);
+  const { person } = await upsertPerson(tx, { email: r.email, name: r.full_name, role: existing && existing.role !== 'participant' ? existing.role : 'participant' }, ctx.clock);
+  await q.updateRow(own(tx), r.id, { person_id: person.id });
+  // A welcome email is often read days later: its link lasts longer than one just asked for.
+  const link = await issueSignInLink(tx, person.id, ctx.baseUrl, ctx.clock, { validMinutes: WELCOME_LINK_HOURS * 60 });
+  await sendProgrammeMail(
+    tx,
+    {
+      to: person.email,
+      subject: 'Welcome to the radiography support workforce programme',
+      ...composeMail(hello(person.name), [
+        'Thank you for registering your interest. We would like you to take part in the programme.',
+        { link, text: 'Sign in to Coproduce to see your projects and groups' },
+        `This link works once, for ${WELCOME_LINK_HOURS} hours. After that, or next time, sign in at ${ctx.baseUrl}/sign-in with this email address and we will email you a new link.`,
+      ]),
+    },
+    ctx.clock,
+  );
 }
 
 export async function waitlistRegistration(db: Db, id: number, ctx: ActionContext): Promise<ActionResult> {
@@ -391,7 +489,9 @@ async function leaveStatus(db: Db | Tx, id: number, action: 'waitlist' | 'declin
       }
     }
     if (message) {
-      await sendProgrammeMail(tx, { to: r.email, subject: 'Your registration of interest', ...composeMail(hello(r.full_name), [message, `Your reference is ${r.reference}.`]) }, ctx.clock);
+      const to = mailRecipient(r);
+      const about = to.forContact ? `This is about ${r.full_name}, whom you registered on their behalf. Their reference is ${r.reference}.` : `Your reference is ${r.reference}.`;
+      await sendProgrammeMail(tx, { to: to.to, subject: to.forContact ? `${r.full_name}’s registration of interest` : 'Your registration of interest', ...composeMail(to.greeting, [message, about]) }, ctx.clock);
     }
     const verb = status === 'waitlisted' ? 'Waitlisted' : 'Declined';
     await q.insertEvent(t, r.id, ctx.actorId, status, `${verb}${message ? ' with a message to the person' : ''}`, ctx.clock);
@@ -456,7 +556,7 @@ export async function completeReviewedRegistration(
     const t = own(tx);
     const r = await q.findById(t, registrationId);
     if (!r) return { ok: false, reason: 'not_found' };
-    const clash = await q.emailTakenBy(t, r.programme_id, details.email, r.id);
+    const clash = details.email ? await q.emailTakenBy(t, r.programme_id, details.email, r.id) : undefined;
     if (clash) return { ok: false, reason: 'email_taken', reference: clash.reference };
     const token = randomToken();
     const now = ctx.clock().toISOString();
@@ -491,7 +591,7 @@ export async function correctOwnDetails(db: Db, personId: number, d: OwnDetails,
     const reg = await q.findByPerson(t, personId);
     if (!reg) return { ok: false, reason: 'no-registration' };
     if (reg.status === 'withdrawn') return { ok: false, reason: 'withdrawn' };
-    const next = columns({ ...d, email: reg.email, consent: true });
+    const next = columns({ ...d, email: reg.email, contact: contactOf(reg), consent: true });
     const aimsBefore = await q.aimsOf(t, reg.id);
     const aimsChanged = JSON.stringify(aimsBefore) !== JSON.stringify([...new Set(d.aims)].sort((a, b) => a - b));
     const changes = describeChanges(reg, next);
@@ -510,8 +610,8 @@ export async function correctOwnDetails(db: Db, personId: number, d: OwnDetails,
 export type TeamEditDetails = Omit<RegistrationDetails, 'consent'>;
 export type TeamEditResult =
   | { ok: true; changed: string[] }
-  | { ok: false; reason: 'not_found' | 'withdrawn' | 'needs_review' | 'email_is_sign_in' }
-  | { ok: false; reason: 'email_taken'; reference: string };
+  | { ok: false; reason: 'not_found' | 'withdrawn' | 'needs_review' | 'email_is_sign_in' | 'email_needed' | 'email_is_contact' }
+  | { ok: false; reason: 'email_taken' | 'contact_and_name_taken'; reference: string };
 
 /**
  * The programme team edits a registration: every answer, audited, with the old values kept in its
@@ -520,6 +620,10 @@ export type TeamEditResult =
  * another registration in the programme has, and any new email for someone with an account (it is
  * how they sign in). A new address for an unconfirmed registration gets the confirmation email,
  * and a change waiting for the old address's owner to confirm is dropped.
+ * Someone registered by a contact may have no address (`d.email` null); adding their own later
+ * makes theirs an ordinary registration: emails go to them, the contact stays on record, and if
+ * they were already accepted they get their account and the welcome email now. Their own address
+ * is never the contact's, and an address, once given, is never taken away here.
  */
 export async function editRegistration(db: Db | Tx, id: number, d: TeamEditDetails, ctx: ActionContext): Promise<TeamEditResult> {
   return inTransaction(db, async (tx) => {
@@ -527,13 +631,19 @@ export async function editRegistration(db: Db | Tx, id: number, d: TeamEditDetai
     const r = await q.findById(t, id);
     if (!r) return { ok: false, reason: 'not_found' };
     if (r.status === 'withdrawn' || r.status === 'needs_review') return { ok: false, reason: r.status };
-    const emailChanged = normaliseEmail(d.email) !== r.email_normalised;
+    if (!d.email && r.email) return { ok: false, reason: 'email_needed' };
+    const emailChanged = (d.email ? normaliseEmail(d.email) : null) !== r.email_normalised;
     if (emailChanged && r.person_id) return { ok: false, reason: 'email_is_sign_in' };
-    if (emailChanged) {
+    if (d.email && emailChanged) {
+      if (r.contact_email_normalised === normaliseEmail(d.email)) return { ok: false, reason: 'email_is_contact' };
       const clash = await q.emailTakenBy(t, r.programme_id, d.email, r.id);
       if (clash) return { ok: false, reason: 'email_taken', reference: clash.reference };
     }
-    const next = columns({ ...d, consent: Boolean(r.consent_at) });
+    const next = columns({ ...d, contact: contactOf(r), consent: Boolean(r.consent_at) });
+    if (next.behalf_key && next.behalf_key !== r.behalf_key) {
+      const clash = await q.findByBehalfKey(t, r.programme_id, next.behalf_key);
+      if (clash && clash.id !== r.id) return { ok: false, reason: 'contact_and_name_taken', reference: clash.reference };
+    }
     const aims = [...new Set(d.aims)].sort((a, b) => a - b);
     const aimsBefore = await q.aimsOf(t, r.id);
     const aimsChanged = aimsBefore.join(',') !== aims.join(',');
@@ -541,7 +651,7 @@ export async function editRegistration(db: Db | Tx, id: number, d: TeamEditDetai
     const named = described.filter((c) => c.startsWith('name:'));
     const changes = [
       ...named,
-      ...(next.email !== r.email ? [`email address: “${r.email}” → “${next.email}”`] : []),
+      ...(next.email !== r.email ? [r.email ? `email address: “${r.email}” → “${next.email}”` : `email address: none of their own → “${next.email}” (emails now go to them, not their contact)`] : []),
       ...described.filter((c) => !named.includes(c)),
       ...(aimsChanged ? [`aims: ${aimsBefore.join(', ') || 'none'} → ${aims.join(', ') || 'none'}`] : []),
     ];
@@ -550,6 +660,8 @@ export async function editRegistration(db: Db | Tx, id: number, d: TeamEditDetai
     const now = ctx.clock().toISOString();
     const token = randomToken();
     const reconfirm = emailChanged && r.status === 'unconfirmed';
+    // Accepted while they had no address, so without an account: their own address gives them one.
+    const welcome = emailChanged && !r.email && r.status === 'accepted' && !r.person_id;
     const registration = await q.updateRow(t, r.id, {
       ...next,
       updated_at: now,
@@ -560,7 +672,9 @@ export async function editRegistration(db: Db | Tx, id: number, d: TeamEditDetai
     if (aimsChanged) await q.writeAims(t, r.id, aims);
     if (r.person_id && next.full_name !== r.full_name) await renamePerson(tx, r.person_id, next.full_name, ctx.clock);
     if (reconfirm) await sendProgrammeMail(tx, confirmationMail(registration, `${ctx.baseUrl}/register/confirm/${token}`, ctx.baseUrl), ctx.clock);
-    await q.insertEvent(t, r.id, ctx.actorId, 'edited', `Details edited by the programme team: ${changes.join('; ')}${reconfirm ? '; confirmation email sent to the new address' : ''}`, ctx.clock);
+    if (welcome && registration.email) await giveAccount(tx, { ...registration, email: registration.email }, ctx);
+    const sent = reconfirm ? '; confirmation email sent to the new address' : welcome ? '; participant account active and welcome email sent to the new address' : '';
+    await q.insertEvent(t, r.id, ctx.actorId, 'edited', `Details edited by the programme team: ${changes.join('; ')}${sent}`, ctx.clock);
     await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.edit', recordType: 'registration', recordId: r.id, summary: `Edited ${r.reference}: ${changed.join(', ')}` }, ctx.clock);
     return { ok: true, changed };
   });
@@ -585,7 +699,7 @@ const MERGE_COLUMNS: Record<MergeField, readonly (keyof Registration)[]> = {
 /** How far along each status is: the merged registration takes the further of the two. */
 const STATUS_RANK: Partial<Record<RegistrationStatus, number>> = { unconfirmed: 0, new: 1, waitlisted: 2, accepted: 3 };
 
-export type MergeRefusal = 'not_found' | 'same' | 'different_accounts' | 'needs_review' | 'changed' | 'status_needed';
+export type MergeRefusal = 'not_found' | 'same' | 'different_accounts' | 'contact' | 'needs_review' | 'changed' | 'status_needed';
 export type MergePlan = {
   /** The answers that differ, for the team to choose between. */
   differing: MergeField[];
@@ -595,16 +709,24 @@ export type MergePlan = {
   emailFrom: 'keep' | 'other' | null;
 };
 
+/** True when `a` was registered on their behalf by the person whose own registration `b` is. */
+export function isContactOf(a: Pick<Registration, 'contact_email_normalised'>, b: Pick<Registration, 'email_normalised'>): boolean {
+  return a.contact_email_normalised !== null && a.contact_email_normalised === b.email_normalised;
+}
+
 /** Whether two registrations may be merged, and if so what the team has to choose. */
 export function planMerge(keep: Registration | undefined, other: Registration | undefined): { ok: true; plan: MergePlan } | { ok: false; reason: MergeRefusal } {
   if (!keep || !other || keep.programme_id !== other.programme_id) return { ok: false, reason: 'not_found' };
   if (keep.id === other.id) return { ok: false, reason: 'same' };
   if (keep.person_id && other.person_id && keep.person_id !== other.person_id) return { ok: false, reason: 'different_accounts' };
+  // Someone registered on their behalf is never the person who registered them.
+  if (isContactOf(keep, other) || isContactOf(other, keep)) return { ok: false, reason: 'contact' };
   if (keep.status === 'needs_review' || other.status === 'needs_review') return { ok: false, reason: 'needs_review' };
   const differing = MERGE_FIELDS.filter((f) => MERGE_COLUMNS[f].some((c) => String(keep[c] ?? '') !== String(other[c] ?? '')));
   const [a, b] = [STATUS_RANK[keep.status], STATUS_RANK[other.status]];
   const status = keep.status === other.status ? keep.status : a !== undefined && b !== undefined ? (a >= b ? keep.status : other.status) : null;
-  const emailFrom = keep.person_id ? 'keep' : other.person_id ? 'other' : null;
+  // An account's sign-in email wins; otherwise an address wins over none (someone registered by a contact).
+  const emailFrom = keep.person_id ? 'keep' : other.person_id ? 'other' : keep.email && !other.email ? 'keep' : other.email && !keep.email ? 'other' : null;
   return { ok: true, plan: { differing: emailFrom ? differing.filter((f) => f !== 'email') : differing, status, emailFrom } };
 }
 
@@ -623,7 +745,8 @@ export type MergeChoices = {
  * reference, the status is the further along of the two (or the team's choice when one was
  * declined or withdrawn), and the other registration is deleted. An account's email, being its
  * sign-in, always wins. Refused for the same registration, one that does not exist, ones of two
- * different accounts, and one waiting for review. Audited.
+ * different accounts, one waiting for review, and someone and the contact who registered them on
+ * their behalf (never the same person). Audited.
  */
 export async function mergeRegistrations(db: Db | Tx, keepId: number, otherId: number, choices: MergeChoices, ctx: ActionContext): Promise<{ ok: true; registration: Registration } | { ok: false; reason: MergeRefusal }> {
   return inTransaction(db, async (tx) => {
@@ -643,6 +766,7 @@ export async function mergeRegistrations(db: Db | Tx, keepId: number, otherId: n
     const next = columns({
       fullName: pick('fullName').full_name,
       email: pick('email').email,
+      contact: contactOf(keep) ?? contactOf(other),
       organisationId: w.organisation_id,
       organisationName: w.organisation_name,
       nation: w.nation,
@@ -661,7 +785,7 @@ export async function mergeRegistrations(db: Db | Tx, keepId: number, otherId: n
     });
     const described = describeChanges(keep, next);
     const changes = [
-      ...(next.email !== keep.email ? [`email address: “${keep.email}” → “${next.email}”`] : []),
+      ...(next.email !== keep.email ? [`email address: “${keep.email ?? 'none of their own'}” → “${next.email ?? 'none of their own'}”`] : []),
       ...described,
       ...(status !== keep.status ? [`status: “${keep.status}” → “${status}”`] : []),
       ...(aims.join(',') !== keepAims.join(',') ? [`aims: ${keepAims.join(', ') || 'none'} → ${aims.join(', ') || 'none'}`] : []),
@@ -706,7 +830,7 @@ export async function mergeRegistrations(db: Db | Tx, keepId: number, otherId: n
       keep.id,
       ctx.actorId,
       'merged',
-      `Merged with ${other.reference} (${other.full_name || other.email}), which was deleted: its history and notes are now here${changes.length ? `. ${changes.join('; ')}` : '; nothing differed'}`,
+      `Merged with ${other.reference} (${other.full_name || other.email || 'no name'}), which was deleted: its history and notes are now here${changes.length ? `. ${changes.join('; ')}` : '; nothing differed'}`,
       ctx.clock,
     );
     await recordAudit(tx, { actorId: ctx.actorId, action: 'registration.merge', recordType: 'registration', recordId: keep.id, summary: `Merged ${other.reference} into ${keep.reference}` }, ctx.clock);

@@ -24,8 +24,9 @@ export interface RegistrationsTable {
   reference: string;
   status: RegistrationStatus;
   channel: RegistrationChannel;
-  email: string;
-  email_normalised: string;
+  /** Null for someone registered on their behalf who has no address of their own: see contact_*. */
+  email: string | null;
+  email_normalised: string | null;
   full_name: string;
   organisation_id: number | null;
   organisation_name: string;
@@ -51,6 +52,15 @@ export interface RegistrationsTable {
   pending_token_hash: string | null;
   pending_expires_at: string | null;
   person_id: number | null;
+  /**
+   * Who registered them on their behalf (a manager for a colleague with no work email), or null.
+   * Emails about a registration go to its own address, or to the contact when it has none.
+   */
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_email_normalised: string | null;
+  /** The contact's normalised address and the registrant's normalised name: a second message from them for the same person is known by it. */
+  behalf_key: string | null;
   /** Lower-cased name, email, organisation and job title, for the admin text search. */
   search_text: string;
   created_at: string;

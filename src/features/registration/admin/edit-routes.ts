@@ -7,7 +7,7 @@ import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { parseForm, typedValues } from '../../../platform/forms/parse-form.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import type { ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { formBody, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
 import { answersFromForm, DETAILS_FORM_ORDER, detailsFormSchema, formValuesOf } from '../details.ts';
 import { ANSWER_LISTS } from '../options.ts';
@@ -19,14 +19,27 @@ import { shownName } from './routes.ts';
 const V = 'features/registration/admin/views';
 const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
 const withId = { config: onlyRoles('admin'), schema: { params: z.object({ id }) } };
+const withForm = { ...withId, schema: { ...withId.schema, body: formBody } };
+
+/** "Registered by Morgan Reed (morgan@example.org) on their behalf", for someone a contact registered. */
+export function contactText(r: Pick<Registration, 'contact_name' | 'contact_email'>): string | null {
+  if (!r.contact_email) return null;
+  return `Registered by ${r.contact_name ? `${r.contact_name} (${r.contact_email})` : r.contact_email} on their behalf`;
+}
 
 /** The service's refusals, in words for the page. */
-export function editRefusalText(result: Exclude<TeamEditResult, { ok: true }>, r: Pick<Registration, 'full_name' | 'email'>): string {
+export function editRefusalText(result: Exclude<TeamEditResult, { ok: true }>, r: Pick<Registration, 'full_name' | 'email' | 'contact_email'>): string {
   switch (result.reason) {
+    case 'email_needed':
+      return 'Enter their email address: an address, once given, is not taken away here';
+    case 'email_is_contact':
+      return `${r.contact_email} is the address of their contact, who registered them on their behalf: enter ${shownName(r)}’s own email address, or leave it blank`;
+    case 'contact_and_name_taken':
+      return `Their contact has already registered someone of this name, ${result.reference}. If they are the same person, merge the two registrations instead`;
     case 'email_taken':
       return `Another registration in this programme, ${result.reference}, already has this email address. If they are the same person, merge the two registrations instead`;
     case 'email_is_sign_in':
-      return `${shownName(r)} has an account and signs in with ${r.email}, so their email address cannot be changed here`;
+      return `${shownName(r)} has an account and signs in with ${r.email ?? 'their email address'}, so their email address cannot be changed here`;
     case 'withdrawn':
       return `${shownName(r)} has withdrawn from the programme, so their registration cannot be edited`;
     case 'needs_review':
@@ -52,6 +65,7 @@ export function editRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): v
       name: shownName(r),
       values,
       hasAccount: r.person_id !== null,
+      contactText: contactText(r),
       ...(await choices(r.programme_id)),
       ...ANSWER_LISTS,
       ...extra,
@@ -86,14 +100,15 @@ export function editRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): v
     return form(reply, r, values);
   });
 
-  app.post('/admin/registrations/:id/edit', withId, async (request, reply) => {
+  app.post('/admin/registrations/:id/edit', withForm, async (request, reply) => {
     const r = await editable(request, reply, request.params.id);
     if (!r) return reply;
     const { organisations, aims, methods } = await choices(r.programme_id);
-    const body = { email: r.email, ...((request.body ?? {}) as Record<string, unknown>) };
+    const body = { email: r.email ?? '', ...request.body };
     const allowed = { organisationIds: new Set(organisations.map((o) => o.id)), aims: new Set(aims.map((a) => a.number)), methods: new Set(methods.map((m) => m.key)) };
     // Optional type of service here: a registration that came by email may never have said.
-    const schema = detailsFormSchema(allowed, { who: 'they', withEmail: true, serviceRequired: false });
+    // Someone registered by a contact may have no address of their own: theirs is optional, until given.
+    const schema = detailsFormSchema(allowed, { who: 'they', withEmail: r.email ? true : 'optional', serviceRequired: false });
     const parsed = parseForm(schema, body, { order: DETAILS_FORM_ORDER, anchors: { aims: 'aims', participation: 'participation', serviceType: 'serviceType', nation: 'nation', roleGroup: 'roleGroup', afcBand: 'afcBand' } });
     if (!parsed.ok) return form(reply.code(400), r, parsed.values, { errors: parsed.errors, errorList: parsed.errorList });
     const result = await editRegistration(
@@ -103,9 +118,13 @@ export function editRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): v
       { actorId: request.user!.id, baseUrl: deps.config.baseUrl, clock: deps.clock },
     );
     if (!result.ok) {
-      if (result.reason === 'email_taken' || result.reason === 'email_is_sign_in') {
+      if (result.reason === 'email_taken' || result.reason === 'email_is_sign_in' || result.reason === 'email_needed' || result.reason === 'email_is_contact') {
         const text = editRefusalText(result, r);
         return form(reply.code(400), r, typedValues(body), { errors: { email: { text } }, errorList: [{ text, href: '#email' }] });
+      }
+      if (result.reason === 'contact_and_name_taken') {
+        const text = editRefusalText(result, r);
+        return form(reply.code(400), r, typedValues(body), { errors: { fullName: { text } }, errorList: [{ text, href: '#fullName' }] });
       }
       return reply.redirect(`/admin/registrations/${r.id}/edit`);
     }

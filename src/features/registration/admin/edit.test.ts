@@ -176,7 +176,7 @@ describe('the programme team edits a registration', () => {
     assert.equal(get.statusCode, 409);
     assert.match(get.body, /Wyn Evans has withdrawn from the programme, so their registration cannot be edited/);
     const before = await reg(r.id);
-    const post = await s.admin.submit(edit(r.id), { fullName: 'Changed', email: before.email, jobTitle: 'x', organisationName: 'x', nation: 'Wales' }, `/admin/registrations/${r.id}`);
+    const post = await s.admin.submit(edit(r.id), { fullName: 'Changed', email: before.email!, jobTitle: 'x', organisationName: 'x', nation: 'Wales' }, `/admin/registrations/${r.id}`);
     assert.equal(post.statusCode, 409);
     assert.deepEqual(await reg(r.id), before);
 

@@ -112,7 +112,7 @@ describe('registrations list', () => {
       ['BROOK', ['Ben Brook']],
       ['  cat cole ', ['Cat Cole']],
       ['alpha board', ['Ben Brook']],
-      [r.eve!.email.toUpperCase(), ['Eve Evans']],
+      [r.eve!.email!.toUpperCase(), ['Eve Evans']],
       ['lead for', ['Cat Cole']],
       ['100%', ['Cat Cole']],
       ['%', ['Cat Cole']],
@@ -414,21 +414,21 @@ describe('bulk actions, safely', () => {
     assert.ok(tooLong.body.includes('x'.repeat(2001)), 'the message as typed is kept');
     assert.equal(await status(a!.id), 'new');
 
-    const before = await mailCount(a!.email);
+    const before = await mailCount(a!.email!);
     const done = await s.admin.submit('/admin/registrations/bulk', { action: 'decline', ids, confirm: 'yes', message: 'Thank you: the places are full this round.', back: '?roleGroup=csw' }, '/admin/registrations');
     assert.equal(done.headers.location, '/admin/registrations?roleGroup=csw&done=decline&ok=2');
     assert.equal(await status(a!.id), 'declined');
     assert.equal(await status(b!.id), 'declined');
-    assert.equal(await mailCount(a!.email), before + 1);
+    assert.equal(await mailCount(a!.email!), before + 1);
     const mail = await s.t.data.db.selectFrom('outbox').select('text_body').where('to_address', '=', b!.email).orderBy('id', 'desc').executeTakeFirstOrThrow();
     assert.match(mail.text_body, /the places are full this round/);
     assert.match(mail.text_body, new RegExp(b!.reference));
 
     // Without a message, nobody is emailed.
-    const quiet = await mailCount(c!.email);
+    const quiet = await mailCount(c!.email!);
     await s.admin.submit('/admin/registrations/bulk', { action: 'decline', ids: [String(c!.id)], confirm: 'yes', message: '' }, '/admin/registrations');
     assert.equal(await status(c!.id), 'declined');
-    assert.equal(await mailCount(c!.email), quiet);
+    assert.equal(await mailCount(c!.email!), quiet);
   });
 
   it('asks before accepting someone just declined, in bulk and one at a time', async () => {

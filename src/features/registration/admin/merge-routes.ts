@@ -54,6 +54,11 @@ export function mergeRefusalText(reason: MergeRefusal, keep: Registration, other
       return `That is this registration’s own reference (${keep.reference}): enter the reference of the other registration`;
     case 'different_accounts':
       return `${shownName(keep)} (${keep.reference}) and ${other ? `${shownName(other)} (${other.reference})` : 'that registration'} each have an account of their own, so they cannot be merged here`;
+    case 'contact': {
+      // One of them registered the other on their behalf: two people, never one to merge.
+      const [them, contact] = other && keep.contact_email_normalised && keep.contact_email_normalised === other.email_normalised ? [keep, other] : [other, keep];
+      return `${them ? `${shownName(them)} (${them.reference})` : 'That registration'} was registered on their behalf by ${shownName(contact)} (${contact.reference}): they are two people, so they cannot be merged`;
+    }
     case 'needs_review':
       return `${other?.status === 'needs_review' ? other.reference : keep.reference} came by email and needs completing from the review queue before it can be merged`;
     case 'changed':
@@ -106,7 +111,7 @@ export function mergeRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): 
   async function answers(r: Registration, methods: Map<string, string>): Promise<Record<MergeField, string>> {
     return {
       fullName: r.full_name || 'Not given',
-      email: r.email,
+      email: r.email ?? `None of their own (reached through ${r.contact_name ? `${r.contact_name}, ` : ''}${r.contact_email ?? 'their contact'})`,
       workplace: [r.organisation_name || 'Not given', r.nation, r.region].filter(Boolean).join(', '),
       department: r.department || 'Not given',
       service: r.service_type === 'other' ? `Other: ${r.service_other ?? 'not said'}` : serviceLabel(r.service_type) || 'Not given',
@@ -143,7 +148,7 @@ export function mergeRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): 
         { label: 'Status', keep: STATUS_LABELS[keep.status], other: STATUS_LABELS[other.status] },
       ],
       choices: plan.differing.map((f) => ({ field: f, label: LABELS[f], keep: a[f], other: b[f], chosen: values[f] === 'other' ? 'other' : 'keep' })),
-      emailFixed: plan.emailFrom ? { email: plan.emailFrom === 'keep' ? keep.email : other.email, reference: plan.emailFrom === 'keep' ? keep.reference : other.reference } : null,
+      emailFixed: plan.emailFrom ? { email: plan.emailFrom === 'keep' ? keep.email : other.email, reference: plan.emailFrom === 'keep' ? keep.reference : other.reference, account: Boolean(keep.person_id || other.person_id) } : null,
       aimsUnion: aimWords([...new Set([...aimsA, ...aimsB])].sort((x, y) => x - y)),
       statusChoice: plan.status ? null : { keep: keep.status, other: other.status, keepText: STATUS_LABELS[keep.status], otherText: STATUS_LABELS[other.status], chosen: values.status },
       statusText: plan.status ? STATUS_LABELS[plan.status] : null,

@@ -159,7 +159,7 @@ describe('the programme team merges two registrations of one person', () => {
     const url = `${merge(a.id)}/${b.id}`;
     const form = await compareForm(url, {});
     s.t.clock.advance(60_000);
-    await s.admin.submit(`/admin/registrations/${b.id}/edit`, { fullName: 'Hal Noor', email: b.email, organisationName: 'Another place', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'Changed' }, `/admin/registrations/${b.id}/edit`);
+    await s.admin.submit(`/admin/registrations/${b.id}/edit`, { fullName: 'Hal Noor', email: b.email!, organisationName: 'Another place', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'Changed' }, `/admin/registrations/${b.id}/edit`);
     const res = await s.admin.submit(url, form, url);
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /One of the registrations changed while you were looking at them/);

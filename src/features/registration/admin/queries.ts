@@ -121,6 +121,8 @@ const LIST_COLUMNS = [
   'registrations.channel',
   'registrations.full_name',
   'registrations.email',
+  'registrations.contact_name',
+  'registrations.contact_email',
   'registrations.organisation_name',
   'registrations.role_group',
   'registrations.service_type',

@@ -159,11 +159,11 @@ describe('a registration, for the programme team', () => {
 
   it('waitlists, with history and audit', async () => {
     const r = await register(s, {}, { confirm: true });
-    const mails = (await mailTo(r.email)).length;
+    const mails = (await mailTo(r.email!)).length;
     const res = await s.admin.submit(`/admin/registrations/${r.id}/waitlist`, {}, `/admin/registrations/${r.id}`);
     assert.equal(res.headers.location, `/admin/registrations/${r.id}?done=waitlist`);
     assert.equal((await reg(r.id)).status, 'waitlisted');
-    assert.equal((await mailTo(r.email)).length, mails, 'no email');
+    assert.equal((await mailTo(r.email!)).length, mails, 'no email');
     assert.equal((await history(r.id)).at(-1)!.action, 'waitlisted');
     assert.equal((await db().selectFrom('audit_events').selectAll().where('action', '=', 'registration.waitlist').where('record_id', '=', String(r.id)).execute()).length, 1);
     const page = await s.admin.get(res.headers.location as string);
@@ -177,11 +177,11 @@ describe('a registration, for the programme team', () => {
     assert.equal(form.statusCode, 200);
     assert.equal(h1(form.body), 'Decline Quiet Quinn’s registration');
     assert.match(form.body, /<textarea class="govuk-textarea" id="message" name="message"/);
-    const before = (await mailTo(quiet.email)).length;
+    const before = (await mailTo(quiet.email!)).length;
     const res = await s.admin.submit(`/admin/registrations/${quiet.id}/decline`, { message: '   ' }, `/admin/registrations/${quiet.id}/decline`);
     assert.equal(res.headers.location, `/admin/registrations/${quiet.id}?done=decline`);
     assert.equal((await reg(quiet.id)).status, 'declined');
-    assert.equal((await mailTo(quiet.email)).length, before, 'no email without a message');
+    assert.equal((await mailTo(quiet.email!)).length, before, 'no email without a message');
     assert.equal((await history(quiet.id)).at(-1)!.detail, 'Declined');
 
     const told = await register(s, { fullName: 'Told Taylor' }, { confirm: true });
@@ -192,7 +192,7 @@ describe('a registration, for the programme team', () => {
     assert.equal((await reg(told.id)).status, 'new');
     await s.admin.submit(`/admin/registrations/${told.id}/decline`, { message: 'The groups are full this round. Thank you.' }, `/admin/registrations/${told.id}/decline`);
     assert.equal((await reg(told.id)).status, 'declined');
-    const mail = (await mailTo(told.email)).at(-1)!;
+    const mail = (await mailTo(told.email!)).at(-1)!;
     assert.match(mail.text_body, /The groups are full this round\. Thank you\./);
     assert.match(mail.text_body, new RegExp(told.reference));
     assert.equal((await history(told.id)).at(-1)!.detail, 'Declined with a message to the person');

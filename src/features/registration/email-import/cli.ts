@@ -39,7 +39,7 @@ export function maskEmail(email: string): string {
 export function registeredText(people: Registered[]): string {
   if (!people.length) return '';
   const safe = (s: string) => s.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, ' ');
-  return ['Registered:', ...people.map((p) => `  ${p.reference}  ${safe(p.fullName)} <${safe(maskEmail(p.email))}>${p.updated ? ' (updated)' : ''}`)].join('\n');
+  return ['Registered:', ...people.map((p) => `  ${p.reference}  ${safe(p.fullName)}${p.byContact ? ', through their contact' : ''} <${safe(maskEmail(p.email))}>${p.updated ? ' (updated)' : ''}`)].join('\n');
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { testClock } from '../../../../test/helpers/clock.ts';
@@ -15,6 +15,9 @@ import { loadConfig } from '../../../config.ts';
 import { saveSetting } from '../../../platform/settings.ts';
 import { importFromSource, ImportError, type Registered } from './import.ts';
 import { openSource, parseImapUrl, SourceError, splitMbox } from './sources.ts';
+import { details as registrationDetails } from '../../../../test/helpers/registrations.ts';
+import { upsertPerson } from '../../../platform/auth/people.ts';
+import { mergeRegistrations, planMerge, submitRegistration } from '../service.ts';
 
 const CRLF = '\r\n';
 /** A real RFC 5322 message: headers, blank line, body, CRLF line ends. */
@@ -51,14 +54,34 @@ function mbox(messages: string[]): string {
   return messages.map((m) => `From sender@example.org Mon Jun  3 09:00:00 2024\n${m.replace(/\r\n/g, '\n').replace(/^(>*From )/gm, '>$1')}\n`).join('\n');
 }
 
+/** A database of its own for each test: migrated, with the NHS organisations and the demo programme. */
+async function seededDatabase(clock: ReturnType<typeof testClock>): Promise<TestData> {
+  const data = await createTestDatabase();
+  await seedOrganisations(data.db);
+  await seedDemoProgramme(data.db, clock);
+  return data;
+}
+
 describe('import-mail', () => {
   let data: TestData;
   let dir: string;
   const clock = testClock('2026-05-01T09:00:00Z');
+  // Each test gets its own database; the message files are only read, never changed.
+  beforeEach(async () => {
+    data = await seededDatabase(clock);
+  });
+  afterEach(async () => {
+    await data.close();
+  });
+  /** A folder of its own, outside the shared one, for a test's extra messages. */
+  const ownFolder = (files: Record<string, string>) => {
+    const folder = mkdtempSync(join(tmpdir(), 'coproduce-mail-own-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+    folders.push(folder);
+    return folder;
+  };
+  const folders: string[] = [];
   before(async () => {
-    data = await createTestDatabase();
-    await seedOrganisations(data.db);
-    await seedDemoProgramme(data.db, clock);
     dir = mkdtempSync(join(tmpdir(), 'coproduce-mail-'));
     mkdirSync(join(dir, 'folder/nested'), { recursive: true });
     writeFileSync(join(dir, 'folder/plain.eml'), plain);
@@ -69,9 +92,8 @@ describe('import-mail', () => {
     writeFileSync(join(dir, 'folder/notes.txt'), 'not a message');
     writeFileSync(join(dir, 'box.mbox'), mbox([b64, forwarded, unreadable, offTopic, noId]));
   });
-  after(async () => {
-    await data.close();
-    rmSync(dir, { recursive: true, force: true });
+  after(() => {
+    for (const folder of [dir, ...folders]) rmSync(folder, { recursive: true, force: true });
   });
 
   const deps = () => ({ db: data.db, clock, baseUrl: 'http://localhost:3000' });
@@ -163,6 +185,8 @@ describe('import-mail', () => {
       imports: (await data.db.selectFrom('mail_imports').select('id').execute()).length,
       outbox: (await data.db.selectFrom('outbox').select('id').execute()).length,
     });
+    const first = await importFromSource(dir, deps());
+    assert.deepEqual(first, { keyword: 'SUPPORT WORKFORCE', read: 10, created: 8, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1, failed: 0 });
     const before = await count();
     assert.deepEqual(before, { registrations: 9, imports: 10, outbox: 8 });
     const again = await importFromSource(dir, deps());
@@ -171,9 +195,9 @@ describe('import-mail', () => {
   });
 
   it('a later readable email completes a registration waiting for review, and leaves the queue', async () => {
-    const later = join(dir, 'later');
-    mkdirSync(later);
-    writeFileSync(join(later, 'a.eml'), message('vague-2', { From: 'vague@example.org', Subject: 'RE: SUPPORT WORKFORCE', ...textPlain() }, 'Sorry, here you are:\nName: Val Ague\nTrust: Airedale\nJob title: CSW'));
+    assert.equal((await importFromSource(ownFolder({ 'a.eml': unreadable }), deps())).needsReview, 1);
+    assert.equal((await reg('vague@example.org'))!.status, 'needs_review');
+    const later = ownFolder({ 'a.eml': message('vague-2', { From: 'vague@example.org', Subject: 'RE: SUPPORT WORKFORCE', ...textPlain() }, 'Sorry, here you are:\nName: Val Ague\nTrust: Airedale\nJob title: CSW') });
     const summary = await importFromSource(later, deps());
     assert.equal(summary.updated, 1);
     const r = (await reg('vague@example.org'))!;
@@ -185,11 +209,11 @@ describe('import-mail', () => {
   });
 
   it('an unreadable email from someone already registered is queued without touching their details', async () => {
-    const more = join(dir, 'more');
-    mkdirSync(more);
-    writeFileSync(join(more, 'a.eml'), message('jo-2', { From: 'jo.bloggs@example.org', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'I have moved job, can you update me?'));
-    writeFileSync(join(more, 'b.eml'), message('fwd-noaddr', { From: 'manager@example.org', Subject: 'Fwd: SUPPORT WORKFORCE', ...textPlain() },
-      '---------- Forwarded message ---------\nFrom: Pat Doe\nDate: today\n\nName: Pat Doe\nWorkplace: Example Trust\nJob title: CSW'));
+    assert.equal((await importFromSource(ownFolder({ 'plain.eml': plain }), deps())).created, 1);
+    const more = ownFolder({
+      'a.eml': message('jo-2', { From: 'jo.bloggs@example.org', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'I have moved job, can you update me?'),
+      'b.eml': message('fwd-noaddr', { From: 'manager@example.org', Subject: 'Fwd: SUPPORT WORKFORCE', ...textPlain() }, '---------- Forwarded message ---------\nFrom: Pat Doe\nDate: today\n\nName: Pat Doe\nWorkplace: Example Trust\nJob title: CSW'),
+    });
     const summary = await importFromSource(more, deps());
     assert.equal(summary.needsReview, 2);
     const jo = (await reg('jo.bloggs@example.org'))!;
@@ -202,7 +226,7 @@ describe('import-mail', () => {
     const queued = await importOf('<fwd-noaddr@example.org>');
     assert.equal(queued.outcome, 'needs_review');
     assert.equal(queued.registration_id, null);
-    assert.match(queued.problem!, /^Sent on behalf of “Pat Doe” by manager@example.org .*; check before registering$/);
+    assert.match(queued.problem!, /^Sent on behalf of “Pat Doe” by manager@example.org .*: nothing in it says it was sent on their behalf; check before registering$/);
     assert.equal(await reg('manager@example.org'), undefined);
     assert.equal((await outboxTo('manager@example.org')).length, 0);
   });
@@ -289,15 +313,18 @@ describe('import-mail, messages as people really send them', () => {
   const reg = (email: string) => data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', email).executeTakeFirst();
   const outboxTo = (email: string) => data.db.selectFrom('outbox').selectAll().where('to_address', '=', email).execute();
   const importsOf = (messageId: string) => data.db.selectFrom('mail_imports').selectAll().where('message_id', '=', messageId).orderBy('id').execute();
-  before(async () => {
-    data = await createTestDatabase();
-    await seedOrganisations(data.db);
-    await seedDemoProgramme(data.db, clock);
+  before(() => {
     dir = mkdtempSync(join(tmpdir(), 'coproduce-mail-real-'));
   });
-  after(async () => {
-    await data.close();
+  after(() => {
     rmSync(dir, { recursive: true, force: true });
+  });
+  // Each test gets its own database: none relies on what another left.
+  beforeEach(async () => {
+    data = await seededDatabase(clock);
+  });
+  afterEach(async () => {
+    await data.close();
   });
 
   it('registers unlabelled details with an opening sentence from the sender’s name and the organisations list, and reviews uncertain ones prefilled', async () => {
@@ -385,7 +412,7 @@ describe('import-mail, messages as people really send them', () => {
       assert.equal(row!.outcome, 'needs_review');
       assert.equal(row!.registration_id, null);
       assert.match(row!.problem!, /^Sent on behalf of “Sam Fox” by morgan@example.org.*; check before registering$/);
-      assert.deepEqual(JSON.parse(row!.reading!).onBehalf, { name: 'Sam Fox', contact: 'morgan@example.org' });
+      assert.deepEqual(JSON.parse(row!.reading!).onBehalf, { name: 'Sam Fox', contact: 'morgan@example.org', contactName: 'Morgan Reed' });
     }
   });
 
@@ -450,6 +477,138 @@ describe('import-mail, messages as people really send them', () => {
     assert.equal(maskEmail('nobody'), '***');
     assert.equal(registeredText(registered), `Registered:\n  ${hal.reference}  Hal Ode <h***@example.org>`);
     assert.equal(registeredText([{ fullName: 'Evil\r\nName', email: 'e@example.org', reference: 'X', updated: true }]), 'Registered:\n  X  Evil  Name <e***@example.org> (updated)');
+  });
+});
+
+describe('import-mail, sent on someone’s behalf', () => {
+  let data: TestData;
+  let dir: string;
+  const clock = testClock('2026-05-01T09:00:00Z');
+  let n = 0;
+  const importMessages = async (messages: string[], extra: Partial<Parameters<typeof importFromSource>[1]> = {}) => {
+    const folder = join(dir, `run-${++n}`);
+    mkdirSync(folder);
+    messages.forEach((m, i) => writeFileSync(join(folder, `${String(i).padStart(3, '0')}.eml`), m));
+    return importFromSource(folder, { db: data.db, clock, baseUrl: 'http://localhost:3000', ...extra });
+  };
+  const named = (fullName: string) => data.db.selectFrom('registrations').selectAll().where('full_name', '=', fullName).orderBy('id').execute();
+  const reg = (email: string) => data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', email).executeTakeFirst();
+  const outboxTo = (email: string) => data.db.selectFrom('outbox').selectAll().where('to_address', '=', email).orderBy('id').execute();
+  const counts = async () => ({
+    registrations: (await data.db.selectFrom('registrations').select('id').execute()).length,
+    imports: (await data.db.selectFrom('mail_imports').select('id').execute()).length,
+    outbox: (await data.db.selectFrom('outbox').select('id').execute()).length,
+  });
+  const forSam = (id: string, body = 'Name: Sam Fox\nWorkplace: Airedale NHS Foundation Trust\nService: CT\nJob title: Clinical support worker', from = 'Morgan Reed <morgan.reed@example.org>') =>
+    message(id, { From: from, Subject: 'SUPPORT WORKFORCE', ...textPlain() }, `Hello,\n\nPlease register my colleague Sam Fox, who has no work email.\n\n${body}\n\nThanks,\nMorgan`);
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'coproduce-mail-behalf-'));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    data = await seededDatabase(clock);
+  });
+  afterEach(async () => {
+    await data.close();
+  });
+
+  it('registers a colleague with no email as themselves, with the manager as their contact, and emails the manager', async () => {
+    const registered: Registered[] = [];
+    const summary = await importMessages([forSam('behalf-sam')], { onRegistered: (r) => registered.push(r) });
+    assert.deepEqual([summary.created, summary.needsReview], [1, 0]);
+    const [sam, ...others] = await named('Sam Fox');
+    assert.equal(others.length, 0);
+    assert.deepEqual(
+      [sam!.email, sam!.email_normalised, sam!.contact_name, sam!.contact_email, sam!.channel, sam!.status, sam!.organisation_name, sam!.service_type, sam!.job_title],
+      [null, null, 'Morgan Reed', 'morgan.reed@example.org', 'email', 'unconfirmed', 'Airedale NHS Foundation Trust', 'diagnostic', 'Clinical support worker'],
+    );
+    assert.equal(await reg('morgan.reed@example.org'), undefined, 'the manager is not registered');
+    const mail = await outboxTo('morgan.reed@example.org');
+    assert.equal(mail.length, 1, 'the confirmation goes to the manager');
+    assert.equal(mail[0]!.subject, `Confirm you registered Sam Fox (${sam!.reference})`);
+    assert.match(mail[0]!.text_body, /^Hello Morgan Reed,/);
+    assert.match(mail[0]!.text_body, /You registered Sam Fox for the radiography support workforce programme, on their behalf/);
+    assert.match(mail[0]!.text_body, /\/register\/confirm\//);
+    const row = await data.db.selectFrom('mail_imports').selectAll().where('message_id', '=', '<behalf-sam@example.org>').executeTakeFirstOrThrow();
+    assert.deepEqual([row.outcome, row.registration_id, row.problem], ['registered', sam!.id, null]);
+    const history = await data.db.selectFrom('registration_events').select('detail').where('registration_id', '=', sam!.id).execute();
+    assert.deepEqual(history.map((h) => h.detail), ['Registered by email on their behalf by Morgan Reed (morgan.reed@example.org)']);
+    assert.deepEqual(registered, [{ fullName: 'Sam Fox', email: 'morgan.reed@example.org', reference: sam!.reference, updated: false, byContact: true }]);
+    assert.equal(registeredText(registered), `Registered:\n  ${sam!.reference}  Sam Fox, through their contact <m***@example.org>`);
+  });
+
+  it('the manager then registering themselves gets a registration of their own, never merged with the colleague’s', async () => {
+    await importMessages([forSam('behalf-sam')]);
+    const [samBefore] = await named('Sam Fox');
+    const own = await importMessages([message('morgan-own', { From: 'Morgan Reed <morgan.reed@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Name: Morgan Reed\nWorkplace: Airedale NHS Foundation Trust\nJob title: Imaging services manager')]);
+    assert.deepEqual([own.created, own.updated, own.needsReview], [1, 0, 0]);
+    const morgan = (await reg('morgan.reed@example.org'))!;
+    assert.equal(morgan.full_name, 'Morgan Reed');
+    assert.equal(morgan.contact_email, null);
+    assert.deepEqual(await named('Sam Fox'), [samBefore], 'the colleague’s registration is untouched');
+    assert.equal((await outboxTo('morgan.reed@example.org')).length, 2, 'one email about each registration');
+    // The same through the web form: the manager's address is known only as their own.
+    const programme = await data.db.selectFrom('programmes').select('id').executeTakeFirstOrThrow();
+    const again = await submitRegistration(data.db, registrationDetails({ email: 'morgan.reed@example.org', fullName: 'Morgan Reed' }), { programmeId: programme.id, channel: 'web', baseUrl: 'http://localhost:3000', clock });
+    assert.deepEqual([again.outcome, again.registration.id], ['pending', morgan.id]);
+    assert.deepEqual(await named('Sam Fox'), [samBefore]);
+    // Never merged: refused either way round, and nothing changes.
+    assert.deepEqual(planMerge(morgan, samBefore), { ok: false, reason: 'contact' });
+    assert.deepEqual(planMerge(samBefore, morgan), { ok: false, reason: 'contact' });
+    const { person: admin } = await upsertPerson(data.db, { email: 'team@example.org', name: 'Team Admin', role: 'admin' }, clock);
+    const refused = await mergeRegistrations(data.db, samBefore!.id, morgan.id, { from: {} }, { actorId: admin.id, baseUrl: 'http://localhost:3000', clock });
+    assert.deepEqual(refused, { ok: false, reason: 'contact' });
+    assert.equal((await counts()).registrations, 2);
+  });
+
+  it('adds nothing when the same message is imported again', async () => {
+    await importMessages([forSam('behalf-sam')]);
+    const before = await counts();
+    assert.deepEqual(before, { registrations: 1, imports: 1, outbox: 1 });
+    const again = await importMessages([forSam('behalf-sam')]);
+    assert.deepEqual([again.alreadyImported, again.created, again.updated, again.needsReview], [1, 0, 0, 0]);
+    assert.deepEqual(await counts(), before);
+  });
+
+  it('knows a second message from the same contact for the same colleague, and asks the contact to confirm the change', async () => {
+    await importMessages([forSam('behalf-sam')]);
+    const [sam] = await named('Sam Fox');
+    const second = await importMessages([forSam('behalf-sam-2', 'Name: sam  fox\nWorkplace: Airedale NHS Foundation Trust\nJob title: Senior clinical support worker', 'Morgan Reed <Morgan.Reed@example.org>')]);
+    assert.deepEqual([second.created, second.updated, second.needsReview], [0, 1, 0]);
+    const after = await data.db.selectFrom('registrations').selectAll().execute();
+    assert.equal(after.length, 1, 'not registered twice');
+    assert.equal(after[0]!.job_title, 'Clinical support worker', 'nothing changes until the contact confirms');
+    assert.ok(after[0]!.pending_details);
+    const mail = await outboxTo('morgan.reed@example.org');
+    assert.equal(mail.length, 2);
+    assert.equal(mail[1]!.subject, `Confirm the change to Sam Fox’s registration (${sam!.reference})`);
+    const row = await data.db.selectFrom('mail_imports').selectAll().where('message_id', '=', '<behalf-sam-2@example.org>').executeTakeFirstOrThrow();
+    assert.deepEqual([row.outcome, row.registration_id], ['registered', sam!.id]);
+  });
+
+  it('sends to review, with no registration, a colleague of the same name sent by another contact or registered already', async () => {
+    await importMessages([forSam('behalf-sam')]);
+    const summary = await importMessages([
+      forSam('behalf-other', undefined, 'Lee Moss <lee.moss@example.org>'),
+      message('sam-own', { From: 'Sam Fox <sam.fox@example.org>', Subject: 'SUPPORT WORKFORCE', ...textPlain() }, 'Name: Sam Fox\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW'),
+    ]);
+    assert.deepEqual([summary.created, summary.needsReview], [1, 1], 'their own registration by their own address is theirs to make');
+    const [sam] = await named('Sam Fox');
+    const row = await data.db.selectFrom('mail_imports').selectAll().where('message_id', '=', '<behalf-other@example.org>').executeTakeFirstOrThrow();
+    assert.deepEqual([row.outcome, row.registration_id], ['needs_review', null]);
+    assert.equal(row.problem, `Sent on behalf of “Sam Fox” by lee.moss@example.org: ${sam!.reference} is already registered under this name, so check whether it is the same person; check before registering`);
+    assert.equal((await outboxTo('lee.moss@example.org')).length, 0);
+  });
+
+  it('sends an uncertain one to review prefilled, with no registration and no email', async () => {
+    const summary = await importMessages([forSam('behalf-vague', 'Name: Sam Fox\nJob title: CSW')]);
+    assert.deepEqual([summary.created, summary.needsReview], [0, 1]);
+    assert.deepEqual(await counts(), { registrations: 0, imports: 1, outbox: 0 });
+    const row = await data.db.selectFrom('mail_imports').selectAll().executeTakeFirstOrThrow();
+    assert.match(row.problem!, /^Sent on behalf of “Sam Fox” by morgan.reed@example.org: could not read where they work; check before registering$/);
+    assert.deepEqual(JSON.parse(row.reading!).onBehalf, { name: 'Sam Fox', contact: 'morgan.reed@example.org', contactName: 'Morgan Reed' });
   });
 });
 

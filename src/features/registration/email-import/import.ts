@@ -7,10 +7,13 @@
 //
 // Forwarded messages ("Fwd:"): the details are read from the forwarded part and the registrant is
 // the ORIGINAL sender named in the forwarded "From:" line, not the colleague who forwarded it. A
-// reply quoting an earlier message is not a forward. A message sent on someone's behalf (a
-// forward whose original sender has no address, "please register my colleague…") waits for
-// review WITHOUT a registration: it never attaches to, creates or changes the sender's
-// registration, nor any existing registration of the person named.
+// reply quoting an earlier message is not a forward. A message sent on someone's behalf ("please
+// register my colleague…, who has no work email") registers the colleague as themselves, with no
+// address of their own and the sender as their contact, who gets the emails about it; a second
+// such message from the same contact for the same name is that registration again (see
+// behalfKey). It never attaches to, creates or changes the sender's own registration. When
+// anything about it is uncertain (parse.ts says what), or someone of that name is already
+// registered otherwise, it waits for review WITHOUT a registration, nor changes any.
 import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { inTransaction, type Db } from '../../../platform/db/database.ts';
@@ -18,10 +21,11 @@ import { endOfLondonDay, formatDate, type Clock } from '../../../platform/time.t
 import { findProgramme } from '../../programme/service.ts';
 import { addEvent, submitRegistration, type RegistrationDetails } from '../service.ts';
 import { htmlToText, isRelevant, oneLine, organisationKey, readLetter, serviceFromText, storable, type OrganisationNames, type Reading } from './parse.ts';
-import { importsWithMessageId, insertImport, organisationsForMatching, registrationByEmail, settleEarlierReviews, type NewMailImport } from './queries.ts';
+import { importsWithMessageId, insertImport, organisationsForMatching, registrationByEmail, registrationsNamed, settleEarlierReviews, type NewMailImport } from './queries.ts';
 import { openSource, type RawMessage } from './sources.ts';
 import { aliasesOf } from '../organisation-aliases.ts';
 import { registrationDb } from '../tables.ts';
+import { behalfKey } from '../details.ts';
 
 export type ImportSummary = {
   /** The subject keyword the programme asked people to use. */
@@ -35,8 +39,11 @@ export type ImportSummary = {
   /** Messages that could not be read at all: recorded with the reason, shown to the team. */
   failed: number;
 };
-/** Someone registered (or whose registration was updated) by the import, for the operator. */
-export type Registered = { fullName: string; email: string; reference: string; updated: boolean };
+/**
+ * Someone registered (or whose registration was updated) by the import, for the operator. `email`
+ * is where their emails go: their own, or their contact's (`byContact`) when registered on their behalf.
+ */
+export type Registered = { fullName: string; email: string; reference: string; updated: boolean; byContact?: boolean };
 export type ImportDeps = {
   db: Db;
   clock: Clock;
@@ -227,35 +234,15 @@ async function takeIn(message: RawMessage, key: { messageId: string; contentHash
   const sentAt = parsed.date && !Number.isNaN(parsed.date.getTime()) && parsed.date <= clock() ? parsed.date : clock();
   const lateProblem = sentAt >= deps.closesAt ? `Late: sent after registration closed at the end of ${formatDate(deps.closesOn)}` : null;
   const problem = [lateProblem, reusedProblem, reading.problem].filter(Boolean).join('. ') || null;
-  if (reading.onBehalf) {
-    // For someone else: a person checks it. No registration is looked up, made or changed.
-    if (!(await insertImport(db, { ...record, outcome: 'needs_review', problem, reading: JSON.stringify(reading), registration_id: null }))) return 'alreadyImported';
-    return 'needsReview';
-  }
   const org = matchOrganisation(deps.orgs, reading.workplace);
+  if (reading.onBehalf) return takeInOnBehalf(reading, reading.onBehalf, problem, record, org, deps);
   const needsReview = Boolean(problem);
-  const details: RegistrationDetails = {
-    fullName: reading.fullName ?? '',
-    // Without a usable address the registration still needs a unique key until an admin fixes it;
-    // .invalid can never receive mail (RFC 2606), so nothing is sent to it.
-    email: reading.email ?? `unreadable-${sha256(`${key.messageId}\n${key.contentHash}`).slice(0, 24)}@example.invalid`,
-    organisationId: org?.id ?? null,
-    organisationName: org?.name ?? reading.workplace ?? '',
-    department: reading.department,
-    nation: org?.nation ?? null,
-    region: org?.region ?? null,
-    ...serviceFromText(reading.service),
-    jobTitle: reading.jobTitle ?? '',
-    roleGroup: null,
-    roleOther: null,
-    afcBand: null,
-    aims: [],
-    participation: [],
-    adjustments: null,
-    consent: false, // they confirm by the emailed link
-  };
+  // Without a usable address the registration still needs a unique key until an admin fixes it;
+  // .invalid can never receive mail (RFC 2606), so nothing is sent to it.
+  const email = reading.email ?? `unreadable-${sha256(`${key.messageId}\n${key.contentHash}`).slice(0, 24)}@example.invalid`;
+  const details = detailsOf(reading, org, email);
 
-  const existing = await registrationByEmail(db, deps.programmeId, details.email);
+  const existing = await registrationByEmail(db, deps.programmeId, email);
   if (needsReview && existing) {
     // Never overwrite details already held with a message we could not read; keep it for a person.
     await inTransaction(db, async (tx) => {
@@ -280,6 +267,62 @@ async function takeIn(message: RawMessage, key: { messageId: string; contentHash
     },
   });
   if (needsReview) return 'needsReview';
-  deps.onRegistered?.({ fullName: registration.full_name, email: registration.email, reference: registration.reference, updated });
+  deps.onRegistered?.({ fullName: registration.full_name, email: registration.email ?? '', reference: registration.reference, updated });
+  return updated ? 'updated' : 'created';
+}
+
+/** The details read from a message, for the registration, with this address (null: none of their own). */
+function detailsOf(reading: Reading, org: OrgMatch | undefined, email: string | null): RegistrationDetails {
+  return {
+    fullName: reading.fullName ?? '',
+    email,
+    organisationId: org?.id ?? null,
+    organisationName: org?.name ?? reading.workplace ?? '',
+    department: reading.department,
+    nation: org?.nation ?? null,
+    region: org?.region ?? null,
+    ...serviceFromText(reading.service),
+    jobTitle: reading.jobTitle ?? '',
+    roleGroup: null,
+    roleOther: null,
+    afcBand: null,
+    aims: [],
+    participation: [],
+    adjustments: null,
+    consent: false, // they confirm by the emailed link
+  };
+}
+
+/**
+ * A message sent on someone's behalf. Clear: the person is registered as themselves (channel
+ * email) with the sender as their contact, and the confirmation goes to the contact, in the same
+ * transaction as the message's record; from the same contact for the same name again, it is that
+ * registration (the change waits for the contact to confirm it). Uncertain, or someone of that name
+ * already registered otherwise (their own address, or another contact): it waits for review with
+ * no registration, and nothing is changed.
+ */
+async function takeInOnBehalf(reading: Reading, behalf: NonNullable<Reading['onBehalf']>, problem: string | null, record: Omit<NewMailImport, 'outcome' | 'problem' | 'registration_id' | 'reading'>, org: OrgMatch | undefined, deps: MessageDeps): Promise<Outcome> {
+  const { db, clock } = deps;
+  let doubt = problem;
+  if (!doubt && behalf.contact && reading.fullName) {
+    const key = behalfKey(behalf.contact, reading.fullName);
+    const namesake = (await registrationsNamed(db, deps.programmeId, reading.fullName)).find((r) => r.behalf_key !== key);
+    if (namesake) doubt = `Sent on behalf of “${reading.fullName}” by ${behalf.contact}: ${namesake.reference} is already registered under this name, so check whether it is the same person; check before registering`;
+  }
+  if (doubt || !behalf.contact || !reading.fullName) {
+    if (!(await insertImport(db, { ...record, outcome: 'needs_review', problem: doubt ?? 'Sent on someone’s behalf; check before registering', reading: JSON.stringify(reading), registration_id: null }))) return 'alreadyImported';
+    return 'needsReview';
+  }
+  const details = { ...detailsOf(reading, org, null), contact: { name: behalf.contactName, email: behalf.contact } };
+  const { registration, updated } = await submitRegistration(db, details, {
+    programmeId: deps.programmeId,
+    channel: 'email',
+    baseUrl: deps.baseUrl,
+    clock,
+    alsoInTransaction: async (tx, registration) => {
+      if (!(await insertImport(registrationDb(tx), { ...record, outcome: 'registered', problem: null, reading: null, registration_id: registration.id }))) throw new TakenInElsewhere();
+    },
+  });
+  deps.onRegistered?.({ fullName: registration.full_name, email: registration.email ?? behalf.contact, reference: registration.reference, updated, byContact: !registration.email });
   return updated ? 'updated' : 'created';
 }

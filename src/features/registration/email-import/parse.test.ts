@@ -122,8 +122,8 @@ describe('reading an emailed registration', () => {
     const r = read('---------- Forwarded message ---------\nFrom: Lee Jones\nDate: today\n\nName: Lee Jones\nWorkplace: Example Trust\nJob title: CSW', 'Fwd: SUPPORT WORKFORCE', 'manager@example.org');
     assert.equal(r.email, null);
     assert.equal(r.forwardedBy, 'manager@example.org');
-    assert.deepEqual(r.onBehalf, { name: 'Lee Jones', contact: 'manager@example.org' });
-    assert.match(r.problem!, /^Sent on behalf of “Lee Jones” by manager@example.org \(the forwarded message from “Lee Jones” has no email address\); check before registering$/);
+    assert.deepEqual(r.onBehalf, { name: 'Lee Jones', contact: 'manager@example.org', contactName: null });
+    assert.match(r.problem!, /^Sent on behalf of “Lee Jones” by manager@example.org \(the forwarded message from “Lee Jones” has no email address\): nothing in it says it was sent on their behalf; check before registering$/);
   });
 
   it('sends to review what it cannot read with confidence, saying what is missing', () => {
@@ -257,26 +257,41 @@ describe('replies are not forwards', () => {
 });
 
 describe('sent on someone’s behalf', () => {
-  it('gives the reading an on-behalf shape: the person named, the sender as contact, and a problem for review', () => {
+  it('gives the reading an on-behalf shape: the person named, the sender as contact, and no problem when all is clear', () => {
     const r = readAs({ fromAddress: 'manager@example.org', fromName: 'Morgan Manager', organisations, text: 'Please register my colleague Sam Fox who has no work email.\n\nName: Sam Fox\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW' });
     assert.equal(r.email, null);
     assert.equal(r.fullName, 'Sam Fox');
     assert.equal(r.workplace, 'Airedale NHS Foundation Trust');
-    assert.deepEqual(r.onBehalf, { name: 'Sam Fox', contact: 'manager@example.org' });
-    assert.equal(r.problem, 'Sent on behalf of “Sam Fox” by manager@example.org; check before registering');
+    assert.deepEqual(r.onBehalf, { name: 'Sam Fox', contact: 'manager@example.org', contactName: 'Morgan Manager' });
+    assert.equal(r.problem, null);
+  });
+  it('sends an on-behalf message to review, saying why, when anything about it is uncertain', () => {
+    const behalf = (text: string, fromName: string | null = 'Morgan Reed', fromAddress: string | null = 'manager@example.org') => readAs({ fromAddress, fromName, organisations, text: `Please register my colleague, who has no work email.\n\n${text}` });
+    const why = (text: string, fromName?: string | null, fromAddress?: string | null) => /: (.*); check before registering$/.exec(behalf(text, fromName, fromAddress).problem ?? '')?.[1];
+    assert.equal(why('Name: Sam Fox\nJob title: CSW'), 'could not read where they work');
+    assert.equal(why('Name: Sam\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW'), '“Sam” does not look like a full name');
+    assert.equal(why('Name: Morgan Reed\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW'), 'the name given is the sender’s own');
+    assert.equal(why('Name: Sam Fox\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW', null, null), 'the sender’s email address could not be read');
+    assert.match(why('Sam Fox\nAiredale NHS Foundation Trust\nCSW\nNights 8-8') ?? '', /^some lines could not be recognised: “Nights 8-8”$/);
+    const both = readAs({ fromAddress: 'manager@example.org', organisations, text: 'Please register my colleague Lee Moss, who has no work email.\n\nName: Sam Fox\nWorkplace: Airedale NHS Foundation Trust\nJob title: CSW' });
+    assert.match(both.problem!, /the message names both “Lee Moss” and “Sam Fox”/);
+    // Unlabelled but every line recognised, the name from the note: clear.
+    const unlabelled = readAs({ fromAddress: 'manager@example.org', fromName: 'Morgan Manager', organisations, text: 'Please register my colleague Sam Fox, who has no work email.\n\nAiredale NHS Foundation Trust\nCSW' });
+    assert.deepEqual([unlabelled.fullName, unlabelled.workplace, unlabelled.jobTitle, unlabelled.problem], ['Sam Fox', 'Airedale NHS Foundation Trust', 'CSW', null]);
   });
   it('never takes the sender’s own name for the colleague, labelled or not', () => {
     const r = readAs({ fromAddress: 'manager@example.org', fromName: 'Morgan Manager', organisations, text: 'Registering on behalf of my team member who does not have an email address:\nAiredale NHS Foundation Trust\nCSW' });
     assert.equal(r.email, null);
     assert.equal(r.fullName, null);
-    assert.deepEqual(r.onBehalf, { name: null, contact: 'manager@example.org' });
-    assert.match(r.problem!, /^Sent on behalf of someone not named by manager@example.org; check before registering$/);
+    assert.deepEqual(r.onBehalf, { name: null, contact: 'manager@example.org', contactName: 'Morgan Manager' });
+    assert.match(r.problem!, /^Sent on behalf of someone not named by manager@example.org: the person is not named; check before registering$/);
   });
   it('reads the forwarder’s note above a forward too', () => {
     const r = readLetter({ subject: 'Fwd: SUPPORT WORKFORCE', fromAddress: 'manager@example.org', text: 'Sending this for my colleague Lee, who has no work email.\n\n---------- Forwarded message ---------\nFrom: Manager <manager@example.org>\nSubject: SUPPORT WORKFORCE\n\nName: Lee Jones\nWorkplace: Example Trust\nJob title: CSW' });
     assert.equal(r.email, null);
     assert.equal(r.onBehalf?.contact, 'manager@example.org');
     assert.equal(r.fullName, 'Lee Jones');
+    assert.equal(r.problem, null, '“Lee” in the note agrees with “Lee Jones”');
   });
 });
 

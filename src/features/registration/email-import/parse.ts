@@ -7,6 +7,7 @@
 // here is unit-tested.
 import { z } from 'zod';
 import { UNREADABLE } from '../../../platform/http/form-fields.ts';
+import { nameKey } from '../details.ts';
 
 /** Organisation names to recognise, as import.ts indexes them: exact (lower case) and loose keys. */
 export type OrganisationNames = { exact: { has(name: string): boolean }; loose: { has(key: string): boolean } };
@@ -25,6 +26,8 @@ export type OnBehalf = {
   name: string | null;
   /** Who sent it for them: the address to contact, never the registrant's own. */
   contact: string | null;
+  /** The sender's display name, when the From: header gives one. */
+  contactName: string | null;
 };
 
 export type Reading = {
@@ -318,6 +321,36 @@ function onBehalfIn(lines: string[]): { name: string | null } | null {
   return { name: named && !/^(?:Who|Which|That|She|He|They|Has|Is)$/.test(named.split(' ')[0]!) ? named : null };
 }
 
+/**
+ * Why a message sent on someone's behalf cannot be registered as it is, if anything: the sender's
+ * address (the contact) must be readable; the person must be named by their full name, and not
+ * with the sender's own; the message must say it is for someone else (a bare forward of a message
+ * without an address does not); a name in the note must agree with the one given; and where they
+ * work and their job title must be read, as for anyone.
+ */
+function behalfDoubts(reading: Reading, c: { contact: string | null; contactName: string | null; noted: string | null; said: boolean; unrecognised: string[] }): string[] {
+  const doubts: string[] = [];
+  const name = reading.fullName;
+  if (!c.contact) doubts.push('the sender’s email address could not be read');
+  if (!c.said) doubts.push('nothing in it says it was sent on their behalf');
+  if (!name) doubts.push('the person is not named');
+  else if (!looksLikeFullName(name) || UNREADABLE.test(name)) doubts.push(`“${name}” does not look like a full name`);
+  else if (c.contactName && nameKey(c.contactName) === nameKey(name)) doubts.push('the name given is the sender’s own');
+  else if (c.noted && !sameWordsAtStart(c.noted, name)) doubts.push(`the message names both “${oneLine(c.noted).slice(0, 80)}” and “${name}”`);
+  const missing = [!reading.workplace && 'where they work', !reading.jobTitle && 'the job title'].filter(Boolean);
+  if (missing.length) doubts.push(`could not read ${missing.join(', ')}`);
+  if ((['workplace', 'service', 'jobTitle', 'department'] as const).some((k) => reading[k] && UNREADABLE.test(reading[k]))) doubts.push('some details contain characters that could not be read');
+  if (c.unrecognised.length) doubts.push(`some lines could not be recognised: ${c.unrecognised.slice(0, 3).map((d) => `“${oneLine(d).slice(0, 80)}”`).join(', ')}`);
+  return doubts;
+}
+
+/** "Lee" and "Lee Jones" agree: the shorter name's words start the longer one. */
+function sameWordsAtStart(a: string, b: string): boolean {
+  const [x, y] = [nameKey(a).split(' '), nameKey(b).split(' ')];
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  return short.every((w, i) => long[i] === w);
+}
+
 export function readLetter(letter: Letter): Reading {
   let text = letter.text.replace(/\r\n?/g, '\n');
   let email = validEmail(letter.fromAddress);
@@ -366,16 +399,20 @@ export function readLetter(letter: Letter): Reading {
 
   if (behalf || forwardedWithoutAddress !== undefined) {
     // Sent on someone's behalf (or forwarded from someone without an address): the registrant is
-    // the person named, the sender only their contact. Until registrations on behalf exist, a
-    // person checks it; it never becomes the sender's registration or anyone's existing one.
+    // the person named, the sender only their contact. It never becomes the sender's registration.
+    // Registered as it is only when everything is clear; otherwise a person checks it.
     const name = reading.fullName ?? behalf?.name ?? (forwardedWithoutAddress ? nameIn(forwardedWithoutAddress) : null);
     const contact = validEmail(letter.fromAddress);
+    const contactName = clean(oneLine(letter.fromName) || undefined);
     reading.fullName = clean(name ?? undefined);
     reading.email = null;
-    reading.onBehalf = { name: reading.fullName, contact };
-    const who = reading.fullName ? `“${reading.fullName}”` : 'someone not named';
-    const noAddress = forwarded && !forwarded.from ? ` (the forwarded message from “${oneLine(forwarded.fromLine ?? '').slice(0, 100) || 'an unknown sender'}” has no email address)` : '';
-    reading.problem = `Sent on behalf of ${who} by ${contact ?? 'an unknown sender'}${noAddress}; check before registering`;
+    reading.onBehalf = { name: reading.fullName, contact, contactName };
+    const uncertain = behalfDoubts(reading, { contact, contactName, noted: behalf?.name ?? null, said: Boolean(behalf), unrecognised: labelled ? [] : doubts });
+    if (uncertain.length) {
+      const who = reading.fullName ? `“${reading.fullName}”` : 'someone not named';
+      const noAddress = forwarded && !forwarded.from ? ` (the forwarded message from “${oneLine(forwarded.fromLine ?? '').slice(0, 100) || 'an unknown sender'}” has no email address)` : '';
+      reading.problem = `Sent on behalf of ${who} by ${contact ?? 'an unknown sender'}${noAddress}: ${uncertain.join('; ')}; check before registering`;
+    }
     return reading;
   }
 

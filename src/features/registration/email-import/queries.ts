@@ -30,6 +30,11 @@ export async function registrationByEmail(db: RegistrationDb, programmeId: numbe
     .executeTakeFirst();
 }
 
+/** Registrations in the programme under exactly this name: someone sent on their behalf may be one of them. */
+export async function registrationsNamed(db: RegistrationDb, programmeId: number, fullName: string) {
+  return db.selectFrom('registrations').select(['id', 'reference', 'behalf_key']).where('programme_id', '=', programmeId).where('full_name', '=', fullName.trim()).limit(20).execute();
+}
+
 /** A later, readable email completed the registration: earlier unread ones for it leave the queue. */
 export async function settleEarlierReviews(tx: RegistrationDb, registrationId: number): Promise<void> {
   await tx

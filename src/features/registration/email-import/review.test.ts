@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp } from '../../../../test/helpers/app.ts';
 import { importFromSource } from './import.ts';
 
 const eml = (id: string, from: string, body: string) => ['Message-ID: <' + id + '@example.org>', `From: ${from}`, 'Subject: SUPPORT WORKFORCE', 'Date: Mon, 03 Jun 2024 09:00:00 +0100', 'Content-Type: text/plain; charset=utf-8', '', body].join('\r\n');
 
+// Each test builds its own app and database and imports its own messages: none relies on another.
 describe('the needs-review queue', () => {
   let t: TestApp;
   let dir: string;
@@ -15,7 +16,7 @@ describe('the needs-review queue', () => {
   let robinItem: number;
   let caseyItem: number;
   const itemOf = async (messageId: string) => (await t.data.db.selectFrom('mail_imports').select('id').where('message_id', '=', `<${messageId}@example.org>`).executeTakeFirstOrThrow()).id;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ seed: true });
     dir = mkdtempSync(join(tmpdir(), 'coproduce-review-'));
     writeFileSync(join(dir, 'robin.eml'), eml('robin', 'Robin <robin@example.org>', 'Hi, I would like to join. I am a <b>CSW</b> at Leeds, x-ray.'));
@@ -28,7 +29,7 @@ describe('the needs-review queue', () => {
     robinItem = await itemOf('robin');
     caseyItem = await itemOf('casey');
   });
-  after(async () => {
+  afterEach(async () => {
     await t.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -128,7 +129,8 @@ describe('the needs-review queue', () => {
     assert.equal(rows[0]!.nation, 'Scotland');
     assert.equal((await t.data.db.selectFrom('outbox').select('id').where('to_address', '=', 'casey.lin@example.org').execute()).length, 1);
     const queue = await admin.get('/admin/review');
-    assert.match(queue.body, /There are no emails to review/);
+    assert.doesNotMatch(queue.body, /casey/);
+    assert.match(queue.body, /1 email waiting/, 'only Robin’s is left');
   });
 
   it('refuses an address another registration already has', async () => {
@@ -159,18 +161,19 @@ describe('the needs-review queue, one item per message', () => {
   const itemOf = async (messageId: string) => (await t.data.db.selectFrom('mail_imports').select('id').where('message_id', '=', `<${messageId}@example.org>`).executeTakeFirstOrThrow()).id;
   const reply = (id: string, from: string, body: string) =>
     eml(id, from, `${body}\r\n\r\n-----Original Message-----\r\nFrom: Programme Team <news@example.org>\r\nSent: 01 June 2024 09:00\r\nTo: Everyone <list@example.org>\r\nSubject: SUPPORT WORKFORCE newsletter\r\n\r\nName: Programme Team\r\nWorkplace: Example Trust\r\nJob title: Newsletter`).replace('Subject: SUPPORT WORKFORCE', 'Subject: RE: SUPPORT WORKFORCE newsletter');
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ seed: true });
     dir = mkdtempSync(join(tmpdir(), 'coproduce-review-items-'));
     writeFileSync(join(dir, 'r1.eml'), reply('r1', 'Ada Lamb <ada.lamb@example.org>', 'Yes please, count me in!'));
     writeFileSync(join(dir, 'r2.eml'), reply('r2', 'Ben Cole <ben.cole@example.org>', 'Me too please.'));
     writeFileSync(join(dir, 'r3.eml'), reply('r3', 'Cai Moss <cai.moss@example.org>', 'Interested!'));
-    writeFileSync(join(dir, 'behalf.eml'), eml('behalf', 'Morgan Reed <morgan.reed@example.org>', 'Please register my colleague Sam Fox who has no work email.\r\n\r\nName: Sam Fox\r\nWorkplace: Example Clinic\r\nJob title: Assistant practitioner'));
+    // Uncertain: it does not say where Sam works.
+    writeFileSync(join(dir, 'behalf.eml'), eml('behalf', 'Morgan Reed <morgan.reed@example.org>', 'Please register my colleague Sam Fox who has no work email.\r\n\r\nName: Sam Fox\r\nJob title: Assistant practitioner'));
     writeFileSync(join(dir, 'poison.eml'), ['Message-ID: <poison@example.org>', 'From: Pat Poison <pat.poison@example.org>', 'Subject: SUPPORT WORKFORCE', 'MIME-Version: 1.0', `Content-Type: multipart/mixed; boundary="b0"\r\n\r\n${Array.from({ length: 2000 }, (_, i) => `--b${i}\r\nContent-Type: multipart/mixed; boundary="b${i + 1}"\r\n\r\n`).join('')}`].join('\r\n'));
     const summary = await importFromSource(dir, { db: t.data.db, clock: t.clock, baseUrl: t.config.baseUrl });
     assert.deepEqual([summary.needsReview, summary.failed], [4, 1]);
   });
-  after(async () => {
+  afterEach(async () => {
     await t.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -207,7 +210,7 @@ describe('the needs-review queue, one item per message', () => {
     assert.match(page.body, /sent on someone else’s behalf by morgan.reed@example.org/);
     assert.match(page.body, /name="fullName"[^>]*value="Sam Fox"|value="Sam Fox"[^>]*name="fullName"/);
     assert.doesNotMatch(page.body, /name="email"[^>]*value="morgan.reed@example.org"/, 'never prefilled with the sender’s address');
-    const form = { fullName: 'Sam Fox', organisationOther: 'Example Clinic', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'Assistant practitioner' };
+    const form = { fullName: 'Sam Fox', contactBy: 'own', organisationOther: 'Example Clinic', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'Assistant practitioner' };
     const url = `/admin/review/message/${item}`;
     const asSender = await admin.submit(url, { ...form, email: 'morgan.reed@example.org' }, url);
     assert.equal(asSender.statusCode, 400);
@@ -223,10 +226,55 @@ describe('the needs-review queue, one item per message', () => {
     const sam = await t.data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', 'sam.fox@example.org').executeTakeFirstOrThrow();
     assert.equal(sam.full_name, 'Sam Fox');
     assert.equal(sam.status, 'unconfirmed');
+    assert.deepEqual([sam.contact_name, sam.contact_email], ['Morgan Reed', 'morgan.reed@example.org'], 'who registered them stays on record');
     const row = await t.data.db.selectFrom('mail_imports').selectAll().where('id', '=', item).executeTakeFirstOrThrow();
     assert.deepEqual([row.outcome, row.registration_id], ['registered', sam.id]);
     assert.equal((await t.data.db.selectFrom('outbox').select('id').where('to_address', '=', 'sam.fox@example.org').execute()).length, 1);
     assert.equal((await t.data.db.selectFrom('outbox').select('id').where('to_address', '=', 'morgan.reed@example.org').execute()).length, 0);
+    assert.equal((await admin.get(url)).statusCode, 404, 'done, it leaves the queue');
+  });
+
+  it('asks how to reach someone sent on their behalf, and says what is missing', async () => {
+    const admin = await t.signedIn('admin');
+    const url = `/admin/review/message/${await itemOf('behalf')}`;
+    const page = await admin.get(url);
+    assert.match(page.body, /How should we contact them\?/);
+    assert.match(page.body, /<input[^>]*name="contactEmail"[^>]*value="morgan.reed@example.org"/, 'the sender is offered as their contact');
+    assert.match(page.body, /<input[^>]*name="contactName"[^>]*value="Morgan Reed"/);
+    assert.doesNotMatch(page.body, /<input[^>]*name="contactBy"[^>]*checked/, 'no choice is made for the team');
+    const form = { fullName: 'Sam Fox', organisationOther: 'Example Clinic', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'Assistant practitioner' };
+    const none = await admin.submit(url, form, url);
+    assert.equal(none.statusCode, 400);
+    assert.match(none.body, /href="#contactBy">Choose how the programme team should contact them/);
+    assert.match(none.body, /value="Example Clinic"/, 'what was typed is kept');
+    const noContact = await admin.submit(url, { ...form, contactBy: 'contact', contactEmail: 'not an address' }, url);
+    assert.equal(noContact.statusCode, 400);
+    assert.match(noContact.body, /Enter their contact’s email address in the correct format/);
+    const noOwn = await admin.submit(url, { ...form, contactBy: 'own', email: '' }, url);
+    assert.equal(noOwn.statusCode, 400);
+    assert.match(noOwn.body, /Enter their email address/);
+    assert.equal((await t.data.db.selectFrom('registrations').select('id').where('full_name', '=', 'Sam Fox').execute()).length, 0);
+  });
+
+  it('completes one sent on someone’s behalf with the sender as their contact: no address of their own, the confirmation to the contact', async () => {
+    const admin = await t.signedIn('admin');
+    const item = await itemOf('behalf');
+    const url = `/admin/review/message/${item}`;
+    const ok = await admin.submit(url, { fullName: 'Sam Fox', contactBy: 'contact', contactName: 'Morgan Reed', contactEmail: 'morgan.reed@example.org', email: 'ignored@example.org', organisationOther: 'Example Clinic', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'Assistant practitioner' }, url);
+    assert.equal(ok.statusCode, 302);
+    const [sam, ...more] = await t.data.db.selectFrom('registrations').selectAll().where('full_name', '=', 'Sam Fox').execute();
+    assert.equal(more.length, 0);
+    assert.deepEqual([sam!.email, sam!.contact_name, sam!.contact_email, sam!.status, sam!.channel], [null, 'Morgan Reed', 'morgan.reed@example.org', 'unconfirmed', 'email']);
+    assert.equal(ok.headers.location, `/admin/review?done=${sam!.reference}`);
+    const mail = await t.data.db.selectFrom('outbox').selectAll().where('to_address', '=', 'morgan.reed@example.org').execute();
+    assert.equal(mail.length, 1);
+    assert.match(mail[0]!.text_body, /You registered Sam Fox for the radiography support workforce programme, on their behalf/);
+    assert.equal((await t.data.db.selectFrom('outbox').select('id').where('to_address', '=', 'ignored@example.org').execute()).length, 0);
+    assert.equal(await t.data.db.selectFrom('registrations').select('id').where('email_normalised', '=', 'morgan.reed@example.org').executeTakeFirst(), undefined, 'the sender is not registered');
+    const row = await t.data.db.selectFrom('mail_imports').selectAll().where('id', '=', item).executeTakeFirstOrThrow();
+    assert.deepEqual([row.outcome, row.registration_id], ['registered', sam!.id]);
+    const audit = await t.data.db.selectFrom('audit_events').select('summary').where('action', '=', 'registration.complete').execute();
+    assert.deepEqual(audit.map((a) => a.summary), [`Registered ${sam!.reference} from an email sent on their behalf`]);
     assert.equal((await admin.get(url)).statusCode, 404, 'done, it leaves the queue');
   });
 });

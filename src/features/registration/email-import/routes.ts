@@ -1,7 +1,8 @@
 // The needs-review queue: emails that could not be read with confidence, shown with the original
 // message beside a form to complete the registration by hand, one item per message (keyed by the
 // message's own id, so replies from different people never open one item). Messages that could
-// not be read at all are listed on their own, with the reason.
+// not be read at all are listed on their own, with the reason. A message sent on someone's behalf
+// is completed either with the person's own address or with the sender as their contact.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../../platform/audit/audit.ts';
@@ -9,6 +10,8 @@ import { normaliseEmail } from '../../../platform/auth/people.ts';
 import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
+import { formBody, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { textField } from '../../../platform/http/form-fields.ts';
 import type { Registration } from '../tables.ts';
 import { stepBySlug, type Answers, type JourneyContext } from '../journey/steps.ts';
 import { ENGLAND_REGIONS, NATIONS, ROLE_GROUPS, SERVICE_TYPES } from '../options.ts';
@@ -34,7 +37,24 @@ const adminOnly = { config: onlyRoles('admin') };
 const dbId = z.coerce.number().int().positive().max(2 ** 31 - 1);
 const registrationParam = z.object({ registrationId: dbId });
 const messageParam = z.object({ importId: dbId });
-const FIELDS = ['fullName', 'email', 'organisationId', 'organisationOther', 'department', 'nation', 'region', 'serviceType', 'serviceOther', 'jobTitle', 'roleGroup', 'roleOther'] as const;
+const FIELDS = ['fullName', 'email', 'organisationId', 'organisationOther', 'department', 'nation', 'region', 'serviceType', 'serviceOther', 'jobTitle', 'roleGroup', 'roleOther', 'contactBy', 'contactName', 'contactEmail'] as const;
+/** The form's fields in the order the page shows them, for the error summary. */
+const PAGE_ORDER: string[] = ['fullName', 'contactBy', 'email', 'contactName', 'contactEmail', 'organisationId', 'organisationOther', 'department', 'nation', 'region', 'serviceType', 'serviceOther', 'jobTitle', 'roleGroup', 'roleOther'];
+const withMessage = { ...adminOnly, schema: { params: messageParam, body: formBody } };
+
+/** For a message sent on someone's behalf: reach them at their own address, or through the sender. */
+const contactForm = z.discriminatedUnion(
+  'contactBy',
+  [
+    z.object({ contactBy: z.literal('own') }),
+    z.object({
+      contactBy: z.literal('contact'),
+      contactName: textField('Their contact’s name', 200, null, { oneLine: true }),
+      contactEmail: textField('Their contact’s email address', 254, 'Enter the email address of the person who registered them', { oneLine: true }).pipe(z.email('Enter their contact’s email address in the correct format, like name@example.com')),
+    }),
+  ],
+  { error: 'Choose how the programme team should contact them' },
+);
 
 // The same questions, and the same checks, as the web journey.
 const REVIEW_STEPS = ['name', 'email', 'workplace', 'nation', 'region', 'service', 'job', 'role'] as const;
@@ -47,7 +67,7 @@ const placeholderEmail = (email: string) => /\.invalid$/i.test(email);
 function valuesFrom(r: Registration): Record<string, string> {
   return {
     fullName: r.full_name,
-    email: placeholderEmail(r.email) ? '' : r.email,
+    email: !r.email || placeholderEmail(r.email) ? '' : r.email,
     organisationId: r.organisation_id ? String(r.organisation_id) : '',
     organisationOther: r.organisation_id ? '' : r.organisation_name,
     department: r.department ?? '',
@@ -74,8 +94,11 @@ function valuesFromReading(item: ReviewItem, organisations: { id: number; name: 
   return {
     ...values,
     fullName: reading.fullName ?? '',
-    // Never the sender's address: for someone else, the person's own address must be entered.
+    // Never the sender's address: for someone else, their own address, or the sender as their contact.
     email: reading.onBehalf ? '' : (reading.email ?? ''),
+    contactBy: '',
+    contactName: reading.onBehalf?.contactName ?? '',
+    contactEmail: reading.onBehalf?.contact ?? '',
     organisationId: org ? String(org.id) : '',
     organisationOther: org ? '' : (reading.workplace ?? ''),
     department: reading.department ?? '',
@@ -84,12 +107,19 @@ function valuesFromReading(item: ReviewItem, organisations: { id: number; name: 
   };
 }
 
-const onBehalfContact = (item: ReviewItem): string | null => {
+function readingOf(item: ReviewItem): Partial<Reading> {
   try {
-    return item.reading ? ((JSON.parse(item.reading) as Partial<Reading>).onBehalf?.contact ?? null) : null;
+    return item.reading ? (JSON.parse(item.reading) as Partial<Reading>) : {};
   } catch {
-    return null;
+    return {};
   }
+}
+const onBehalfContact = (item: ReviewItem): string | null => readingOf(item).onBehalf?.contact ?? null;
+const isOnBehalf = (item: ReviewItem): boolean => Boolean(readingOf(item).onBehalf);
+/** The sender of a message sent on someone's behalf, kept on record as who registered them. */
+const senderAsContact = (item: ReviewItem) => {
+  const o = readingOf(item).onBehalf;
+  return o?.contact ? { name: o.contactName ?? null, email: o.contact } : null;
 };
 
 /** Thrown inside the registration's transaction to undo it, with the words for the form. */
@@ -101,7 +131,8 @@ class EmailRefused extends Error {
   }
 }
 
-export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function mailImportRoutes(appIn: FastifyInstance, deps: AppDeps): void {
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.data;
   const options = { nations: NATIONS, regions: ENGLAND_REGIONS, services: SERVICE_TYPES, roleGroups: ROLE_GROUPS };
 
@@ -113,7 +144,7 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
       pageTitle: 'Emails to review',
       items,
       failed,
-      flash: reference ? `Registration ${reference} completed. We have emailed them a link to confirm their address.` : undefined,
+      flash: reference ? `Registration ${reference} completed. We have emailed the link to confirm it.` : undefined,
     });
   });
 
@@ -143,7 +174,7 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   async function page({ item, r, items }: Loaded, values: Record<string, string>, given?: Record<string, string>) {
     // The journey's checks speak to the registrant; here the team completes someone else's answers.
-    const errors = given && Object.fromEntries(Object.entries(given).map(([k, v]) => [k, forTheTeam(v)]));
+    const errors = given && Object.fromEntries(Object.entries(given).sort(([a], [b]) => PAGE_ORDER.indexOf(a) - PAGE_ORDER.indexOf(b)).map(([k, v]) => [k, forTheTeam(v)]));
     const organisations = await listOrganisations(db);
     const sender = item.from_address ?? 'an unknown sender';
     return {
@@ -153,6 +184,7 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
       r,
       items,
       contact: onBehalfContact(item),
+      onBehalf: !r && isOnBehalf(item),
       organisations,
       values,
       errors: Object.fromEntries(Object.entries(errors ?? {}).map(([k, v]) => [k, { text: v }])),
@@ -168,18 +200,25 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.view(`${V}/review.njk`, await page(found, values));
   });
 
-  app.post('/admin/review/message/:importId', adminOnly, async (request, reply) => {
+  app.post('/admin/review/message/:importId', withMessage, async (request, reply) => {
     const found = await load(request, reply);
     if (!found) return reply;
     const { item, r } = found;
-    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    const body = request.body;
     const ctx: JourneyContext = { organisations: await listOrganisations(db), aims: [], methods: [] };
     let answers: Answers = {};
     const errors: Record<string, string> = {};
+    // Sent on someone's behalf: the team chooses their own address or the sender as their contact.
+    const behalf = !r && isOnBehalf(item) ? contactForm.safeParse(body) : null;
+    if (behalf && !behalf.success) {
+      for (const issue of behalf.error.issues) errors[issue.path[0] === 'contactEmail' ? 'contactEmail' : issue.path[0] === 'contactName' ? 'contactName' : 'contactBy'] ??= issue.message;
+    }
+    const contact = behalf?.success && behalf.data.contactBy === 'contact' ? { name: behalf.data.contactName || null, email: behalf.data.contactEmail } : null;
     for (const slug of REVIEW_STEPS) {
       const step = stepBySlug(slug)!;
       if (!step.applies(answers)) continue;
       if (slug === 'role' && !body.roleGroup) continue; // optional here: the email never asked for it
+      if (slug === 'email' && (contact || (behalf && !behalf.success))) continue; // reached through their contact, or not chosen yet
       const parsed = step.parse(body, ctx);
       if (parsed.ok) answers = { ...answers, ...parsed.answers };
       else Object.assign(errors, parsed.errors);
@@ -191,7 +230,8 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
     const org = answers.organisationId ? ctx.organisations.find((o) => o.id === answers.organisationId) : undefined;
     const details: RegistrationDetails = {
       fullName: answers.fullName!,
-      email: answers.email!,
+      email: contact ? null : answers.email!,
+      contact: isOnBehalf(item) && !r ? (contact ?? senderAsContact(item)) : null,
       organisationId: org?.id ?? null,
       organisationName: org?.name ?? answers.organisationOther ?? '',
       department: answers.department || null,
@@ -215,10 +255,11 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
       // existing one (the sender's, or one the person already has).
       const programme = await findProgramme(db);
       if (!programme) return sendErrorPage(request, reply, 404);
-      const contact = onBehalfContact(item);
-      if (contact && normaliseEmail(contact) === normaliseEmail(details.email)) {
-        return reply.code(400).view(`${V}/review.njk`, await page(found, typed, { email: 'This is the address of the person who sent the email on their behalf: enter the registrant’s own email address' }));
+      const sender = onBehalfContact(item);
+      if (details.email && sender && normaliseEmail(sender) === normaliseEmail(details.email)) {
+        return reply.code(400).view(`${V}/review.njk`, await page(found, typed, { email: 'This is the address of the person who sent the email on their behalf: enter the registrant’s own email address, or choose to contact them through the sender' }));
       }
+      const field = details.email ? 'email' : 'contactEmail';
       try {
         const { registration } = await submitRegistration(db, details, {
           programmeId: programme.id,
@@ -227,17 +268,23 @@ export function mailImportRoutes(app: FastifyInstance, deps: AppDeps): void {
           clock: deps.clock,
           actorId,
           alsoInTransaction: async (tx, registration, updated) => {
-            if (updated) throw new EmailRefused(`Registration ${registration.reference} already has this email address: an email sent on someone’s behalf never changes an existing registration`);
+            if (updated) {
+              throw new EmailRefused(
+                details.email
+                  ? `Registration ${registration.reference} already has this email address: an email sent on someone’s behalf never changes an existing registration`
+                  : `Registration ${registration.reference} is already ${registration.full_name}, registered by this contact: an email sent on someone’s behalf never changes an existing registration`,
+              );
+            }
             if (!(await markItemRegistered(registrationDb(tx), item.id, registration.id))) throw new EmailRefused('This email has already been dealt with');
             await recordAudit(tx, { actorId, action: 'registration.complete', recordType: 'registration', recordId: registration.id, summary: `Registered ${registration.reference} from an email sent on their behalf` }, deps.clock);
           },
         });
         reference = registration.reference;
       } catch (e) {
-        if (e instanceof EmailRefused) return reply.code(400).view(`${V}/review.njk`, await page(found, typed, { email: e.text }));
+        if (e instanceof EmailRefused) return reply.code(400).view(`${V}/review.njk`, await page(found, typed, { [field]: e.text }));
         throw e;
       }
-    } else if (normaliseEmail(details.email) === r.email_normalised) {
+    } else if (details.email && normaliseEmail(details.email) === r.email_normalised) {
       // Same address: the shared rule for registering again moves it out of needs_review to
       // unconfirmed and sends the confirmation email; the queue and audit log change with it.
       await submitRegistration(db, details, {

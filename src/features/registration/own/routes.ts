@@ -42,7 +42,7 @@ export function ownRegistrationRoutes(app: FastifyInstance, deps: AppDeps): void
     const r = await current(request);
     if (!r) return reply.redirect('/my');
     const values = formValuesOf(r, await registrationAims(db, r.id));
-    return reply.view(`${V}/details.njk`, await detailsView(request, values, r.email));
+    return reply.view(`${V}/details.njk`, await detailsView(request, values, r.email ?? ''));
   });
 
   app.post('/my/details', participantOnly, async (request, reply) => {
@@ -51,7 +51,7 @@ export function ownRegistrationRoutes(app: FastifyInstance, deps: AppDeps): void
     const { organisations, aims, methods } = await choices(request);
     const form = detailsFormSchema({ organisationIds: new Set(organisations.map((o) => o.id)), aims: new Set(aims.map((a) => a.number)), methods: new Set(methods.map((m) => m.key)) }, { who: 'you', withEmail: false, serviceRequired: true });
     const parsed = parseForm(form, request.body, { order: DETAILS_FORM_ORDER, anchors: { aims: 'aims', participation: 'participation' } });
-    if (!parsed.ok) return reply.code(400).view(`${V}/details.njk`, await detailsView(request, parsed.values, r.email, { errors: parsed.errors, errorList: parsed.errorList }));
+    if (!parsed.ok) return reply.code(400).view(`${V}/details.njk`, await detailsView(request, parsed.values, r.email ?? '', { errors: parsed.errors, errorList: parsed.errorList }));
     const result = await correctOwnDetails(
       db,
       request.user!.id,
