@@ -28,6 +28,7 @@ try {
     console.log('\n## Registrations\n');
     await benchRegistrations(app, { rows: Number(process.env.BENCH_ROWS ?? 100_000) });
   }
+  if (wanted('jobs')) await (await import('./jobs.ts')).benchJobs(app.data.db, app.databaseUrl);
 } finally {
   await app.close();
 }
