@@ -172,6 +172,18 @@ describe('scheduled jobs', () => {
     };
     await runDueJobs(data.db, clock, resched);
     assert.deepEqual((await rows()).map((r) => [r.status, r.key, r.run_at]), [['pending', 'digest:7', '2026-12-02T00:00:00.000Z']]);
+
+    // And when the run that was overtaken fails, it is dropped rather than retried: the newer job stands.
+    await cancelJobs(data.db, 'digest:');
+    await scheduleJob(data.db, 'test.record', clock(), { n: 3 }, 'digest:8');
+    const overtaken: JobHandlers = {
+      'test.record': async () => {
+        await scheduleJob(data.db, 'test.record', at('2026-12-02T00:00:00Z'), { n: 4 }, 'digest:8');
+        throw new Error('The partner system said no');
+      },
+    };
+    await runDueJobs(data.db, clock, overtaken, { limit: 1 });
+    assert.deepEqual((await rows()).map((r) => [r.status, JSON.parse(r.payload).n, r.last_error]), [['pending', 4, null]]);
   });
 
   it('a claim left by an instance that died is taken again after the timeout; on its last try the job is marked failed', async () => {

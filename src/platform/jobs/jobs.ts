@@ -5,7 +5,7 @@
 // job is claimed by one instance at a time. A claim left by an instance that died is taken again
 // after CLAIM_TIMEOUT_MS, so a handler may run twice and must be written to be safe to (its
 // work is idempotent: "send the reminder unless it was sent").
-import { PostgresAdapter, sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { systemClock, type Clock } from '../time.ts';
@@ -35,7 +35,7 @@ export const CLAIM_TIMEOUT_MS = 10 * 60_000;
 /** What last_error says of a job whose instance stopped mid-run on its last try. */
 export const INTERRUPTED = 'The instance running it stopped before it finished.';
 
-type Handle = Db | Tx | Kysely<Database>;
+type Handle = Db | Tx;
 
 const isPostgres = (db: Handle) => db.getExecutor().adapter instanceof PostgresAdapter;
 
