@@ -1,6 +1,8 @@
 // Test set-up shared by this folder's tests: the demo programme, an admin, and participants made
 // the real way (registered, then accepted by the programme team).
+import type { FastifyInstance } from 'fastify';
 import { createTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
+import type { Db } from '../../platform/db/database.ts';
 import { confirmFromEmail, details } from '../../../test/helpers/registrations.ts';
 import type { RegistrationDetails } from '../registration/service.ts';
 import { issueSignInLink } from '../../platform/auth/sign-in.ts';
@@ -22,8 +24,13 @@ export type Fixture = {
   signInAs(personId: number): Promise<TestClient>;
 };
 
-export async function setUp(): Promise<Fixture> {
-  const t = await createTestApp();
+/** `routes` adds test-only routes, given the fixture's database and programme once they exist. */
+export async function setUp(options: { routes?: (app: FastifyInstance, ctx: { db: () => Db; programmeId: () => Promise<number> }) => void } = {}): Promise<Fixture> {
+  // The routes are added before the app is ready, the database is known only after: read it late.
+  const late: { db?: Db } = {};
+  const routeCtx = { db: () => late.db!, programmeId: async () => (await findProgramme(late.db!))!.id };
+  const t = await createTestApp({ routes: options.routes ? (app) => options.routes!(app, routeCtx) : undefined });
+  late.db = t.data.db;
   await seedDemoProgramme(t.data.db, t.clock);
   const programme = (await findProgramme(t.data.db))!;
   const projects = await t.data.db.selectFrom('projects').select(['id', 'name']).where('programme_id', '=', programme.id).orderBy('position').execute();

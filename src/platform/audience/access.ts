@@ -186,21 +186,24 @@ export async function removeAudience(db: Db | Tx, itemKind: string, itemId: numb
   await own(db).deleteFrom('audience_targets').where('item_kind', '=', itemKind).where('item_id', '=', itemId).execute();
 }
 
-export type NamedTarget = { kind: TargetKind; id: number; name: string | null };
+export type NamedTarget = { kind: TargetKind; id: number; name: string | null; email?: string };
 
-/** Who an item is for, with the names to show ("Project: ...", a person's name); null for signed-in and public. */
+/**
+ * Who an item is for, with the names to show ("Project: ...", a person's name; null for signed-in
+ * and public) and a chosen person's email address (for the picker, on an edit page).
+ */
 export async function audienceOf(db: Db | Tx, itemKind: string, itemId: number): Promise<NamedTarget[]> {
   const rows = await own(db)
     .selectFrom('audience_targets as aud_t')
     .leftJoin('audience_groups as g', (j) => j.onRef('g.group_kind', '=', 'aud_t.target_kind').onRef('g.group_id', '=', 'aud_t.target_id'))
     .leftJoin('people as p', (j) => j.onRef('p.id', '=', 'aud_t.target_id').on('aud_t.target_kind', '=', 'person'))
-    .select(['aud_t.target_kind', 'aud_t.target_id', 'g.name as groupName', 'p.name as personName'])
+    .select(['aud_t.target_kind', 'aud_t.target_id', 'g.name as groupName', 'p.name as personName', 'p.email as personEmail'])
     .where('aud_t.item_kind', '=', itemKind)
     .where('aud_t.item_id', '=', itemId)
     .execute();
   const order: TargetKind[] = ['public', 'signed-in', 'programme', 'project', 'subgroup', 'person'];
   return rows
-    .map((r) => ({ kind: r.target_kind, id: r.target_id, name: r.groupName ?? r.personName ?? null }))
+    .map((r) => ({ kind: r.target_kind, id: r.target_id, name: r.groupName ?? r.personName ?? null, ...(r.personEmail ? { email: r.personEmail } : {}) }))
     .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.name ?? '').localeCompare(b.name ?? ''));
 }
 
@@ -366,6 +369,23 @@ export async function audienceChoices(db: Db | Tx, programmeId: number) {
   return { programmeId, projects, subgroups };
 }
 export type AudienceChoices = Awaited<ReturnType<typeof audienceChoices>>;
+
+/**
+ * The groups this person may give an item, for the picker: all of them for an admin; for a lead,
+ * the groups they lead (a project's lead: the project and its sub-groups); none for anyone else.
+ * With `allowedKinds`, what the picker offers them: a lead only projects or sub-groups.
+ */
+export async function audienceChoicesFor(db: Db | Tx, viewer: Viewer, programmeId: number): Promise<AudienceChoices & { allowedKinds: TargetKind[] }> {
+  const all = await audienceChoices(db, programmeId);
+  if (viewer?.role === 'admin') return { ...all, allowedKinds: ['programme', 'project', 'subgroup', 'person', 'signed-in', 'public'] };
+  const led = await groupsLedBy(db, viewer);
+  const ledProjectIds = new Set(led.filter((g) => g.kind === 'project').map((g) => g.id));
+  const ledSubgroupIds = new Set(led.filter((g) => g.kind === 'subgroup').map((g) => g.id));
+  const projects = all.projects.filter((p) => ledProjectIds.has(p.id));
+  const subgroups = all.subgroups.filter((s) => ledSubgroupIds.has(s.id) || ledProjectIds.has(s.projectId));
+  const allowedKinds: TargetKind[] = [...(projects.length ? (['project'] as const) : []), ...(subgroups.length ? (['subgroup'] as const) : [])];
+  return { programmeId, projects, subgroups, allowedKinds };
+}
 
 /** People with these email addresses (any case), for the "chosen people" part of the picker. */
 export async function peopleByEmail(db: Db | Tx, emails: readonly string[]): Promise<{ id: number; email_normalised: string; name: string }[]> {
