@@ -13,8 +13,10 @@
 // - No style, classes other than ours, scripts, frames, forms, SVG or MathML, in any form.
 //
 // markdownToText gives the same text as plain text, for the text part of an email.
-import MarkdownIt from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type MarkdownItConstructor from 'markdown-it';
+import type { MarkdownIt } from 'markdown-it';
+import type sanitizeHtml from 'sanitize-html';
 
 /** `#` becomes this heading level; deeper ones follow, at most h6. */
 const FIRST_HEADING = 3;
@@ -29,26 +31,34 @@ function linkAllowed(url: string): boolean {
   return !HAS_SCHEME.test(trimmed) && !trimmed.startsWith('//') && !trimmed.startsWith('\\');
 }
 
-const md = new MarkdownIt('default', { html: false, linkify: true, breaks: true, typographer: false });
-md.validateLink = linkAllowed;
-type Token = ReturnType<typeof md.parse>[number];
-
-// Headings moved down to h3-h6.
-md.core.ruler.push('shift_headings', (state) => {
-  for (const token of state.tokens) {
-    if (token.type === 'heading_open' || token.type === 'heading_close') {
-      token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + FIRST_HEADING - 1)}`;
+function createMarkdown(): MarkdownIt {
+  const md = new (load<typeof MarkdownItConstructor>('markdown-it'))('default', { html: false, linkify: true, breaks: true, typographer: false });
+  md.validateLink = linkAllowed;
+  // Headings moved down to h3-h6.
+  md.core.ruler.push('shift_headings', (state) => {
+    for (const token of state.tokens) {
+      if (token.type === 'heading_open' || token.type === 'heading_close') {
+        token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + FIRST_HEADING - 1)}`;
+      }
     }
-  }
-});
+  });
+  // An image is shown as a link to it, worded by its alt text.
+  md.renderer.rules.image = (tokens, idx, options, env, self) => {
+    const token = tokens[idx]!;
+    const src = String(token.attrGet('src') ?? '');
+    const words = self.renderInlineAsText(token.children ?? [], options, env).trim() || 'Picture';
+    return `<a href="${md.utils.escapeHtml(src)}">${md.utils.escapeHtml(words)}</a>`;
+  };
+  return md;
+}
 
-// An image is shown as a link to it, worded by its alt text.
-md.renderer.rules.image = (tokens, idx, options, env, self) => {
-  const token = tokens[idx]!;
-  const src = String(token.attrGet('src') ?? '');
-  const words = self.renderInlineAsText(token.children ?? [], options, env).trim() || 'Picture';
-  return `<a href="${md.utils.escapeHtml(src)}">${md.utils.escapeHtml(words)}</a>`;
-};
+// Both libraries are loaded when text is first rendered, not at start: together they are about a
+// fifth of a second of every start otherwise (like exceljs for the exports).
+const load = <T>(name: string): T => createRequire(import.meta.url)(name) as T;
+let markdown: MarkdownIt | undefined;
+let sanitizer: typeof sanitizeHtml | undefined;
+const md = (): MarkdownIt => (markdown ??= createMarkdown());
+type Token = ReturnType<MarkdownIt['parse']>[number];
 
 /** GOV.UK Frontend's classes for what Markdown makes, added after everything else is removed. */
 const CLASSES: Record<string, string> = {
@@ -93,13 +103,14 @@ export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 
 /** Applies the allow list to HTML: what the renderer does after markdown-it, usable alone. */
 export function sanitizeRichHtml(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  sanitizer ??= load<typeof sanitizeHtml>('sanitize-html');
+  return sanitizer(html, SANITIZE_OPTIONS);
 }
 
 /** Stored Markdown as safe HTML for a page. Empty or missing text gives ''. */
 export function renderRichText(source: string | null | undefined): string {
   if (!source?.trim()) return '';
-  return sanitizeRichHtml(md.render(source));
+  return sanitizeRichHtml(md().render(source));
 }
 
 type Block = { text: string; kind: 'block' | 'first-item' | 'item' | 'row' };
@@ -135,7 +146,7 @@ export function markdownToText(source: string | null | undefined, options: { bas
     line = '';
   };
 
-  for (const token of md.parse(source, {})) {
+  for (const token of md().parse(source, {})) {
     switch (token.type) {
       case 'heading_close':
       case 'paragraph_close':
