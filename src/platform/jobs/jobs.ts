@@ -10,7 +10,6 @@ import type { Db, Tx } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { systemClock, type Clock } from '../time.ts';
 import type { Job } from './tables.ts';
-import './tables.ts';
 
 /**
  * Every kind of job and its payload's type. The platform declares its own here; a feature adds
