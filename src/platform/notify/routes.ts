@@ -8,14 +8,13 @@ import { ANY_SIGNED_IN } from '../auth/guards.ts';
 import { inTransaction } from '../db/database.ts';
 import { sendErrorPage } from '../http/errors.ts';
 import type { AppDeps } from '../http/request-context.ts';
-import type { ZodTypeProvider } from '../http/zod-schemas.ts';
+import { formBody, type ZodTypeProvider } from '../http/zod-schemas.ts';
 import { notificationKind } from './kinds.ts';
 import { choicesOf, setPreferences, SETTINGS_PATH } from './notify.ts';
 import { DELIVERIES, type Delivery } from './tables.ts';
 import { readUnsubscribeToken } from './unsubscribe.ts';
 
 const V = 'platform/notify/views';
-const formBody = z.record(z.string(), z.union([z.string(), z.array(z.string())])).catch({});
 const tokenParam = z.object({ token: z.string().min(10).max(300) });
 const savedQuery = z.object({ saved: z.literal('1').optional().catch(undefined) }).catch({});
 
