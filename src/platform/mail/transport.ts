@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 
-export type SendableMail = { from: string; to: string; subject: string; text: string; html?: string; messageId: string };
+export type SendableMail = { from: string; to: string; subject: string; text: string; html?: string; headers?: Record<string, string>; messageId: string };
 export type MailTransport = { send(mail: SendableMail): Promise<void>; close(): void };
 
 /**

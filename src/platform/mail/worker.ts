@@ -65,6 +65,17 @@ export async function sendDueMail(db: Db, transport: MailTransport, from: string
   return result;
 }
 
+/** The extra headers a message was queued with (List-Unsubscribe), as strings only. */
+function storedHeaders(json: string): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (!parsed || typeof parsed !== 'object') return {};
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
+}
+
 async function sendOne(db: Db, transport: MailTransport, from: string, clock: Clock, message: OutboxMessage): Promise<keyof WorkerResult | 'unreachable' | 'skipped'> {
   const claimed = await db
     .updateTable('outbox')
@@ -80,6 +91,7 @@ async function sendOne(db: Db, transport: MailTransport, from: string, clock: Cl
       subject: message.subject,
       text: message.text_body,
       ...(message.html_body ? { html: message.html_body } : {}),
+      ...(message.headers ? { headers: storedHeaders(message.headers) } : {}),
       messageId: message.message_id,
     });
     await db.updateTable('outbox').set({ status: 'sent', sent_at: clock().toISOString(), last_error: null }).where('id', '=', message.id).execute();
