@@ -138,6 +138,7 @@ describe('group leads', () => {
     assert.match(mainText((await gil.get('/facilitate')).body), /You do not lead any project yet/);
     await setPersonRole(db(), fay.personId, 'observer', f.t.clock);
     assert.equal((await fay.get('/facilitate')).statusCode, 403);
+    assert.match(mainText((await f.admin.get(projectPage())).body), /Test facilitator \(no longer a facilitator: they lead nothing while their role is observer\)/, 'the project page says so');
     assert.match(mainText((await f.admin.get('/facilitate')).body), /As an admin you run every project and sub-group/);
     assert.equal((await new TestClient(f.t.app).get('/facilitate')).headers.location, '/sign-in?next=%2Ffacilitate');
   });
