@@ -277,4 +277,23 @@ describe('the needs-review queue, one item per message', () => {
     assert.deepEqual(audit.map((a) => a.summary), [`Registered ${sam!.reference} from an email sent on their behalf`]);
     assert.equal((await admin.get(url)).statusCode, 404, 'done, it leaves the queue');
   });
+
+  it('never registers twice someone their contact has already registered', async () => {
+    const clear = mkdtempSync(join(tmpdir(), 'coproduce-review-clear-'));
+    try {
+      writeFileSync(join(clear, 'clear.eml'), eml('behalf-clear', 'Morgan Reed <morgan.reed@example.org>', 'Please register my colleague Sam Fox who has no work email.\r\n\r\nName: Sam Fox\r\nWorkplace: Example Clinic\r\nJob title: Assistant practitioner'));
+      assert.equal((await importFromSource(clear, { db: t.data.db, clock: t.clock, baseUrl: t.config.baseUrl })).created, 1);
+    } finally {
+      rmSync(clear, { recursive: true, force: true });
+    }
+    const [sam] = await t.data.db.selectFrom('registrations').selectAll().where('full_name', '=', 'Sam Fox').execute();
+    const admin = await t.signedIn('admin');
+    const url = `/admin/review/message/${await itemOf('behalf')}`;
+    const refused = await admin.submit(url, { fullName: 'Sam Fox', contactBy: 'contact', contactEmail: 'morgan.reed@example.org', organisationOther: 'Example Clinic', nation: 'Wales', serviceType: 'diagnostic', jobTitle: 'AP' }, url);
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, new RegExp(`Registration ${sam!.reference} is already Sam Fox, registered by this contact`));
+    assert.match(refused.body, /href="#contactEmail"/);
+    assert.deepEqual(await t.data.db.selectFrom('registrations').selectAll().where('full_name', '=', 'Sam Fox').execute(), [sam]);
+    assert.equal((await admin.get(url)).statusCode, 200, 'still waiting for review');
+  });
 });

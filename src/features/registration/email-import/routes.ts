@@ -270,7 +270,7 @@ export function mailImportRoutes(appIn: FastifyInstance, deps: AppDeps): void {
           alsoInTransaction: async (tx, registration, updated) => {
             if (updated) {
               throw new EmailRefused(
-                details.email
+                details.email && registration.email_normalised === normaliseEmail(details.email)
                   ? `Registration ${registration.reference} already has this email address: an email sent on someone’s behalf never changes an existing registration`
                   : `Registration ${registration.reference} is already ${registration.full_name}, registered by this contact: an email sent on someone’s behalf never changes an existing registration`,
               );
