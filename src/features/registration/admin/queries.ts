@@ -29,6 +29,12 @@ export function escapeLike(s: string): string {
  * (PostgreSQL): the text search as its own subquery, answered by 004's trigram index rather than
  * walking the sort index row by row: right when few rows match. On SQLite the text search is
  * always a subquery of the FTS5 index (009).
+ *
+ * Counting on SQLite: with no other filter, an aim's or a search's ids drive the count, each
+ * checked against the narrow programme index (013) rather than its row. With a filter of the
+ * row's own columns too, that filter's index drives (013's index of every filter column, read
+ * alone) and the ids are only probed (the unary + keeps SQLite from driving by them: driven by
+ * 28,000 ids of an aim, each read from its row for the status, a count took 50 ms, not 8).
  */
 type Phrasing = { counting?: boolean; searchFirst?: boolean };
 
@@ -40,22 +46,35 @@ function filtered<O>(db: RegistrationDb, q: RegQuery<O>, programmeId: number, f:
   if (f.nation) q = q.where('registrations.nation', '=', f.nation);
   if (f.region) q = q.where('registrations.region', '=', f.region);
   if (f.channel) q = q.where('registrations.channel', '=', f.channel as never);
+  const engine = engineOf(db);
+  // Counting on SQLite, which set drives the count (see Phrasing): a filter's index, the text search's ids, or the aim's.
+  const narrowed = narrowedBy(f);
+  const textDrives = !narrowed && Boolean(f.q) && [...(f.q ?? '')].length >= 3;
   if (f.aim) {
     const aim = f.aim;
     // Never a join: one registration has several aims, and a join would repeat it.
-    q = how.counting
-      ? q.where('registrations.id', 'in', (eb: ExpressionBuilder<Database, 'registrations'>) => eb.selectFrom('registration_aims').select('registration_aims.registration_id').where('registration_aims.aim_number', '=', aim))
-      : q.where((eb: ExpressionBuilder<Database, 'registrations'>) =>
-          eb.exists(eb.selectFrom('registration_aims').select('registration_aims.aim_number').whereRef('registration_aims.registration_id', '=', 'registrations.id').where('registration_aims.aim_number', '=', aim)),
-        );
+    if (how.counting && engine === 'sqlite' && (narrowed || textDrives)) {
+      q = q.where(sql<boolean>`+registrations.id in (select registration_aims.registration_id from registration_aims where registration_aims.aim_number = ${aim})`);
+    } else {
+      q = how.counting
+        ? q.where('registrations.id', 'in', (eb: ExpressionBuilder<Database, 'registrations'>) => eb.selectFrom('registration_aims').select('registration_aims.registration_id').where('registration_aims.aim_number', '=', aim))
+        : q.where((eb: ExpressionBuilder<Database, 'registrations'>) =>
+            eb.exists(eb.selectFrom('registration_aims').select('registration_aims.aim_number').whereRef('registration_aims.registration_id', '=', 'registrations.id').where('registration_aims.aim_number', '=', aim)),
+          );
+    }
   }
   if (f.q) {
-    const text = textSearch(f.q, engineOf(db), programmeId, how);
+    const text = textSearch(f.q, engine, programmeId, { ...how, probeOnly: how.counting && narrowed });
     // A reference quoted in an email ("REG-7K3M-9QXA", "reg7k3m9qxa") is looked up by its own unique index too.
     const reference = referenceIn(f.q);
     q = q.where(reference ? sql<boolean>`(${text} or registrations.reference = ${reference})` : text);
   }
   return q;
+}
+
+/** Whether a filter of the row's own columns applies (which 013's filter index can answer). */
+function narrowedBy(f: Filters): boolean {
+  return Boolean(f.status || f.roleGroup || f.service || f.nation || f.region || f.channel);
 }
 
 /** The reference a search is, if it is one: any case, with or without its dashes or "REG". */
@@ -82,13 +101,15 @@ function engineOf(db: RegistrationDb): Engine {
  * narrow search index (005); a count, or a page of few matches, reads the matches first. PostgreSQL:
  * LIKE, which 004's trigram index answers (as its own subquery for few matches).
  */
-function textSearch(term: string, engine: Engine, programmeId: number, how: Phrasing) {
+function textSearch(term: string, engine: Engine, programmeId: number, how: Phrasing & { probeOnly?: boolean }) {
   const lower = term.toLowerCase();
   if (engine === 'sqlite' && [...lower].length >= 3) {
     const matches = sql`(select rowid from registrations_fts where registrations_fts match ${`"${lower.replace(/"/g, '""')}"`})`;
     // Few matches: read them by rowid and sort them. Many: walk the sort index and stop after a
     // page, checking each entry against the matches (the unary + keeps SQLite from driving by id).
-    return how.searchFirst || how.counting ? sql<boolean>`registrations.id in ${matches}` : sql<boolean>`+registrations.id in ${matches}`;
+    // A count drives by them too, unless another filter's index does (probeOnly).
+    const drive = !how.probeOnly && (how.searchFirst || how.counting);
+    return drive ? sql<boolean>`registrations.id in ${matches}` : sql<boolean>`+registrations.id in ${matches}`;
   }
   const pattern = `%${escapeLike(lower)}%`;
   if (!how.searchFirst) return sql<boolean>`registrations.search_text like ${pattern} escape '\\'`;
@@ -102,9 +123,19 @@ function ordered<O>(q: RegQuery<O>, f: Filters): RegQuery<O> {
 
 export const PAGE_SIZE = 50;
 
-/** Counting reads only index entries: the search index (005), or a filter's own index. */
+/**
+ * Counting reads only index entries: the programme index or the filters' index (013), a filter's
+ * own index, or the search index (005). An aim alone is counted from the aims' own index when
+ * every registration is this programme's (two index seeks say so; true of a service that runs one
+ * programme): each aim row is a different registration, and a registration's aims go with it, so
+ * the count is the same, without checking 28,000 registrations' programme one by one (1 ms, not 12).
+ */
 export function countQuery(db: RegistrationDb, programmeId: number, f: Filters) {
-  return filtered(db, db.selectFrom('registrations'), programmeId, f, { counting: true }).select((eb) => eb.fn.countAll<number>().as('n'));
+  const counted = filtered(db, db.selectFrom('registrations'), programmeId, f, { counting: true }).select((eb) => eb.fn.countAll<number>().as('n'));
+  if (!f.aim || f.q || narrowedBy(f)) return counted;
+  const otherProgrammes = sql<boolean>`exists (select 1 from registrations where registrations.programme_id < ${programmeId}) or exists (select 1 from registrations where registrations.programme_id > ${programmeId})`;
+  const aimRows = sql<number>`(select count(*) from registration_aims where registration_aims.aim_number = ${f.aim})`;
+  return db.selectNoFrom(sql<number>`case when ${otherProgrammes} then (${counted}) else ${aimRows} end`.as('n'));
 }
 
 export async function countRegistrations(db: RegistrationDb, programmeId: number, f: Filters): Promise<number> {
