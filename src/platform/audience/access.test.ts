@@ -187,6 +187,7 @@ describe('who may see and manage an item', () => {
   it('follows the lead’s current role and membership, and stops when asked', async () => {
     await setPersonRole(db(), fay.id, 'observer', f.t.clock);
     assert.deepEqual(await managed({ id: fay.id, role: 'observer' }), [], 'a facilitator made an observer leads nothing');
+    assert.deepEqual(await managed(fay), [], 'even if a caller still passes the role they had');
     await removeFromSubgroup(db(), admin.id, s1, carl.id, f.t.clock);
     assert.deepEqual(await managed(carl), [], 'a participant taken out of the sub-group no longer leads it');
     assert.deepEqual(await groupsLedBy(db(), carl), []);

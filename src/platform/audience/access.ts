@@ -51,18 +51,23 @@ function memberOf(kind: GroupKind, personId: number) {
   return builder().selectFrom('audience_members').select('group_id').where('group_kind', '=', kind).where('person_id', '=', personId);
 }
 
-/** Projects this person leads (counted only while they are a facilitator: see leadRole). */
-function ledProjects(personId: number) {
-  return builder().selectFrom('group_leads').select('group_id').where('group_kind', '=', 'project').where('person_id', '=', personId);
+/** The person, if their account is active and has this role now (whatever role the caller passed). */
+function activeAs(personId: number, role: Role) {
+  return builder().selectFrom('people').select('id').where('id', '=', personId).where('role', '=', role).where('status', '=', 'active');
 }
 
-/** Sub-groups this participant leads and is still a member of. */
+/** Projects this person leads, while they are an active facilitator. */
+function ledProjects(personId: number) {
+  return builder().selectFrom('group_leads').select('group_id').where('group_kind', '=', 'project').where('person_id', 'in', activeAs(personId, 'facilitator'));
+}
+
+/** Sub-groups this person leads, while they are an active participant and still a member of it. */
 function ledSubgroupsAsMember(personId: number) {
   return builder()
     .selectFrom('group_leads')
     .select('group_id')
     .where('group_kind', '=', 'subgroup')
-    .where('person_id', '=', personId)
+    .where('person_id', 'in', activeAs(personId, 'participant'))
     .where('group_id', 'in', memberOf('subgroup', personId));
 }
 
