@@ -63,7 +63,6 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
       union all
       select 'subgroup', subgroup_id, person_id from subgroup_members
   `.execute(db);
-
-  // "Is this person an accepted participant of the programme" looks up registrations by person.
-  // (registrations_person_idx from 002 serves it; the memberships have person indexes too.)
+  // The views' lookups by person use indexes that exist already: registrations_person_idx,
+  // project_members_person_idx and subgroup_members_person_idx (002).
 }
