@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { createDataAccess } from './platform/db/database.ts';
 import { enqueueMail } from './platform/mail/outbox.ts';
@@ -13,8 +13,9 @@ import { systemClock } from './platform/time.ts';
 import { createTestDatabase, TEST_ENGINE, type TestData } from '../test/helpers/database.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'coproduce-cli-'));
-const env: Record<string, string | undefined> = { PATH: process.env.PATH, DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}`, LOG_LEVEL: 'silent' };
+const env: Record<string, string | undefined> = { PATH: process.env.PATH, LOG_LEVEL: 'silent' };
 let pgDatabase: TestData | null = null;
+let databases = 0;
 const run = (...args: string[]) => spawnSync(process.execPath, ['src/main.ts', ...args], { env, encoding: 'utf8', timeout: 30_000 });
 const runWith = (extra: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, ['src/main.ts', ...args], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 30_000 });
 const PRODUCTION = { NODE_ENV: 'production', BASE_URL: 'https://coproduce.example.org', SESSION_SECRET: 'cli-test-secret-cli-test-secret-cli-test' };
@@ -52,17 +53,19 @@ async function freePort(): Promise<number> {
 }
 
 describe('node src/main.ts', () => {
-  // On PostgreSQL the commands get a throwaway database of their own (created empty, dropped after).
-  before(async () => {
+  // Each test's commands get an empty database of their own: a new SQLite file, or on PostgreSQL
+  // a throwaway database (created empty, dropped after).
+  beforeEach(async () => {
     if (TEST_ENGINE === 'postgres') {
       pgDatabase = await createTestDatabase({ migrate: false });
       env.DATABASE_URL = pgDatabase.url;
-    }
+    } else env.DATABASE_URL = `sqlite:${join(dir, `cli-${++databases}.sqlite`)}`;
   });
-  after(async () => {
+  afterEach(async () => {
     await pgDatabase?.close();
-    rmSync(dir, { recursive: true, force: true });
+    pgDatabase = null;
   });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('--help lists every command', () => {
     const r = run('--help');
@@ -114,7 +117,7 @@ describe('node src/main.ts', () => {
   });
 
   it('outside production, seed loads registrations in every status, emails to review and a participant in a sub-group, once', async () => {
-    // The seed in the test above loaded the demo data into this database.
+    assert.equal(run('seed').status, 0);
     const data = createDataAccess(env.DATABASE_URL!);
     try {
       const db = data.db;
@@ -171,6 +174,7 @@ describe('node src/main.ts', () => {
     const mail = join(dir, 'mail');
     spawnSync('mkdir', [mail]);
     writeFileSync(join(mail, 'one.eml'), ['Message-ID: <cli-1@example.org>', 'From: Jo <jo@example.org>', 'Subject: SUPPORT WORKFORCE', 'Content-Type: text/plain', '', 'Name: Jo Bloggs\r\nWorkplace: Example Trust\r\nService: CT\r\nJob title: CSW'].join('\r\n'));
+    assert.equal(run('seed').status, 0, 'a programme to register people for');
     const r = run('import-mail', mail);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Read 1 message:/);

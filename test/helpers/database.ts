@@ -78,12 +78,28 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   if (TEST_ENGINE === 'postgres') {
     const base = new URL(process.env.DATABASE_URL!);
     const name = `coproduce_test_${randomBytes(6).toString('hex')}`;
-    const template = migrate ? await migratedTemplate(base) : null;
     const admin = new pg.Client({ connectionString: base.toString() });
     await admin.connect();
-    await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
-    await admin.end();
-    migrated = Boolean(template);
+    try {
+      if (!migrate) await admin.query(`create database ${name}`);
+      else {
+        // Another checkout's tests (other migrations) may have replaced the template since: then
+        // this one is made again.
+        for (let attempt = 1; ; attempt++) {
+          const template = await migratedTemplate(base);
+          try {
+            await admin.query(`create database ${name} template ${template}`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '3D000' || attempt === 3) throw error;
+            templateName = undefined;
+          }
+        }
+        migrated = true;
+      }
+    } finally {
+      await admin.end();
+    }
     url = withUrlPath(base, name);
     drop = async () => {
       const c = new pg.Client({ connectionString: base.toString() });

@@ -1,6 +1,6 @@
 // The audit log in words, with links to the records.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { upsertPerson } from '../../platform/auth/people.ts';
@@ -8,10 +8,10 @@ import { actionChoices, actionWords } from './audit-words.ts';
 
 describe('the audit log', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ seed: true });
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('shows each action in words and links to its record, never the raw code', async () => {
     const admin = await t.signedIn('admin');

@@ -1,7 +1,7 @@
 // People at /admin/people: search, pages, roles, deactivation and reactivation, withdrawn people,
 // and the last active admin who cannot lock everyone out.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
 import { details } from '../../../test/helpers/registrations.ts';
 import { findPerson, upsertPerson } from '../../platform/auth/people.ts';
@@ -18,11 +18,11 @@ async function audits(t: TestApp, action: string) {
 describe('people administration', () => {
   let t: TestApp;
   let admin: TestClient & { personId: number };
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ seed: true });
     admin = await t.signedIn('admin', 'lead.admin@example.org');
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('searches by name or email, any case, and pages the list with GOV.UK pagination', async () => {
     for (let i = 1; i <= 30; i++) {
@@ -110,10 +110,10 @@ describe('people administration', () => {
 
 describe('the last active admin', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp(); // no demo people: one admin only
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('cannot demote or deactivate themselves, and is told why; with a second admin they can', async () => {
     const only = await t.signedIn('admin', 'only.admin@example.org');

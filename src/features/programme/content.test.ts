@@ -2,7 +2,7 @@
 // timeline, with a preview that posts the form (no JavaScript), audited, shown at once; and a
 // timeline whose registration dates always come from the registration window.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
 import { createTestDatabase } from '../../../test/helpers/database.ts';
 import { scoped } from '../../platform/db/database.ts';
@@ -35,11 +35,11 @@ function timelineRows(html: string): [string, string][] {
 describe('editing the programme’s content', () => {
   let t: TestApp;
   let admin: TestClient & { personId: number };
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ seed: true });
     admin = await t.signedIn('admin');
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('is for admins only', async () => {
     const facilitator = await t.signedIn('facilitator');

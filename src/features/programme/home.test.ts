@@ -1,15 +1,15 @@
 // The home page as visitors get it: one cached page for everyone signed out, a page of their own
 // (never stored by the browser) for everyone signed in.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 
 describe('home page', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ seed: true });
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('is the same page, with the same security headers, for every visitor who is signed out', async () => {
     const first = await t.client().get('/');

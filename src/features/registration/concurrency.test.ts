@@ -2,7 +2,7 @@
 // same moment, and an Accept pressed twice at once. Each is one registration, one decision and
 // one email, never a 500 (issue 9 #7).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
 import { confirmFromEmail } from '../../../test/helpers/registrations.ts';
 
@@ -31,8 +31,8 @@ async function readyToSend(c: TestClient, email: string): Promise<string> {
 
 describe('concurrent requests', () => {
   let t: TestApp;
-  before(async () => (t = await createTestApp({ seed: true })));
-  after(() => t.close());
+  beforeEach(async () => (t = await createTestApp({ seed: true })));
+  afterEach(() => t.close());
 
   it('registers one email sent from two browsers at the same moment once, twenty times over', async () => {
     for (let i = 0; i < 20; i++) {

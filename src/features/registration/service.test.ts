@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestDatabase, type TestData } from '../../../test/helpers/database.ts';
 import { testClock } from '../../../test/helpers/clock.ts';
 import { upsertPerson } from '../../platform/auth/people.ts';
@@ -23,16 +23,15 @@ import type { RegistrationDetails } from './service.ts';
 const clock = testClock('2026-05-01T09:00:00Z');
 const BASE = 'http://localhost:3000';
 
-
 describe('registration rules', () => {
   let data: TestData;
   let programmeId: number;
-  before(async () => {
+  beforeEach(async () => {
     data = await createTestDatabase();
     await seedDemoProgramme(data.db, clock);
     programmeId = (await findProgramme(data.db))!.id;
   });
-  after(() => data.close());
+  afterEach(() => data.close());
 
   const submit = (d: Partial<RegistrationDetails> = {}) => submitRegistration(data.db, details(d), { programmeId, channel: 'web', baseUrl: BASE, clock });
   /** Registered, and the address confirmed by its owner: ready to be accepted. */
@@ -60,6 +59,7 @@ describe('registration rules', () => {
   });
 
   it('changes nothing when someone registers again with a known email, until the address’s owner confirms', async () => {
+    await confirmed();
     const again = await submit({ email: 'Robin.Ellis@EXAMPLE.org', fullName: 'Someone Else', jobTitle: 'Senior imaging assistant', aims: [1] });
     assert.equal(again.outcome, 'pending');
     const read = () => data.db.selectFrom('registrations').selectAll().where('email_normalised', '=', 'robin.ellis@example.org').execute();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, h1, TestClient, type TestApp } from '../../../test/helpers/app.ts';
 import { upsertPerson } from '../../platform/auth/people.ts';
 import { IDLE_MINUTES, ABSOLUTE_DAYS } from '../../platform/auth/sessions.ts';
@@ -9,11 +9,11 @@ import { seedDemoProgramme } from '../programme/seed.ts';
 
 describe('public pages', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp();
     await seedDemoProgramme(t.data.db, t.clock);
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('home presents the demo programme: projects, seven aims, ways to take part, deadline', async () => {
     const res = await t.client().get('/');
@@ -111,10 +111,10 @@ for (const [label, env] of [
 ] as const) {
   describe(`the cookies page names every cookie the site sets, ${label}`, () => {
     let t: TestApp;
-    before(async () => {
+    beforeEach(async () => {
       t = await createTestApp({ seed: true, env });
     });
-    after(() => t.close());
+    afterEach(() => t.close());
 
     it('lists exactly the cookies set by signing in, a registration step and a form page', async () => {
       const { client, names } = cookieCollector(t);
@@ -141,10 +141,10 @@ for (const [label, env] of [
 
 describe('the privacy notice and accessibility statement say what the service does', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ seed: true });
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('privacy: sub-group members see each other’s names; erasure is asked of the team, by email', async () => {
     const page = (await t.client().get('/privacy')).body;
@@ -166,7 +166,7 @@ describe('the privacy notice and accessibility statement say what the service do
 
 describe('errors and health', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({
       routes: (app) =>
         app.get('/__test/boom', () => {
@@ -174,7 +174,7 @@ describe('errors and health', () => {
         }),
     });
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('answers 404 with a page, not a stack trace', async () => {
     const res = await t.client().get('/no-such-page');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import type { Role } from '../db/schema.ts';
 
@@ -18,8 +18,8 @@ const PAGES: Record<string, Role[]> = {
 
 describe('roles', () => {
   let t: TestApp;
-  before(async () => (t = await createTestApp()));
-  after(() => t.close());
+  beforeEach(async () => (t = await createTestApp()));
+  afterEach(() => t.close());
 
   for (const role of ['admin', 'facilitator', 'participant', 'observer'] as Role[]) {
     it(`a ${role} reaches only their pages`, async () => {

@@ -1,7 +1,7 @@
 // Asking for a sign-in link does the same work for an address with an account as for one
 // without: the same statements, in the same order, so its timing does not tell them apart.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { KyselyPlugin, OperationNode, RootOperationNode } from 'kysely';
 import { testClock } from '../../../test/helpers/clock.ts';
 import { createTestDatabase, TEST_ENGINE, type TestData } from '../../../test/helpers/database.ts';
@@ -34,13 +34,13 @@ function recorder(): KyselyPlugin & { statements: string[] } {
 describe(`sign-in requests do the same work either way on ${TEST_ENGINE}`, () => {
   let data: TestData;
   const clock = testClock();
-  before(async () => {
+  beforeEach(async () => {
     data = await createTestDatabase();
     await upsertPerson(data.db, { email: 'known@example.org', name: 'Known Person', role: 'participant' }, clock);
     const { person } = await upsertPerson(data.db, { email: 'disabled@example.org', name: 'Disabled Person', role: 'participant' }, clock);
     await data.db.updateTable('people').set({ status: 'disabled' }).where('id', '=', person.id).execute();
   });
-  after(() => data.close());
+  afterEach(() => data.close());
 
   const counts = async () => ({
     tokens: (await data.db.selectFrom('sign_in_tokens').select('id').execute()).length,

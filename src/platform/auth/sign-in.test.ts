@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp } from '../../../test/helpers/app.ts';
 import { upsertPerson } from './people.ts';
 
@@ -15,11 +15,11 @@ async function lastMailTo(t: TestApp, email: string) {
 
 describe('passwordless sign-in', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp();
     await upsertPerson(t.data.db, { email: 'Pat.Jones@Example.org', name: 'Pat Jones', role: 'participant' }, t.clock);
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('emails a link that signs in once, and only once', async () => {
     const c = t.client();
@@ -127,8 +127,8 @@ describe('passwordless sign-in', () => {
 
 describe('sign-in rate limit', () => {
   let t: TestApp;
-  before(async () => (t = await createTestApp()));
-  after(() => t.close());
+  beforeEach(async () => (t = await createTestApp()));
+  afterEach(() => t.close());
 
   it('refuses a sixth request for the same email inside ten minutes with a 429 page', async () => {
     const c = t.client();
@@ -146,8 +146,8 @@ describe('sign-in rate limit', () => {
 
 describe('sessions', () => {
   let t: TestApp;
-  before(async () => (t = await createTestApp()));
-  after(() => t.close());
+  beforeEach(async () => (t = await createTestApp()));
+  afterEach(() => t.close());
 
   it('ends on sign out', async () => {
     const c = await t.signedIn('participant');

@@ -1,7 +1,7 @@
 // Form routes accept what their forms send (application/x-www-form-urlencoded) and answer 415
 // with the normal error page to anything else: a 20 KB deeply nested JSON body once crashed them.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp } from '../../../test/helpers/app.ts';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
 import { upsertPerson } from '../auth/people.ts';
@@ -10,11 +10,11 @@ const NESTED = `${'{"a":'.repeat(4000)}1${'}'.repeat(4000)}`; // 24 KB, 4,000 le
 
 describe(`request content types on ${TEST_ENGINE}`, () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ seed: true });
     await upsertPerson(t.data.db, { email: 'pat.jones@example.org', name: 'Pat Jones', role: 'participant' }, t.clock);
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   const outboxCount = async () => Number((await t.data.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 

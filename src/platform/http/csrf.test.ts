@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp } from '../../../test/helpers/app.ts';
 
 describe('CSRF protection', () => {
   let t: TestApp;
-  before(async () => (t = await createTestApp()));
-  after(() => t.close());
+  beforeEach(async () => (t = await createTestApp()));
+  afterEach(() => t.close());
 
   async function peopleNamed(name: string) {
     return t.data.db.selectFrom('people').select('id').where('name', '=', name).execute();

@@ -2,7 +2,7 @@
 // (a 500), and a NUL kept in a row corrupts every export of it. The boundary marks each as
 // unreadable (U+FFFD), so text answers are refused with their own message and nothing stores one.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
 import { upsertPerson } from '../auth/people.ts';
@@ -11,7 +11,7 @@ import { markControlCharacters } from './input-boundary.ts';
 describe(`control characters in input on ${TEST_ENGINE}`, () => {
   let t: TestApp;
   let seen: { query: unknown; body: unknown; params: unknown } | null = null;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({
       seed: true,
       routes: (app) => {
@@ -25,7 +25,7 @@ describe(`control characters in input on ${TEST_ENGINE}`, () => {
     });
     await upsertPerson(t.data.db, { email: 'pat.jones@example.org', name: 'Pat Jones', role: 'participant' }, t.clock);
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('marks NUL and other C0 controls in query strings, form bodies and path parameters as unreadable (U+FFFD), keeping tab, CR and LF', async () => {
     const c = t.client();

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { z } from 'zod';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import type { ZodTypeProvider } from './zod-schemas.ts';
 
 describe('zod schemas on routes', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({
       routes: (app) => {
         app.withTypeProvider<ZodTypeProvider>().get(
@@ -18,7 +18,7 @@ describe('zod schemas on routes', () => {
       },
     });
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('gives the route typed, coerced values with defaults', async () => {
     const res = await t.app.inject({ url: '/test/items/7?page=3', headers: { accept: 'application/json' } });

@@ -69,6 +69,8 @@ describe('mail outbox', () => {
   beforeEach(async () => {
     await data?.close();
     data = await createTestDatabase();
+    // Tests move the clock: each starts from the same moment.
+    clock.set('2026-02-01T10:00:00Z');
     smtp.received = [];
     smtp.rejectRcpt = null;
     transport = smtpTransport(`smtp://127.0.0.1:${smtp.port}`);

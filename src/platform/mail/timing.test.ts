@@ -74,6 +74,8 @@ describe(`mail timing on ${TEST_ENGINE}`, () => {
   beforeEach(async () => {
     await data?.close();
     data = await createTestDatabase();
+    // Tests move the clock: each starts from the same moment.
+    clock.set('2026-02-01T10:00:00Z');
   });
   after(() => data?.close());
 

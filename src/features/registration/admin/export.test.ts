@@ -8,6 +8,8 @@ import { listedReferences, parseCsv, register, seededApp, type Seeded } from './
 
 describe('registrations exports', () => {
   let s: Seeded;
+  // Made once: these tests only read the registrations (each download adds an audit row, which
+  // the audit test counts from before to after its own downloads).
   before(async () => {
     s = await seededApp();
     // More than a page (and more than one export batch would need with a small batch), in two nations.
@@ -102,27 +104,6 @@ describe('registrations exports', () => {
     assert.equal(exportDateTime(null), '');
   });
 
-  it('gives the ODS code of a chosen organisation and the groups of an accepted participant', async () => {
-    const org = await s.t.data.db.selectFrom('organisations').select(['id', 'name', 'ods_code']).where('ods_code', 'is not', null).orderBy('name').executeTakeFirstOrThrow();
-    const r = await register(s, { fullName: 'Grace Okafor', organisationId: org.id, organisationName: org.name, aims: [6] }, { confirm: true });
-    const ctx = { actorId: s.admin.personId, baseUrl: s.t.config.baseUrl, clock: s.t.clock };
-    assert.deepEqual(await acceptRegistration(s.t.data.db, r.id, ctx), { ok: true });
-    const personId = (await s.t.data.db.selectFrom('registrations').select('person_id').where('id', '=', r.id).executeTakeFirstOrThrow()).person_id!;
-    const [first, second] = await projectsWithGroups(s.t.data.db, s.programmeId);
-    const made = await createSubgroup(s.t.data.db, s.admin.personId, first!.id, { name: 'Checklist; first draft', description: '' }, s.t.clock);
-    assert.ok(made.ok);
-    await assign(s.t.data.db, s.admin.personId, { projectId: first!.id, subgroupId: made.id }, [personId], s.t.clock);
-    await assign(s.t.data.db, s.admin.personId, { projectId: second!.id, subgroupId: null }, [personId], s.t.clock);
-    const res = await s.admin.get('/admin/registrations/export.csv?aim=6');
-    assert.match(res.body, /"[^"\r\n]*Checklist; first draft[^"\r\n]*"/, 'a cell with a semicolon is quoted');
-    const rows = parseCsv(res.body);
-    assert.equal(rows.length, 2);
-    const row = Object.fromEntries(EXPORT_HEADERS.map((h, i) => [h, rows[1]![i]]));
-    assert.equal(row['ODS code'], org.ods_code);
-    assert.equal(row.Groups, [`${first!.name} (Checklist; first draft)`, second!.name].join('; '));
-    assert.equal(row.Status, 'Accepted');
-  });
-
   it('downloads the same rows as an Excel workbook, with text cells that are never formulas', async () => {
     const query = 'nation=England&sort=name&dir=desc';
     const res = await s.admin.get(`/admin/registrations/export.xlsx?${query}`);
@@ -164,4 +145,27 @@ describe('registrations exports', () => {
     assert.equal((await facilitator.get('/admin/registrations/export.xlsx')).statusCode, 403);
     assert.equal((await s.t.data.db.selectFrom('audit_events').selectAll().where('action', 'like', 'registration.export%').execute()).length, after.length);
   });
+});
+
+it('an export gives the ODS code of a chosen organisation and the groups of an accepted participant', async (t) => {
+  const s = await seededApp();
+  t.after(() => s.t.close());
+  const org = await s.t.data.db.selectFrom('organisations').select(['id', 'name', 'ods_code']).where('ods_code', 'is not', null).orderBy('name').executeTakeFirstOrThrow();
+  const r = await register(s, { fullName: 'Grace Okafor', organisationId: org.id, organisationName: org.name, aims: [6] }, { confirm: true });
+  const ctx = { actorId: s.admin.personId, baseUrl: s.t.config.baseUrl, clock: s.t.clock };
+  assert.deepEqual(await acceptRegistration(s.t.data.db, r.id, ctx), { ok: true });
+  const personId = (await s.t.data.db.selectFrom('registrations').select('person_id').where('id', '=', r.id).executeTakeFirstOrThrow()).person_id!;
+  const [first, second] = await projectsWithGroups(s.t.data.db, s.programmeId);
+  const made = await createSubgroup(s.t.data.db, s.admin.personId, first!.id, { name: 'Checklist; first draft', description: '' }, s.t.clock);
+  assert.ok(made.ok);
+  await assign(s.t.data.db, s.admin.personId, { projectId: first!.id, subgroupId: made.id }, [personId], s.t.clock);
+  await assign(s.t.data.db, s.admin.personId, { projectId: second!.id, subgroupId: null }, [personId], s.t.clock);
+  const res = await s.admin.get('/admin/registrations/export.csv?aim=6');
+  assert.match(res.body, /"[^"\r\n]*Checklist; first draft[^"\r\n]*"/, 'a cell with a semicolon is quoted');
+  const rows = parseCsv(res.body);
+  assert.equal(rows.length, 2);
+  const row = Object.fromEntries(EXPORT_HEADERS.map((h, i) => [h, rows[1]![i]]));
+  assert.equal(row['ODS code'], org.ods_code);
+  assert.equal(row.Groups, [`${first!.name} (Checklist; first draft)`, second!.name].join('; '));
+  assert.equal(row.Status, 'Accepted');
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
 import { h1 } from '../../../../test/helpers/app.ts';
 import { registrationDb, type Registration } from '../tables.ts';
-import { withdrawParticipant, acceptRegistration } from '../service.ts';
+import { acceptRegistration, declineRegistration, withdrawParticipant } from '../service.ts';
 import { parseFilters } from './filters.ts';
 import { countQuery, listQuery } from './queries.ts';
 import { formFields, listedNames, listedReferences, register, seededApp, selectOptions, type Seeded } from './test-factory.ts';
@@ -14,7 +14,7 @@ describe('registrations list', () => {
   let s: Seeded;
   const r: Record<string, Registration> = {};
 
-  before(async () => {
+  beforeEach(async () => {
     s = await seededApp();
     const org = await s.t.data.db.selectFrom('organisations').selectAll().where('name', '=', 'Northern Health and Social Care Trust').executeTakeFirstOrThrow();
     r.ann = await register(s, { fullName: 'Ann Abbott', roleGroup: 'csw', serviceType: 'diagnostic', nation: 'England', region: 'London', aims: [1, 3], organisationName: 'Zeta Trust' }, { at: '2026-03-01T10:00:00Z', confirm: true });
@@ -24,7 +24,7 @@ describe('registrations list', () => {
     r.eve = await register(s, { fullName: 'Eve Evans', roleGroup: 'educator', serviceType: 'education', nation: 'Northern Ireland', region: null, aims: [7], organisationId: org.id, organisationName: org.name }, { at: '2026-03-05T10:00:00Z', then: 'decline' });
     r.fay = await register(s, { fullName: 'Fay Ford', roleGroup: null, serviceType: null, nation: null, region: null, aims: [], organisationName: 'Unknown' }, { at: '2026-03-06T10:00:00Z', needsReview: true });
   });
-  after(() => s.t.close());
+  afterEach(() => s.t.close());
 
   const get = (query: string) => s.admin.get(`/admin/registrations${query}`);
 
@@ -249,6 +249,7 @@ describe('registrations list', () => {
 
 describe('registrations list paging', () => {
   let s: Seeded;
+  // Made once: both tests only read these 120 registrations (a page view writes nothing).
   before(async () => {
     s = await seededApp();
     for (let i = 0; i < 120; i++) await register(s, { fullName: `Person ${String(i).padStart(3, '0')}`, roleGroup: i % 2 ? 'ap' : 'csw' });
@@ -292,10 +293,10 @@ describe('registrations list paging', () => {
 
 describe('registrations waiting for review, in the list', () => {
   let s: Seeded;
-  before(async () => {
+  beforeEach(async () => {
     s = await seededApp();
   });
-  after(() => s.t.close());
+  afterEach(() => s.t.close());
 
   it('have a name and a link, to the registration page, which links to the review item', async () => {
     const unread = await register(s, { fullName: '', email: 'j.bloggs@example.org', jobTitle: '', organisationName: '' }, { needsReview: true });
@@ -317,10 +318,10 @@ describe('registrations waiting for review, in the list', () => {
 
 describe('registrations search by reference, and the search index', () => {
   let s: Seeded;
-  before(async () => {
+  beforeEach(async () => {
     s = await seededApp();
   });
-  after(() => s.t.close());
+  afterEach(() => s.t.close());
 
   it('finds a registration by its reference as people quote it: any case, with or without dashes', async () => {
     const a = await register(s, { fullName: 'Nia Roberts' });
@@ -368,18 +369,23 @@ describe('registrations search by reference, and the search index', () => {
 
 describe('bulk actions, safely', () => {
   let s: Seeded;
-  const made: Registration[] = [];
-  before(async () => {
+  beforeEach(async () => {
     s = await seededApp();
-    for (let i = 0; i < 60; i++) made.push(await register(s, { fullName: `Member ${String(i).padStart(2, '0')}`, roleGroup: i % 2 ? 'ap' : 'csw' }, { confirm: true }));
   });
-  after(() => s.t.close());
+  afterEach(() => s.t.close());
+  /** This many confirmed registrations, alternately CSWs and APs. */
+  const members = async (n: number) => {
+    const made: Registration[] = [];
+    for (let i = 0; i < n; i++) made.push(await register(s, { fullName: `Member ${String(i).padStart(2, '0')}`, roleGroup: i % 2 ? 'ap' : 'csw' }, { confirm: true }));
+    return made;
+  };
 
   const status = async (id: number) => (await s.t.data.db.selectFrom('registrations').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
   const mailCount = async (email: string) => (await s.t.data.db.selectFrom('outbox').select('id').where('to_address', '=', email).execute()).length;
   const ticked = (html: string) => [...html.matchAll(/name="ids" type="checkbox" value="(\d+)" checked>/g)].length;
 
   it('selects all on the page with a link that works without JavaScript', async () => {
+    await members(60);
     const page = await s.admin.get('/admin/registrations?roleGroup=csw&sort=name&dir=asc');
     assert.equal(ticked(page.body), 0);
     assert.match(page.body, /<a class="govuk-link" href="\/admin\/registrations\?roleGroup=csw&amp;sort=name&amp;dir=asc&amp;select=page">Select all on this page<span class="govuk-visually-hidden"> \(30 registrations\)<\/span><\/a>/);
@@ -391,6 +397,7 @@ describe('bulk actions, safely', () => {
   });
 
   it('acts on all N matching the filters, beyond the page, and on nothing else', async () => {
+    const made = await members(60);
     const page = await s.admin.get('/admin/registrations?sort=name&dir=asc');
     assert.match(page.body, /Act on all 60 registrations that match, not just those selected on this page/);
     const res = await s.admin.submit('/admin/registrations/bulk', { action: 'waitlist', scope: 'all', back: '?roleGroup=ap' }, '/admin/registrations');
@@ -399,6 +406,7 @@ describe('bulk actions, safely', () => {
   });
 
   it('declines in bulk only after a confirmation step, with an optional message to each', async () => {
+    const made = await members(6);
     const [a, b, c] = made.filter((r) => r.role_group === 'csw');
     const ids = [String(a!.id), String(b!.id)];
     const asked = await s.admin.submit('/admin/registrations/bulk', { action: 'decline', ids, back: '?roleGroup=csw' }, '/admin/registrations');
@@ -432,8 +440,9 @@ describe('bulk actions, safely', () => {
   });
 
   it('asks before accepting someone just declined, in bulk and one at a time', async () => {
-    const csw = made.filter((r) => r.role_group === 'csw');
+    const csw = (await members(14)).filter((r) => r.role_group === 'csw');
     const [declined, fresh, single] = [csw[0]!, csw[5]!, csw[2]!];
+    for (const r of [declined, single]) await declineRegistration(s.t.data.db, r.id, { actorId: s.admin.personId, baseUrl: s.t.config.baseUrl, clock: s.t.clock }, null);
     const asked = await s.admin.submit('/admin/registrations/bulk', { action: 'accept', ids: [String(declined.id), String(fresh.id)] }, '/admin/registrations');
     assert.equal(asked.statusCode, 200);
     assert.equal(h1(asked.body), 'Accept 2 registrations, including 1 declined?');

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { h1 } from '../../../../test/helpers/app.ts';
 import { acceptRegistration, addNote } from '../service.ts';
 import { formFields, register, seededApp, type Seeded } from './test-factory.ts';
 
 describe('the programme team merges two registrations of one person', () => {
   let s: Seeded;
-  before(async () => {
+  beforeEach(async () => {
     s = await seededApp();
   });
-  after(() => s.t.close());
+  afterEach(() => s.t.close());
 
   const db = () => s.t.data.db;
   const reg = (id: number) => db().selectFrom('registrations').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { h1 } from '../../../../test/helpers/app.ts';
 import { upsertPerson } from '../../../platform/auth/people.ts';
 import { withdrawParticipant } from '../service.ts';
@@ -7,10 +7,10 @@ import { register, seededApp, type Seeded } from './test-factory.ts';
 
 describe('a registration, for the programme team', () => {
   let s: Seeded;
-  before(async () => {
+  beforeEach(async () => {
     s = await seededApp();
   });
-  after(() => s.t.close());
+  afterEach(() => s.t.close());
 
   const db = () => s.t.data.db;
   const mailTo = (email: string) => db().selectFrom('outbox').selectAll().where('to_address', '=', email).orderBy('id').execute();

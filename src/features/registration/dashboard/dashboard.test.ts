@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp } from '../../../../test/helpers/app.ts';
 import { seedDemoProgramme } from '../../programme/seed.ts';
 import { findProgramme } from '../../programme/service.ts';
@@ -9,7 +9,7 @@ import { byDay } from './service.ts';
 
 describe('dashboard', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp();
     await seedDemoProgramme(t.data.db, t.clock);
     const programmeId = (await findProgramme(t.data.db))!.id;
@@ -23,7 +23,7 @@ describe('dashboard', () => {
       await submitRegistration(t.data.db, details(p), { programmeId, channel: 'web', baseUrl: t.config.baseUrl, clock: t.clock });
     }
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('shows counts as SVG charts, each with a table of the same numbers', async () => {
     const c = await t.signedIn('admin');

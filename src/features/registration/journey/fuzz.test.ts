@@ -1,7 +1,7 @@
 // Random and hostile input to every registration step: never a 5xx, and nothing stored from
 // invalid input. Deterministic (seeded), so a failure can be replayed.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { cookieName } from '../../../platform/http/cookies.ts';
 import { saveDraft } from './drafts.ts';
@@ -45,10 +45,10 @@ function encode(form: Record<string, unknown>): string {
 
 describe('fuzzing the registration steps', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ seed: true });
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   const count = async () => (await t.data.db.selectFrom('registrations').select('id').execute()).length;
 

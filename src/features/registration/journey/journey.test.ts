@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp, type TestClient } from '../../../../test/helpers/app.ts';
 import { hashToken } from '../../../platform/auth/tokens.ts';
 import { cookieName } from '../../../platform/http/cookies.ts';
@@ -47,10 +47,10 @@ export async function walkJourney(c: TestClient, answers: Partial<Record<string,
 
 describe('register your interest (web)', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ seed: true });
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   const registrations = () => t.data.db.selectFrom('registrations').selectAll().orderBy('id').execute();
 
@@ -176,6 +176,7 @@ describe('register your interest (web)', () => {
   });
 
   it('changes nothing for a known email until its owner confirms, and says the same as for a new one', async () => {
+    await walkJourney(t.client());
     const fresh = t.client();
     await walkJourney(fresh, { email: { email: 'someone.new@example.org' } });
     const freshPage = (await fresh.get('/register/confirmation')).body;
