@@ -125,17 +125,20 @@ export const PAGE_SIZE = 50;
 
 /**
  * Counting reads only index entries: the programme index or the filters' index (013), a filter's
- * own index, or the search index (005). An aim alone is counted from the aims' own index when
- * every registration is this programme's (two index seeks say so; true of a service that runs one
- * programme): each aim row is a different registration, and a registration's aims go with it, so
- * the count is the same, without checking 28,000 registrations' programme one by one (1 ms, not 12).
+ * own index, or the search index (005). When every registration is this programme's (two index
+ * seeks say so; true of a service that runs one programme), two counts need no programme check:
+ * everyone is the table's own count (SQLite sums an index's pages: 0.01 ms, not 2.5), and an aim
+ * alone is the aims' index's count, since each aim row is a different registration and a
+ * registration's aims go with it (1 ms, not 12 for 28,000 registrations checked one by one).
  */
 export function countQuery(db: RegistrationDb, programmeId: number, f: Filters) {
   const counted = filtered(db, db.selectFrom('registrations'), programmeId, f, { counting: true }).select((eb) => eb.fn.countAll<number>().as('n'));
-  if (!f.aim || f.q || narrowedBy(f)) return counted;
+  if (f.q || narrowedBy(f)) return counted;
+  const alone = f.aim
+    ? sql<number>`(select count(*) from registration_aims where registration_aims.aim_number = ${f.aim})`
+    : sql<number>`(select count(*) from registrations)`;
   const otherProgrammes = sql<boolean>`exists (select 1 from registrations where registrations.programme_id < ${programmeId}) or exists (select 1 from registrations where registrations.programme_id > ${programmeId})`;
-  const aimRows = sql<number>`(select count(*) from registration_aims where registration_aims.aim_number = ${f.aim})`;
-  return db.selectNoFrom(sql<number>`case when ${otherProgrammes} then (${counted}) else ${aimRows} end`.as('n'));
+  return db.selectNoFrom(sql<number>`case when ${otherProgrammes} then (${counted}) else ${alone} end`.as('n'));
 }
 
 export async function countRegistrations(db: RegistrationDb, programmeId: number, f: Filters): Promise<number> {
