@@ -29,6 +29,10 @@ try {
     await benchRegistrations(app, { rows: Number(process.env.BENCH_ROWS ?? 100_000) });
   }
   if (wanted('jobs')) await (await import('./jobs.ts')).benchJobs(app.data.db, app.databaseUrl);
+  if (wanted('digests')) {
+    console.log('\n## Daily digests\n');
+    await (await import('./digests.ts')).benchDigests();
+  }
 } finally {
   await app.close();
 }
