@@ -42,6 +42,23 @@ describe('a registration made on someone’s behalf, for the programme team', ()
     assert.match(found.body, new RegExp(`href="/admin/registrations/${sam.id}">Sam Fox`));
   });
 
+  it('exports the contact beside them, and nothing in those columns for anyone else', async () => {
+    const sam = await samByMorgan();
+    await register(s, { fullName: 'Ola Own', email: 'ola.own@example.org' });
+    const csv = (await s.admin.get('/admin/registrations/export.csv')).body;
+    const lines = csv.replace(/^\uFEFF/, '').split('\r\n');
+    const header = lines[0]!.split(',');
+    const at = (name: string) => header.indexOf(name);
+    assert.ok(at('Registered on their behalf by') > 0 && at('Contact email') > 0);
+    const samLine = lines.find((l) => l.startsWith(sam.reference))!.split(',');
+    assert.equal(samLine[at('Registered on their behalf by')], 'Morgan Reed');
+    assert.equal(samLine[at('Contact email')], 'morgan.reed@example.org');
+    assert.equal(samLine[at('Email')], '');
+    const olaLine = lines.find((l) => l.includes('Ola Own'))!.split(',');
+    assert.equal(olaLine[at('Registered on their behalf by')], '');
+    assert.equal(olaLine[at('Contact email')], '');
+  });
+
   it('refuses to merge them with the contact who registered them, either way round, saying why', async () => {
     const sam = await samByMorgan();
     const morgan = await register(s, { fullName: 'Morgan Reed', email: 'morgan.reed@example.org' });

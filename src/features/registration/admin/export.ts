@@ -13,7 +13,7 @@ export type Labels = { methods: Map<string, string>; aims?: Map<number, string>;
 /** "1 December 2026 09:30", London time, for an ISO instant: what a spreadsheet reader expects. */
 export const exportDateTime = (iso: string | null): string => spreadsheetDateTime(iso);
 
-type CellSource = Pick<ExportRow, 'reference' | 'status' | 'channel' | 'full_name' | 'email' | 'organisation_name' | 'department' | 'nation' | 'region' | 'service_type' | 'service_other' | 'job_title' | 'role_group' | 'role_other' | 'afc_band' | 'aims' | 'participation' | 'adjustments' | 'email_confirmed_at' | 'consent_at' | 'created_at' | 'person_id'> & { ods_code?: string | null };
+type CellSource = Pick<ExportRow, 'reference' | 'status' | 'channel' | 'full_name' | 'email' | 'organisation_name' | 'department' | 'nation' | 'region' | 'service_type' | 'service_other' | 'job_title' | 'role_group' | 'role_other' | 'afc_band' | 'aims' | 'participation' | 'adjustments' | 'email_confirmed_at' | 'consent_at' | 'created_at' | 'person_id' | 'contact_name' | 'contact_email'> & { ods_code?: string | null };
 
 /** The columns of both exports, in order. */
 export function registrationColumns(labels: Labels = { methods: new Map() }): Column<CellSource>[] {
@@ -23,6 +23,9 @@ export function registrationColumns(labels: Labels = { methods: new Map() }): Co
     { header: 'Came by', value: (r) => (r.channel === 'email' ? 'Email' : 'Web form') },
     { header: 'Full name', value: (r) => r.full_name },
     { header: 'Email', value: (r) => r.email },
+    // Someone registered on their behalf is reached through their contact until they have an address.
+    { header: 'Registered on their behalf by', value: (r) => r.contact_name },
+    { header: 'Contact email', value: (r) => r.contact_email },
     { header: 'Organisation', value: (r) => r.organisation_name },
     { header: 'Department or site', value: (r) => r.department },
     { header: 'Nation', value: (r) => r.nation },
