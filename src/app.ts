@@ -1,4 +1,5 @@
-// buildApp(deps): platform plugins first, then each feature's routes.
+// buildApp(deps): platform plugins first, then the platform's own routes, then each feature's
+// (the list in features/index.ts: nothing here names a feature).
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import view from '@fastify/view';
@@ -23,22 +24,18 @@ import { devMailEnabled, devMailRoutes } from './platform/mail/dev-routes.ts';
 import { jobsAdminRoutes } from './platform/jobs/admin-routes.ts';
 import { configureEnvironment, VIEW_PATHS } from './platform/views/environment.ts';
 import nunjucks from 'nunjucks';
-import { adminRoutes } from './features/admin/routes.ts';
-import { programmeRoutes } from './features/programme/routes.ts';
-import { programmeContentRoutes } from './features/programme/content/routes.ts';
-import { siteRoutes } from './features/site/routes.ts';
-import { workspaceRoutes } from './features/workspace/routes.ts';
-import { registerProgrammeOnRequest } from './features/programme/request.ts';
-import { registrationRoutes } from './features/registration/routes.ts';
-import { participantsRoutes } from './features/participants/routes.ts';
-import { navigationFor } from './navigation.ts';
+import { FEATURES } from './features/index.ts';
+import { homeSectionsFor, homeSources, loadFeatures, type Feature } from './platform/feature.ts';
+import { buildNavigation, type Navigation } from './navigation.ts';
 
 export type { AppDeps };
 
 /** Request bodies above this are refused with 413: forms here are short. */
 export const BODY_LIMIT = 256 * 1024;
 
-export async function buildApp(deps: AppDeps, options: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, options: { logger?: boolean | object; features?: readonly Feature[] } = {}): Promise<FastifyInstance> {
+  const features = loadFeatures(options.features ?? FEATURES);
+  const navigationFor = buildNavigation(features);
   const app = Fastify({
     logger: loggerOptions(options.logger),
     bodyLimit: BODY_LIMIT,
@@ -69,7 +66,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
   // (which can be sent from any later hook, such as the CSRF check) have it too.
   // A visitor who is signed out sees the same navigation on a path, so it is worked out once per
   // path (a bounded number of paths is kept: anyone can ask for any path).
-  const signedOutNavigation = new Map<string, ReturnType<typeof navigationFor>>();
+  const signedOutNavigation = new Map<string, Navigation>();
   const navigation = (user: FastifyRequest['user'], path: string) => {
     if (user) return navigationFor(user, path);
     let items = signedOutNavigation.get(path);
@@ -97,20 +94,18 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
     done(null, payload);
   });
 
-  healthRoutes(app, deps);
+  const sources = homeSources(features);
+  app.decorate('homeSections', (viewer, ctx) => homeSectionsFor(sources, viewer, ctx));
 
-  registerProgrammeOnRequest(app, deps);
+  healthRoutes(app, deps);
+  // What features add to every request (request.programme()), before any routes use it.
+  for (const f of features) f.prepare?.(app, deps);
+  // The platform's own pages: sign-in and account, notification settings, jobs, dev mail.
   authRoutes(app, deps);
   notificationRoutes(app, deps);
-  programmeRoutes(app, deps);
-  programmeContentRoutes(app, deps);
-  siteRoutes(app, deps);
-  workspaceRoutes(app, deps);
-  adminRoutes(app, deps);
   jobsAdminRoutes(app, deps);
-  registrationRoutes(app, deps);
-  participantsRoutes(app, deps);
   if (devMailEnabled(deps)) devMailRoutes(app, deps);
+  for (const f of features) await f.routes?.(app, deps);
 
   return app;
 }

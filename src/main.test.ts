@@ -196,7 +196,7 @@ describe('node src/main.ts', () => {
     assert.equal(await server.stop(), 0);
   });
 
-  it('serve runs the job runner: mail waiting in the outbox goes out within seconds, housekeeping is scheduled hourly, and SIGTERM stops it cleanly', async () => {
+  it('serve runs the job runner: mail waiting in the outbox goes out within seconds, housekeeping is scheduled hourly and the digests daily and weekly, and SIGTERM stops it cleanly', async () => {
     const received: string[] = [];
     const smtp = new SMTPServer({
       authOptional: true,
@@ -223,8 +223,8 @@ describe('node src/main.ts', () => {
         assert.ok(received.includes('jobs-check@example.org'), 'the email was sent');
         assert.ok(Date.now() - queuedAt < 15_000, `within seconds (took ${Date.now() - queuedAt} ms)`);
         const schedules = await data.db.selectFrom('job_schedules').select(['name', 'cron', 'next_at']).orderBy('name').execute();
-        assert.deepEqual(schedules.map((s) => [s.name, s.cron]), [['housekeeping', '0 * * * *'], ['mail', '*/5 * * * * *']]);
-        const housekeeping = new Date(schedules[0]!.next_at);
+        assert.deepEqual(schedules.map((s) => [s.name, s.cron]), [['digest-daily', '0 7 * * *'], ['digest-weekly', '0 7 * * 1'], ['housekeeping', '0 * * * *'], ['mail', '*/5 * * * * *']]);
+        const housekeeping = new Date(schedules.find((s) => s.name === 'housekeeping')!.next_at);
         assert.equal(housekeeping.getUTCMinutes(), 0, 'at the top of an hour');
         assert.ok(housekeeping.getTime() - Date.now() <= 3600_000);
       } finally {

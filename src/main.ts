@@ -64,26 +64,20 @@ async function migrate(data: DataAccess): Promise<string[]> {
 }
 
 /**
- * The programme, once, into an empty database. Outside production, in the same transaction, the
- * invented demo people and the demo data (registrations in every status, emails waiting for
- * review, participants in projects and sub-groups), so a newcomer sees a working service. In
- * production only the programme itself (its projects, aims, ways to take part and timeline, which
- * the site needs): no demo people, so nobody may sign in there as admin@example.org (create-admin
- * is the way in), and no invented registrations.
+ * Every feature's reference data (on every run: it only adds what is missing), then the programme,
+ * once, into an empty database, from the features' manifests (features/index.ts), in list order.
+ * Outside production, in the same transaction, each feature's demo seed (the invented demo people,
+ * registrations in every status, emails waiting for review, participants in projects and
+ * sub-groups), so a newcomer sees a working service. In production only the programme seeds (its
+ * projects, aims, ways to take part and timeline, which the site needs): no demo people, so nobody
+ * may sign in there as admin@example.org (create-admin is the way in), and no invented registrations.
  */
 async function seedOnce(db: Db, clock: Clock, production: boolean, baseUrl: string): Promise<boolean> {
-  const [{ seedOrganisations }, { seedProgramme, seedDemoPeople }, { inTransaction }] = await Promise.all([
-    import('./features/registration/organisations.ts'),
-    import('./features/programme/seed.ts'),
-    import('./platform/db/database.ts'),
-  ]);
-  await seedOrganisations(db);
-  if (production) return seedProgramme(db, clock);
-  const { seedDemoData } = await import('./features/demo/demo.ts');
+  const [{ FEATURES }, { inTransaction }] = await Promise.all([import('./features/index.ts'), import('./platform/db/database.ts')]);
+  for (const f of FEATURES) await f.seed?.reference?.(db);
   return inTransaction(db, async (tx) => {
-    if (!(await seedProgramme(tx, clock))) return false;
-    await seedDemoPeople(tx, clock);
-    await seedDemoData(tx, clock, baseUrl);
+    for (const f of FEATURES) if (f.seed?.programme && !(await f.seed.programme(tx, clock))) return false;
+    if (!production) for (const f of FEATURES) await f.seed?.demo?.(tx, clock, baseUrl);
     return true;
   });
 }
@@ -95,22 +89,30 @@ async function hasAdmin(db: Db): Promise<boolean> {
 
 /**
  * This instance's job runner (every instance runs one; the jobs table keeps them from running a
- * job twice), with the jobs the service has today: housekeeping every hour (expired sessions,
- * abandoned registration drafts, and the bodies of mail sent more than OUTBOX_BODY_RETENTION_DAYS
- * ago, their links with them), and with SMTP_URL, sending the outbox's mail every five seconds
- * and at once when a request has queued some. Without SMTP_URL mail waits in the outbox.
+ * job twice), with the platform's jobs and every feature's (from its manifest): housekeeping every
+ * hour (expired sessions, the bodies of mail sent more than OUTBOX_BODY_RETENTION_DAYS ago, their
+ * links with them, and the features' tasks such as abandoned registration drafts); the daily and
+ * weekly notification digests at 07:00 London time (weekly on Mondays); and with SMTP_URL, sending
+ * the outbox's mail every five seconds and at once when a request has queued some. Without
+ * SMTP_URL mail waits in the outbox.
  */
 async function startJobs(config: Config, db: Db, clock: Clock, log: JobLog & { error(details: object, message: string): void }): Promise<JobRunner> {
-  const [{ startJobRunner }, { HOUSEKEEPING_JOB, housekeepingHandlers }, { purgeExpiredSessions }, { purgeOldDrafts }, { dropSentMailBodies }] = await Promise.all([
+  const [{ FEATURES }, { startJobRunner }, { HOUSEKEEPING_JOB, housekeepingHandlers }, { purgeExpiredSessions }, { dropSentMailBodies }, { DIGEST_JOBS, digestJobHandlers }, { loadFeatures }] = await Promise.all([
+    import('./features/index.ts'),
     import('./platform/jobs/runner.ts'),
     import('./platform/jobs/housekeeping.ts'),
     import('./platform/auth/sessions.ts'),
-    import('./features/registration/journey/drafts.ts'),
     import('./platform/mail/retention.ts'),
+    import('./platform/notify/digest-jobs.ts'),
+    import('./platform/feature.ts'),
   ]);
+  // The digests name notification kinds: they must be declared even if no app was built here.
+  loadFeatures(FEATURES);
+  const notifyContext = { baseUrl: config.baseUrl, secret: config.sessionSecret };
+  const featureJobs = await Promise.all(FEATURES.map(async (f) => (f.jobs ? await f.jobs({ config, db, clock, notify: { ...notifyContext, clock } }) : {})));
   const housekeeping = housekeepingHandlers([
     { name: 'expired sessions', run: purgeExpiredSessions },
-    { name: 'registration drafts', run: purgeOldDrafts },
+    ...featureJobs.flatMap((j) => j.housekeeping ?? []),
     { name: 'sent mail bodies', run: (tx, now) => dropSentMailBodies(tx, now, config.outboxBodyRetentionDays) },
   ]);
   let mail: { handlers: JobHandlers; job: RecurringJob; close(): void } | null = null;
@@ -125,8 +127,8 @@ async function startJobs(config: Config, db: Db, clock: Clock, log: JobLog & { e
   const runner = startJobRunner({
     db,
     clock,
-    handlers: { ...housekeeping, ...mail?.handlers },
-    recurring: [HOUSEKEEPING_JOB, ...(mail ? [mail.job] : [])],
+    handlers: Object.assign({}, ...featureJobs.map((j) => j.handlers ?? {}), housekeeping, digestJobHandlers(notifyContext), mail?.handlers) as JobHandlers,
+    recurring: [HOUSEKEEPING_JOB, ...DIGEST_JOBS, ...featureJobs.flatMap((j) => j.recurring ?? []), ...(mail ? [mail.job] : [])],
     log,
     onError: (e) => log.error({ errorType: e instanceof Error ? e.name : typeof e, code: (e as { code?: unknown }).code }, 'job runner pass failed; the next pass tries again'),
   });

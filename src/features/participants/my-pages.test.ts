@@ -60,7 +60,7 @@ describe('the participant’s own pages', () => {
 
     const deeClient = await f.signInAs(dee.personId);
     const deeText = mainText((await deeClient.get('/my')).body);
-    assert.match(deeText, /The programme team has not added you to a project yet/);
+    assert.match(deeText, /Nothing here yet When the programme team adds you to a project or sub-group, it will show here/, 'the home’s empty state');
     assert.doesNotMatch(deeText, /Amy Archer|Cy Carter|Sub-group:/);
   });
 

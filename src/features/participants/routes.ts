@@ -19,9 +19,7 @@ import {
   findProject,
   findSubgroup,
   groupLeads,
-  groupsILead,
   makeGroupLead,
-  myGroups,
   projectMembers,
   projectsWithGroups,
   removeFromProject,
@@ -130,6 +128,8 @@ function leadRefusalText(result: Exclude<LeadResult, { ok: true }>, group: Group
 export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const { db } = deps.data;
   const actor = (request: FastifyRequest) => request.user!.id;
+  // People added to a project or sub-group are told (notify() in the same transaction).
+  const tell = { clock: deps.clock, baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret };
   // Ids in the path are checked by their schema: anything else is the not-found page.
   const app = appIn.withTypeProvider<ZodTypeProvider>();
   const withId = { ...adminOnly, schema: { params: z.object({ id }) } };
@@ -205,7 +205,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
       if (!group || group.project_id !== project.id) return again({ ...selection(request.body), ...oneError('target', 'Choose this project or one of its sub-groups') });
       subgroupId = group.id;
     }
-    const result = await assign(db, actor(request), { projectId: project.id, subgroupId }, parsed.data.ids, deps.clock);
+    const result = await assign(db, actor(request), { projectId: project.id, subgroupId }, parsed.data.ids, deps.clock, tell);
     if (result.refused.length) return again(oneError('ids', refusedMessage(result)));
     return reply.flash(FLASH.added(result.added)).redirect(`/admin/projects/${project.id}`);
   });
@@ -273,7 +273,7 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     const again = async (extra: Record<string, unknown>) => reply.code(400).view(`${V}/subgroup.njk`, (await subgroupPage(group.id, request.query.q, extra))!);
     const parsed = parse(addMembersForm, request.body);
     if (!parsed.ok) return again({ ...selection(request.body), ...withErrors(parsed) });
-    const result = await assign(db, actor(request), { projectId: group.project_id, subgroupId: group.id }, parsed.data.ids, deps.clock);
+    const result = await assign(db, actor(request), { projectId: group.project_id, subgroupId: group.id }, parsed.data.ids, deps.clock, tell);
     if (result.refused.length) return again(oneError('ids', refusedMessage(result)));
     return reply.flash(FLASH.added(result.added)).redirect(`/admin/subgroups/${group.id}`);
   });
@@ -353,9 +353,12 @@ export function participantsRoutes(appIn: FastifyInstance, deps: AppDeps): void 
   app.get('/my', { ...participantOnly, schema: { querystring: myQuery } }, async (request, reply) => {
     const personId = request.user!.id;
     const programme = await request.programme();
-    const [groups, registration, led] = await Promise.all([programme ? myGroups(db, programme.id, personId) : [], findRegistrationByPerson(db, personId), groupsILead(db, request.user)]);
+    const registration = await findRegistrationByPerson(db, personId);
+    const withdrawn = registration?.status === 'withdrawn';
+    // Each feature's section, then what is new (the platform's): only those with something for them.
+    const sections = withdrawn ? [] : await app.homeSections(request.user!, { db, clock: deps.clock, programmeId: programme?.id ?? null });
     const saved = request.query.saved;
     const flash = saved === '1' ? 'Your details have been saved.' : saved === 'none' ? 'You did not change anything.' : undefined;
-    return reply.view(`${V}/my.njk`, { pageTitle: 'Your programme', programme, groups, registration, withdrawn: registration?.status === 'withdrawn', leads: led.subgroups, flash });
+    return reply.view(`${V}/my.njk`, { pageTitle: 'Your programme', programme, sections, registration, withdrawn, flash });
   });
 }

@@ -5,7 +5,9 @@ import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/datab
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { groupsLedBy, leadsOf, makeLead, stopAllLeads, stopLead, subgroupsOf, type Group, type LeadRefusal, type Viewer } from '../../platform/audience/access.ts';
 import { activeWithRole, findPersonByEmail, peopleNames } from '../../platform/auth/people.ts';
+import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
 import type { Clock } from '../../platform/time.ts';
+import { ADDED_TO_GROUP } from './notifications.ts';
 import { findProject, listProjects } from '../programme/service.ts';
 import { acceptedParticipants, acceptedPeople, workOfPeople } from '../registration/service.ts';
 import * as q from './queries.ts';
@@ -94,8 +96,10 @@ export type AssignResult = {
  * Assigns people to a project, or to one of its sub-groups (which also puts them in the project).
  * Only accepted participants of the project's programme are assigned; the others are refused and
  * nothing changes for them. Assigning someone already there changes nothing (and is no error).
+ * With `tell`, each person newly added is told through notify() (the groups.added kind), in the
+ * same transaction; without it (loading demo data) nobody is told.
  */
-export async function assign(db: Db, actorId: number, target: { projectId: number; subgroupId: number | null }, personIds: number[], clock: Clock): Promise<AssignResult> {
+export async function assign(db: Db, actorId: number, target: { projectId: number; subgroupId: number | null }, personIds: number[], clock: Clock, tell?: NotifyContext): Promise<AssignResult> {
   const wanted = [...new Set(personIds)];
   return inTransaction(db, async (tx) => {
     const project = await findProject(tx, target.projectId);
@@ -120,9 +124,26 @@ export async function assign(db: Db, actorId: number, target: { projectId: numbe
         ? `Added ${nameList(newNames)} to sub-group “${group.name}” (${project.name})`
         : `Added ${nameList(newNames)} to project ${project.name}`;
       await recordAudit(tx, { actorId, action: group ? 'subgroup.assign' : 'project.assign', recordType: group ? 'subgroup' : 'project', recordId: group?.id ?? project.id, summary }, clock);
+      if (tell) for (const person of ok.filter((p) => newIds.has(p.id))) await tellAdded(tx, tell, person, project, group);
     }
     return { added: newNames.length, refused };
   });
+}
+
+async function tellAdded(tx: Tx, ctx: NotifyContext, person: { id: number; name: string }, project: { id: number; name: string }, group: { id: number; name: string } | null | undefined): Promise<void> {
+  const where = group ? `the sub-group “${group.name}” in ${project.name}` : `the project ${project.name}`;
+  await notify(
+    tx,
+    ctx,
+    person.id,
+    ADDED_TO_GROUP.kind,
+    { kind: group ? 'subgroup' : 'project', id: group?.id ?? project.id, title: `You were added to ${where}`, url: '/my', group: project.name },
+    {
+      subject: `You have been added to ${group ? `the sub-group ${group.name}` : `the project ${project.name}`}`,
+      greeting: `Hello ${person.name},`,
+      parts: [`The programme team has added you to ${where}.`, { link: new URL('/my', ctx.baseUrl).toString(), text: 'See your projects and sub-groups' }],
+    },
+  );
 }
 
 async function personName(tx: Tx, personId: number): Promise<string> {

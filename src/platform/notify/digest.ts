@@ -27,6 +27,10 @@ const visibility = new Map<string, ItemVisibility>();
 export function declareItemVisibility(itemKind: string, check: ItemVisibility): void {
   visibility.set(itemKind, check);
 }
+/** The visibility check declared for an item kind, if any (the participant's home asks it too). */
+export function itemVisibility(itemKind: string): ItemVisibility | undefined {
+  return visibility.get(itemKind);
+}
 
 /** The last whole London day (daily) or Monday-to-Sunday week (weekly) before `at`. */
 export function lastPeriod(period: DigestPeriod, at: Date): { first: string; last: string; start: Date; end: Date } {

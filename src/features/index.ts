@@ -1,0 +1,21 @@
+// The one list of features. app.ts registers their routes in this order (after the platform's),
+// the navigation, the job runner, the seed and the participant's home are built from their
+// manifests. A new feature adds one line here.
+import type { Feature } from '../platform/feature.ts';
+import { admin } from './admin/feature.ts';
+import { demo } from './demo/feature.ts';
+import { participants } from './participants/feature.ts';
+import { programme } from './programme/feature.ts';
+import { registration } from './registration/feature.ts';
+import { site } from './site/feature.ts';
+import { workspace } from './workspace/feature.ts';
+
+export const FEATURES: readonly Feature[] = [
+  programme,
+  site,
+  registration,
+  participants,
+  workspace,
+  admin,
+  demo,
+];
