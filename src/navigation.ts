@@ -59,7 +59,7 @@ const byOrder = (items: readonly NavItem[]) =>
 const link = (href: string, text: string, current: boolean): MenuLink => ({ href, text, active: current, current });
 
 /** The menu builder for a list of features: navigationFor(user, path). */
-export function buildNavigation(features: readonly Pick<Feature, 'navigation'>[], platform: readonly NavItem[] = PLATFORM_NAVIGATION) {
+export function buildNavigation(features: readonly Feature[], platform: readonly NavItem[] = PLATFORM_NAVIGATION) {
   const all = byOrder([...features.flatMap((f) => f.navigation ?? []), ...platform]);
   const topRow = all.filter((i) => !i.section);
   const sections = ADMIN_SECTIONS.map((s) => ({ ...s, items: all.filter((i) => i.section === s.id) })).filter((s) => s.items.length);
