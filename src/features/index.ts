@@ -4,6 +4,7 @@
 import type { Feature } from '../platform/feature.ts';
 import { admin } from './admin/feature.ts';
 import { demo } from './demo/feature.ts';
+import { messages } from './messages/feature.ts';
 import { participants } from './participants/feature.ts';
 import { programme } from './programme/feature.ts';
 import { registration } from './registration/feature.ts';
@@ -16,6 +17,7 @@ export const FEATURES: readonly Feature[] = [
   registration,
   participants,
   workspace,
+  messages,
   admin,
   demo,
 ];

@@ -16,6 +16,8 @@ import { leaveAllGroups } from '../participants/service.ts';
 import { behalfKey, type Contact, type RegistrationDetails } from './details.ts';
 import { bandLabel, roleGroupLabel, serviceLabel } from './options.ts';
 import * as q from './queries.ts';
+import { peopleMatching } from './admin/queries.ts';
+import { parseFilters, toQuery, type Filters } from './admin/filters.ts';
 import { acceptRefusal, refusalFor, type Refusal, type TeamAction, TRANSITIONS } from './status.ts';
 import { registrationDb, type Registration, type RegistrationChannel, type RegistrationStatus } from './tables.ts';
 
@@ -540,6 +542,19 @@ export const acceptedParticipants = (db: Db | Tx, programmeId: number, options: 
   q.acceptedParticipants(own(db), programmeId, options);
 /** For other features: where these people work and their role, from their registration. */
 export const workOfPeople = (db: Db | Tx, programmeId: number, personIds: readonly number[]) => q.workOf(own(db), programmeId, personIds);
+
+/**
+ * For other features (a message to "the current filtered registrations list"): the registrations
+ * list's filters read from a query string as the list reads them, the query string to go back to
+ * the list, and the people behind the matching registrations, with how many matches have no
+ * account yet (nobody can be sent anything until they do).
+ */
+export const registrationListFilters = (query: unknown): { filters: Filters; ignored: string[]; query: string } => {
+  const { filters, ignored } = parseFilters(query);
+  return { filters, ignored, query: toQuery(filters, { page: 1 }) };
+};
+export const peopleOfRegistrations = (db: Db | Tx, programmeId: number, filters: Filters) => peopleMatching(own(db), programmeId, filters);
+export type { Filters as RegistrationFilters } from './admin/filters.ts';
 
 /**
  * An admin completes a registration that came by email and could not be read with confidence:

@@ -81,6 +81,36 @@ export function unsubscribeHeaders(ctx: NotifyContext, personId: number, kind: s
   };
 }
 
+/** How a notification of this kind reaches this person: withheld when they have withdrawn (unless essential), else their choice. */
+function rowDelivery(kind: NotificationKind, person: { status: string; programme_mail_stopped_at: string | null; delivery: Delivery | null }): RowDelivery {
+  const withdrawn = person.programme_mail_stopped_at !== null || person.status !== 'active';
+  return withdrawn && !kind.essential ? 'withheld' : deliveryFor(kind, person.delivery ?? undefined);
+}
+
+/**
+ * How a notification of this kind would reach each of these people, without sending anything:
+ * what notify() would do for each (withheld for the withdrawn, off for those who turned it off),
+ * for a page that says beforehand how many people something will reach. People who do not exist
+ * are left out of the map.
+ */
+export async function deliveriesFor(db: Db | Tx, kindName: string, personIds: readonly number[]): Promise<Map<number, RowDelivery>> {
+  const kind = notificationKind(kindName);
+  if (!kind) throw new Error(`notification kind ${kindName} was never declared`);
+  const out = new Map<number, RowDelivery>();
+  const unique = [...new Set(personIds)];
+  // In slices, so a long list never passes the engines' limit on bound values.
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('people')
+      .leftJoin('notification_preferences as p', (j) => j.onRef('p.person_id', '=', 'people.id').on('p.kind', '=', kindName))
+      .select(['people.id', 'people.status', 'people.programme_mail_stopped_at', 'p.delivery'])
+      .where('people.id', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const r of rows) out.set(r.id, rowDelivery(kind, r));
+  }
+  return out;
+}
+
 export async function notify(tx: Tx, ctx: NotifyContext, personId: number, kindName: string, item: NotifiedItem, message: NotifyMessage): Promise<NotifyOutcome> {
   const kind = notificationKind(kindName);
   if (!kind) throw new Error(`notification kind ${kindName} was never declared`);
@@ -91,8 +121,7 @@ export async function notify(tx: Tx, ctx: NotifyContext, personId: number, kindN
     .where('people.id', '=', personId)
     .executeTakeFirst();
   if (!person) return 'no-such-person';
-  const withdrawn = person.programme_mail_stopped_at !== null || person.status !== 'active';
-  const delivery: RowDelivery = withdrawn && !kind.essential ? 'withheld' : deliveryFor(kind, person.delivery ?? undefined);
+  const delivery = rowDelivery(kind, person);
   await tx
     .insertInto('notifications')
     .values({

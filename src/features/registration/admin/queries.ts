@@ -225,3 +225,15 @@ export async function matchingIds(db: RegistrationDb, programmeId: number, f: Fi
   const rows = await ordered(filtered(db, db.selectFrom('registrations'), programmeId, f, { searchFirst: true }).select('registrations.id'), f).limit(limit).execute();
   return rows.map((r) => r.id);
 }
+
+/** The people behind the registrations these filters match (each once), and how many matches have no account yet. */
+export async function peopleMatching(db: RegistrationDb, programmeId: number, f: Filters): Promise<{ personIds: number[]; noAccount: number }> {
+  const rows = await filtered(db, db.selectFrom('registrations'), programmeId, f).select('registrations.person_id').execute();
+  const ids = new Set<number>();
+  let noAccount = 0;
+  for (const r of rows) {
+    if (r.person_id === null) noAccount++;
+    else ids.add(r.person_id);
+  }
+  return { personIds: [...ids].sort((a, b) => a - b), noAccount };
+}

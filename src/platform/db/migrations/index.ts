@@ -19,6 +19,7 @@ import * as m014 from './014-jobs.ts';
 import * as m015 from './015-rate-limits.ts';
 import * as m016 from './016-audiences.ts';
 import * as m017 from './017-notifications.ts';
+import * as m018 from './018-messages.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -41,6 +42,7 @@ const all: Record<string, EngineMigration> = {
   '015-rate-limits': m015,
   '016-audiences': m016,
   '017-notifications': m017,
+  '018-messages': m018,
   // next migration here
 };
 
