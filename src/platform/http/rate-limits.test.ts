@@ -2,7 +2,7 @@
 // keeps no personal data; on PostgreSQL two instances of the service share one limit; on SQLite
 // the counters stay in memory.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../app.ts';
 import { createTestApp, TestClient, type TestApp } from '../../../test/helpers/app.ts';
@@ -33,12 +33,12 @@ describe(`the database rate-limit store on ${TEST_ENGINE}`, () => {
     return (new Root({}) as unknown as Store).child({ ...options, routeInfo: { method: 'POST', url } });
   };
 
-  before(async () => {
+  beforeEach(async () => {
     data = await createTestDatabase();
     clock = testClock('2026-03-10T12:00:00Z');
     route = storeFor('/sign-in');
   });
-  after(() => data.close());
+  afterEach(() => data.close());
 
   it('counts each hit in the window, with the time left, and starts again when the window ends', async () => {
     assert.deepEqual(await incr(route, '192.0.2.1'), { current: 1, ttl: WINDOW });
@@ -73,6 +73,8 @@ describe(`the database rate-limit store on ${TEST_ENGINE}`, () => {
   });
 
   it('keeps no address or email address, only hashes', async () => {
+    for (const key of ['192.0.2.1', '2001:db8::1', 'a@example.org', 'b@example.org']) await incr(route, key);
+    await incr(storeFor('/register/:slug'), 'a@example.org');
     const rows = await data.db.selectFrom('rate_limits').selectAll().execute();
     assert.ok(rows.length >= 5);
     for (const row of rows) assert.match(row.key, /^[0-9a-f]{64}$/);
@@ -117,11 +119,11 @@ async function askForLink(app: FastifyInstance, email: string, from: string): Pr
 describe(`rate limits across instances on ${TEST_ENGINE}`, () => {
   let t: TestApp;
   let other: FastifyInstance | undefined;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ routes: limitedRoute });
     if (TEST_ENGINE === 'postgres') other = await secondInstance(t);
   });
-  after(async () => {
+  afterEach(async () => {
     await other?.close();
     await t.close();
   });

@@ -1,7 +1,7 @@
 // /admin/jobs over HTTP (both engines): admins only; failed jobs with their error and tries but
 // not their payload; "Try again" puts a job back, says so once, and is audited.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestApp, h1, type TestApp } from '../../../test/helpers/app.ts';
 import { scheduleJob } from './jobs.ts';
 import { runDueJobs, type JobHandlers } from './runner.ts';
@@ -21,14 +21,14 @@ describe('/admin/jobs', () => {
     },
   };
 
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp();
     // A payload holding something personal (features should not, but the page must not show it).
     failedId = await scheduleJob(t.data.db, 'test.page', t.clock(), { personEmail: 'hidden.person@example.org' }, 'page:1', { maxAttempts: 1 });
     await scheduleJob(t.data.db, 'test.page', new Date(t.clock().getTime() + 3600_000), { personEmail: 'later@example.org' }, 'page:2');
     await runDueJobs(t.data.db, t.clock, failing, { recurring: [{ name: 'nightly-check', cron: '0 2 * * *', kind: 'test.page', payload: { personEmail: '' } }] });
   });
-  after(async () => {
+  afterEach(async () => {
     await t.close();
   });
 

@@ -3,7 +3,7 @@
 // survives, headings never reach h1 or h2, the plain-text rendering for email, the Nunjucks filter,
 // and the shared field with its no-JavaScript "Preview" button.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import nunjucks from 'nunjucks';
 import { createTestApp, h1, type TestApp } from '../../../test/helpers/app.ts';
 import { configureEnvironment, VIEW_PATHS } from '../views/environment.ts';
@@ -220,10 +220,10 @@ describe('the rich-text renderer', () => {
 
 describe('the rich-text field, with its Preview button', () => {
   let t: TestApp;
-  before(async () => {
+  beforeEach(async () => {
     t = await createTestApp({ routes: richTextTestRoutes });
   });
-  after(() => t.close());
+  afterEach(() => t.close());
 
   it('shows the field with help on formatting and a Preview button that posts the form', async () => {
     const res = await t.client().get(TEST_FORM_PATH);
