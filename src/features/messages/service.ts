@@ -45,6 +45,7 @@ const own = (db: Db | Tx): MessagesDb => scoped<MessagesTables, 'people'>(db);
 export const ITEM_KIND = 'message';
 /** The notification kind every message goes out as: people choose how they hear, or turn it off. */
 export const MESSAGE_KIND = MESSAGES_FROM_TEAM.kind;
+export { MESSAGES_FROM_TEAM };
 
 /** What a message's audience can be: groups and chosen people (signed-in and public address nobody). */
 export const MESSAGE_CHOICES: readonly AudienceChoice[] = ['programme', 'projects', 'subgroups', 'people'];
