@@ -47,7 +47,7 @@ describe(`messages on ${TEST_ENGINE}`, () => {
     const saved = await write(f.admin, form);
     assert.equal(saved.statusCode, 302, saved.body.slice(0, 500));
     const [draft] = await messages();
-    assert.equal(saved.headers.location, `/messages/${draft!.id}/preview`);
+    assert.equal(saved.headers.location, `/messages/${draft!.id}/preview#main-content`);
     assert.equal(draft!.status, 'draft');
 
     const preview = await f.admin.get(`/messages/${draft!.id}/preview`);

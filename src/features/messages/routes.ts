@@ -159,7 +159,8 @@ export function messagesRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       const href = saved.reason === 'not_allowed' ? `#${audienceFieldOrder()[0]}` : '#subject';
       return again({ errorList: [{ text, href }], errors: saved.reason === 'not_allowed' ? { audience: { text } } : {}, status: 403 });
     }
-    return reply.redirect(`/messages/${saved.id}/preview`);
+    // With a fragment of its own: the form's (#body-preview, for its Preview button) would otherwise carry over.
+    return reply.redirect(`/messages/${saved.id}/preview#main-content`);
   };
 
   // A writer's messages: write one, go back to a draft, templates.
@@ -167,7 +168,7 @@ export function messagesRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     if (!(await mayWriteHere(request, reply))) return reply;
     const programme = await request.programme();
     if (!programme) return sendErrorPage(request, reply, 404);
-    return reply.view(`${V}/home.njk`, { pageTitle: 'Messages', drafts: await draftsFor(db, request.user!, programme.id), isAdmin: request.user!.role === 'admin' });
+    return reply.view(`${V}/home.njk`, { pageTitle: 'Your messages', drafts: await draftsFor(db, request.user!, programme.id), isAdmin: request.user!.role === 'admin' });
   });
 
   app.get('/messages/write', { ...writers, schema: { querystring: writeQuery } }, async (request, reply) => {
