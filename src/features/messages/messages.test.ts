@@ -14,6 +14,8 @@ import { assign, createSubgroup } from '../participants/service.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
 import { withdrawParticipant } from '../registration/service.ts';
 import { deliverMessage, messageJobHandlers } from './service.ts';
+import { messagesPersonalData } from './personal-data/personal-data.ts';
+import { stopLead } from '../../platform/audience/access.ts';
 
 describe(`messages on ${TEST_ENGINE}`, () => {
   let f: Fixture;
@@ -226,5 +228,59 @@ describe(`messages on ${TEST_ENGINE}`, () => {
     assert.equal(del.headers.location, '/messages/templates');
     assert.equal((await db().selectFrom('message_templates').select('id').execute()).length, 0);
     assert.equal((await f.admin.submit(`/messages/templates/${t!.id}/delete`, {}, '/messages/templates')).statusCode, 404);
+  });
+
+  it('changes a draft from the check page, and refuses a sent message’s change and a lead’s send once they no longer lead', async () => {
+    await write(f.admin, { subject: 'First words', body: 'Hello', audience: 'people', audiencePeople: amy.email });
+    const [m] = await messages();
+    const edit = await f.admin.get(`/messages/${m!.id}/edit`);
+    assert.match(edit.body, /value="First words"/);
+    assert.match(edit.body, new RegExp(amy.email.replace(/\./g, '\\.')), 'the audience is kept in the picker');
+    const changed = await f.admin.submit(`/messages/${m!.id}/edit`, { action: 'continue', subject: 'Better words', body: 'Hello again', audience: 'people', audiencePeople: `${amy.email}\n${bo.email}` }, `/messages/${m!.id}/edit`);
+    assert.equal(changed.headers.location, `/messages/${m!.id}/preview#main-content`);
+    const preview = mainText((await f.admin.get(`/messages/${m!.id}/preview`)).body);
+    assert.match(preview, /Better words/);
+    assert.match(preview, /This will reach 2 people\./);
+    await f.admin.submit(`/messages/${m!.id}/send`, {}, `/messages/${m!.id}/preview`);
+    assert.equal((await f.admin.get(`/messages/${m!.id}/edit`)).headers.location, `/messages/${m!.id}`);
+    const late = await f.admin.submit(`/messages/${m!.id}/edit`, { action: 'continue', subject: 'Sneaky', body: 'x', audience: 'programme' }, '/messages');
+    assert.equal(late.statusCode, 302);
+    assert.equal((await messages())[0]!.subject, 'Better words', 'a sent message is never changed');
+
+    // A lead writes a draft, then stops leading: the send is refused, saying why.
+    const [projectId] = f.projects.map((p) => p.id) as [number];
+    const g = await createSubgroup(db(), f.admin.personId, projectId, { name: 'Delegation', description: '' }, f.t.clock);
+    if (!g.ok) throw new Error('sub-group');
+    await assign(db(), f.admin.personId, { projectId, subgroupId: g.id }, [amy.personId, bo.personId], f.t.clock);
+    await makeLead(db(), { kind: 'subgroup', id: g.id }, amy.personId, f.t.clock);
+    const lead = await f.signInAs(amy.personId);
+    await write(lead, { subject: 'From the lead', body: 'Hi', audience: 'subgroups', audienceSubgroups: String(g.id) });
+    const draft = (await messages()).at(-1)!;
+    await stopLead(db(), { kind: 'subgroup', id: g.id }, amy.personId);
+    const refused = await lead.submit(`/messages/${draft.id}/send`, {}, `/messages/${draft.id}/preview`);
+    assert.equal(refused.headers.location, `/messages/${draft.id}/preview`);
+    assert.match((await lead.get(`/messages/${draft.id}/preview`)).body, /You can no longer send to this audience/);
+    assert.equal((await messages()).at(-1)!.status, 'draft');
+    assert.equal((await db().selectFrom('jobs').select('id').where('kind', '=', 'messages.send').execute()).length, 1, 'only the admin’s message was scheduled');
+  });
+
+  it('exports and erases a person’s messages data', async () => {
+    await write(f.admin, { subject: 'For the record', body: 'Hi ((name))', audience: 'people', audiencePeople: `${amy.email}\n${bo.email}` });
+    const [m] = await messages();
+    await f.admin.submit(`/messages/${m!.id}/send`, {}, `/messages/${m!.id}/preview`);
+    await runDueJobs(db(), f.t.clock, handlers());
+    await f.admin.submit('/messages/write', { action: 'template', templateName: 'Mine', subject: 's', body: 'b' }, '/messages/write');
+    const amys = await messagesPersonalData.exportPerson(db(), amy.personId);
+    assert.deepEqual(amys.message_recipients!.map((r) => [r.subject, r.delivery]), [['For the record', 'immediately']]);
+    const admins = await messagesPersonalData.exportPerson(db(), f.admin.personId);
+    assert.deepEqual(admins.messages_written!.map((r) => r.subject), ['For the record']);
+    assert.deepEqual(admins.message_templates!.map((r) => r.name), ['Mine']);
+    await inTransaction(db(), (tx) => messagesPersonalData.erasePerson(tx, amy.personId, f.t.clock));
+    await inTransaction(db(), (tx) => messagesPersonalData.erasePerson(tx, f.admin.personId, f.t.clock));
+    assert.deepEqual((await messagesPersonalData.exportPerson(db(), amy.personId)).message_recipients, []);
+    assert.deepEqual(await messagesPersonalData.exportPerson(db(), f.admin.personId), { message_recipients: [], messages_written: [], message_templates: [] });
+    const [kept] = await messages();
+    assert.equal(kept!.author_id, null, 'the record keeps the message without its author');
+    assert.equal((await messagesPersonalData.exportPerson(db(), bo.personId)).message_recipients!.length, 1, 'another recipient is unchanged');
   });
 });
