@@ -283,4 +283,19 @@ describe(`messages on ${TEST_ENGINE}`, () => {
     assert.equal(kept!.author_id, null, 'the record keeps the message without its author');
     assert.equal((await messagesPersonalData.exportPerson(db(), bo.personId)).message_recipients!.length, 1, 'another recipient is unchanged');
   });
+
+  it('tells each person once when two runs of the job deliver the same message at the same time', async () => {
+    const people = [amy, bo, cy, dee];
+    for (let i = 0; i < 6; i++) people.push(await f.register(`Extra Person ${String.fromCharCode(97 + i)}`));
+    await write(f.admin, { subject: 'Two at once', body: 'Hi ((name))', audience: 'people', audiencePeople: people.map((p) => p.email).join('\n') });
+    const [m] = await messages();
+    await f.admin.submit(`/messages/${m!.id}/send`, {}, `/messages/${m!.id}/preview`);
+    await Promise.all([deliverMessage(db(), ctx(), m!.id), deliverMessage(db(), ctx(), m!.id), runDueJobs(db(), f.t.clock, handlers())]);
+    const mail = await messageMail('Two at once');
+    assert.equal(mail.length, 8, 'everyone but the withdrawn and the turned-off, once each');
+    assert.equal(new Set(mail.map((x) => x.to_address)).size, 8);
+    const rows = await db().selectFrom('notifications').select('person_id').where('kind', '=', 'messages.team').execute();
+    assert.equal(rows.length, 10, 'one notification row each, the left-out included');
+    assert.deepEqual([(await messages())[0]!.reached, (await messages())[0]!.left_withdrawn, (await messages())[0]!.left_off], [8, 1, 1]);
+  });
 });

@@ -309,7 +309,7 @@ export function messagesRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       audience: await messageAudience(db, m.id),
       registrationsHref: m.source === 'registrations' ? `/admin/registrations${m.source_filters ?? ''}` : null,
       recipients,
-      rendered: renderFor(m.body, 'the person’s name'),
+      rendered: renderFor(m.body, '((name))'),
     });
   });
 }
