@@ -3,7 +3,7 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import view from '@fastify/view';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerRoleGuard } from './platform/auth/guards.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { registerSessionHook } from './platform/auth/session-hook.ts';
@@ -30,6 +30,12 @@ import { buildNavigation, type Navigation } from './navigation.ts';
 
 export type { AppDeps };
 
+// Sent before any hook has run (the router refused the address), so without the site's layout.
+const plainPage = (title: string, text: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1><p>${text}</p><p><a href="/">Go to the home page</a></p></main></body></html>`;
+const PLAIN_NOT_FOUND = plainPage('Page not found', 'If you typed the web address, check it is correct. If you pasted it, check you copied the entire address.');
+const PLAIN_BAD_REQUEST = plainPage('Sorry, there is a problem with that request', 'Go back and try again.');
+
 /** Request bodies above this are refused with 413: forms here are short. */
 export const BODY_LIMIT = 256 * 1024;
 
@@ -42,7 +48,16 @@ export async function buildApp(deps: AppDeps, options: { logger?: boolean | obje
     // Only the configured proxies' X-Forwarded-For is believed (TRUST_PROXY); by default none,
     // so a client cannot choose the address its rate limits are counted against.
     trustProxy: trustProxyOption(deps.config),
-    routerOptions: { ignoreTrailingSlash: true },
+    // A path part longer than any we make (unsubscribe links are about 100 characters) is a page
+    // that does not exist: the not-found page, not the router's bare 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH' || error.code === 'FST_ERR_BAD_URL') {
+        void reply.code(404).type('text/html; charset=utf-8').send(PLAIN_NOT_FOUND);
+        return;
+      }
+      void reply.code(400).type('text/html; charset=utf-8').send(PLAIN_BAD_REQUEST);
+    },
   });
 
   await registerSecurityHeaders(app);
