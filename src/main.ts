@@ -73,7 +73,9 @@ async function migrate(data: DataAccess): Promise<string[]> {
  * may sign in there as admin@example.org (create-admin is the way in), and no invented registrations.
  */
 async function seedOnce(db: Db, clock: Clock, production: boolean, baseUrl: string): Promise<boolean> {
-  const [{ FEATURES }, { inTransaction }] = await Promise.all([import('./features/index.ts'), import('./platform/db/database.ts')]);
+  const [{ FEATURES }, { inTransaction }, { loadFeatures }] = await Promise.all([import('./features/index.ts'), import('./platform/db/database.ts'), import('./platform/feature.ts')]);
+  // Seeds may notify people (the demo's sent message): the kinds must be declared first.
+  loadFeatures(FEATURES);
   for (const f of FEATURES) await f.seed?.reference?.(db);
   return inTransaction(db, async (tx) => {
     for (const f of FEATURES) if (f.seed?.programme && !(await f.seed.programme(tx, clock))) return false;

@@ -26,6 +26,14 @@ const ACTIONS: Record<string, string> = {
   'subgroup.remove': 'Removed someone from a sub-group',
   'project.assign': 'Added people to a project',
   'project.remove': 'Removed someone from a project',
+  'project.lead.start': 'Made someone a project’s lead',
+  'project.lead.stop': 'Stopped someone leading a project',
+  'subgroup.lead.start': 'Made someone a sub-group’s lead',
+  'subgroup.lead.stop': 'Stopped someone leading a sub-group',
+  'message.send': 'Sent a message',
+  'message.template.save': 'Saved a message template',
+  'message.template.delete': 'Deleted a message template',
+  'job.retry': 'Ran a failed job again',
 };
 
 const RECORDS: Record<string, { words: string; href?: (id: string) => string }> = {
@@ -35,6 +43,9 @@ const RECORDS: Record<string, { words: string; href?: (id: string) => string }> 
   project: { words: 'Project', href: (id) => `/admin/projects/${id}` },
   programme: { words: 'Programme', href: () => '/admin/programme' },
   outbox: { words: 'Email', href: () => '/admin/mail' },
+  message: { words: 'Message', href: (id) => `/admin/messages/${id}` },
+  message_template: { words: 'Message template', href: () => '/messages/templates' },
+  job: { words: 'Scheduled job', href: () => '/admin/jobs' },
 };
 
 /** "registration.export.csv" → "Registration export csv", for a code nobody has worded yet. */

@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scoped, type Db } from '../../platform/db/database.ts';
 import { findPersonByEmail } from '../../platform/auth/people.ts';
-import { declareNotificationKinds } from '../../platform/notify/kinds.ts';
 import type { Clock } from '../../platform/time.ts';
-import { MESSAGES_FROM_TEAM, saveDraft, saveTemplate, sendMessage } from '../messages/service.ts';
+import { saveDraft, saveTemplate, sendMessage } from '../messages/service.ts';
 import { assign, createSubgroup } from '../participants/service.ts';
 import { findProgramme, listProjects } from '../programme/service.ts';
 import { importFromSource } from '../registration/email-import/import.ts';
@@ -200,8 +199,6 @@ export async function seedDemoData(db: Db, clock: Clock, baseUrl: string): Promi
     }
 
     // A template, and a message sent to one sub-group (the job delivers it once the service starts).
-    // `seed` runs without the feature loader, so the kind the preview counts by is declared here too.
-    declareNotificationKinds(MESSAGES_FROM_TEAM);
     const welcome = 'Dear ((name)),\n\nThank you for joining the **Delegation toolkit group**. Our first meeting is on Thursday at 2pm, online.\n\nBefore then, please read the [draft checklist](https://example.org/checklist) and note anything that does not match how your department works.\n\nBest wishes,\n\nThe programme team';
     const template = await saveTemplate(db, admin.id, programme.id, { name: 'Welcome to a sub-group', subject: 'Welcome to your sub-group', body: welcome }, at(6));
     if (!template.ok) throw new Error('the demo template was not saved');

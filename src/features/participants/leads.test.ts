@@ -127,6 +127,9 @@ describe('group leads', () => {
     assert.equal(hers.statusCode, 200);
     assert.match(mainText(hers.body), new RegExp(`Sub-groups you lead Sub-group: Delegation resources Part of the project ${f.projects[0]!.name}\\. Members \\(2\\): Amy Archer Bo Baker`));
     assert.doesNotMatch(mainText(hers.body), /Projects you lead/);
+    // From there she can write to her group: the messages page lets a sub-group's lead in.
+    assert.match(hers.body, /href="\/messages">Write to the people in the groups you lead/);
+    assert.equal((await amyClient.get('/messages/write')).statusCode, 200);
 
     // Bo leads nothing: no link, and /facilitate is not for him.
     const boClient = await f.signInAs(bo.personId);
