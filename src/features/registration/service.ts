@@ -300,7 +300,8 @@ export async function confirmRegistrationEmail(db: Db, token: string, clock: Clo
   });
 }
 
-export type LinkState = { state: 'ok'; needsConsent: boolean } | { state: 'unknown' | 'expired' };
+/** onBehalfOf: the registrant's name when the link went to the contact who registered them. */
+export type LinkState = { state: 'ok'; needsConsent: boolean; onBehalfOf: string | null } | { state: 'unknown' | 'expired' };
 
 /** Whether a confirmation link is one we sent and still works, without using it (the page before the button). */
 export async function checkConfirmToken(db: Db, token: string, kind: 'confirm' | 'change', clock: Clock): Promise<LinkState> {
@@ -309,7 +310,7 @@ export async function checkConfirmToken(db: Db, token: string, kind: 'confirm' |
   if (!found) return { state: 'unknown' };
   const expires = kind === 'confirm' ? found.confirm_expires_at : found.pending_expires_at;
   if (expires && expires <= clock().toISOString()) return { state: 'expired' };
-  return { state: 'ok', needsConsent: kind === 'confirm' && !found.consent_at };
+  return { state: 'ok', needsConsent: kind === 'confirm' && !found.consent_at, onBehalfOf: found.email === null && found.contact_email ? found.full_name : null };
 }
 
 const FIELD_WORDS: Partial<Record<keyof ReturnType<typeof columns>, string>> = {

@@ -59,6 +59,25 @@ describe('a registration made on someone’s behalf, for the programme team', ()
     assert.equal(olaLine[at('Contact email')], '');
   });
 
+  it('speaks to the contact on the confirmation page, and asks for the registrant’s consent', async () => {
+    const sam = await samByMorgan();
+    const [mail] = await mailTo('morgan.reed@example.org');
+    const path = /\/register\/confirm\/[A-Za-z0-9_-]+/.exec(mail!.text_body)![0];
+    const c = s.t.client();
+    const shown = await c.get(path);
+    assert.equal(shown.statusCode, 200);
+    assert.match(shown.body, /<h1[^>]*>Confirm you registered Sam Fox<\/h1>/);
+    assert.match(shown.body, /Sam Fox agrees that the programme team can keep their details/);
+    assert.doesNotMatch(shown.body, /confirm this is your email address/);
+    const missing = await c.submit(path, {}, path);
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /<h1[^>]*>Confirm you registered Sam Fox<\/h1>/);
+    assert.match(missing.body, /Their consent/);
+    assert.equal((await c.submit(path, { consent: 'yes' }, path)).statusCode, 200);
+    const now = await reg(sam.id);
+    assert.ok(now.email_confirmed_at && now.consent_at);
+  });
+
   it('refuses to merge them with the contact who registered them, either way round, saying why', async () => {
     const sam = await samByMorgan();
     const morgan = await register(s, { fullName: 'Morgan Reed', email: 'morgan.reed@example.org' });

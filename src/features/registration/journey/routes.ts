@@ -145,6 +145,12 @@ export function registrationRoutes(appIn: FastifyInstance, deps: AppDeps): void 
     },
   } as const;
 
+  // The link went to the person who registered someone on their behalf: the page speaks to them.
+  const forContact = (kind: keyof typeof LINKS, name: string) =>
+    kind === 'confirm'
+      ? { pageTitle: `Confirm you registered ${name}`, heading: `Confirm you registered ${name}`, lead: `You registered ${name} for the programme on their behalf. Press the button to confirm, and we will write to you about them until they have an email address of their own.`, button: 'Confirm the registration' }
+      : { pageTitle: `Confirm the change to ${name}’s registration`, heading: `Confirm the change to ${name}’s registration`, lead: `New details were sent for ${name}, whom you registered on their behalf. Press the button to replace the details we hold with the new ones. If it was not you, close this page: nothing will change.`, button: 'Confirm the change' };
+
   for (const [kind, link] of Object.entries(LINKS) as [keyof typeof LINKS, (typeof LINKS)[keyof typeof LINKS]][]) {
     const tokenOf = (token: string) => (TOKEN.test(token) ? token : null);
     const invalid = (reply: FastifyReply, expired: boolean) => reply.code(expired ? 410 : 400).view(`${V}/confirm-invalid.njk`, { pageTitle: expired ? 'This link has expired' : 'Confirmation link not recognised', expired });
@@ -153,7 +159,7 @@ export function registrationRoutes(appIn: FastifyInstance, deps: AppDeps): void 
       const token = tokenOf(request.params.token);
       const found = token ? await checkConfirmToken(db, token, kind, deps.clock) : ({ state: 'unknown' } as const);
       if (found.state !== 'ok') return invalid(reply, found.state === 'expired');
-      return personal(reply).view(`${V}/confirm.njk`, { ...link.page, action: request.url.split('?')[0], askConsent: found.needsConsent });
+      return personal(reply).view(`${V}/confirm.njk`, { ...link.page, ...(found.onBehalfOf ? forContact(kind, found.onBehalfOf) : {}), action: request.url.split('?')[0], askConsent: found.needsConsent, onBehalfOf: found.onBehalfOf });
     });
 
     app.post(link.path, { config: formRateLimit(30, '10 minutes'), schema: { ...tokenParams, body: formBody } }, async (request, reply) => {
@@ -162,7 +168,9 @@ export function registrationRoutes(appIn: FastifyInstance, deps: AppDeps): void 
       const result = token ? await link.run(db, token, deps.clock, { consent }) : ({ ok: false, reason: 'unknown' } as const);
       if (!result.ok && result.reason === 'consent_needed') {
         const text = 'Tick the box to agree, or we cannot keep your registration';
-        return personal(reply).code(400).view(`${V}/confirm.njk`, { ...link.page, action: request.url.split('?')[0], askConsent: true, errors: { consent: { text } }, errorList: [{ text, href: '#consent' }] });
+        const found = await checkConfirmToken(db, token!, kind, deps.clock);
+        const onBehalfOf = found.state === 'ok' ? found.onBehalfOf : null;
+        return personal(reply).code(400).view(`${V}/confirm.njk`, { ...link.page, ...(onBehalfOf ? forContact(kind, onBehalfOf) : {}), onBehalfOf, action: request.url.split('?')[0], askConsent: true, errors: { consent: { text } }, errorList: [{ text, href: '#consent' }] });
       }
       if (!result.ok) return invalid(reply, result.reason === 'expired');
       return personal(reply).view(`${V}/confirmed.njk`, { ...link.done, reference: result.registration.reference });
