@@ -3,13 +3,12 @@
 // (WCAG 2.2 A and AA) on every page; then the participant sees their sub-group.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { confirmFromEmail, details } from '../helpers/registrations.ts';
 import { findProgramme } from '../../src/features/programme/service.ts';
 import { submitRegistration } from '../../src/features/registration/service.ts';
 import { findPersonByEmail } from '../../src/platform/auth/people.ts';
 import { systemClock } from '../../src/platform/time.ts';
-import { checkPage, newContext, pressAndLoad, signInAs, startSite, visit, type Site } from './support.ts';
+import { checkPage, newContext, press, pressAndLoad, signInAs, startSite, visit, type Site } from './support.ts';
 
 describe('sub-groups in Chromium', () => {
   let site: Site;
@@ -33,13 +32,6 @@ describe('sub-groups in Chromium', () => {
   });
   after(() => site.close());
 
-  /** Focuses a button or link in <main> and presses Enter, as a keyboard user would; returns the status. */
-  async function press(page: Page, role: 'button' | 'link', name: string | RegExp): Promise<number> {
-    await page.getByRole('main').getByRole(role, { name }).first().focus();
-    const status = await pressAndLoad(page);
-    await checkPage(page);
-    return status;
-  }
 
   it('accepts a registration, creates a sub-group and puts the participant in it', async () => {
     const context = await newContext(site);

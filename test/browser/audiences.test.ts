@@ -4,7 +4,6 @@
 // a sub-group's leads, and the leads' own /facilitate pages.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { confirmFromEmail, details } from '../helpers/registrations.ts';
 import { assign, createSubgroup } from '../../src/features/participants/service.ts';
 import { findProgramme } from '../../src/features/programme/service.ts';
@@ -13,7 +12,7 @@ import { audienceOf } from '../../src/platform/audience/access.ts';
 import { audienceTestRoutes, TEST_ITEM, TEST_PICKER_PATH } from '../../src/platform/audience/test-form.ts';
 import { findPersonByEmail, upsertPerson } from '../../src/platform/auth/people.ts';
 import { systemClock } from '../../src/platform/time.ts';
-import { checkPage, newContext, pressAndLoad, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
+import { newContext, press, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
 
 describe('audiences and leads in Chromium', () => {
   let site: Site;
@@ -45,12 +44,6 @@ describe('audiences and leads in Chromium', () => {
   });
   after(() => site.close());
 
-  async function press(page: Page, role: 'button' | 'link', name: string | RegExp): Promise<number> {
-    await page.getByRole('main').getByRole(role, { name }).first().focus();
-    const status = await pressAndLoad(page);
-    await checkPage(page);
-    return status;
-  }
 
   it('picks an audience by keyboard with JavaScript', async () => {
     const context = await newContext(site);

@@ -5,7 +5,6 @@
 // delivers it and a member reads it at /messages/:id; the templates page.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
 import { confirmFromEmail, details } from '../helpers/registrations.ts';
 import { deliverMessage } from '../../src/features/messages/service.ts';
 import { assign, createSubgroup } from '../../src/features/participants/service.ts';
@@ -13,7 +12,7 @@ import { findProgramme } from '../../src/features/programme/service.ts';
 import { acceptRegistration, submitRegistration } from '../../src/features/registration/service.ts';
 import { findPersonByEmail } from '../../src/platform/auth/people.ts';
 import { systemClock } from '../../src/platform/time.ts';
-import { checkPage, consoleErrors, newContext, pressAndLoad, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
+import { checkPage, consoleErrors, newContext, press, pressAndLoad, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
 
 describe('messages in Chromium', () => {
   let site: Site;
@@ -39,13 +38,6 @@ describe('messages in Chromium', () => {
   });
   after(() => site.close());
 
-  /** Focuses a link or button in the page's main part and presses Enter, like a keyboard user. */
-  async function press(page: Page, role: 'button' | 'link', name: string | RegExp): Promise<number> {
-    await page.getByRole('main').getByRole(role, { name }).first().focus();
-    const status = await pressAndLoad(page);
-    await checkPage(page);
-    return status;
-  }
 
   for (const javaScript of [false, true]) {
     it(`writes, previews and sends a message by keyboard ${javaScript ? 'with' : 'without'} JavaScript`, async () => {

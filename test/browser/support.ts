@@ -160,6 +160,14 @@ export async function pressAndLoad(page: Page, key = 'Enter'): Promise<number> {
   return response?.status() ?? 0;
 }
 
+/** Focuses a button or link in <main> and presses Enter, as a keyboard user would; checks the new page and returns its status. */
+export async function press(page: Page, role: 'button' | 'link', name: string | RegExp): Promise<number> {
+  await page.getByRole('main').getByRole(role, { name }).first().focus();
+  const status = await pressAndLoad(page);
+  await checkPage(page);
+  return status;
+}
+
 /** Signs in as a person through a fresh single-use link, as if they had opened the email. */
 export async function signInAs(site: Site, personId: number, context: BrowserContext): Promise<Page> {
   const link = await issueSignInLink(site.data.db, personId, site.baseUrl, systemClock);
