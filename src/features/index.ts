@@ -4,6 +4,7 @@
 import type { Feature } from '../platform/feature.ts';
 import { admin } from './admin/feature.ts';
 import { demo } from './demo/feature.ts';
+import { meetings } from './meetings/feature.ts';
 import { messages } from './messages/feature.ts';
 import { participants } from './participants/feature.ts';
 import { programme } from './programme/feature.ts';
@@ -18,6 +19,7 @@ export const FEATURES: readonly Feature[] = [
   participants,
   workspace,
   messages,
+  meetings,
   admin,
   demo,
 ];

@@ -20,6 +20,7 @@ import * as m015 from './015-rate-limits.ts';
 import * as m016 from './016-audiences.ts';
 import * as m017 from './017-notifications.ts';
 import * as m018 from './018-messages.ts';
+import * as m019 from './019-meetings.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -43,6 +44,7 @@ const all: Record<string, EngineMigration> = {
   '016-audiences': m016,
   '017-notifications': m017,
   '018-messages': m018,
+  '019-meetings': m019,
   // next migration here
 };
 

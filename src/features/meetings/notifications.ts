@@ -1,0 +1,16 @@
+// The meetings feature's notifications. A meeting moved or cancelled is essential: it always goes,
+// at once, whatever the person chose. A place from the waiting list has its own kind.
+import type { NotificationKind } from '../../platform/notify/kinds.ts';
+
+export const MEETING_CHANGED: NotificationKind = {
+  kind: 'meetings.changed',
+  label: 'When a meeting you are invited to moves or is cancelled',
+  defaultDelivery: 'immediately',
+  essential: true,
+};
+
+export const MEETING_PLACE: NotificationKind = {
+  kind: 'meetings.place',
+  label: 'When a place at a meeting comes up for you from the waiting list',
+  defaultDelivery: 'immediately',
+};

@@ -1,0 +1,239 @@
+// Meetings: organisers' list, scheduling, changing and cancelling (admins, and leads for their
+// groups); "Your meetings"; the meeting page with answers and the join link; Join through the site.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { onlyRoles } from '../../platform/auth/guards.ts';
+import { audienceFieldOrder, audienceFormValues, parseAudience } from '../../platform/forms/audience.ts';
+import { parseForm, typedValues, type FormFailure } from '../../platform/forms/parse-form.ts';
+import { sendErrorPage } from '../../platform/http/errors.ts';
+import type { AppDeps } from '../../platform/http/request-context.ts';
+import { formBody, formOf, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
+import { ANCHORS, FIELD_ORDER, formValues, meetingForm, RICH_MAX } from './form.ts';
+import { meetingWhen } from './london.ts';
+import {
+  AGENDA_ROWS,
+  agendaOf,
+  allGroups,
+  cancel,
+  changeMeeting,
+  join,
+  JOIN_OPENS_MINUTES,
+  joinState,
+  managedMeeting,
+  mayOrganise,
+  meetingAudience,
+  meetingDetails,
+  MEETING_CHOICES,
+  organiserLists,
+  pickerFor,
+  placesLeft,
+  readableMeeting,
+  rsvp,
+  scheduleMeeting,
+  yourMeetings,
+  type SaveRefusal,
+} from './service.ts';
+
+const V = 'features/meetings/views';
+const signedIn = { config: onlyRoles('admin', 'facilitator', 'participant', 'observer') };
+const organisers = { config: onlyRoles('admin', 'facilitator', 'participant') };
+const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const idParam = z.object({ id });
+const rsvpBody = formOf({ response: z.enum(['yes', 'no', 'maybe']).optional().catch(undefined) });
+
+const SAVE_REFUSALS: Record<Exclude<SaveRefusal, 'not_found'>, { text: string; field: string }> = {
+  not_allowed: { text: 'You can schedule meetings only for the projects and sub-groups you lead. Choose one of those', field: 'audience' },
+  cancelled: { text: 'This meeting has been cancelled, so it cannot be changed', field: 'title' },
+  in_past: { text: 'The meeting must start in the future', field: 'date' },
+  capacity_below_attending: { text: 'The number of places cannot be fewer than the people who already have one', field: 'capacity' },
+};
+
+const PLACE_FLASH = { attending: 'You have a place at this meeting.', waiting: 'The meeting is full, so you are on the waiting list. We will tell you if a place comes up.' };
+
+export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
+  const db = deps.data.db;
+  const clock = deps.clock;
+  const notifyCtx = () => ({ clock, baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret });
+
+  const mayOrganiseHere = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (await mayOrganise(db, request.user)) return true;
+    await reply.code(403).view(`${V}/cannot-organise.njk`, { pageTitle: 'You cannot schedule meetings' });
+    return false;
+  };
+
+  const formPage = async (request: FastifyRequest, reply: FastifyReply, programmeId: number, ctx: { action: string; values: Record<string, string | string[]>; errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; preview?: boolean; status?: number; published?: boolean }) => {
+    const picker = await pickerFor(db, request.user, programmeId);
+    return reply.code(ctx.status ?? 200).view(`${V}/form.njk`, {
+      pageTitle: ctx.action === '/meetings/new' ? 'Schedule a meeting' : 'Change the meeting',
+      formAction: ctx.action,
+      values: ctx.values,
+      errors: ctx.errors ?? {},
+      errorList: ctx.errorList,
+      preview: ctx.preview ? { purpose: String(ctx.values.purpose ?? ''), joiningNotes: String(ctx.values.joiningNotes ?? '') } : {},
+      rows: Array.from({ length: AGENDA_ROWS }, (_, i) => i + 1),
+      choices: picker.choices,
+      allow: picker.allow,
+      published: ctx.published ?? false,
+    });
+  };
+
+  /** A posted schedule or change form: preview, or check and save. */
+  const handleForm = async (request: FastifyRequest, reply: FastifyReply, body: Record<string, string | string[]>, programmeId: number, action: string, meetingId?: number, published = false) => {
+    const values = typedValues(body, RICH_MAX + 100);
+    const again = (ctx: { errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; preview?: boolean; status?: number }) => formPage(request, reply, programmeId, { action, values, published, ...ctx });
+    if (body.action === 'preview') return again({ preview: true });
+    const form = parseForm(meetingForm, body, { order: [...FIELD_ORDER, ...audienceFieldOrder()], anchors: ANCHORS });
+    const audience = await parseAudience(db, body, { allow: request.user!.role === 'admin' ? MEETING_CHOICES : ['projects', 'subgroups'], choices: await allGroups(db, programmeId) });
+    if (!form.ok || !audience.ok) {
+      const errors = { ...(form.ok ? {} : form.errors), ...(audience.ok ? {} : audience.errors) };
+      const errorList = [...(form.ok ? [] : form.errorList), ...(audience.ok ? [] : audience.errorList)];
+      return again({ errors, errorList, status: 400 });
+    }
+    const draft = { ...form.data, audience: audience.data, publish: body.action === 'publish' };
+    const saved = meetingId === undefined ? await scheduleMeeting(db, request.user, programmeId, draft, clock) : await changeMeeting(db, request.user, programmeId, meetingId, draft, notifyCtx());
+    if (!saved.ok) {
+      if (saved.reason === 'not_found') return sendErrorPage(request, reply, 404);
+      const { text, field } = SAVE_REFUSALS[saved.reason];
+      const href = field === 'date' ? '#date-day' : field === 'audience' ? `#${audienceFieldOrder()[0]}` : `#${field}`;
+      return again({ errors: { [field]: { text } }, errorList: [{ text, href }], status: saved.reason === 'not_allowed' ? 403 : 400 });
+    }
+    const target = 'id' in saved ? saved.id : meetingId!;
+    if ('told' in saved && saved.told > 0) deps.pokeMailWorker();
+    reply.flash(meetingId === undefined ? (draft.publish ? 'Meeting scheduled and published. Its invitees can see it now.' : 'Meeting saved as a draft. Only organisers can see it until you publish it.') : 'told' in saved && saved.told > 0 ? `Meeting changed. We have told ${saved.told} ${saved.told === 1 ? 'invitee' : 'invitees'} about the new time.` : 'Meeting changed.');
+    return reply.redirect(`/meetings/${target}`);
+  };
+
+  // The organiser's list
+  app.get('/meetings', organisers, async (request, reply) => {
+    if (!(await mayOrganiseHere(request, reply))) return reply;
+    const programme = await request.programme();
+    if (!programme) return sendErrorPage(request, reply, 404);
+    const lists = await organiserLists(db, request.user, programme.id, clock);
+    return reply.view(`${V}/list.njk`, { pageTitle: 'Meetings', ...lists });
+  });
+
+  app.get('/meetings/new', organisers, async (request, reply) => {
+    if (!(await mayOrganiseHere(request, reply))) return reply;
+    const programme = await request.programme();
+    if (!programme) return sendErrorPage(request, reply, 404);
+    return formPage(request, reply, programme.id, { action: '/meetings/new', values: {} });
+  });
+
+  app.post('/meetings/new', { ...organisers, schema: { body: formBody } }, async (request, reply) => {
+    if (!(await mayOrganiseHere(request, reply))) return reply;
+    const programme = await request.programme();
+    if (!programme) return sendErrorPage(request, reply, 404);
+    return handleForm(request, reply, request.body, programme.id, '/meetings/new');
+  });
+
+  const editable = async (request: FastifyRequest, reply: FastifyReply, meetingId: number) => {
+    const programme = await request.programme();
+    const m = programme && (await managedMeeting(db, request.user, programme.id, meetingId));
+    if (!programme || !m) {
+      await sendErrorPage(request, reply, 404);
+      return null;
+    }
+    if (m.status === 'cancelled') {
+      reply.flash('This meeting has been cancelled, so it cannot be changed.');
+      await reply.redirect(`/meetings/${m.id}`);
+      return null;
+    }
+    return { programme, m };
+  };
+
+  app.get('/meetings/:id/edit', { ...organisers, schema: { params: idParam } }, async (request, reply) => {
+    const found = await editable(request, reply, request.params.id);
+    if (!found) return reply;
+    const values = { ...formValues(found.m, await agendaOf(db, found.m.id)), ...audienceFormValues(await meetingAudience(db, found.m.id)) };
+    return formPage(request, reply, found.programme.id, { action: `/meetings/${found.m.id}/edit`, values, published: found.m.status === 'published' });
+  });
+
+  app.post('/meetings/:id/edit', { ...organisers, schema: { params: idParam, body: formBody } }, async (request, reply) => {
+    const found = await editable(request, reply, request.params.id);
+    if (!found) return reply;
+    return handleForm(request, reply, request.body, found.programme.id, `/meetings/${found.m.id}/edit`, found.m.id, found.m.status === 'published');
+  });
+
+  app.get('/meetings/:id/cancel', { ...organisers, schema: { params: idParam } }, async (request, reply) => {
+    const found = await editable(request, reply, request.params.id);
+    if (!found) return reply;
+    return reply.view(`${V}/cancel.njk`, { pageTitle: `Cancel “${found.m.title}”?`, meeting: found.m, when: meetingWhen(found.m.starts_at, found.m.ends_at) });
+  });
+
+  app.post('/meetings/:id/cancel', { ...organisers, schema: { params: idParam } }, async (request, reply) => {
+    const programme = await request.programme();
+    if (!programme) return sendErrorPage(request, reply, 404);
+    const result = await cancel(db, request.user, programme.id, request.params.id, notifyCtx());
+    if (!result.ok) {
+      if (result.reason === 'not_found') return sendErrorPage(request, reply, 404);
+      reply.flash('This meeting was already cancelled.');
+      return reply.redirect(`/meetings/${request.params.id}`);
+    }
+    if (result.told > 0) deps.pokeMailWorker();
+    reply.flash(result.told > 0 ? `Meeting cancelled. We have told ${result.told} ${result.told === 1 ? 'invitee' : 'invitees'}.` : 'Meeting cancelled.');
+    return reply.redirect(`/meetings/${request.params.id}`);
+  });
+
+  // Participants
+  app.get('/my/meetings', signedIn, async (request, reply) => {
+    const programme = await request.programme();
+    if (!programme) return sendErrorPage(request, reply, 404);
+    const lists = await yourMeetings(db, request.user, programme.id, clock);
+    return reply.view(`${V}/yours.njk`, { pageTitle: 'Your meetings', ...lists, organises: await mayOrganise(db, request.user) });
+  });
+
+  app.get('/meetings/:id', { ...signedIn, schema: { params: idParam } }, async (request, reply) => {
+    const programme = await request.programme();
+    const found = programme && (await readableMeeting(db, request.user, programme.id, request.params.id));
+    if (!found) return sendErrorPage(request, reply, 404);
+    const { meeting, manages } = found;
+    const details = await meetingDetails(db, meeting.id, request.user!.id);
+    const now = clock();
+    const state = joinState(meeting, now);
+    return reply.view(`${V}/meeting.njk`, {
+      pageTitle: meeting.title,
+      meeting,
+      manages,
+      when: meetingWhen(meeting.starts_at, meeting.ends_at),
+      ...details,
+      placesLeft: placesLeft(meeting, details.counts.attending),
+      // The join link is in the page only while it is open, and never for a draft.
+      joinOpen: meeting.status === 'published' && state === 'open',
+      joinState: state,
+      joinOpensMinutes: JOIN_OPENS_MINUTES,
+      mayAnswer: meeting.status === 'published' && state !== 'ended',
+    });
+  });
+
+  app.post('/meetings/:id/rsvp', { ...signedIn, schema: { params: idParam, body: rsvpBody } }, async (request, reply) => {
+    const programme = await request.programme();
+    if (!programme) return sendErrorPage(request, reply, 404);
+    const response = request.body.response;
+    if (!response) {
+      reply.flash('Choose whether you are coming: yes, no or maybe.');
+      return reply.redirect(`/meetings/${request.params.id}#rsvp`);
+    }
+    const result = await rsvp(db, request.user, programme.id, request.params.id, response, notifyCtx());
+    if (!result.ok) {
+      if (result.reason === 'not_found' || result.reason === 'draft') return sendErrorPage(request, reply, 404);
+      reply.flash(result.reason === 'cancelled' ? 'This meeting has been cancelled, so your answer was not saved.' : 'This meeting has ended, so your answer was not saved.');
+      return reply.redirect(`/meetings/${request.params.id}`);
+    }
+    deps.pokeMailWorker();
+    reply.flash(result.place ? PLACE_FLASH[result.place] : result.response === 'no' ? 'We have noted that you are not coming.' : 'We have noted that you might come.');
+    return reply.redirect(`/meetings/${request.params.id}#rsvp`);
+  });
+
+  app.get('/meetings/:id/join', { ...signedIn, schema: { params: idParam } }, async (request, reply) => {
+    const programme = await request.programme();
+    if (!programme) return sendErrorPage(request, reply, 404);
+    const result = await join(db, request.user, programme.id, request.params.id, clock);
+    if (!result.ok) {
+      if (result.reason === 'not_found') return sendErrorPage(request, reply, 404);
+      reply.flash(result.reason === 'not_yet' ? `The link to join will appear here ${JOIN_OPENS_MINUTES} minutes before the meeting starts.` : result.reason === 'ended' ? 'This meeting has ended.' : 'This meeting has been cancelled.');
+      return reply.redirect(`/meetings/${request.params.id}`);
+    }
+    return reply.redirect(result.url);
+  });
+}
