@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scoped, type Db } from '../../platform/db/database.ts';
 import { findPersonByEmail } from '../../platform/auth/people.ts';
-import type { Clock } from '../../platform/time.ts';
+import { addDays, londonDate, type Clock } from '../../platform/time.ts';
+import { londonToUtc } from '../meetings/london.ts';
+import { scheduleMeeting } from '../meetings/service.ts';
 import { saveDraft, saveTemplate, sendMessage } from '../messages/service.ts';
 import { assign, createSubgroup } from '../participants/service.ts';
 import { findProgramme, listProjects } from '../programme/service.ts';
@@ -204,6 +206,34 @@ export async function seedDemoData(db: Db, clock: Clock, baseUrl: string): Promi
     if (!template.ok) throw new Error('the demo template was not saved');
     const draft = await saveDraft(db, { id: admin.id, role: 'admin' }, programme.id, { subject: 'Welcome to the Delegation toolkit group', body: welcome, audience: { kind: 'targets', targets: [{ kind: 'subgroup', id: groups.get(DEMO_GROUPS[0].name)!.id }] } }, at(5));
     if (!draft.ok || !(await sendMessage(db, { id: admin.id, role: 'admin' }, programme.id, draft.id, at(5))).ok) throw new Error('the demo message was not sent');
+
+    // Two meetings for the whole programme: one next week, one held ten days ago (scheduled before it).
+    const meetingAt = (daysFromNow: number, start: string, end: string) => {
+      const day = addDays(londonDate(new Date(now)), daysFromNow);
+      const [s, e] = [londonToUtc(day, start), londonToUtc(day, end)];
+      if (!s.ok || !e.ok) throw new Error('a demo meeting time does not exist in London');
+      return { startsAt: s.utc.toISOString(), endsAt: e.utc.toISOString() };
+    };
+    const everyone = [{ kind: 'programme' as const, id: programme.id }];
+    const joiningNotes = 'Live captions are on. A BSL interpreter joins every meeting.\n\nTo ask for an adjustment, reply to your invitation or email [programme@example.org](mailto:programme@example.org).';
+    const meetingsToSeed = [
+      { when: meetingAt(7, '14:00', '15:30'), scheduled: at(2), title: 'Programme update and questions', capacity: 40, agenda: ['Welcome and introductions', 'What the projects have found so far', 'Questions from participants'] },
+      { when: meetingAt(-10, '10:00', '11:00'), scheduled: at(20), title: 'Programme launch', capacity: null, agenda: ['Why this programme', 'How to take part'] },
+    ];
+    for (const m of meetingsToSeed) {
+      const made = await scheduleMeeting(db, { id: admin.id, role: 'admin' }, programme.id, {
+        title: m.title,
+        purpose: 'An online meeting for everyone on the programme: hear how the work is going and ask the team anything.',
+        ...m.when,
+        joinUrl: 'https://meet.example.org/coproduce-programme',
+        joiningNotes,
+        capacity: m.capacity,
+        agenda: m.agenda.map((title) => ({ title, leadName: null, minutes: null })),
+        audience: everyone,
+        publish: true,
+      }, m.scheduled);
+      if (!made.ok) throw new Error(`the demo meeting was not scheduled: ${made.reason}`);
+    }
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
