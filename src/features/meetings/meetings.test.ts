@@ -10,6 +10,8 @@ import { makeLead } from '../../platform/audience/access.ts';
 import { assign, createSubgroup } from '../participants/service.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
 import { rsvp } from './service.ts';
+import { meetingsPersonalData } from './personal-data.ts';
+import { inTransaction } from '../../platform/db/database.ts';
 
 describe(`meetings on ${TEST_ENGINE}`, () => {
   let f: Fixture;
@@ -106,6 +108,7 @@ describe(`meetings on ${TEST_ENGINE}`, () => {
     assert.equal((await amyC.get(`/meetings/${m.id}`)).statusCode, 404, 'a draft is not shown to invitees');
     assert.doesNotMatch((await amyC.get('/my/meetings')).body, /Steering group/);
     assert.match((await f.admin.get('/meetings')).body, /Steering group/);
+    assert.doesNotMatch((await f.admin.get(`/meetings/${m.id}`)).body, /teams\.example\.org/, 'not even the organiser’s view of the page holds the link before it opens');
     // Publish it from the edit form.
     assert.equal((await f.admin.submit(`/meetings/${m.id}/edit`, form(), `/meetings/${m.id}/edit`)).statusCode, 302);
     assert.equal((await lastMeeting()).status, 'published');
@@ -272,5 +275,16 @@ describe(`meetings on ${TEST_ENGINE}`, () => {
     const answer = await amyC.submit(`/meetings/${m.id}/rsvp`, { response: 'yes' }, `/meetings/${m.id}`);
     assert.match((await amyC.get(answer.headers.location!)).body, /cancelled, so your answer was not saved/);
     assert.equal((await db().selectFrom('meeting_responses').select('person_id').execute()).length, 0);
+  });
+
+  it('exports a person’s answers and erases them', async () => {
+    await schedule(f.admin, { capacity: '3' });
+    const m = await lastMeeting();
+    await rsvp(db(), { id: amy.personId, role: 'participant' }, f.programmeId, m.id, 'maybe', ctx());
+    const out = await meetingsPersonalData.exportPerson(db(), amy.personId);
+    assert.deepEqual(out.meeting_responses!.map((r) => [r.meeting_id, r.title, r.response]), [[m.id, 'Steering group', 'maybe']]);
+    assert.equal((await meetingsPersonalData.exportPerson(db(), f.admin.personId)).meetings_created!.length, 1);
+    await inTransaction(db(), (tx) => meetingsPersonalData.erasePerson(tx, amy.personId, f.t.clock));
+    assert.deepEqual((await meetingsPersonalData.exportPerson(db(), amy.personId)).meeting_responses, []);
   });
 });

@@ -57,7 +57,7 @@ export async function scheduleMeeting(db: Db, viewer: Viewer, programmeId: numbe
     const id = await q.insertMeeting(m, { ...draft, programmeId, uid: `${randomUUID()}@coproduce`, status: draft.publish ? 'published' : 'draft', createdBy: viewer.id }, now.toISOString());
     await q.replaceAgenda(m, id, draft.agenda);
     await setAudience(tx, ITEM_KIND, id, draft.audience);
-    await recordAudit(tx, { actorId: viewer.id, action: draft.publish ? 'meeting.published' : 'meeting.drafted', recordType: 'meeting', recordId: id, summary: draft.publish ? 'Scheduled and published a meeting' : 'Saved a draft meeting' }, clock);
+    await recordAudit(tx, { actorId: viewer.id, action: draft.publish ? 'meeting.publish' : 'meeting.draft', recordType: 'meeting', recordId: id, summary: draft.publish ? 'Scheduled and published a meeting' : 'Saved a draft meeting' }, clock);
     return { ok: true as const, id };
   });
 }
@@ -94,7 +94,7 @@ export async function changeMeeting(db: Db, viewer: Viewer, programmeId: number,
       const when = meetingWhen(draft.startsAt, draft.endsAt);
       told = await tellEveryone(tx, ctx, id, draft.title, `“${draft.title}” has moved`, [`“${draft.title}” has moved. It is now on ${when}.`]);
     }
-    await recordAudit(tx, { actorId: viewer.id, action: existing.status === 'draft' && status === 'published' ? 'meeting.published' : 'meeting.changed', recordType: 'meeting', recordId: id, summary: tellInvitees ? `Moved a meeting and told ${told} invitees` : 'Changed a meeting' }, ctx.clock);
+    await recordAudit(tx, { actorId: viewer.id, action: existing.status === 'draft' && status === 'published' ? 'meeting.publish' : 'meeting.change', recordType: 'meeting', recordId: id, summary: tellInvitees ? `Moved a meeting and told ${told} invitees` : 'Changed a meeting' }, ctx.clock);
     return { ok: true as const, told };
   });
 }
@@ -109,7 +109,7 @@ export async function cancel(db: Db, viewer: Viewer, programmeId: number, id: nu
       const when = meetingWhen(existing.starts_at, existing.ends_at);
       told = await tellEveryone(tx, ctx, id, existing.title, `“${existing.title}” is cancelled`, [`“${existing.title}” on ${when} is cancelled.`]);
     }
-    await recordAudit(tx, { actorId: viewer.id, action: 'meeting.cancelled', recordType: 'meeting', recordId: id, summary: `Cancelled a meeting and told ${told} invitees` }, ctx.clock);
+    await recordAudit(tx, { actorId: viewer.id, action: 'meeting.cancel', recordType: 'meeting', recordId: id, summary: `Cancelled a meeting and told ${told} invitees` }, ctx.clock);
     return { ok: true as const, told, title: existing.title };
   });
 }
