@@ -287,4 +287,18 @@ describe(`meetings on ${TEST_ENGINE}`, () => {
     await inTransaction(db(), (tx) => meetingsPersonalData.erasePerson(tx, amy.personId, f.t.clock));
     assert.deepEqual((await meetingsPersonalData.exportPerson(db(), amy.personId)).meeting_responses, []);
   });
+
+  it('answers a hostile address or body with a 4xx, never a 500', async () => {
+    for (const url of ['/meetings/abc', '/meetings/0', '/meetings/99999999999', '/meetings/1/join', '/meetings/-1/edit']) {
+      const res = await f.admin.get(url);
+      assert.ok(res.statusCode === 404 || res.statusCode === 400, `${url}: ${res.statusCode}`);
+    }
+    await schedule(f.admin);
+    const m = await lastMeeting();
+    const amyC = await f.signInAs(amy.personId);
+    const res = await amyC.submit(`/meetings/${m.id}/rsvp`, { response: ['yes', 'no'] }, `/meetings/${m.id}`);
+    assert.equal(res.statusCode, 302);
+    assert.equal((await db().selectFrom('meeting_responses').select('person_id').execute()).length, 0, 'two answers at once: nothing saved');
+    assert.equal((await amyC.get(`/meetings/${m.id}/edit`)).statusCode, 404, 'an invitee who does not organise it cannot change it: not found');
+  });
 });
