@@ -13,6 +13,7 @@ export const meetings = defineFeature({
     { href: '/my/meetings', text: 'Your meetings', roles: ['participant', 'facilitator'], order: 20 },
   ],
   notificationKinds: [MEETING_CHANGED, MEETING_PLACE],
+  jobs: async (deps) => ({ handlers: (await import('./service.ts')).meetingJobHandlers(deps.notify) }),
   home: async (viewer, ctx) => (await import('./home.ts')).meetingsHomeSection(viewer, ctx),
   homeOrder: 20,
   personalData: meetingsPersonalData,

@@ -9,7 +9,8 @@ import { TEST_ENGINE } from '../../../test/helpers/database.ts';
 import { makeLead } from '../../platform/audience/access.ts';
 import { assign, createSubgroup } from '../participants/service.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
-import { rsvp } from './service.ts';
+import { meetingJobHandlers, rsvp } from './service.ts';
+import { runDueJobs } from '../../platform/jobs/runner.ts';
 import { meetingsPersonalData } from './personal-data.ts';
 import { inTransaction } from '../../platform/db/database.ts';
 
@@ -286,6 +287,18 @@ describe(`meetings on ${TEST_ENGINE}`, () => {
     assert.equal((await meetingsPersonalData.exportPerson(db(), f.admin.personId)).meetings_created!.length, 1);
     await inTransaction(db(), (tx) => meetingsPersonalData.erasePerson(tx, amy.personId, f.t.clock));
     assert.deepEqual((await meetingsPersonalData.exportPerson(db(), amy.personId)).meeting_responses, []);
+  });
+
+  it('gives the place of a person whose answers are erased to the first on the waiting list, by a job', async () => {
+    await schedule(f.admin, { capacity: '1' });
+    const m = await lastMeeting();
+    await rsvp(db(), { id: amy.personId, role: 'participant' }, f.programmeId, m.id, 'yes', ctx());
+    await rsvp(db(), { id: bo.personId, role: 'participant' }, f.programmeId, m.id, 'yes', ctx());
+    await inTransaction(db(), (tx) => meetingsPersonalData.erasePerson(tx, amy.personId, f.t.clock));
+    assert.equal((await runDueJobs(db(), f.t.clock, meetingJobHandlers(ctx()))).ran, 1);
+    const bos = await db().selectFrom('meeting_responses').select(['place']).where('person_id', '=', bo.personId).executeTakeFirstOrThrow();
+    assert.equal(bos.place, 'attending');
+    assert.equal((await db().selectFrom('notifications').select('id').where('kind', '=', 'meetings.place').where('person_id', '=', bo.personId).execute()).length, 1);
   });
 
   it('answers a hostile address or body with a 4xx, never a 500', async () => {

@@ -188,6 +188,14 @@ export async function personRows(db: MeetingsDb, personId: number) {
   return { meeting_responses: responses, meetings_created: created };
 }
 
+/** The upcoming-or-not meetings where this person holds a place. */
+export async function placesHeldBy(db: MeetingsDb, personId: number): Promise<number[]> {
+  const rows = await db.selectFrom('meeting_responses').select('meeting_id').where('person_id', '=', personId).where('place', '=', 'attending').execute();
+  return rows.map((r) => r.meeting_id);
+}
+
+export const meetingExists = async (db: MeetingsDb, id: number) => (await db.selectFrom('meetings').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+
 export async function forgetPerson(db: MeetingsDb, personId: number): Promise<void> {
   await db.deleteFrom('meeting_responses').where('person_id', '=', personId).execute();
   await db.updateTable('meetings').set({ created_by: null }).where('created_by', '=', personId).execute();

@@ -11,6 +11,8 @@ import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/datab
 import { addressees, audienceChoices, audienceChoicesFor, audienceOf, leadsAny, managedBy, mayAddress, mayManage, maySee, setAudience, visibleTo, type AudienceTarget, type Viewer } from '../../platform/audience/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { pickerChoices, type AudienceChoice } from '../../platform/forms/audience.ts';
+import { scheduleJob } from '../../platform/jobs/jobs.ts';
+import type { JobHandlers } from '../../platform/jobs/runner.ts';
 import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
 import type { Clock } from '../../platform/time.ts';
 import { meetingWhen } from './london.ts';
@@ -18,6 +20,13 @@ import { MEETING_CHANGED, MEETING_PLACE } from './notifications.ts';
 import * as q from './queries.ts';
 import type { AgendaInput, MeetingInput } from './queries.ts';
 import type { Meeting, MeetingsDb, MeetingsTables, Response } from './tables.ts';
+
+declare module '../../platform/jobs/jobs.ts' {
+  interface JobKinds {
+    /** Moves the waiting list up into a meeting's free places (after a person's answers are erased). */
+    'meetings.fill-places': { meetingId: number };
+  }
+}
 
 export const own = (db: Db | Tx): MeetingsDb => scoped<MeetingsTables, 'people'>(db);
 
@@ -245,4 +254,30 @@ export async function join(db: Db, viewer: Viewer, programmeId: number, meetingI
   if (state !== 'open') return { ok: false, reason: state };
   await q.recordJoin(own(db), meetingId, viewer.id, clock().toISOString());
   return { ok: true, url: readable.meeting.join_url };
+}
+
+// ---- Erasure
+
+/**
+ * Erases a person's answers; the places they held go to the waiting list by a job (which has the
+ * site's address for the emails), so an erasure never leaves a place empty while people wait.
+ */
+export async function erasePersonAnswers(tx: Tx, personId: number, clock: Clock): Promise<void> {
+  const held = await q.placesHeldBy(own(tx), personId);
+  await q.forgetPerson(own(tx), personId);
+  for (const meetingId of held) await scheduleJob(tx, 'meetings.fill-places', clock(), { meetingId }, `meetings.fill-places:${meetingId}`, { clock });
+}
+
+export function meetingJobHandlers(site: Pick<NotifyContext, 'baseUrl' | 'secret'>): JobHandlers {
+  return {
+    'meetings.fill-places': async (payload, job) => {
+      const ctx = { clock: job.clock, baseUrl: site.baseUrl, secret: site.secret };
+      await inTransaction(job.db, async (tx) => {
+        const m = own(tx);
+        if (!(await q.meetingExists(m, payload.meetingId))) return;
+        await q.lockMeeting(m, payload.meetingId);
+        await fillPlaces(tx, ctx, payload.meetingId);
+      });
+    },
+  };
 }
