@@ -9,7 +9,7 @@ export const meetings = defineFeature({
   name: 'meetings',
   routes: async (app, deps) => (await import('./routes.ts')).meetingsRoutes(app, deps),
   navigation: [
-    { href: '/meetings', text: 'Meetings', roles: ['admin'], section: 'taking-part', also: ['/meetings/'], order: 5 },
+    { href: '/meetings', text: 'Meetings', roles: ['admin'], section: 'taking-part', order: 5 },
     { href: '/my/meetings', text: 'Your meetings', roles: ['participant', 'facilitator'], order: 20 },
   ],
   notificationKinds: [MEETING_CHANGED, MEETING_PLACE],
