@@ -34,6 +34,10 @@ const ACTIONS: Record<string, string> = {
   'message.template.save': 'Saved a message template',
   'message.template.delete': 'Deleted a message template',
   'job.retry': 'Ran a failed job again',
+  'meeting.publish': 'Published a meeting',
+  'meeting.draft': 'Saved a draft meeting',
+  'meeting.change': 'Changed a meeting',
+  'meeting.cancel': 'Cancelled a meeting',
 };
 
 const RECORDS: Record<string, { words: string; href?: (id: string) => string }> = {
@@ -46,6 +50,7 @@ const RECORDS: Record<string, { words: string; href?: (id: string) => string }> 
   message: { words: 'Message', href: (id) => `/admin/messages/${id}` },
   message_template: { words: 'Message template', href: () => '/messages/templates' },
   job: { words: 'Scheduled job', href: () => '/admin/jobs' },
+  meeting: { words: 'Meeting', href: (id) => `/meetings/${id}` },
 };
 
 /** "registration.export.csv" → "Registration export csv", for a code nobody has worded yet. */
