@@ -27,9 +27,18 @@ const visibility = new Map<string, ItemVisibility>();
 export function declareItemVisibility(itemKind: string, check: ItemVisibility): void {
   visibility.set(itemKind, check);
 }
-/** The visibility check declared for an item kind, if any (the participant's home asks it too). */
-export function itemVisibility(itemKind: string): ItemVisibility | undefined {
-  return visibility.get(itemKind);
+/**
+ * Which of these rows' items the person may still see, by item kind: one check per kind (the
+ * digest and the participant's home both ask it). A kind with no declaration is all visible.
+ */
+export async function visibleItems(db: Db | Tx, personId: number, rows: readonly { item_kind: string; item_id: number }[]): Promise<Map<string, Set<number>>> {
+  const visible = new Map<string, Set<number>>();
+  for (const itemKind of new Set(rows.map((r) => r.item_kind))) {
+    const check = visibility.get(itemKind);
+    const ids = [...new Set(rows.filter((r) => r.item_kind === itemKind).map((r) => r.item_id))];
+    visible.set(itemKind, check ? await check(db, personId, ids) : new Set(ids));
+  }
+  return visible;
 }
 
 /** The last whole London day (daily) or Monday-to-Sunday week (weekly) before `at`. */
@@ -124,12 +133,7 @@ async function digestsFor(tx: Tx, ctx: NotifyContext, period: DigestPeriod, p: R
 
 /** A person's waiting rows as digest lines: only what they may still see, each item once per kind. */
 async function visibleLines(tx: Tx, personId: number, rows: Waiting[]): Promise<Line[]> {
-  const visible = new Map<string, Set<number>>();
-  for (const itemKind of new Set(rows.map((r) => r.item_kind))) {
-    const check = visibility.get(itemKind);
-    const ids = [...new Set(rows.filter((r) => r.item_kind === itemKind).map((r) => r.item_id))];
-    visible.set(itemKind, check ? await check(tx, personId, ids) : new Set(ids));
-  }
+  const visible = await visibleItems(tx, personId, rows);
   const lines = new Map<string, Line>();
   for (const r of rows) {
     if (!visible.get(r.item_kind)?.has(r.item_id)) continue;

@@ -3,7 +3,7 @@
 // what they may no longer see (the same check as the digests) and rows withheld after they withdrew.
 import type { Db, Tx } from '../db/database.ts';
 import type { HomeSection } from '../feature.ts';
-import { itemVisibility } from './digest.ts';
+import { visibleItems } from './digest.ts';
 import { notificationKind } from './kinds.ts';
 
 export const HOME_LIMIT = 10;
@@ -21,12 +21,7 @@ export async function latestNotifications(db: Db | Tx, personId: number, limit =
     .orderBy('id', 'desc')
     .limit(limit * 3)
     .execute();
-  const visible = new Map<string, Set<number>>();
-  for (const itemKind of new Set(rows.map((r) => r.item_kind))) {
-    const check = itemVisibility(itemKind);
-    const ids = [...new Set(rows.filter((r) => r.item_kind === itemKind).map((r) => r.item_id))];
-    visible.set(itemKind, check ? await check(db, personId, ids) : new Set(ids));
-  }
+  const visible = await visibleItems(db, personId, rows);
   return rows
     .filter((r) => visible.get(r.item_kind)?.has(r.item_id))
     .slice(0, limit)
