@@ -108,6 +108,11 @@ const optional = <T extends z.ZodType>(schema: T) => z.union([z.literal(''), sch
 /** What the every-answer form may choose from: the NHS list, the programme's aims and ways to take part. */
 export type DetailChoices = { organisationIds: Set<number>; aims: Set<number>; methods: Set<string> };
 
+/** The lists the form shows, as the sets its checks allow. */
+export function allowedChoices(lists: { organisations: readonly { id: number }[]; aims: readonly { number: number }[]; methods: readonly { key: string }[] }): DetailChoices {
+  return { organisationIds: new Set(lists.organisations.map((o) => o.id)), aims: new Set(lists.aims.map((a) => a.number)), methods: new Set(lists.methods.map((m) => m.key)) };
+}
+
 /**
  * The form with every answer on one page: the participant's "correct your details" (`who: 'you'`)
  * and the team's edit (`who: 'they'`, with the email address, and the type of service optional

@@ -9,7 +9,7 @@ import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { formBody, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
-import { answersFromForm, DETAILS_FORM_ORDER, detailsFormSchema, formValuesOf } from '../details.ts';
+import { allowedChoices, answersFromForm, DETAILS_FORM_ORDER, detailsFormSchema, formValuesOf } from '../details.ts';
 import { ANSWER_LISTS } from '../options.ts';
 import { listOrganisations } from '../organisations.ts';
 import { editRegistration, findRegistration, registrationAims, type TeamEditResult } from '../service.ts';
@@ -58,7 +58,7 @@ export function editRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): v
     return { organisations, aims: details.aims, methods: details.methods };
   }
 
-  async function form(reply: FastifyReply, r: Registration, values: Record<string, string | string[]>, extra: { errors?: Record<string, { text: string }>; errorList?: { text: string; href: string }[] } = {}) {
+  async function form(reply: FastifyReply, r: Registration, values: Record<string, string | string[]>, extra: { errors?: Record<string, { text: string }>; errorList?: { text: string; href: string }[] } = {}, lists?: Awaited<ReturnType<typeof choices>>) {
     return reply.view(`${V}/edit.njk`, {
       pageTitle: `Edit ${shownName(r)} (${r.reference})`,
       r,
@@ -66,7 +66,7 @@ export function editRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): v
       values,
       hasAccount: r.person_id !== null,
       contactText: contactText(r),
-      ...(await choices(r.programme_id)),
+      ...(lists ?? (await choices(r.programme_id))),
       ...ANSWER_LISTS,
       ...extra,
     });
@@ -103,28 +103,27 @@ export function editRegistrationRoutes(appIn: FastifyInstance, deps: AppDeps): v
   app.post('/admin/registrations/:id/edit', withForm, async (request, reply) => {
     const r = await editable(request, reply, request.params.id);
     if (!r) return reply;
-    const { organisations, aims, methods } = await choices(r.programme_id);
+    const lists = await choices(r.programme_id);
     const body = { email: r.email ?? '', ...request.body };
-    const allowed = { organisationIds: new Set(organisations.map((o) => o.id)), aims: new Set(aims.map((a) => a.number)), methods: new Set(methods.map((m) => m.key)) };
     // Optional type of service here: a registration that came by email may never have said.
     // Someone registered by a contact may have no address of their own: theirs is optional, until given.
-    const schema = detailsFormSchema(allowed, { who: 'they', withEmail: r.email ? true : 'optional', serviceRequired: false });
+    const schema = detailsFormSchema(allowedChoices(lists), { who: 'they', withEmail: r.email ? true : 'optional', serviceRequired: false });
     const parsed = parseForm(schema, body, { order: DETAILS_FORM_ORDER, anchors: { aims: 'aims', participation: 'participation', serviceType: 'serviceType', nation: 'nation', roleGroup: 'roleGroup', afcBand: 'afcBand' } });
-    if (!parsed.ok) return form(reply.code(400), r, parsed.values, { errors: parsed.errors, errorList: parsed.errorList });
+    if (!parsed.ok) return form(reply.code(400), r, parsed.values, { errors: parsed.errors, errorList: parsed.errorList }, lists);
     const result = await editRegistration(
       db,
       r.id,
-      { ...answersFromForm(parsed.data, organisations), email: parsed.data.email ?? r.email },
+      { ...answersFromForm(parsed.data, lists.organisations), email: parsed.data.email ?? r.email },
       { actorId: request.user!.id, baseUrl: deps.config.baseUrl, clock: deps.clock },
     );
     if (!result.ok) {
       if (result.reason === 'email_taken' || result.reason === 'email_is_sign_in' || result.reason === 'email_needed' || result.reason === 'email_is_contact') {
         const text = editRefusalText(result, r);
-        return form(reply.code(400), r, typedValues(body), { errors: { email: { text } }, errorList: [{ text, href: '#email' }] });
+        return form(reply.code(400), r, typedValues(body), { errors: { email: { text } }, errorList: [{ text, href: '#email' }] }, lists);
       }
       if (result.reason === 'contact_and_name_taken') {
         const text = editRefusalText(result, r);
-        return form(reply.code(400), r, typedValues(body), { errors: { fullName: { text } }, errorList: [{ text, href: '#fullName' }] });
+        return form(reply.code(400), r, typedValues(body), { errors: { fullName: { text } }, errorList: [{ text, href: '#fullName' }] }, lists);
       }
       return reply.redirect(`/admin/registrations/${r.id}/edit`);
     }

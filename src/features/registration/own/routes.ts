@@ -5,7 +5,7 @@ import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { sessionCookieName, sessionCookieOptions } from '../../../platform/auth/session-hook.ts';
 import { parseForm } from '../../../platform/forms/parse-form.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import { answersFromForm, DETAILS_FORM_ORDER, detailsFormSchema, formValuesOf } from '../details.ts';
+import { allowedChoices, answersFromForm, DETAILS_FORM_ORDER, detailsFormSchema, formValuesOf } from '../details.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
 import { ANSWER_LISTS } from '../options.ts';
 import { listOrganisations } from '../organisations.ts';
@@ -24,11 +24,11 @@ export function ownRegistrationRoutes(app: FastifyInstance, deps: AppDeps): void
     return { organisations, aims: details?.aims ?? [], methods: details?.methods ?? [] };
   }
 
-  const detailsView = async (request: FastifyRequest, values: Record<string, unknown>, email: string, extra: Record<string, unknown> = {}) => ({
+  const detailsView = async (request: FastifyRequest, values: Record<string, unknown>, email: string, extra: Record<string, unknown> = {}, lists?: Awaited<ReturnType<typeof choices>>) => ({
     pageTitle: 'Correct your details',
     values,
     email,
-    ...(await choices(request)),
+    ...(lists ?? (await choices(request))),
     ...ANSWER_LISTS,
     ...extra,
   });
@@ -48,14 +48,14 @@ export function ownRegistrationRoutes(app: FastifyInstance, deps: AppDeps): void
   app.post('/my/details', participantOnly, async (request, reply) => {
     const r = await current(request);
     if (!r) return reply.redirect('/my');
-    const { organisations, aims, methods } = await choices(request);
-    const form = detailsFormSchema({ organisationIds: new Set(organisations.map((o) => o.id)), aims: new Set(aims.map((a) => a.number)), methods: new Set(methods.map((m) => m.key)) }, { who: 'you', withEmail: false, serviceRequired: true });
+    const lists = await choices(request);
+    const form = detailsFormSchema(allowedChoices(lists), { who: 'you', withEmail: false, serviceRequired: true });
     const parsed = parseForm(form, request.body, { order: DETAILS_FORM_ORDER, anchors: { aims: 'aims', participation: 'participation' } });
-    if (!parsed.ok) return reply.code(400).view(`${V}/details.njk`, await detailsView(request, parsed.values, r.email ?? '', { errors: parsed.errors, errorList: parsed.errorList }));
+    if (!parsed.ok) return reply.code(400).view(`${V}/details.njk`, await detailsView(request, parsed.values, r.email ?? '', { errors: parsed.errors, errorList: parsed.errorList }, lists));
     const result = await correctOwnDetails(
       db,
       request.user!.id,
-      answersFromForm(parsed.data, organisations),
+      answersFromForm(parsed.data, lists.organisations),
       deps.clock,
     );
     if (!result.ok) return reply.redirect('/my');
