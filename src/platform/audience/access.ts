@@ -302,6 +302,9 @@ export async function leadsOf(db: Db | Tx, group: Group): Promise<LeadPerson[]> 
     .execute();
 }
 
+/** The ids of the groups of this kind the person leads now. */
+const ledGroupIds = (personId: number, kind: LedGroupKind) => (kind === 'project' ? ledProjects(personId) : ledSubgroupsAsMember(personId));
+
 export type LedGroup = { kind: LedGroupKind; id: number; name: string; projectId: number; projectName: string | null };
 
 /**
@@ -312,7 +315,7 @@ export type LedGroup = { kind: LedGroupKind; id: number; name: string; projectId
 export async function groupsLedBy(db: Db | Tx, viewer: Viewer): Promise<LedGroup[]> {
   const kind = viewer ? leadRole(viewer.role) : null;
   if (!viewer || !kind) return [];
-  const ids = kind === 'project' ? ledProjects(viewer.id) : ledSubgroupsAsMember(viewer.id);
+  const ids = ledGroupIds(viewer.id, kind);
   const rows = await own(db)
     .selectFrom('audience_groups as g')
     .leftJoin('audience_groups as p', (j) => j.on('p.group_kind', '=', 'project').onRef('p.group_id', '=', 'g.project_id'))
@@ -327,7 +330,10 @@ export async function groupsLedBy(db: Db | Tx, viewer: Viewer): Promise<LedGroup
 
 /** Does this person lead anything now? (A participant lead reaches /facilitate through this.) */
 export async function leadsAny(db: Db | Tx, viewer: Viewer): Promise<boolean> {
-  return (await groupsLedBy(db, viewer)).length > 0;
+  const kind = viewer ? leadRole(viewer.role) : null;
+  if (!viewer || !kind) return false;
+  const e = builder();
+  return holds(db, e.exists(e.selectFrom('audience_groups').select('group_id').where('group_kind', '=', kind).where('group_id', 'in', ledGroupIds(viewer.id, kind))));
 }
 
 /** The sub-groups of these projects, by name: what a project's lead also runs. */
@@ -342,19 +348,6 @@ export async function subgroupsOf(db: Db | Tx, projectIds: readonly number[]): P
     .orderBy('group_id')
     .execute();
   return rows.map((r) => ({ id: r.group_id, name: r.name, projectId: r.project_id! }));
-}
-
-/** The members of a group (the programme: its accepted participants) with their names. */
-export async function membersOfGroup(db: Db | Tx, group: { kind: GroupKind; id: number }): Promise<{ id: number; name: string }[]> {
-  return own(db)
-    .selectFrom('audience_members as m')
-    .innerJoin('people', 'people.id', 'm.person_id')
-    .select(['people.id', 'people.name'])
-    .where('m.group_kind', '=', group.kind)
-    .where('m.group_id', '=', group.id)
-    .orderBy('people.name')
-    .orderBy('people.id')
-    .execute();
 }
 
 /** The groups an audience can name, for the audience picker: the programme's projects and sub-groups. */
