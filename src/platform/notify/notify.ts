@@ -81,6 +81,14 @@ export function unsubscribeHeaders(ctx: NotifyContext, personId: number, kind: s
   };
 }
 
+/** The people with their choice for one kind (null when they have made none): what rowDelivery reads. */
+function peopleWithChoice(db: Db | Tx, kindName: string) {
+  return db
+    .selectFrom('people')
+    .leftJoin('notification_preferences as p', (j) => j.onRef('p.person_id', '=', 'people.id').on('p.kind', '=', kindName))
+    .select(['people.status', 'people.programme_mail_stopped_at', 'p.delivery']);
+}
+
 /** How a notification of this kind reaches this person: withheld when they have withdrawn (unless essential), else their choice. */
 function rowDelivery(kind: NotificationKind, person: { status: string; programme_mail_stopped_at: string | null; delivery: Delivery | null }): RowDelivery {
   const withdrawn = person.programme_mail_stopped_at !== null || person.status !== 'active';
@@ -100,12 +108,7 @@ export async function deliveriesFor(db: Db | Tx, kindName: string, personIds: re
   const unique = [...new Set(personIds)];
   // In slices, so a long list never passes the engines' limit on bound values.
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db
-      .selectFrom('people')
-      .leftJoin('notification_preferences as p', (j) => j.onRef('p.person_id', '=', 'people.id').on('p.kind', '=', kindName))
-      .select(['people.id', 'people.status', 'people.programme_mail_stopped_at', 'p.delivery'])
-      .where('people.id', 'in', unique.slice(i, i + 500))
-      .execute();
+    const rows = await peopleWithChoice(db, kindName).select('people.id').where('people.id', 'in', unique.slice(i, i + 500)).execute();
     for (const r of rows) out.set(r.id, rowDelivery(kind, r));
   }
   return out;
@@ -114,12 +117,7 @@ export async function deliveriesFor(db: Db | Tx, kindName: string, personIds: re
 export async function notify(tx: Tx, ctx: NotifyContext, personId: number, kindName: string, item: NotifiedItem, message: NotifyMessage): Promise<NotifyOutcome> {
   const kind = notificationKind(kindName);
   if (!kind) throw new Error(`notification kind ${kindName} was never declared`);
-  const person = await tx
-    .selectFrom('people')
-    .leftJoin('notification_preferences as p', (j) => j.onRef('p.person_id', '=', 'people.id').on('p.kind', '=', kindName))
-    .select(['people.email', 'people.status', 'people.programme_mail_stopped_at', 'p.delivery'])
-    .where('people.id', '=', personId)
-    .executeTakeFirst();
+  const person = await peopleWithChoice(tx, kindName).select('people.email').where('people.id', '=', personId).executeTakeFirst();
   if (!person) return 'no-such-person';
   const delivery = rowDelivery(kind, person);
   await tx
