@@ -20,7 +20,7 @@ export type Column<Row> = { header: string; value: (row: Row) => CellValue; widt
 
 export type ExportFormat = 'csv' | 'xlsx';
 
-export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
@@ -78,7 +78,7 @@ function drained(out: Writable): Promise<void> {
  * The workbook, one sheet, streamed to out: a bold, frozen header row, then a row per row. Between
  * rows it waits while out is full, so a slow download holds a few pages in memory, never the export.
  */
-export async function writeXlsx<Row>(columns: readonly Column<Row>[], rows: AsyncIterable<Row>, out: Writable, sheetName = 'Sheet 1'): Promise<void> {
+async function writeXlsx<Row>(columns: readonly Column<Row>[], rows: AsyncIterable<Row>, out: Writable, sheetName = 'Sheet 1'): Promise<void> {
   // Loaded when a workbook is asked for: exceljs costs about 0.4 s of every start otherwise.
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });

@@ -10,7 +10,7 @@ export type AudienceChoice = 'programme' | 'projects' | 'subgroups' | 'people' |
 /** Every choice, in the order the picker shows them. */
 export const AUDIENCE_CHOICES: readonly AudienceChoice[] = ['programme', 'projects', 'subgroups', 'people', 'signed-in', 'public'];
 /** The most people one audience names by email; a bigger group is better made a sub-group. */
-export const MAX_PEOPLE = 500;
+const MAX_PEOPLE = 500;
 
 export type AudienceOptions = {
   /** The picker's name: the fields are name, nameProjects, nameSubgroups, namePeople. */
@@ -30,7 +30,7 @@ export function audienceFieldOrder(name = 'audience'): string[] {
 }
 
 /** The zod schema for the picker's fields: checks what can be checked without the database. */
-export function audienceSchema(options: AudienceOptions) {
+function audienceSchema(options: AudienceOptions) {
   const name = options.name ?? 'audience';
   const projectIds = new Set(options.choices.projects.map((p) => String(p.id)));
   const subgroupIds = new Set(options.choices.subgroups.map((s) => String(s.id)));

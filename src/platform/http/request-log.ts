@@ -3,7 +3,7 @@
 // tokens and the team's searches (names, emails): personal data and live secrets.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export const requestLogSerializers = {
+const requestLogSerializers = {
   req(request: FastifyRequest) {
     return { method: request.method, route: request.routeOptions?.url ?? '(no route)' };
   },

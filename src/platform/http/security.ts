@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerInputBoundary } from './input-boundary.ts';
 
 /** The headers helmet would set on a response, found by running it once on a stand-in response. */
-export function fixedHeaders(options: HelmetOptions): Record<string, string> {
+function fixedHeaders(options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   const res = {
     setHeader: (name: string, value: string | number | string[]) => void (headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value)),

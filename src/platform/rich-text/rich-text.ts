@@ -85,7 +85,7 @@ export const ALLOWED_TAGS = ['p', 'br', 'strong', 'em', 's', 'a', 'ul', 'ol', 'l
 const withClass = (tagName: string, attribs: Record<string, string> = {}) => ({ tagName, attribs: CLASSES[tagName] ? { ...attribs, class: CLASSES[tagName] } : attribs });
 
 /** The allow list: anything not named here is removed (its text kept, except in script, style and the like). */
-export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ALLOWED_TAGS,
   // Classes only on the tags we style, and only ours (a code block's language class is dropped).
   allowedAttributes: { ...Object.fromEntries(Object.keys(CLASSES).map((tag) => [tag, ['class']])), a: ['href', 'rel', 'class'], ol: ['start', 'class'] },
