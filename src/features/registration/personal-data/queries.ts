@@ -3,10 +3,8 @@
 // registrations they sent for a colleague as the contact; history and notes they wrote about
 // others; emails they sent the programme; and registration drafts holding their address.
 import { sql } from 'kysely';
+import { containsPattern as holding } from '../queries.ts';
 import type { RegistrationDb } from '../tables.ts';
-
-/** A LIKE pattern matching text that holds `text` anywhere (lower-cased, its wildcards escaped). */
-const holding = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export async function personAddress(db: RegistrationDb, personId: number): Promise<string | null> {
   const row = await db.selectFrom('people').select('email_normalised').where('id', '=', personId).executeTakeFirst();
