@@ -3,7 +3,7 @@
 // name as it is on the NHS list. Used by the type-ahead (typing "UCLH" finds University College
 // London Hospitals) and by the email import (a message saying "St James's" is Leeds Teaching
 // Hospitals). Add to it freely: a short form that two organisations share must not be listed.
-export const ORGANISATION_ALIASES: Record<string, string[]> = {
+const ORGANISATION_ALIASES: Record<string, string[]> = {
   "Guy's and St Thomas' NHS Foundation Trust": ["Guy's", 'Guys', "St Thomas'", 'St Thomas', 'GSTT', "Guy's and St Thomas'"],
   'University College London Hospitals NHS Foundation Trust': ['UCLH', 'UCH', 'University College Hospital'],
   'Leeds Teaching Hospitals NHS Trust': ["St James's", 'St James', 'Jimmy’s', "Jimmy's", 'Leeds General Infirmary', 'LGI', 'LTHT'],

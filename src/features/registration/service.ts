@@ -84,7 +84,7 @@ function columns(d: RegistrationDetails) {
 }
 
 /** The contact recorded on a registration, to carry through a change of its other details. */
-export function contactOf(r: Pick<Registration, 'contact_name' | 'contact_email'>): Contact | null {
+function contactOf(r: Pick<Registration, 'contact_name' | 'contact_email'>): Contact | null {
   return r.contact_email ? { name: r.contact_name, email: r.contact_email } : null;
 }
 
@@ -92,7 +92,7 @@ export function contactOf(r: Pick<Registration, 'contact_name' | 'contact_email'
  * Where emails about a registration go: its own address, or, for someone registered on their
  * behalf who has none, their contact's (worded for the contact: "You registered …").
  */
-export function mailRecipient(r: Pick<Registration, 'email' | 'full_name' | 'contact_name' | 'contact_email'>): { to: string; forContact: boolean; greeting: string } {
+function mailRecipient(r: Pick<Registration, 'email' | 'full_name' | 'contact_name' | 'contact_email'>): { to: string; forContact: boolean; greeting: string } {
   if (r.email) return { to: r.email, forContact: false, greeting: hello(r.full_name) };
   if (r.contact_email) return { to: r.contact_email, forContact: true, greeting: r.contact_name ? hello(r.contact_name) : 'Hello,' };
   throw new Error('a registration with neither its own address nor a contact');
@@ -726,7 +726,7 @@ export type MergePlan = {
 };
 
 /** True when `a` was registered on their behalf by the person whose own registration `b` is. */
-export function isContactOf(a: Pick<Registration, 'contact_email_normalised'>, b: Pick<Registration, 'email_normalised'>): boolean {
+function isContactOf(a: Pick<Registration, 'contact_email_normalised'>, b: Pick<Registration, 'email_normalised'>): boolean {
   return a.contact_email_normalised !== null && a.contact_email_normalised === b.email_normalised;
 }
 

@@ -28,7 +28,7 @@ export function contactText(r: Pick<Registration, 'contact_name' | 'contact_emai
 }
 
 /** The service's refusals, in words for the page. */
-export function editRefusalText(result: Exclude<TeamEditResult, { ok: true }>, r: Pick<Registration, 'full_name' | 'email' | 'contact_email'>): string {
+function editRefusalText(result: Exclude<TeamEditResult, { ok: true }>, r: Pick<Registration, 'full_name' | 'email' | 'contact_email'>): string {
   switch (result.reason) {
     case 'email_needed':
       return 'Enter their email address: an address, once given, is not taken away here';

@@ -48,7 +48,7 @@ const LABELS: Record<MergeField, string> = {
 };
 
 /** The service's refusals, in words for the page. */
-export function mergeRefusalText(reason: MergeRefusal, keep: Registration, other?: Registration): string {
+function mergeRefusalText(reason: MergeRefusal, keep: Registration, other?: Registration): string {
   switch (reason) {
     case 'same':
       return `That is this registration’s own reference (${keep.reference}): enter the reference of the other registration`;

@@ -25,7 +25,7 @@ import { failedImports, findReviewItem, markItemRegistered, markReviewed, newest
 const V = 'features/registration/email-import/views';
 
 /** "Enter your full name" as the team reads it: "Enter their full name". */
-export function forTheTeam(text: string): string {
+function forTheTeam(text: string): string {
   return text
     .replace(/\byour\b/g, 'their')
     .replace(/\bYour\b/g, 'Their')
