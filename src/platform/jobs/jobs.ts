@@ -75,6 +75,9 @@ export async function scheduleJob<K extends JobKind>(tx: Handle, kind: K, runAt:
   return Number(row.id);
 }
 
+/** A job whose key starts with prefix (substr, not LIKE: a key may hold % or _). */
+const keyStartsWith = (prefix: string) => (eb: ExpressionBuilder<Database, 'jobs'>) => eb(eb.fn('substr', ['key', eb.val(1), eb.val(prefix.length)]), '=', prefix);
+
 /**
  * Removes the pending jobs whose key starts with keyPrefix (a meeting moved: cancel
  * `meetings:12:` and schedule its reminders again). A job already running is left to finish.
@@ -85,7 +88,7 @@ export async function cancelJobs(tx: Handle, keyPrefix: string): Promise<number>
   const result = await tx
     .deleteFrom('jobs')
     .where('status', '=', 'pending')
-    .where((eb) => eb(eb.fn('substr', ['key', eb.val(1), eb.val(keyPrefix.length)]), '=', keyPrefix))
+    .where(keyStartsWith(keyPrefix))
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
@@ -157,7 +160,7 @@ async function deleteFailedOccurrences(db: Handle, job: Job, prefix: string): Pr
     .where('status', '=', 'failed')
     .where('kind', '=', job.kind)
     .where('id', '<>', job.id)
-    .where((eb) => eb(eb.fn('substr', ['key', eb.val(1), eb.val(prefix.length)]), '=', prefix))
+    .where(keyStartsWith(prefix))
     .execute();
 }
 
