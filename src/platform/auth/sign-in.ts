@@ -22,19 +22,19 @@ export function safeNext(next: unknown): string | null {
 
 const withNext = (link: string, next: string | null | undefined) => (next && safeNext(next) ? `${link}?next=${encodeURIComponent(next)}` : link);
 
-export async function issueSignInLink(tx: Tx | Db, personId: number, baseUrl: string, clock: Clock, options: { validMinutes?: number; next?: string | null } = {}): Promise<string> {
+/** A new link's token, and its sign_in_tokens row but for the person: only the hash is kept. */
+function newToken(clock: Clock, minutes: number) {
   const token = randomToken();
   const now = clock();
-  const minutes = options.validMinutes ?? LINK_MINUTES;
+  const row = { token_hash: hashToken(token), expires_at: new Date(now.getTime() + minutes * 60000).toISOString(), used_at: null, created_at: now.toISOString() };
+  return { token, row };
+}
+
+export async function issueSignInLink(tx: Tx | Db, personId: number, baseUrl: string, clock: Clock, options: { validMinutes?: number; next?: string | null } = {}): Promise<string> {
+  const { token, row } = newToken(clock, options.validMinutes ?? LINK_MINUTES);
   await tx
     .insertInto('sign_in_tokens')
-    .values({
-      person_id: personId,
-      token_hash: hashToken(token),
-      expires_at: new Date(now.getTime() + minutes * 60000).toISOString(),
-      used_at: null,
-      created_at: now.toISOString(),
-    })
+    .values({ person_id: personId, ...row })
     .execute();
   return withNext(`${baseUrl}/sign-in/${token}`, options.next);
 }
@@ -50,8 +50,7 @@ export async function requestSignIn(db: Db, email: string, baseUrl: string, cloc
   await inTransaction(db, async (tx) => {
     const person = await findPersonByEmail(tx, email);
     const personId = person && person.status === 'active' ? person.id : null;
-    const token = randomToken();
-    const now = clock();
+    const { token, row } = newToken(clock, LINK_MINUTES);
     await tx
       .insertInto('sign_in_tokens')
       .columns(['person_id', 'token_hash', 'expires_at', 'used_at', 'created_at'])
@@ -60,10 +59,10 @@ export async function requestSignIn(db: Db, email: string, baseUrl: string, cloc
           .selectFrom('people')
           .select((s) => [
             'id',
-            s.val(hashToken(token)).as('token_hash'),
-            s.val(new Date(now.getTime() + LINK_MINUTES * 60000).toISOString()).as('expires_at'),
-            s.val(null).as('used_at'),
-            s.val(now.toISOString()).as('created_at'),
+            s.val(row.token_hash).as('token_hash'),
+            s.val(row.expires_at).as('expires_at'),
+            s.val(row.used_at).as('used_at'),
+            s.val(row.created_at).as('created_at'),
           ])
           .where('id', '=', personId ?? 0)
           .where('status', '=', 'active'),
