@@ -4,15 +4,13 @@
 // a sub-group's leads, and the leads' own /facilitate pages.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { confirmFromEmail, details } from '../helpers/registrations.ts';
 import { assign, createSubgroup } from '../../src/features/participants/service.ts';
 import { findProgramme } from '../../src/features/programme/service.ts';
-import { acceptRegistration, submitRegistration } from '../../src/features/registration/service.ts';
 import { audienceOf } from '../../src/platform/audience/access.ts';
 import { audienceTestRoutes, TEST_ITEM, TEST_PICKER_PATH } from '../../src/platform/audience/test-form.ts';
 import { findPersonByEmail, upsertPerson } from '../../src/platform/auth/people.ts';
 import { systemClock } from '../../src/platform/time.ts';
-import { newContext, press, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
+import { acceptedParticipant, newContext, press, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
 
 describe('audiences and leads in Chromium', () => {
   let site: Site;
@@ -34,11 +32,7 @@ describe('audiences and leads in Chromium', () => {
     const made = await createSubgroup(db, adminId, projectId, { name: 'Safe delegation checklist', description: '' }, systemClock);
     if (!made.ok) throw new Error(made.message);
     groupId = made.id;
-    const { registration } = await submitRegistration(db, details({ fullName: 'Riley Hughes', email: 'riley.hughes@example.org' }), { programmeId: programme.id, channel: 'web', baseUrl: site.baseUrl, clock: systemClock });
-    await confirmFromEmail(db, 'riley.hughes@example.org', systemClock);
-    const accepted = await acceptRegistration(db, registration.id, { actorId: adminId, baseUrl: site.baseUrl, clock: systemClock });
-    if (!accepted.ok) throw new Error(accepted.reason);
-    riley = { id: (await findPersonByEmail(db, 'riley.hughes@example.org'))!.id, email: 'riley.hughes@example.org' };
+    riley = { id: await acceptedParticipant(site, adminId, 'Riley Hughes', 'riley.hughes@example.org'), email: 'riley.hughes@example.org' };
     await assign(db, adminId, { projectId, subgroupId: groupId }, [riley.id], systemClock);
     fayId = (await upsertPerson(db, { email: 'fay.facilitator@example.org', name: 'Fay Facilitator', role: 'facilitator' }, systemClock)).person.id;
   });

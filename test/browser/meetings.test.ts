@@ -4,12 +4,8 @@
 // in "Your meetings" and answers by keyboard; a second participant answers with JavaScript off.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { confirmFromEmail, details } from '../helpers/registrations.ts';
-import { findProgramme } from '../../src/features/programme/service.ts';
-import { acceptRegistration, submitRegistration } from '../../src/features/registration/service.ts';
 import { findPersonByEmail } from '../../src/platform/auth/people.ts';
-import { systemClock } from '../../src/platform/time.ts';
-import { checkPage, consoleErrors, newContext, press, pressAndLoad, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
+import { acceptedParticipant, checkPage, consoleErrors, newContext, press, pressAndLoad, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
 
 describe('meetings in Chromium', () => {
   let site: Site;
@@ -21,14 +17,9 @@ describe('meetings in Chromium', () => {
   before(async () => {
     site = await startSite();
     const db = site.data.db;
-    const programme = (await findProgramme(db))!;
     adminId = (await findPersonByEmail(db, 'admin@example.org'))!.id;
     for (const [name, email] of [['Riley Hughes', 'riley.hughes@example.org'], ['Sam Okafor', 'sam.okafor@example.org']] as const) {
-      const { registration } = await submitRegistration(db, details({ fullName: name, email }), { programmeId: programme.id, channel: 'web', baseUrl: site.baseUrl, clock: systemClock });
-      await confirmFromEmail(db, email, systemClock);
-      const accepted = await acceptRegistration(db, registration.id, { actorId: adminId, baseUrl: site.baseUrl, clock: systemClock });
-      if (!accepted.ok) throw new Error(accepted.reason);
-      people[email] = (await findPersonByEmail(db, email))!.id;
+      people[email] = await acceptedParticipant(site, adminId, name, email);
     }
   });
   after(() => site.close());

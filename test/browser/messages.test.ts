@@ -5,14 +5,12 @@
 // delivers it and a member reads it at /messages/:id; the templates page.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { confirmFromEmail, details } from '../helpers/registrations.ts';
 import { deliverMessage } from '../../src/features/messages/service.ts';
 import { assign, createSubgroup } from '../../src/features/participants/service.ts';
 import { findProgramme } from '../../src/features/programme/service.ts';
-import { acceptRegistration, submitRegistration } from '../../src/features/registration/service.ts';
 import { findPersonByEmail } from '../../src/platform/auth/people.ts';
 import { systemClock } from '../../src/platform/time.ts';
-import { checkPage, consoleErrors, newContext, press, pressAndLoad, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
+import { acceptedParticipant, checkPage, consoleErrors, newContext, press, pressAndLoad, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
 
 describe('messages in Chromium', () => {
   let site: Site;
@@ -29,11 +27,7 @@ describe('messages in Chromium', () => {
     const made = await createSubgroup(db, adminId, project!.id, { name: 'Safe delegation checklist', description: '' }, systemClock);
     if (!made.ok) throw new Error(made.message);
     groupId = made.id;
-    const { registration } = await submitRegistration(db, details({ fullName: 'Riley Hughes', email: 'riley.hughes@example.org' }), { programmeId: programme.id, channel: 'web', baseUrl: site.baseUrl, clock: systemClock });
-    await confirmFromEmail(db, 'riley.hughes@example.org', systemClock);
-    const accepted = await acceptRegistration(db, registration.id, { actorId: adminId, baseUrl: site.baseUrl, clock: systemClock });
-    if (!accepted.ok) throw new Error(accepted.reason);
-    rileyId = (await findPersonByEmail(db, 'riley.hughes@example.org'))!.id;
+    rileyId = await acceptedParticipant(site, adminId, 'Riley Hughes', 'riley.hughes@example.org');
     await assign(db, adminId, { projectId: project!.id, subgroupId: groupId }, [rileyId], systemClock);
   });
   after(() => site.close());

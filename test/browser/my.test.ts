@@ -3,13 +3,11 @@
 // keyboard alone, with and without JavaScript, every page checked by axe-core (WCAG 2.2 A and AA).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { confirmFromEmail, details } from '../helpers/registrations.ts';
 import { assign, createSubgroup } from '../../src/features/participants/service.ts';
 import { findProgramme } from '../../src/features/programme/service.ts';
-import { acceptRegistration, submitRegistration } from '../../src/features/registration/service.ts';
 import { findPersonByEmail } from '../../src/platform/auth/people.ts';
 import { systemClock } from '../../src/platform/time.ts';
-import { checkPage, newContext, pressAndLoad, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
+import { acceptedParticipant, checkPage, newContext, pressAndLoad, signInAs, startSite, tabTo, visit, type Site } from './support.ts';
 
 describe('the participant’s home and the admin sections in Chromium', () => {
   let site: Site;
@@ -30,14 +28,7 @@ describe('the participant’s home and the admin sections in Chromium', () => {
   });
   after(() => site.close());
 
-  async function participant(email: string): Promise<number> {
-    const db = site.data.db;
-    const { registration } = await submitRegistration(db, details({ fullName: 'Riley Hughes', email }), { programmeId, channel: 'web', baseUrl: site.baseUrl, clock: systemClock });
-    await confirmFromEmail(db, email, systemClock);
-    const accepted = await acceptRegistration(db, registration.id, { actorId: adminId, baseUrl: site.baseUrl, clock: systemClock });
-    if (!accepted.ok) throw new Error(accepted.reason);
-    return (await findPersonByEmail(db, email))!.id;
-  }
+  const participant = (email: string) => acceptedParticipant(site, adminId, 'Riley Hughes', email);
 
   for (const javaScriptEnabled of [true, false]) {
     const js = javaScriptEnabled ? 'with' : 'without';

@@ -10,11 +10,15 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { seedDemoProgramme } from '../../src/features/programme/seed.ts';
+import { findProgramme } from '../../src/features/programme/service.ts';
 import { seedOrganisations } from '../../src/features/registration/organisations.ts';
+import { acceptRegistration, submitRegistration } from '../../src/features/registration/service.ts';
 import { buildAssets } from '../../src/platform/http/assets.ts';
+import { findPersonByEmail } from '../../src/platform/auth/people.ts';
 import { issueSignInLink } from '../../src/platform/auth/sign-in.ts';
 import { systemClock } from '../../src/platform/time.ts';
 import { createTestDatabase, type TestData } from '../helpers/database.ts';
+import { confirmFromEmail, details } from '../helpers/registrations.ts';
 
 export type Site = {
   baseUrl: string;
@@ -177,4 +181,15 @@ export async function signInAs(site: Site, personId: number, context: BrowserCon
   await pressAndLoad(page);
   await checkPage(page);
   return page;
+}
+
+/** Someone who registered on the web, confirmed by email and was accepted by the admin: their person id. */
+export async function acceptedParticipant(site: Site, adminId: number, fullName: string, email: string): Promise<number> {
+  const db = site.data.db;
+  const programmeId = (await findProgramme(db))!.id;
+  const { registration } = await submitRegistration(db, details({ fullName, email }), { programmeId, channel: 'web', baseUrl: site.baseUrl, clock: systemClock });
+  await confirmFromEmail(db, email, systemClock);
+  const accepted = await acceptRegistration(db, registration.id, { actorId: adminId, baseUrl: site.baseUrl, clock: systemClock });
+  if (!accepted.ok) throw new Error(accepted.reason);
+  return (await findPersonByEmail(db, email))!.id;
 }
