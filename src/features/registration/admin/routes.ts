@@ -157,7 +157,7 @@ export function registrationsAdminRoutes(appIn: FastifyInstance, deps: AppDeps):
       errorList: listError(notice),
       // "Select all on this page" is a link that shows the page again with every box ticked: no script needed.
       selectAll: notice.select,
-      selectAllHref: `/admin/registrations${toQuery(filters)}${query ? '&' : '?'}select=page`,
+      selectAllHref: `/admin/registrations${query}${query ? '&' : '?'}select=page`,
       maxBulk: MAX_BULK,
     });
   });
