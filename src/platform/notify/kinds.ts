@@ -38,3 +38,8 @@ export function notificationKind(kind: string): NotificationKind | undefined {
 export function notificationKinds(): NotificationKind[] {
   return [...kinds.values()];
 }
+
+/** A kind's label inside a sentence ("emails when you are added ..."): its first letter in lower case. */
+export function labelInSentence(kind: NotificationKind): string {
+  return kind.label.charAt(0).toLowerCase() + kind.label.slice(1);
+}

@@ -10,7 +10,7 @@ import type { Tx, Db } from '../db/database.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { composeMail, type MailPart } from '../mail/templates.ts';
 import type { Clock } from '../time.ts';
-import { notificationKind, notificationKinds, type NotificationKind } from './kinds.ts';
+import { labelInSentence, notificationKind, notificationKinds, type NotificationKind } from './kinds.ts';
 import type { Delivery, RowDelivery } from './tables.ts';
 import { unsubscribeUrl } from './unsubscribe.ts';
 
@@ -136,8 +136,7 @@ export async function notify(tx: Tx, ctx: NotifyContext, personId: number, kindN
     })
     .execute();
   if (delivery === 'immediately' && person.status === 'active') {
-    const label = kind.label.charAt(0).toLowerCase() + kind.label.slice(1);
-    const body = composeMail(message.greeting, [...message.parts, ...settingsFooter(ctx, personId, kind.essential ? null : kindName, `about this: ${label}`)]);
+    const body = composeMail(message.greeting, [...message.parts, ...settingsFooter(ctx, personId, kind.essential ? null : kindName, `about this: ${labelInSentence(kind)}`)]);
     await enqueueMail(
       tx,
       { to: person.email, subject: message.subject, ...body, category: 'programme', headers: kind.essential ? undefined : unsubscribeHeaders(ctx, personId, kindName) },

@@ -9,7 +9,7 @@ import { inTransaction } from '../db/database.ts';
 import { sendErrorPage } from '../http/errors.ts';
 import type { AppDeps } from '../http/request-context.ts';
 import { formBody, type ZodTypeProvider } from '../http/zod-schemas.ts';
-import { notificationKind } from './kinds.ts';
+import { labelInSentence, notificationKind } from './kinds.ts';
 import { choicesOf, setPreferences, SETTINGS_PATH } from './notify.ts';
 import { DELIVERIES, type Delivery } from './tables.ts';
 import { readUnsubscribeToken } from './unsubscribe.ts';
@@ -30,7 +30,7 @@ function whatItStops(kind: string): { label: string; kinds: string | 'digest:dai
   if (kind === 'digest:daily' || kind === 'digest:weekly') return { label: `the ${kind.slice(7)} summary email`, kinds: kind };
   const k = notificationKind(kind);
   if (!k || k.essential) return null;
-  return { label: `emails ${k.label.charAt(0).toLowerCase()}${k.label.slice(1)}`, kinds: kind };
+  return { label: `emails ${labelInSentence(k)}`, kinds: kind };
 }
 
 export function notificationRoutes(appIn: FastifyInstance, deps: AppDeps): void {
