@@ -115,7 +115,11 @@ async function digestsFor(tx: Tx, ctx: NotifyContext, period: DigestPeriod, p: R
   }
   const people = await tx.selectFrom('people').select(['id', 'email', 'name', 'status', 'programme_mail_stopped_at']).where('id', 'in', claimed).execute();
   const byPerson = new Map<number, Waiting[]>();
-  for (const r of rows) byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), r]);
+  for (const r of rows) {
+    const list = byPerson.get(r.person_id);
+    if (list) list.push(r);
+    else byPerson.set(r.person_id, [r]);
+  }
   const mails: Email[] = [];
   for (const person of people) {
     const lines = await visibleLines(tx, person.id, byPerson.get(person.id) ?? []);
@@ -152,7 +156,9 @@ function composeDigest(ctx: NotifyContext, period: DigestPeriod, p: ReturnType<t
   for (const line of lines) {
     const byKind = groups.get(line.group) ?? new Map<string, Line[]>();
     groups.set(line.group, byKind);
-    byKind.set(line.kind, [...(byKind.get(line.kind) ?? []), line]);
+    const items = byKind.get(line.kind);
+    if (items) items.push(line);
+    else byKind.set(line.kind, [line]);
   }
   const text: string[] = [`Hello ${name},`, `Here is what was new for you ${when} (UK time).`];
   const html: string[] = [
