@@ -63,6 +63,7 @@ export function buildNavigation(features: readonly Feature[], platform: readonly
   const all = byOrder([...features.flatMap((f) => f.navigation ?? []), ...platform]);
   const topRow = all.filter((i) => !i.section);
   const sections = ADMIN_SECTIONS.map((s) => ({ ...s, items: all.filter((i) => i.section === s.id) })).filter((s) => s.items.length);
+  const sectionItems = sections.flatMap((s) => s.items);
 
   return function navigationFor(user: Viewer, path: string): Navigation {
     const row = topRow.filter((i) => sees(user, i));
@@ -71,7 +72,6 @@ export function buildNavigation(features: readonly Feature[], platform: readonly
       return { items: row.map((i) => link(i.href, i.text, i === current)), sub: null };
     }
     // Admins: the sections, then the other links they see (their account).
-    const sectionItems = sections.flatMap((s) => s.items);
     const current = currentOf([...sectionItems, ...row], path);
     const section: AdminSection | undefined = current?.section;
     const items = [
