@@ -131,6 +131,22 @@ export function membersOfSubgroup(db: ParticipantsDb, subgroupId: number) {
     .execute();
 }
 
+/** The members of each of these sub-groups, with their names, by name: one query for a page of groups. */
+export async function membersOfSubgroups(db: ParticipantsDb, subgroupIds: readonly number[]): Promise<Map<number, { id: number; name: string }[]>> {
+  const bySubgroup = new Map<number, { id: number; name: string }[]>(subgroupIds.map((id) => [id, []]));
+  if (!subgroupIds.length) return bySubgroup;
+  const rows = await db
+    .selectFrom('subgroup_members')
+    .innerJoin('people', 'people.id', 'subgroup_members.person_id')
+    .select(['subgroup_members.subgroup_id', 'people.id', 'people.name'])
+    .where('subgroup_members.subgroup_id', 'in', [...subgroupIds])
+    .orderBy('people.name')
+    .orderBy('people.id')
+    .execute();
+  for (const r of rows) bySubgroup.get(r.subgroup_id)?.push({ id: r.id, name: r.name });
+  return bySubgroup;
+}
+
 /**
  * A participant's own memberships, with the names (only: never emails) of the other members of
  * the sub-groups they are in. Every query starts from the person's own memberships.

@@ -294,15 +294,18 @@ export async function groupsILead(db: Db, viewer: Viewer) {
   const led = await groupsLedBy(db, viewer);
   const projectIds = led.filter((g) => g.kind === 'project').map((g) => g.id);
   const inLedProjects = await subgroupsOf(db, projectIds);
+  const ledSubgroups = led.filter((g) => g.kind === 'subgroup');
+  const members = await q.membersOfSubgroups(own(db), [...inLedProjects, ...ledSubgroups].map((s) => s.id));
+  const withMembers = <G extends { id: number }>(s: G) => ({ ...s, members: members.get(s.id) ?? [] });
   const projects = await Promise.all(
     led
       .filter((g) => g.kind === 'project')
       .map(async (g) => ({
         ...g,
         members: await q.membersOfProject(own(db), g.id),
-        subgroups: await Promise.all(inLedProjects.filter((s) => s.projectId === g.id).map(async (s) => ({ ...s, members: await q.membersOfSubgroup(own(db), s.id) }))),
+        subgroups: inLedProjects.filter((s) => s.projectId === g.id).map(withMembers),
       })),
   );
-  const subgroups = await Promise.all(led.filter((g) => g.kind === 'subgroup').map(async (g) => ({ ...g, members: await q.membersOfSubgroup(own(db), g.id) })));
+  const subgroups = ledSubgroups.map(withMembers);
   return { projects, subgroups };
 }
