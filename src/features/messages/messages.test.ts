@@ -284,6 +284,16 @@ describe(`messages on ${TEST_ENGINE}`, () => {
     assert.equal((await messagesPersonalData.exportPerson(db(), bo.personId)).message_recipients!.length, 1, 'another recipient is unchanged');
   });
 
+  it('erasing the author of a draft removes the draft and who it was for', async () => {
+    await write(f.admin, { subject: 'Never sent', body: 'Hi ((name))', audience: 'people', audiencePeople: amy.email });
+    const [draft] = await messages();
+    const targets = () => db().selectFrom('audience_targets').select('target_id').where('item_kind', '=', 'message').where('item_id', '=', draft!.id).execute();
+    assert.equal((await targets()).length, 1);
+    await inTransaction(db(), (tx) => messagesPersonalData.erasePerson(tx, f.admin.personId, f.t.clock));
+    assert.deepEqual(await messages(), []);
+    assert.deepEqual(await targets(), []);
+  });
+
   it('tells each person once when two runs of the job deliver the same message at the same time', async () => {
     const people = [amy, bo, cy, dee];
     for (let i = 0; i < 6; i++) people.push(await f.register(`Extra Person ${String.fromCharCode(97 + i)}`));

@@ -16,10 +16,12 @@ export async function personRows(db: MessagesDb, personId: number) {
   return { message_recipients: received, messages_written: written, message_templates: templates };
 }
 
-export async function forgetPerson(db: MessagesDb, personId: number): Promise<void> {
+/** Deletes the person's recipient rows and drafts (returning the drafts' ids), and takes their name off the rest. */
+export async function forgetPerson(db: MessagesDb, personId: number): Promise<number[]> {
   await db.deleteFrom('message_recipients').where('person_id', '=', personId).execute();
   // A draft nobody else can send goes with its author; a sent message stays in the record without their name.
-  await db.deleteFrom('messages').where('author_id', '=', personId).where('status', '=', 'draft').execute();
+  const drafts = await db.deleteFrom('messages').where('author_id', '=', personId).where('status', '=', 'draft').returning('id').execute();
   await db.updateTable('messages').set({ author_id: null }).where('author_id', '=', personId).execute();
   await db.updateTable('message_templates').set({ saved_by: null }).where('saved_by', '=', personId).execute();
+  return drafts.map((d) => d.id);
 }
