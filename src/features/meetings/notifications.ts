@@ -14,3 +14,6 @@ export const MEETING_PLACE: NotificationKind = {
   label: 'When a place at a meeting comes up for you from the waiting list',
   defaultDelivery: 'immediately',
 };
+
+/** The core's kinds (the parts declare theirs in their part.ts). */
+export const CORE_KINDS: readonly NotificationKind[] = [MEETING_CHANGED, MEETING_PLACE];

@@ -10,6 +10,7 @@ import type { AppDeps } from '../../platform/http/request-context.ts';
 import { formBody, formOf, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
 import { ANCHORS, FIELD_ORDER, formValues, meetingForm, RICH_MAX } from './form.ts';
 import { meetingWhen } from './london.ts';
+import { meetingPageParts } from './parts.ts';
 import {
   AGENDA_ROWS,
   agendaOf,
@@ -189,6 +190,7 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     if (!found) return sendErrorPage(request, reply, 404);
     const { meeting, manages } = found;
     const details = await meetingDetails(db, meeting.id, request.user!.id);
+    const pageParts = await meetingPageParts({ db, viewer: request.user!, meeting, manages, clock, baseUrl: deps.config.baseUrl });
     const now = clock();
     const state = joinState(meeting, now);
     return reply.view(`${V}/meeting.njk`, {
@@ -203,6 +205,7 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       joinState: state,
       joinOpensMinutes: JOIN_OPENS_MINUTES,
       mayAnswer: meeting.status === 'published' && state !== 'ended',
+      pageParts,
     });
   });
 

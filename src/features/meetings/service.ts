@@ -8,15 +8,16 @@
 // Services return reason codes; pages word them.
 import { randomUUID } from 'node:crypto';
 import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/database.ts';
-import { addressees, audienceChoices, audienceChoicesFor, audienceOf, leadsAny, managedBy, mayAddress, mayManage, maySee, setAudience, visibleTo, type AudienceTarget, type Viewer } from '../../platform/audience/access.ts';
+import { audienceChoices, audienceChoicesFor, audienceOf, leadsAny, managedBy, mayAddress, mayManage, maySee, setAudience, visibleTo, type AudienceTarget, type Viewer } from '../../platform/audience/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { pickerChoices, type AudienceChoice } from '../../platform/forms/audience.ts';
 import { scheduleJob } from '../../platform/jobs/jobs.ts';
 import type { JobHandlers } from '../../platform/jobs/runner.ts';
 import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
 import type { Clock } from '../../platform/time.ts';
+import { announceCancelled, announceChanged, announcePublished } from './announce.ts';
 import { meetingWhen } from './london.ts';
-import { MEETING_CHANGED, MEETING_PLACE } from './notifications.ts';
+import { MEETING_PLACE } from './notifications.ts';
 import * as q from './queries.ts';
 import type { AgendaInput, MeetingInput } from './queries.ts';
 import type { Meeting, MeetingsDb, MeetingsTables, Response } from './tables.ts';
@@ -66,6 +67,7 @@ export async function scheduleMeeting(db: Db, viewer: Viewer, programmeId: numbe
     const id = await q.insertMeeting(m, { ...draft, programmeId, uid: `${randomUUID()}@coproduce`, status: draft.publish ? 'published' : 'draft', createdBy: viewer.id }, now.toISOString());
     await q.replaceAgenda(m, id, draft.agenda);
     await setAudience(tx, ITEM_KIND, id, draft.audience);
+    if (draft.publish) await announcePublished(tx, clock, id);
     await recordAudit(tx, { actorId: viewer.id, action: draft.publish ? 'meeting.publish' : 'meeting.draft', recordType: 'meeting', recordId: id, summary: draft.publish ? 'Scheduled and published a meeting' : 'Saved a draft meeting' }, clock);
     return { ok: true as const, id };
   });
@@ -99,10 +101,8 @@ export async function changeMeeting(db: Db, viewer: Viewer, programmeId: number,
     // More places than before: the waiting list moves up into them.
     await fillPlaces(tx, ctx, id);
     let told = 0;
-    if (tellInvitees) {
-      const when = meetingWhen(draft.startsAt, draft.endsAt);
-      told = await tellEveryone(tx, ctx, id, draft.title, `“${draft.title}” has moved`, [`“${draft.title}” has moved. It is now on ${when}.`]);
-    }
+    if (existing.status === 'draft' && status === 'published') await announcePublished(tx, ctx.clock, id);
+    else if (tellInvitees) told = await announceChanged(tx, ctx, id, { moved });
     await recordAudit(tx, { actorId: viewer.id, action: existing.status === 'draft' && status === 'published' ? 'meeting.publish' : 'meeting.change', recordType: 'meeting', recordId: id, summary: tellInvitees ? `Moved a meeting and told ${told} invitees` : 'Changed a meeting' }, ctx.clock);
     return { ok: true as const, told };
   });
@@ -113,24 +113,10 @@ export async function cancel(db: Db, viewer: Viewer, programmeId: number, id: nu
   if (!viewer || !existing) return { ok: false, reason: 'not_found' };
   return inTransaction(db, async (tx) => {
     if (!(await q.cancelMeeting(own(tx), id, ctx.clock().toISOString()))) return { ok: false as const, reason: 'cancelled' as const };
-    let told = 0;
-    if (existing.status === 'published') {
-      const when = meetingWhen(existing.starts_at, existing.ends_at);
-      told = await tellEveryone(tx, ctx, id, existing.title, `“${existing.title}” is cancelled`, [`“${existing.title}” on ${when} is cancelled.`]);
-    }
+    const told = existing.status === 'published' ? await announceCancelled(tx, ctx, id) : 0;
     await recordAudit(tx, { actorId: viewer.id, action: 'meeting.cancel', recordType: 'meeting', recordId: id, summary: `Cancelled a meeting and told ${told} invitees` }, ctx.clock);
     return { ok: true as const, told, title: existing.title };
   });
-}
-
-/** Tells every invitee (the essential kind), in the caller's transaction; returns how many were told. */
-async function tellEveryone(tx: Tx, ctx: NotifyContext, meetingId: number, title: string, subject: string, parts: string[]): Promise<number> {
-  const people = await addressees(tx, ITEM_KIND, meetingId);
-  const url = `${ctx.baseUrl}/meetings/${meetingId}`;
-  for (const personId of people) {
-    await notify(tx, ctx, personId, MEETING_CHANGED.kind, { kind: ITEM_KIND, id: meetingId, title, url: `/meetings/${meetingId}`, group: 'Meetings' }, { subject, greeting: 'Hello,', parts: [...parts, { link: url, text: 'See the meeting' }] });
-  }
-  return people.length;
 }
 
 // ---- Lists

@@ -21,6 +21,11 @@ import * as m016 from './016-audiences.ts';
 import * as m017 from './017-notifications.ts';
 import * as m018 from './018-messages.ts';
 import * as m019 from './019-meetings.ts';
+import * as m020 from './020-mail-attachments.ts';
+import * as m021 from './021-calendar-feeds.ts';
+import * as m022 from './022-meeting-series.ts';
+import * as m023 from './023-meeting-records.ts';
+import * as m024 from './024-meeting-adjustments.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -45,6 +50,11 @@ const all: Record<string, EngineMigration> = {
   '017-notifications': m017,
   '018-messages': m018,
   '019-meetings': m019,
+  '020-mail-attachments': m020,
+  '021-calendar-feeds': m021,
+  '022-meeting-series': m022,
+  '023-meeting-records': m023,
+  '024-meeting-adjustments': m024,
   // next migration here
 };
 
