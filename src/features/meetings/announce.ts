@@ -17,8 +17,14 @@ import { ITEM_KIND, own } from './service.ts';
  */
 export async function announcePublished(_tx: Tx, _clock: Clock, _meetingId: number): Promise<void> {}
 
-/** A published meeting has changed; `moved` when its time did. */
-export async function announceChanged(tx: Tx, ctx: NotifyContext, meetingId: number, change: { moved: boolean }): Promise<number> {
+/**
+ * What changed when a published meeting was saved: its time (`moved`), anything else a calendar
+ * holds (title, purpose, join link, joining notes, agenda: `details`), or who it is for (`audience`).
+ */
+export type MeetingChange = { moved: boolean; details: boolean; audience: boolean };
+
+/** A published meeting has been saved (the core calls this on every save of a published meeting). */
+export async function announceChanged(tx: Tx, ctx: NotifyContext, meetingId: number, change: MeetingChange): Promise<number> {
   const m = await q.meetingRow(own(tx), meetingId);
   if (!change.moved) return 0;
   const when = meetingWhen(m.starts_at, m.ends_at);

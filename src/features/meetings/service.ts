@@ -102,7 +102,7 @@ export async function changeMeeting(db: Db, viewer: Viewer, programmeId: number,
     await fillPlaces(tx, ctx, id);
     let told = 0;
     if (existing.status === 'draft' && status === 'published') await announcePublished(tx, ctx.clock, id);
-    else if (tellInvitees) told = await announceChanged(tx, ctx, id, { moved });
+    else if (tellInvitees) told = await announceChanged(tx, ctx, id, { moved, details: false, audience: false });
     await recordAudit(tx, { actorId: viewer.id, action: existing.status === 'draft' && status === 'published' ? 'meeting.publish' : 'meeting.change', recordType: 'meeting', recordId: id, summary: tellInvitees ? `Moved a meeting and told ${told} invitees` : 'Changed a meeting' }, ctx.clock);
     return { ok: true as const, told };
   });
