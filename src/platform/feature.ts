@@ -16,6 +16,7 @@ import { notificationsHomeSection } from './notify/home.ts';
 import { notifyPersonalData } from './notify/personal-data.ts';
 import type { NotifyContext } from './notify/notify.ts';
 import type { Clock } from './time.ts';
+import { declareWithdrawalHandler, type WithdrawalHandler } from './withdrawal.ts';
 
 /** Who sees a navigation item: these roles, everyone, or only people who are signed out. */
 export type NavAudience = readonly Role[] | 'everyone' | 'signed-out';
@@ -111,6 +112,8 @@ export type Feature = {
   home?: (viewer: HomeViewer, ctx: HomeContext) => Promise<HomeSection | null>;
   /** Lower comes first on /my. */
   homeOrder?: number;
+  /** Lets go of a person who has withdrawn from the programme, in the withdrawal's transaction (platform/withdrawal.ts). */
+  onWithdraw?: WithdrawalHandler;
   seed?: FeatureSeed;
   /**
    * Required: the export and erasure of the personal data the feature holds, or 'none' when its
@@ -150,11 +153,15 @@ export function checkFeatures(features: readonly Feature[]): void {
 
 /**
  * Prepares a list of features for start-up: checks it, and declares every feature's notification
- * kinds (the settings page lists them; notify() refuses a kind never declared). Safe to call again.
+ * kinds (the settings page lists them; notify() refuses a kind never declared) and what each does
+ * when a person withdraws. Safe to call again.
  */
 export function loadFeatures(features: readonly Feature[]): readonly Feature[] {
   checkFeatures(features);
-  for (const f of features) declareNotificationKinds(...(f.notificationKinds ?? []));
+  for (const f of features) {
+    declareNotificationKinds(...(f.notificationKinds ?? []));
+    if (f.onWithdraw) declareWithdrawalHandler(f.name, f.onWithdraw);
+  }
   return features;
 }
 

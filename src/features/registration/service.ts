@@ -4,6 +4,7 @@
 // own queries only the registration feature's tables; other features' data changes through those
 // features' services, platform tables through platform functions.
 import { inTransaction, type Db, type Tx } from '../../platform/db/database.ts';
+import { personWithdrawn } from '../../platform/withdrawal.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { findPerson, findPersonByEmail, normaliseEmail, programmeMailStopped, renamePerson, setPersonStatus, setProgrammeMailStopped, upsertPerson } from '../../platform/auth/people.ts';
 import { issueSignInLink, WELCOME_LINK_HOURS } from '../../platform/auth/sign-in.ts';
@@ -505,7 +506,8 @@ async function leaveStatus(db: Db | Tx, id: number, action: 'waitlist' | 'declin
 
 /**
  * A participant withdraws: their registration is marked withdrawn, programme email to them stops
- * (what is queued is dropped), they leave every group, and they are signed out.
+ * (what is queued is dropped), they leave every group, every feature lets go of them (meetings
+ * to come drop them), and they are signed out.
  */
 export async function withdrawParticipant(db: Db, personId: number, clock: Clock): Promise<void> {
   await inTransaction(db, async (tx) => {
@@ -517,6 +519,7 @@ export async function withdrawParticipant(db: Db, personId: number, clock: Clock
     }
     await setProgrammeMailStopped(tx, personId, true, clock);
     await leaveAllGroups(tx, personId);
+    await personWithdrawn(tx, personId, clock);
     const person = await findPerson(tx, personId);
     if (person) await cancelPendingMail(tx, person.email, ['programme', 'registration']);
   });
