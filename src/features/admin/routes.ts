@@ -8,7 +8,7 @@ import { onlyRoles } from '../../platform/auth/guards.ts';
 import { ROLES } from '../../platform/db/schema.ts';
 import { fieldErrors } from '../../platform/http/form-errors.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
-import { flag, formBody, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
+import { flag, formBody, idParams, rowId, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
 import { parseForm, typedValues } from '../../platform/forms/parse-form.ts';
 import { listOutbox, outboxCounts } from '../../platform/mail/outbox-status.ts';
@@ -34,7 +34,7 @@ const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100000).ca
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d));
 const auditQuery = pageQuery.extend({
   action: z.string().max(100).regex(/^[a-z.-]+$/).optional().catch(undefined),
-  who: z.coerce.number().int().positive().max(2 ** 31 - 1).optional().catch(undefined),
+  who: rowId.optional().catch(undefined),
   from: isoDay.optional().catch(undefined),
   to: isoDay.optional().catch(undefined),
 });
@@ -55,7 +55,7 @@ function pagination(page: number, pages: number, href: (n: number) => string) {
   }
   return { items, previous: page > 1 ? { href: href(page - 1) } : undefined, next: page < pages ? { href: href(page + 1) } : undefined };
 }
-const idParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+const idParam = idParams;
 /** What a person's page may say after a change: one of DONE's keys, or nothing. */
 const personQuery = z.object({ done: z.enum(['role', 'deactivated', 'reactivated']).optional().catch(undefined) });
 type PersonNotice = z.output<typeof personQuery>;

@@ -8,7 +8,7 @@ import { parseForm, typedValues, type FormFailure } from '../../platform/forms/p
 import { sendErrorPage } from '../../platform/http/errors.ts';
 import { textField } from '../../platform/http/form-fields.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
-import { formBody, oneText, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
+import { formBody, oneText, rowId, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
 import { DELIVERY_LABELS } from '../../platform/notify/routes.ts';
 import { registrationListFilters } from '../registration/service.ts';
 import {
@@ -41,7 +41,7 @@ import {
 const V = 'features/messages/views';
 const writers = { config: onlyRoles('admin', 'facilitator', 'participant') };
 const adminOnly = { config: onlyRoles('admin') };
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const id = rowId;
 const idParam = z.object({ id });
 const writeQuery = z.object({ template: oneText(12), from: oneText(20) }).catch({ template: undefined, from: undefined });
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) }).catch({ page: 1 });

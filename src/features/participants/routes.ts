@@ -7,7 +7,7 @@ import { parseForm, type FormFailure } from '../../platform/forms/parse-form.ts'
 import { sendErrorPage } from '../../platform/http/errors.ts';
 import { textField } from '../../platform/http/form-fields.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
-import type { ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
+import { rowId, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
 import { peopleNames } from '../../platform/auth/people.ts';
 import { roleGroupLabel } from '../registration/options.ts';
 import { findRegistrationByPerson } from '../registration/service.ts';
@@ -36,7 +36,7 @@ const adminOnly = { config: onlyRoles('admin') };
 const participantOnly = { config: onlyRoles('participant') };
 const MAX_SELECTED = 1000;
 
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const id = rowId;
 const subgroupForm = z.object({
   name: textField('Name', 120, 'Enter a name for the sub-group'),
   description: textField('Description', 1000, null),

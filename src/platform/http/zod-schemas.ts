@@ -43,3 +43,9 @@ export const oneText = (max: number) =>
     const first: unknown = Array.isArray(v) ? v[0] : v;
     return typeof first === 'string' ? first.slice(0, max) : undefined;
   });
+
+/** A row's id in a path or form: a positive whole number that fits the databases' integer column (else the route's 404). */
+export const rowId = z.coerce.number().int().positive().max(2 ** 31 - 1);
+
+/** Params of a route with one `:id`. */
+export const idParams = z.object({ id: rowId });

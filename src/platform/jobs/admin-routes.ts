@@ -2,17 +2,16 @@
 // their payload, which is the feature's), how many wait and run, the recurring jobs and when each
 // runs next, and "Try again" for a failed job (POST, then back to the page with a message).
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import { onlyRoles } from '../auth/guards.ts';
 import { inTransaction } from '../db/database.ts';
 import type { AppDeps } from '../http/request-context.ts';
-import { formBody, type ZodTypeProvider } from '../http/zod-schemas.ts';
+import { formBody, idParams, type ZodTypeProvider } from '../http/zod-schemas.ts';
 import { jobCounts, listFailedJobs, listSchedules, retryJob, type RetryOutcome } from './jobs.ts';
 
 const V = 'platform/jobs/views';
 const adminOnly = { config: onlyRoles('admin') };
-const withId = { ...adminOnly, schema: { params: z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) }), body: formBody } };
+const withId = { ...adminOnly, schema: { params: idParams, body: formBody } };
 
 const RETRIED: Record<'ok' | Extract<RetryOutcome, { ok: false }>['reason'], string> = {
   ok: 'The job will run again in the next few seconds.',

@@ -1,7 +1,7 @@
 // Development only, when no SMTP_URL is set and the server listens on loopback: emails stay in
 // the outbox and can be read here.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { idParams } from '../http/zod-schemas.ts';
 import type { AppDeps } from '../http/request-context.ts';
 import { sendErrorPage } from '../http/errors.ts';
 
@@ -19,7 +19,7 @@ export function devMailRoutes(app: FastifyInstance, deps: AppDeps): void {
     return reply.view(`${V}/dev-list.njk`, { pageTitle: 'Development mail', messages });
   });
   app.get('/dev/mail/:id', async (request, reply) => {
-    const params = z.object({ id: z.coerce.number().int().positive() }).safeParse(request.params);
+    const params = idParams.safeParse(request.params);
     const message = params.success ? await db.selectFrom('outbox').selectAll().where('id', '=', params.data.id).executeTakeFirst() : undefined;
     if (!message) return sendErrorPage(request, reply, 404);
     // Links become clickable so a developer can follow a sign-in link; all text stays escaped.

@@ -7,7 +7,7 @@ import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { parseForm, typedValues } from '../../../platform/forms/parse-form.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import { formBody, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { formBody, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
 import { allowedChoices, answersFromForm, DETAILS_FORM_ORDER, detailsFormSchema, formValuesOf } from '../details.ts';
 import { ANSWER_LISTS } from '../options.ts';
@@ -17,7 +17,7 @@ import type { Registration } from '../tables.ts';
 import { shownName } from './routes.ts';
 
 const V = 'features/registration/admin/views';
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const id = rowId;
 const withId = { config: onlyRoles('admin'), schema: { params: z.object({ id }) } };
 const withForm = { ...withId, schema: { ...withId.schema, body: formBody } };
 

@@ -9,7 +9,7 @@ import { parseForm } from '../../../platform/forms/parse-form.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import { textField } from '../../../platform/http/form-fields.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import type { ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
 import { STATUS_LABELS, bandLabel, roleGroupLabel, serviceLabel } from '../options.ts';
 import { findRegistration, findRegistrationByReference, MERGE_FIELDS, mergeRegistrations, planMerge, registrationAims, type MergeField, type MergeRefusal } from '../service.ts';
@@ -17,7 +17,7 @@ import { REGISTRATION_STATUSES, type Registration } from '../tables.ts';
 import { shownName } from './routes.ts';
 
 const V = 'features/registration/admin/views';
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const id = rowId;
 const adminOnly = { config: onlyRoles('admin') };
 const withId = { ...adminOnly, schema: { params: z.object({ id }) } };
 const withIds = { ...adminOnly, schema: { params: z.object({ id, otherId: id }) } };

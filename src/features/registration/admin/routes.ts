@@ -6,7 +6,7 @@ import { onlyRoles } from '../../../platform/auth/guards.ts';
 import type { Registration } from '../tables.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import { flag, formBody, formOf, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { flag, formBody, formOf, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { londonDate } from '../../../platform/time.ts';
 import { loadProgrammeDetails } from '../../programme/service.ts';
 import { projectMembers, projectsWithGroups } from '../../participants/service.ts';
@@ -29,7 +29,7 @@ const acceptReasonForm = z.object({ reason: textField('The reason', 1000, 'Say w
 type Action = TeamAction;
 
 const MAX_BULK = 500;
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const id = rowId;
 const idParam = z.object({ id });
 const action = z.enum(['accept', 'waitlist', 'decline']);
 const bulkForm = formOf({

@@ -10,7 +10,7 @@ import { normaliseEmail } from '../../../platform/auth/people.ts';
 import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import { formBody, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { formBody, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { textField } from '../../../platform/http/form-fields.ts';
 import type { Registration } from '../tables.ts';
 import { stepBySlug, type Answers, type JourneyContext } from '../journey/steps.ts';
@@ -34,7 +34,7 @@ function forTheTeam(text: string): string {
     .replace(/, or you cannot register/, '');
 }
 const adminOnly = { config: onlyRoles('admin') };
-const dbId = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const dbId = rowId;
 const registrationParam = z.object({ registrationId: dbId });
 const messageParam = z.object({ importId: dbId });
 const FIELDS = ['fullName', 'email', 'organisationId', 'organisationOther', 'department', 'nation', 'region', 'serviceType', 'serviceOther', 'jobTitle', 'roleGroup', 'roleOther', 'contactBy', 'contactName', 'contactEmail'] as const;
