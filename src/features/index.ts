@@ -10,6 +10,7 @@ import { participants } from './participants/feature.ts';
 import { programme } from './programme/feature.ts';
 import { registration } from './registration/feature.ts';
 import { site } from './site/feature.ts';
+import { surveys } from './surveys/feature.ts';
 import { workspace } from './workspace/feature.ts';
 
 export const FEATURES: readonly Feature[] = [
@@ -20,6 +21,7 @@ export const FEATURES: readonly Feature[] = [
   workspace,
   messages,
   meetings,
+  surveys,
   admin,
   demo,
 ];

@@ -26,6 +26,8 @@ import * as m021 from './021-calendar-feeds.ts';
 import * as m022 from './022-meeting-series.ts';
 import * as m023 from './023-meeting-records.ts';
 import * as m024 from './024-meeting-adjustments.ts';
+import * as m025 from './025-surveys.ts';
+import * as m026 from './026-survey-responses.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -55,6 +57,8 @@ const all: Record<string, EngineMigration> = {
   '022-meeting-series': m022,
   '023-meeting-records': m023,
   '024-meeting-adjustments': m024,
+  '025-surveys': m025,
+  '026-survey-responses': m026,
   // next migration here
 };
 
