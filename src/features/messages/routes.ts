@@ -20,6 +20,7 @@ import {
   findTemplate,
   MESSAGE_CHOICES,
   messageAudience,
+  messageAudiences,
   mayWrite,
   pickerFor,
   reachOf,
@@ -287,7 +288,8 @@ export function messagesRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const page = request.query.page;
     const { rows, total } = await sentMessages(db, programme.id, page);
     const pages = Math.max(1, Math.ceil(total / RECORD_PAGE_SIZE));
-    const withAudience = await Promise.all(rows.map(async (m) => ({ ...m, audience: await messageAudience(db, m.id) })));
+    const audiences = await messageAudiences(db, rows.map((m) => m.id));
+    const withAudience = rows.map((m) => ({ ...m, audience: audiences.get(m.id) ?? [] }));
     return reply.view(`${V}/record.njk`, {
       pageTitle: page > 1 ? `Messages (page ${page} of ${pages})` : 'Messages',
       messages: withAudience,

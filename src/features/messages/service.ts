@@ -11,6 +11,7 @@ import {
   audienceChoices,
   audienceChoicesFor,
   audienceOf,
+  audiencesOf,
   leadsAny,
   mayAddress,
   maySee,
@@ -146,6 +147,8 @@ export async function editableMessage(db: Db | Tx, viewer: Viewer, programmeId: 
 }
 
 export const messageAudience = (db: Db | Tx, id: number): Promise<NamedTarget[]> => audienceOf(db, ITEM_KIND, id);
+/** The audiences of a page of messages, by message id. */
+export const messageAudiences = (db: Db | Tx, ids: readonly number[]) => audiencesOf(db, ITEM_KIND, ids);
 
 // ---- Preview: how many it will reach
 

@@ -198,18 +198,33 @@ export type NamedTarget = { kind: TargetKind; id: number; name: string | null; e
  * and public) and a chosen person's email address (for the picker, on an edit page).
  */
 export async function audienceOf(db: Db | Tx, itemKind: string, itemId: number): Promise<NamedTarget[]> {
-  const rows = await own(db)
-    .selectFrom('audience_targets as aud_t')
-    .leftJoin('audience_groups as g', (j) => j.onRef('g.group_kind', '=', 'aud_t.target_kind').onRef('g.group_id', '=', 'aud_t.target_id'))
-    .leftJoin('people as p', (j) => j.onRef('p.id', '=', 'aud_t.target_id').on('aud_t.target_kind', '=', 'person'))
-    .select(['aud_t.target_kind', 'aud_t.target_id', 'g.name as groupName', 'p.name as personName', 'p.email as personEmail'])
-    .where('aud_t.item_kind', '=', itemKind)
-    .where('aud_t.item_id', '=', itemId)
-    .execute();
-  const order: TargetKind[] = ['public', 'signed-in', 'programme', 'project', 'subgroup', 'person'];
-  return rows
-    .map((r) => ({ kind: r.target_kind, id: r.target_id, name: r.groupName ?? r.personName ?? null, ...(r.personEmail ? { email: r.personEmail } : {}) }))
-    .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.name ?? '').localeCompare(b.name ?? ''));
+  return (await audiencesOf(db, itemKind, [itemId])).get(itemId) ?? [];
+}
+
+const TARGET_ORDER: TargetKind[] = ['public', 'signed-in', 'programme', 'project', 'subgroup', 'person'];
+
+/** The audiences of several items of one kind at once (a list page's rows), by item id; an item with none is missing. */
+export async function audiencesOf(db: Db | Tx, itemKind: string, itemIds: readonly number[]): Promise<Map<number, NamedTarget[]>> {
+  const out = new Map<number, NamedTarget[]>();
+  const unique = [...new Set(itemIds)];
+  // In slices, so a long list never passes the engines' limit on bound values.
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await own(db)
+      .selectFrom('audience_targets as aud_t')
+      .leftJoin('audience_groups as g', (j) => j.onRef('g.group_kind', '=', 'aud_t.target_kind').onRef('g.group_id', '=', 'aud_t.target_id'))
+      .leftJoin('people as p', (j) => j.onRef('p.id', '=', 'aud_t.target_id').on('aud_t.target_kind', '=', 'person'))
+      .select(['aud_t.item_id', 'aud_t.target_kind', 'aud_t.target_id', 'g.name as groupName', 'p.name as personName', 'p.email as personEmail'])
+      .where('aud_t.item_kind', '=', itemKind)
+      .where('aud_t.item_id', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.item_id) ?? [];
+      list.push({ kind: r.target_kind, id: r.target_id, name: r.groupName ?? r.personName ?? null, ...(r.personEmail ? { email: r.personEmail } : {}) });
+      out.set(r.item_id, list);
+    }
+  }
+  for (const list of out.values()) list.sort((a, b) => TARGET_ORDER.indexOf(a.kind) - TARGET_ORDER.indexOf(b.kind) || (a.name ?? '').localeCompare(b.name ?? ''));
+  return out;
 }
 
 /**
