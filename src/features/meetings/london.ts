@@ -44,3 +44,26 @@ export function meetingWhen(startsAt: string, endsAt: string): string {
   const end = sameDay ? clockTime(e) : `${dayFormat.format(e).replace(',', '')}, ${clockTime(e)}`;
   return `${day}, ${clockTime(s)} to ${end} (UK time)`;
 }
+
+/** "Tuesday 1 December 2026 at 9:00am (UK time)": one instant, such as when a draft will be published. */
+export function londonInstant(iso: string): string {
+  const at = new Date(iso);
+  return `${dayFormat.format(at).replace(',', '')} at ${clockTime(at)} (UK time)`;
+}
+
+/** "Tuesday 27 October 2026": a London date (YYYY-MM-DD), to name it in a message. */
+export function londonDay(date: string): string {
+  return dayFormat.format(new Date(`${date}T12:00:00Z`)).replace(',', '');
+}
+
+/** The calendar date (YYYY-MM-DD) so many days after another: plain date arithmetic, no time zone. */
+export function plusDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole days from one calendar date to another. */
+export function daysFrom(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}

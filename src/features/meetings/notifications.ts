@@ -1,5 +1,6 @@
 // The meetings feature's notifications. A meeting moved or cancelled is essential: it always goes,
-// at once, whatever the person chose. A place from the waiting list has its own kind.
+// at once, whatever the person chose. A place from the waiting list has its own kind, and so do
+// reminders before a meeting (24 hours and 1 hour before), which follow the person's preferences.
 import type { NotificationKind } from '../../platform/notify/kinds.ts';
 
 export const MEETING_CHANGED: NotificationKind = {
@@ -15,5 +16,11 @@ export const MEETING_PLACE: NotificationKind = {
   defaultDelivery: 'immediately',
 };
 
+export const MEETING_REMINDER: NotificationKind = {
+  kind: 'meetings.reminder',
+  label: 'Reminders before meetings you are going to',
+  defaultDelivery: 'immediately',
+};
+
 /** The core's kinds (the parts declare theirs in their part.ts). */
-export const CORE_KINDS: readonly NotificationKind[] = [MEETING_CHANGED, MEETING_PLACE];
+export const CORE_KINDS: readonly NotificationKind[] = [MEETING_CHANGED, MEETING_PLACE, MEETING_REMINDER];

@@ -1,7 +1,7 @@
 // The meetings feature's SQL, on its own handle (its tables, and people to read names). Who may
 // see or manage a meeting comes as a condition from the platform's audience rule.
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { MeetingsDb, MeetingStatus, Place, Response } from './tables.ts';
+import type { MeetingsDb, MeetingStatus, Place, Response, SeriesFrequency } from './tables.ts';
 
 export type MeetingInput = {
   title: string;
@@ -14,13 +14,13 @@ export type MeetingInput = {
 };
 export type AgendaInput = { title: string; leadName: string | null; minutes: number | null };
 
-export async function insertMeeting(db: MeetingsDb, row: MeetingInput & { programmeId: number; uid: string; status: MeetingStatus; createdBy: number }, now: string): Promise<number> {
+export async function insertMeeting(db: MeetingsDb, row: MeetingInput & { programmeId: number; uid: string; status: MeetingStatus; createdBy: number; seriesId?: number | null; publishAt?: string | null }, now: string): Promise<number> {
   const r = await db
     .insertInto('meetings')
     .values({
       programme_id: row.programmeId,
       uid: row.uid,
-      series_id: null,
+      series_id: row.seriesId ?? null,
       title: row.title,
       purpose: row.purpose,
       starts_at: row.startsAt,
@@ -29,7 +29,7 @@ export async function insertMeeting(db: MeetingsDb, row: MeetingInput & { progra
       joining_notes: row.joiningNotes,
       capacity: row.capacity,
       status: row.status,
-      publish_at: null,
+      publish_at: row.publishAt ?? null,
       created_by: row.createdBy,
       cancelled_at: null,
       created_at: now,
@@ -40,8 +40,8 @@ export async function insertMeeting(db: MeetingsDb, row: MeetingInput & { progra
   return Number(r.id);
 }
 
-/** Changes a meeting that is not cancelled; false when it is (cancelled meanwhile). */
-export async function updateMeeting(db: MeetingsDb, id: number, input: MeetingInput & { status: MeetingStatus; raiseSequence: boolean }, now: string): Promise<boolean> {
+/** Changes a meeting that is not cancelled; false when it is (cancelled meanwhile). publishAt undefined: left as it is. */
+export async function updateMeeting(db: MeetingsDb, id: number, input: MeetingInput & { status: MeetingStatus; raiseSequence: boolean; publishAt?: string | null }, now: string): Promise<boolean> {
   const r = await db
     .updateTable('meetings')
     .set((eb) => ({
@@ -53,6 +53,7 @@ export async function updateMeeting(db: MeetingsDb, id: number, input: MeetingIn
       joining_notes: input.joiningNotes,
       capacity: input.capacity,
       status: input.status,
+      ...(input.publishAt === undefined ? {} : { publish_at: input.publishAt }),
       sequence: input.raiseSequence ? eb('sequence', '+', 1) : eb.ref('sequence'),
       updated_at: now,
     }))
@@ -61,6 +62,21 @@ export async function updateMeeting(db: MeetingsDb, id: number, input: MeetingIn
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** Publishes a draft whose set time has come, if it is still a draft set for that time; false otherwise. */
+export async function publishDraft(db: MeetingsDb, id: number, publishAt: string, now: string): Promise<boolean> {
+  const r = await db.updateTable('meetings').set({ status: 'published', updated_at: now }).where('id', '=', id).where('status', '=', 'draft').where('publish_at', '=', publishAt).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertSeries(db: MeetingsDb, row: { programmeId: number; frequency: SeriesFrequency; count: number; createdBy: number }, now: string): Promise<number> {
+  const r = await db.insertInto('meeting_series').values({ programme_id: row.programmeId, frequency: row.frequency, count: row.count, created_by: row.createdBy, created_at: now }).returning('id').executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** Every meeting of a series, in order (cancelled ones too: they keep their place in it). */
+export const seriesMeetings = (db: MeetingsDb, seriesId: number) =>
+  db.selectFrom('meetings').selectAll().where('series_id', '=', seriesId).orderBy('starts_at').orderBy('id').execute();
 
 export async function cancelMeeting(db: MeetingsDb, id: number, now: string): Promise<boolean> {
   const r = await db
@@ -87,6 +103,8 @@ export const agendaOf = (db: MeetingsDb, meetingId: number) =>
 
 export const meetingById = (db: MeetingsDb, programmeId: number, id: number) =>
   db.selectFrom('meetings').selectAll().where('id', '=', id).where('programme_id', '=', programmeId).executeTakeFirst();
+
+export const meetingIfAny = (db: MeetingsDb, id: number) => db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const meetingRow = (db: MeetingsDb, id: number) => db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
@@ -172,10 +190,24 @@ export async function recordJoin(db: MeetingsDb, meetingId: number, personId: nu
     .execute();
 }
 
+/** Everyone's answer and place at a meeting, for its reminders. */
+export const answersAt = (db: MeetingsDb, meetingId: number) => db.selectFrom('meeting_responses').select(['person_id', 'response', 'place']).where('meeting_id', '=', meetingId).execute();
+
+/**
+ * Deletes a person's answers and places at meetings that have not ended; returns the meetings
+ * where they held a place (to be given to the waiting list).
+ */
+export async function dropFutureAnswers(db: MeetingsDb, personId: number, now: string): Promise<number[]> {
+  const future = () => db.selectFrom('meetings').select('id').where('ends_at', '>', now);
+  const held = await db.selectFrom('meeting_responses').select('meeting_id').where('person_id', '=', personId).where('place', '=', 'attending').where('meeting_id', 'in', future()).execute();
+  await db.deleteFrom('meeting_responses').where('person_id', '=', personId).where('meeting_id', 'in', future()).execute();
+  return held.map((r) => r.meeting_id);
+}
+
 // ---- Personal data
 
 export async function personRows(db: MeetingsDb, personId: number) {
-  const [responses, created] = await Promise.all([
+  const [responses, created, series] = await Promise.all([
     db
       .selectFrom('meeting_responses')
       .innerJoin('meetings', 'meetings.id', 'meeting_responses.meeting_id')
@@ -184,8 +216,9 @@ export async function personRows(db: MeetingsDb, personId: number) {
       .orderBy('meetings.id')
       .execute(),
     db.selectFrom('meetings').select(['id', 'title', 'starts_at', 'status', 'created_at']).where('created_by', '=', personId).orderBy('id').execute(),
+    db.selectFrom('meeting_series').select(['id', 'frequency', 'count', 'created_at']).where('created_by', '=', personId).orderBy('id').execute(),
   ]);
-  return { meeting_responses: responses, meetings_created: created };
+  return { meeting_responses: responses, meetings_created: created, meeting_series_created: series };
 }
 
 /** The upcoming-or-not meetings where this person holds a place. */
@@ -199,4 +232,5 @@ export const meetingExists = async (db: MeetingsDb, id: number) => (await db.sel
 export async function forgetPerson(db: MeetingsDb, personId: number): Promise<void> {
   await db.deleteFrom('meeting_responses').where('person_id', '=', personId).execute();
   await db.updateTable('meetings').set({ created_by: null }).where('created_by', '=', personId).execute();
+  await db.updateTable('meeting_series').set({ created_by: null }).where('created_by', '=', personId).execute();
 }

@@ -9,7 +9,9 @@ import { sendErrorPage } from '../../platform/http/errors.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import { formBody, formOf, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
 import { ANCHORS, FIELD_ORDER, formValues, meetingForm, RICH_MAX } from './form.ts';
-import { meetingWhen } from './london.ts';
+import { londonDay, meetingWhen } from './london.ts';
+import { SERIES_MAX, SERIES_MIN } from './series.ts';
+import type { Meeting } from './tables.ts';
 import { meetingPageParts } from './parts.ts';
 import {
   AGENDA_ROWS,
@@ -28,11 +30,14 @@ import {
   organiserLists,
   pickerFor,
   placesLeft,
+  publishOn,
   readableMeeting,
+  restOfSeriesCount,
   rsvp,
   scheduleMeeting,
+  seriesPlace,
   yourMeetings,
-  type SaveRefusal,
+  type SaveRefused,
 } from './service.ts';
 
 const V = 'features/meetings/views';
@@ -41,12 +46,19 @@ const organisers = { config: onlyRoles('admin', 'facilitator', 'participant') };
 const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
 const idParam = z.object({ id });
 const rsvpBody = formOf({ response: z.enum(['yes', 'no', 'maybe']).optional().catch(undefined) });
+// Anything but a known scope (or none) is 'bad': the page asks again rather than guessing.
+const cancelBody = formOf({ scope: z.enum(['one', 'rest']).optional().catch('bad' as 'one') });
+const cancelScope = (v: unknown) => (v === undefined ? 'one' : v === 'one' || v === 'rest' ? v : null);
 
-const SAVE_REFUSALS: Record<Exclude<SaveRefusal, 'not_found'>, { text: string; field: string }> = {
-  not_allowed: { text: 'You can schedule meetings only for the projects and sub-groups you lead. Choose one of those', field: 'audience' },
-  cancelled: { text: 'This meeting has been cancelled, so it cannot be changed', field: 'title' },
-  in_past: { text: 'The meeting must start in the future', field: 'date' },
-  capacity_below_attending: { text: 'The number of places cannot be fewer than the people who already have one', field: 'capacity' },
+const SAVE_REFUSALS: Record<Exclude<SaveRefused['reason'], 'not_found'>, { text: (day: string) => string; field: string }> = {
+  not_allowed: { text: () => 'You can schedule meetings only for the projects and sub-groups you lead. Choose one of those', field: 'audience' },
+  cancelled: { text: (day) => (day ? `The meeting on ${day} has been cancelled, so it cannot be changed` : 'This meeting has been cancelled, so it cannot be changed'), field: 'title' },
+  in_past: { text: () => 'The meeting must start in the future', field: 'date' },
+  capacity_below_attending: { text: () => 'The number of places cannot be fewer than the people who already have one', field: 'capacity' },
+  publish_in_past: { text: () => 'The time to publish the meeting must be in the future', field: 'publishAt' },
+  publish_after_start: { text: () => 'The time to publish the meeting must be before it starts', field: 'publishAt' },
+  series_time_unclear: { text: (day) => `The times do not exist or happen twice on ${day}, when the clocks change in the UK. Choose other times, or fewer meetings`, field: 'startTime' },
+  series_capacity_below_attending: { text: (day) => `The number of places cannot be fewer than the people who already have one at the meeting on ${day}`, field: 'capacity' },
 };
 
 const PLACE_FLASH = { attending: 'You have a place at this meeting.', waiting: 'The meeting is full, so you are on the waiting list. We will tell you if a place comes up.' };
@@ -63,7 +75,8 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     return false;
   };
 
-  const formPage = async (request: FastifyRequest, reply: FastifyReply, programmeId: number, ctx: { action: string; values: Record<string, string | string[]>; errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; preview?: boolean; status?: number; published?: boolean }) => {
+  type FormContext = { action: string; values: Record<string, string | string[]>; errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; preview?: boolean; status?: number; published?: boolean; seriesRest?: number };
+  const formPage = async (request: FastifyRequest, reply: FastifyReply, programmeId: number, ctx: FormContext) => {
     const picker = await pickerFor(db, request.user, programmeId);
     return reply.code(ctx.status ?? 200).view(`${V}/form.njk`, {
       pageTitle: ctx.action === '/meetings/new' ? 'Schedule a meeting' : 'Change the meeting',
@@ -76,13 +89,20 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       choices: picker.choices,
       allow: picker.allow,
       published: ctx.published ?? false,
+      isNew: ctx.action === '/meetings/new',
+      seriesRest: ctx.seriesRest ?? 0,
+      seriesMin: SERIES_MIN,
+      seriesMax: SERIES_MAX,
     });
   };
 
   /** A posted schedule or change form: preview, or check and save. */
-  const handleForm = async (request: FastifyRequest, reply: FastifyReply, body: Record<string, string | string[]>, programmeId: number, action: string, meetingId?: number, published = false) => {
+  const handleForm = async (request: FastifyRequest, reply: FastifyReply, body: Record<string, string | string[]>, programmeId: number, action: string, before?: Meeting) => {
+    const meetingId = before?.id;
+    const published = before?.status === 'published';
+    const seriesRest = before ? await restOfSeriesCount(db, before, clock) : 0;
     const values = typedValues(body, RICH_MAX + 100);
-    const again = (ctx: { errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; preview?: boolean; status?: number }) => formPage(request, reply, programmeId, { action, values, published, ...ctx });
+    const again = (ctx: { errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; preview?: boolean; status?: number }) => formPage(request, reply, programmeId, { action, values, published, seriesRest, ...ctx });
     if (body.action === 'preview') return again({ preview: true });
     const form = parseForm(meetingForm, body, { order: [...FIELD_ORDER, ...audienceFieldOrder()], anchors: ANCHORS });
     const audience = await parseAudience(db, body, { allow: request.user!.role === 'admin' ? MEETING_CHOICES : ['projects', 'subgroups'], choices: await allGroups(db, programmeId) });
@@ -91,18 +111,43 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       const errorList = [...(form.ok ? [] : form.errorList), ...(audience.ok ? [] : audience.errorList)];
       return again({ errors, errorList, status: 400 });
     }
-    const draft = { ...form.data, audience: audience.data, publish: body.action === 'publish' };
+    // The publish choice; a form without it (a published meeting's, or an older page's) says it by its button.
+    const publishWhen = form.data.publishWhen ?? (body.action === 'draft' ? 'draft' : 'now');
+    const draft = {
+      ...form.data,
+      audience: audience.data,
+      publish: publishWhen === 'now',
+      publishAt: publishWhen === 'at' ? form.data.publishAt : null,
+      repeat: meetingId === undefined ? form.data.repeat : null,
+      scope: seriesRest > 0 ? form.data.scope : ('one' as const),
+    };
     const saved = meetingId === undefined ? await scheduleMeeting(db, request.user, programmeId, draft, clock) : await changeMeeting(db, request.user, programmeId, meetingId, draft, notifyCtx());
     if (!saved.ok) {
       if (saved.reason === 'not_found') return sendErrorPage(request, reply, 404);
-      const { text, field } = SAVE_REFUSALS[saved.reason];
-      const href = field === 'date' ? '#date-day' : field === 'audience' ? `#${audienceFieldOrder()[0]}` : `#${field}`;
+      const { text: word, field } = SAVE_REFUSALS[saved.reason];
+      const text = word(saved.date ? londonDay(saved.date) : '');
+      const anchor = (ANCHORS as Record<string, string>)[field];
+      const href = anchor ? `#${anchor}` : field === 'audience' ? `#${audienceFieldOrder()[0]}` : `#${field}`;
       return again({ errors: { [field]: { text } }, errorList: [{ text, href }], status: saved.reason === 'not_allowed' ? 403 : 400 });
     }
     const target = 'id' in saved ? saved.id : meetingId!;
     if ('told' in saved && saved.told > 0) deps.pokeMailWorker();
-    reply.flash(meetingId === undefined ? (draft.publish ? 'Meeting scheduled and published. Its invitees can see it now.' : 'Meeting saved as a draft. Only organisers can see it until you publish it.') : 'told' in saved && saved.told > 0 ? `Meeting changed. We have told ${saved.told} ${saved.told === 1 ? 'invitee' : 'invitees'} about the new time.` : 'Meeting changed.');
+    reply.flash(savedMessage(saved, draft, before));
     return reply.redirect(`/meetings/${target}`);
+  };
+
+  /** What the organiser is told after saving. */
+  const savedMessage = (saved: { ok: true; told: number; changed?: number } | { ok: true; id: number; ids: number[] }, draft: { publish: boolean; publishAt: string | null; startsAt: string; endsAt: string }, before?: Meeting): string => {
+    if ('ids' in saved) {
+      const what = saved.ids.length > 1 ? `A series of ${saved.ids.length} meetings` : 'Meeting';
+      if (draft.publish) return `${what} scheduled and published. Invitees can see ${saved.ids.length > 1 ? 'them' : 'it'} now.`;
+      if (draft.publishAt) return `${what} saved. ${saved.ids.length > 1 ? 'Each' : 'It'} will be published on ${publishOn({ status: 'draft', publish_at: draft.publishAt } as Meeting)}; until then only organisers can see ${saved.ids.length > 1 ? 'them' : 'it'}.`;
+      return `${what} saved as ${saved.ids.length > 1 ? 'drafts' : 'a draft'}. Only organisers can see ${saved.ids.length > 1 ? 'them' : 'it'} until you publish ${saved.ids.length > 1 ? 'them' : 'it'}.`;
+    }
+    const what = saved.changed && saved.changed > 1 ? `This meeting and the ${saved.changed - 1} after it in the series changed.` : 'Meeting changed.';
+    if (saved.told === 0) return what;
+    const moved = before && (before.starts_at !== draft.startsAt || before.ends_at !== draft.endsAt);
+    return `${what} We have told ${saved.told} ${saved.told === 1 ? 'invitee' : 'invitees'} about the ${moved ? 'new time' : 'change'}.`;
   };
 
   // The organiser's list
@@ -147,32 +192,38 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const found = await editable(request, reply, request.params.id);
     if (!found) return reply;
     const values = { ...formValues(found.m, await agendaOf(db, found.m.id)), ...audienceFormValues(await meetingAudience(db, found.m.id)) };
-    return formPage(request, reply, found.programme.id, { action: `/meetings/${found.m.id}/edit`, values, published: found.m.status === 'published' });
+    return formPage(request, reply, found.programme.id, { action: `/meetings/${found.m.id}/edit`, values, published: found.m.status === 'published', seriesRest: await restOfSeriesCount(db, found.m, clock) });
   });
 
   app.post('/meetings/:id/edit', { ...organisers, schema: { params: idParam, body: formBody } }, async (request, reply) => {
     const found = await editable(request, reply, request.params.id);
     if (!found) return reply;
-    return handleForm(request, reply, request.body, found.programme.id, `/meetings/${found.m.id}/edit`, found.m.id, found.m.status === 'published');
+    return handleForm(request, reply, request.body, found.programme.id, `/meetings/${found.m.id}/edit`, found.m);
   });
 
   app.get('/meetings/:id/cancel', { ...organisers, schema: { params: idParam } }, async (request, reply) => {
     const found = await editable(request, reply, request.params.id);
     if (!found) return reply;
-    return reply.view(`${V}/cancel.njk`, { pageTitle: `Cancel “${found.m.title}”?`, meeting: found.m, when: meetingWhen(found.m.starts_at, found.m.ends_at) });
+    return reply.view(`${V}/cancel.njk`, { pageTitle: `Cancel “${found.m.title}”?`, meeting: found.m, when: meetingWhen(found.m.starts_at, found.m.ends_at), seriesRest: await restOfSeriesCount(db, found.m, clock) });
   });
 
-  app.post('/meetings/:id/cancel', { ...organisers, schema: { params: idParam } }, async (request, reply) => {
+  app.post('/meetings/:id/cancel', { ...organisers, schema: { params: idParam, body: cancelBody } }, async (request, reply) => {
     const programme = await request.programme();
     if (!programme) return sendErrorPage(request, reply, 404);
-    const result = await cancel(db, request.user, programme.id, request.params.id, notifyCtx());
+    const scope = cancelScope(request.body.scope);
+    if (!scope) {
+      reply.flash('Choose whether to cancel this meeting only or the rest of the series too.');
+      return reply.redirect(`/meetings/${request.params.id}/cancel`);
+    }
+    const result = await cancel(db, request.user, programme.id, request.params.id, notifyCtx(), { scope });
     if (!result.ok) {
       if (result.reason === 'not_found') return sendErrorPage(request, reply, 404);
       reply.flash('This meeting was already cancelled.');
       return reply.redirect(`/meetings/${request.params.id}`);
     }
     if (result.told > 0) deps.pokeMailWorker();
-    reply.flash(result.told > 0 ? `Meeting cancelled. We have told ${result.told} ${result.told === 1 ? 'invitee' : 'invitees'}.` : 'Meeting cancelled.');
+    const what = result.cancelled > 1 ? `${result.cancelled} meetings of the series cancelled.` : 'Meeting cancelled.';
+    reply.flash(result.told > 0 ? `${what} We have told ${result.told} ${result.told === 1 ? 'invitee' : 'invitees'}.` : what);
     return reply.redirect(`/meetings/${request.params.id}`);
   });
 
@@ -205,6 +256,8 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       joinState: state,
       joinOpensMinutes: JOIN_OPENS_MINUTES,
       mayAnswer: meeting.status === 'published' && state !== 'ended',
+      publishOn: publishOn(meeting),
+      series: await seriesPlace(db, meeting),
       pageParts,
     });
   });

@@ -12,7 +12,7 @@ export interface MeetingsTable {
   programme_id: number;
   /** The iCalendar UID, stable for the meeting's life. */
   uid: string;
-  /** The series the meeting belongs to (the series work to come); null for a single meeting. */
+  /** The series the meeting belongs to (meeting_series); null for a single meeting. */
   series_id: number | null;
   title: string;
   /** Markdown. */
@@ -27,7 +27,7 @@ export interface MeetingsTable {
   /** Null: no limit. */
   capacity: number | null;
   status: MeetingStatus;
-  /** Null: published when its status became published. */
+  /** A draft to be published at this instant (the meetings.publish job); null: published (or to be) by hand. */
   publish_at: string | null;
   /** The iCalendar SEQUENCE: raised on every change invitees are told of. */
   sequence: Generated<number>;
@@ -61,9 +61,23 @@ export interface MeetingResponsesTable {
   updated_at: string;
 }
 
+export type SeriesFrequency = 'weekly' | 'fortnightly' | 'monthly';
+
+/** Migration 022: how a series repeats; its meetings point to it by series_id. */
+export interface MeetingSeriesTable {
+  id: Generated<number>;
+  programme_id: number;
+  /** monthly: the same weekday of the month ("the second Tuesday"; a fifth one becomes "the last"). */
+  frequency: SeriesFrequency;
+  count: number;
+  created_by: number | null;
+  created_at: string;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
     meetings: MeetingsTable;
+    meeting_series: MeetingSeriesTable;
     meeting_agenda_items: MeetingAgendaItemsTable;
     meeting_responses: MeetingResponsesTable;
   }
@@ -72,6 +86,6 @@ declare module '../../platform/db/schema.ts' {
 export type Meeting = Selectable<MeetingsTable>;
 export type AgendaItem = Selectable<MeetingAgendaItemsTable>;
 export type MeetingResponse = Selectable<MeetingResponsesTable>;
-export type MeetingsTables = 'meetings' | 'meeting_agenda_items' | 'meeting_responses';
+export type MeetingsTables = 'meetings' | 'meeting_agenda_items' | 'meeting_responses' | 'meeting_series';
 /** The only handle the meetings feature's queries get: its own tables, and people to read names. */
 export type MeetingsDb = Scoped<MeetingsTables, 'people'>;
