@@ -58,6 +58,8 @@ export interface OutboxTable {
   body_dropped_at: string | null;
   /** Extra headers as a JSON object (List-Unsubscribe on notification mail), or null. */
   headers: string | null;
+  /** A calendar invitation as JSON ({ method, filename, content }: see CalendarEvent in mail/outbox.ts), or null. */
+  calendar_event: Generated<string | null>;
 }
 
 /** Always empty: /health inserts a row and rolls the insert back, to prove writes work. */

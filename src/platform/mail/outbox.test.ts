@@ -7,7 +7,7 @@ import { testClock } from '../../../test/helpers/clock.ts';
 import { createTestDatabase, type TestData } from '../../../test/helpers/database.ts';
 import { inTransaction } from '../db/database.ts';
 import { enqueueMail } from './outbox.ts';
-import { smtpTransport, type MailTransport } from './transport.ts';
+import { smtpTransport, type MailTransport, type SendableMail } from './transport.ts';
 import { MAX_ATTEMPTS, retryMessage, sendDueMail } from './worker.ts';
 
 type Received = { to: string[]; raw: string };
@@ -98,6 +98,26 @@ describe('mail outbox', () => {
     assert.equal(sent.status, 'sent');
     assert.deepEqual(await sendDueMail(data.db, transport, FROM, clock), { sent: 0, retried: 0, failed: 0 });
     assert.equal(smtp.received.length, 1);
+  });
+
+  it('sends a calendar invitation as the text/calendar part, and a message without one unchanged', async () => {
+    const content = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n';
+    await inTransaction(data.db, (tx) => enqueueMail(tx, { to: 'sam@example.org', subject: 'Invitation', text: 'Plain body', html: '<p>HTML body</p>', calendar: { method: 'REQUEST', filename: 'invite.ics', content } }, clock));
+    await queue('kim@example.org', 'No calendar');
+    const seen: SendableMail[] = [];
+    const recording: MailTransport = { send: async (mail) => void seen.push(mail), close: () => {} };
+    assert.deepEqual(await sendDueMail(data.db, recording, FROM, clock), { sent: 2, retried: 0, failed: 0 });
+    const to = <T extends { to: string | string[] }>(list: T[], address: string) => list.find((m) => [m.to].flat().includes(address))!;
+    assert.deepEqual(to(seen, 'sam@example.org').icalEvent, { method: 'REQUEST', filename: 'invite.ics', content }, 'the transport is handed the calendar content');
+    assert.equal('icalEvent' in to(seen, 'kim@example.org'), false, 'a message without one has no calendar part');
+    // Over real SMTP, nodemailer makes it the text/calendar alternative with its METHOD.
+    await data.db.updateTable('outbox').set({ status: 'pending' }).execute();
+    await sendDueMail(data.db, transport, FROM, clock);
+    const [withCalendar, without] = [to(smtp.received, 'sam@example.org'), to(smtp.received, 'kim@example.org')];
+    assert.match(withCalendar!.raw, /Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
+    assert.match(withCalendar!.raw, /METHOD:REQUEST/);
+    assert.doesNotMatch(without!.raw, /text\/calendar/);
+    assert.match(without!.raw, /Plain body/);
   });
 
   it('queues nothing when the change that caused the email rolls back', async () => {

@@ -30,7 +30,16 @@ export type Email = {
   priority?: MailPriority;
   /** Extra headers (List-Unsubscribe on notification mail). */
   headers?: Record<string, string> | undefined;
+  /** A calendar invitation, update or cancellation sent with the message (meetings). */
+  calendar?: CalendarEvent | undefined;
 };
+
+/**
+ * An iCalendar object sent as the message's text/calendar part (nodemailer's icalEvent), which
+ * Outlook and Gmail show as an invitation with the meeting in it. The method must be the one
+ * inside the content (REQUEST for an invitation or update, CANCEL for a cancellation).
+ */
+export type CalendarEvent = { method: 'REQUEST' | 'CANCEL' | 'PUBLISH'; filename: string; content: string };
 
 /**
  * Every email ends with who it is from and how to reach them: the signature a feature records in
@@ -63,6 +72,7 @@ async function outboxRow(tx: Tx | Db, email: Omit<Email, 'to'>, clock: Clock, si
     next_attempt_at: now,
     message_id: `<${randomUUID()}@coproduce>`,
     headers: email.headers && Object.keys(email.headers).length ? JSON.stringify(email.headers) : null,
+    calendar_event: email.calendar ? JSON.stringify(email.calendar) : null,
     created_at: now,
   };
 }

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 
-export type SendableMail = { from: string; to: string; subject: string; text: string; html?: string; headers?: Record<string, string>; messageId: string };
+/** icalEvent: a calendar invitation, sent as nodemailer's text/calendar alternative (see CalendarEvent in outbox.ts). */
+export type SendableMail = { from: string; to: string; subject: string; text: string; html?: string; headers?: Record<string, string>; messageId: string; icalEvent?: { method: string; filename: string; content: string } };
 export type MailTransport = { send(mail: SendableMail): Promise<void>; close(): void };
 
 /**

@@ -76,6 +76,17 @@ function storedHeaders(json: string): Record<string, string> {
   }
 }
 
+/** The calendar invitation a message was queued with, for nodemailer's icalEvent; nothing if the stored JSON is not one. */
+function calendarPart(json: string): { icalEvent: { method: string; filename: string; content: string } } | Record<string, never> {
+  try {
+    const c = JSON.parse(json) as { method?: unknown; filename?: unknown; content?: unknown } | null;
+    if (c && typeof c.method === 'string' && typeof c.filename === 'string' && typeof c.content === 'string') return { icalEvent: { method: c.method, filename: c.filename, content: c.content } };
+  } catch {
+    // fall through: sent without it rather than never sent
+  }
+  return {};
+}
+
 async function sendOne(db: Db, transport: MailTransport, from: string, clock: Clock, message: OutboxMessage): Promise<keyof WorkerResult | 'unreachable' | 'skipped'> {
   const claimed = await db
     .updateTable('outbox')
@@ -92,6 +103,7 @@ async function sendOne(db: Db, transport: MailTransport, from: string, clock: Cl
       text: message.text_body,
       ...(message.html_body ? { html: message.html_body } : {}),
       ...(message.headers ? { headers: storedHeaders(message.headers) } : {}),
+      ...(message.calendar_event ? calendarPart(message.calendar_event) : {}),
       messageId: message.message_id,
     });
     await db.updateTable('outbox').set({ status: 'sent', sent_at: clock().toISOString(), last_error: null }).where('id', '=', message.id).execute();

@@ -7,7 +7,7 @@
 //   unsubscribe for the kind, kept for the daily or weekly digest, or only recorded (off).
 // Every row is recorded either way, so the participant's home can list what is new for them.
 import type { Tx, Db } from '../db/database.ts';
-import { enqueueMail } from '../mail/outbox.ts';
+import { enqueueMail, type CalendarEvent } from '../mail/outbox.ts';
 import { composeMail, type MailPart } from '../mail/templates.ts';
 import type { Clock } from '../time.ts';
 import { labelInSentence, notificationKind, notificationKinds, type NotificationKind } from './kinds.ts';
@@ -21,7 +21,13 @@ export type NotifyContext = { clock: Clock; baseUrl: string; secret: string };
 export type NotifiedItem = { kind: string; id: number; title: string; url: string; group: string };
 
 /** The email sent when the person hears at once: a greeting and paragraphs (links allowed). */
-export type NotifyMessage = { subject: string; greeting: string; parts: MailPart[] };
+export type NotifyMessage = {
+  subject: string;
+  greeting: string;
+  parts: MailPart[];
+  /** A calendar invitation for the email; it goes only with an email sent at once (a digest line carries none). */
+  calendar?: CalendarEvent;
+};
 
 export type NotifyOutcome = RowDelivery | 'no-such-person';
 
@@ -139,7 +145,7 @@ export async function notify(tx: Tx, ctx: NotifyContext, personId: number, kindN
     const body = composeMail(message.greeting, [...message.parts, ...settingsFooter(ctx, personId, kind.essential ? null : kindName, `about this: ${labelInSentence(kind)}`)]);
     await enqueueMail(
       tx,
-      { to: person.email, subject: message.subject, ...body, category: 'programme', headers: kind.essential ? undefined : unsubscribeHeaders(ctx, personId, kindName) },
+      { to: person.email, subject: message.subject, ...body, category: 'programme', headers: kind.essential ? undefined : unsubscribeHeaders(ctx, personId, kindName), calendar: message.calendar },
       ctx.clock,
     );
   }
