@@ -16,7 +16,8 @@ const needs = z
 
 export const requestForm = z
   .looseObject({ needs, details: textField('What you need', DETAILS_MAX, null) })
-  .refine((f) => !f.needs.includes('other') || f.details.length > 0, { path: ['details'], message: 'Tell us what else you need' });
+  .refine((f) => !Array.isArray(f.needs) || !f.needs.includes('other') || typeof f.details !== 'string' || f.details.length > 0, { path: ['details'], message: 'Tell us what else you need' });
+// (zod runs the check above even when a field failed, so it reads the fields defensively.)
 
 export const REQUEST_ORDER = ['needs', 'details'];
 /** The first checkbox carries the group's id, as GOV.UK checkboxes do. */
