@@ -6,7 +6,6 @@
 // gets its message and saves nothing.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { TestClient } from '../../../test/helpers/app.ts';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
 import { inTransaction } from '../../platform/db/database.ts';
 import { runDueJobs } from '../../platform/jobs/runner.ts';
