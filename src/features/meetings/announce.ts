@@ -1,21 +1,29 @@
 // What invitees are told when a meeting is published, changed or cancelled: the core
 // (service.ts) calls these inside the transaction that makes the change, so a change rolled back
-// tells nobody. Each returns how many people were told.
-import { addressees } from '../../platform/audience/access.ts';
+// tells nobody. Each email carries the calendar part (calendar/invitations.ts): an invitation or
+// update (METHOD:REQUEST with the meeting's SEQUENCE) or a cancellation (METHOD:CANCEL), and goes
+// to exactly the people recorded as invited. Each returns how many people were told.
 import type { Tx } from '../../platform/db/database.ts';
-import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
+import { scheduleJob } from '../../platform/jobs/jobs.ts';
+import type { NotifyContext } from '../../platform/notify/notify.ts';
 import type { Clock } from '../../platform/time.ts';
-import { meetingWhen } from './london.ts';
-import { MEETING_CHANGED } from './notifications.ts';
-import * as q from './queries.ts';
-import { ITEM_KIND, own } from './service.ts';
+import { cancelAll, reconcile } from './calendar/invitations.ts';
+
+declare module '../../platform/jobs/jobs.ts' {
+  interface JobKinds {
+    /** Sends a published meeting's invitations to everyone in its audience not yet invited. */
+    'meetings.invite': { meetingId: number };
+  }
+}
 
 /**
  * A meeting has just been published (now, or at its set time): its invitees are to be invited.
  * The invitations go by a job (which has the site's address and secret for the links), so
  * publishing to a whole programme never waits on writing hundreds of emails.
  */
-export async function announcePublished(_tx: Tx, _clock: Clock, _meetingId: number): Promise<void> {}
+export async function announcePublished(tx: Tx, clock: Clock, meetingId: number): Promise<void> {
+  await scheduleJob(tx, 'meetings.invite', clock(), { meetingId }, `meetings.invite:${meetingId}`, { clock });
+}
 
 /**
  * What changed when a published meeting was saved: its time (`moved`), anything else a calendar
@@ -23,27 +31,16 @@ export async function announcePublished(_tx: Tx, _clock: Clock, _meetingId: numb
  */
 export type MeetingChange = { moved: boolean; details: boolean; audience: boolean };
 
-/** A published meeting has been saved (the core calls this on every save of a published meeting). */
+/**
+ * A published meeting has been saved (the core calls this on every save of a published meeting):
+ * an update to everyone invited when its time or details changed, an invitation to anyone now in
+ * its audience and not yet invited, and a cancellation to anyone invited and no longer in it.
+ */
 export async function announceChanged(tx: Tx, ctx: NotifyContext, meetingId: number, change: MeetingChange): Promise<number> {
-  const m = await q.meetingRow(own(tx), meetingId);
-  if (!change.moved) return 0;
-  const when = meetingWhen(m.starts_at, m.ends_at);
-  return tellEveryone(tx, ctx, meetingId, m.title, `“${m.title}” has moved`, [`“${m.title}” has moved. It is now on ${when}.`]);
+  return reconcile(tx, ctx, meetingId, { moved: change.moved, details: change.details });
 }
 
-/** A published meeting has been cancelled. */
+/** A published meeting has been cancelled: METHOD:CANCEL, with its raised SEQUENCE, to everyone invited. */
 export async function announceCancelled(tx: Tx, ctx: NotifyContext, meetingId: number): Promise<number> {
-  const m = await q.meetingRow(own(tx), meetingId);
-  const when = meetingWhen(m.starts_at, m.ends_at);
-  return tellEveryone(tx, ctx, meetingId, m.title, `“${m.title}” is cancelled`, [`“${m.title}” on ${when} is cancelled.`]);
-}
-
-/** Tells every invitee (the essential kind), in the caller's transaction; returns how many were told. */
-async function tellEveryone(tx: Tx, ctx: NotifyContext, meetingId: number, title: string, subject: string, parts: string[]): Promise<number> {
-  const people = await addressees(tx, ITEM_KIND, meetingId);
-  const url = `${ctx.baseUrl}/meetings/${meetingId}`;
-  for (const personId of people) {
-    await notify(tx, ctx, personId, MEETING_CHANGED.kind, { kind: ITEM_KIND, id: meetingId, title, url: `/meetings/${meetingId}`, group: 'Meetings' }, { subject, greeting: 'Hello,', parts: [...parts, { link: url, text: 'See the meeting' }] });
-  }
-  return people.length;
+  return cancelAll(tx, ctx, meetingId);
 }

@@ -1,4 +1,57 @@
 // Calendars and invitations: the iCalendar files and emails, the per-person feed, Add to Outlook / Google, answering from the email (issue 11).
+import { inTransaction } from '../../../platform/db/database.ts';
+import type { PersonalData } from '../../../platform/feature.ts';
+import type { JobHandlers } from '../../../platform/jobs/runner.ts';
 import type { MeetingsPart } from '../part.ts';
+import * as q from '../queries.ts';
+import { own } from '../service.ts';
+import { calendarDb } from './feed-tokens.ts';
+import { inviteNewcomers, MEETING_INVITED } from './invitations.ts';
+import { setOrganiser } from './organiser.ts';
+import { calendarSection } from './page.ts';
+import { deleteFeed, feedOf, forgetInvitations, invitationsOf } from './queries.ts';
 
-export const calendarPart: MeetingsPart = {};
+/** The invitation job: everyone in a published meeting's audience not yet invited (safe to run twice). */
+export function calendarJobHandlers(site: { baseUrl: string; secret: string }): JobHandlers {
+  return {
+    'meetings.invite': async (payload, job) => {
+      const ctx = { clock: job.clock, baseUrl: site.baseUrl, secret: site.secret };
+      await inTransaction(job.db, async (tx) => {
+        if (!(await q.meetingExists(own(tx), payload.meetingId))) return;
+        // Under the meeting's lock, so a change saved meanwhile is either before or after.
+        await q.lockMeeting(own(tx), payload.meetingId);
+        await inviteNewcomers(tx, ctx, await q.meetingRow(own(tx), payload.meetingId));
+      });
+    },
+  };
+}
+
+/** Which meetings a person was sent invitations to, and whether their feed is on; erasing deletes both. */
+export const calendarPersonalData: PersonalData = {
+  exportPerson: async (db, personId) => {
+    const c = calendarDb(db);
+    const feed = await feedOf(c, personId);
+    return {
+      meeting_invitations: (await invitationsOf(c, personId)).map((r) => ({ ...r })),
+      calendar_feed: feed ? [{ turned_on_at: feed.created_at }] : [],
+    };
+  },
+  erasePerson: async (tx, personId) => {
+    await forgetInvitations(calendarDb(tx), personId);
+    await deleteFeed(calendarDb(tx), personId);
+  },
+};
+
+export const calendarPart: MeetingsPart = {
+  routes: async (app, deps) => {
+    setOrganiser(deps.config.mailFrom);
+    (await import('./routes.ts')).calendarRoutes(app, deps);
+  },
+  notificationKinds: [MEETING_INVITED],
+  handlers: (deps) => {
+    setOrganiser(deps.config.mailFrom);
+    return calendarJobHandlers(deps.notify);
+  },
+  meetingPage: calendarSection,
+  personalData: calendarPersonalData,
+};

@@ -1,0 +1,25 @@
+// The calendars a person downloads: one meeting's .ics, and their feed of every meeting they are
+// invited to (the past 90 days and all to come), both METHOD:PUBLISH from the one builder.
+import { visibleTo } from '../../../platform/audience/access.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import type { Role } from '../../../platform/db/schema.ts';
+import { ITEM_KIND } from '../service.ts';
+import type { Meeting } from '../tables.ts';
+import { calendarDb } from './feed-tokens.ts';
+import { meetingsCalendar } from './ics.ts';
+import { calendarMeeting } from './invitations.ts';
+import { organiser } from './organiser.ts';
+import { feedMeetings } from './queries.ts';
+
+export const FEED_PAST_DAYS = 90;
+type Site = { baseUrl: string; now: Date };
+
+export async function meetingIcs(db: Db, m: Meeting, site: Site): Promise<string> {
+  return meetingsCalendar([await calendarMeeting(db, m)], 'PUBLISH', { ...site, organiser: organiser() }, m.title);
+}
+
+export async function feedIcs(db: Db, person: { id: number; role: Role }, site: Site): Promise<string> {
+  const since = new Date(site.now.getTime() - FEED_PAST_DAYS * 86_400_000).toISOString();
+  const meetings = await feedMeetings(calendarDb(db), person.id, visibleTo(person, ITEM_KIND, 'meetings.id'), since);
+  return meetingsCalendar(meetings, 'PUBLISH', { ...site, organiser: organiser() }, 'Your meetings');
+}
