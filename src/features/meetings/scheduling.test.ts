@@ -12,6 +12,7 @@ import { runDueJobs } from '../../platform/jobs/runner.ts';
 import { setPreferences } from '../../platform/notify/notify.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
 import { meetingsPersonalData } from './personal-data.ts';
+import { seedDemoSeries } from './demo-series.ts';
 import { nthDate } from './series.ts';
 import { dropFromFutureMeetings, meetingJobHandlers, rsvp } from './service.ts';
 
@@ -336,6 +337,20 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
         assert.deepEqual(errorSummary(res.body), [[text, href]], JSON.stringify(over));
       }
       assert.equal((await meetings()).length, 0);
+    });
+  });
+
+  describe('demo data', () => {
+    it('seeds a monthly steering group of six on the second Tuesday, and a drop-in to be published at a set time', async () => {
+      const made = await seedDemoSeries(db(), f.admin.personId, f.programmeId, [{ kind: 'programme', id: f.programmeId }], f.t.clock);
+      const all = await meetings();
+      const series = all.filter((m) => made.seriesIds.includes(m.id));
+      assert.equal(series.length, 6);
+      assert.ok(series.every((m) => m.status === 'published' && m.series_id === series[0]!.series_id));
+      assert.deepEqual(series.slice(0, 2).map((m) => iso(m.starts_at)), ['2026-04-14T09:00:00.000Z', '2026-05-12T09:00:00.000Z'], 'the second Tuesdays of April and May, 10am London');
+      const dropIn = all.find((m) => m.id === made.scheduledId)!;
+      assert.equal(dropIn.status, 'draft');
+      assert.equal(iso(dropIn.publish_at!), '2026-03-24T09:00:00.000Z');
     });
   });
 
