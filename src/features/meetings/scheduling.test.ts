@@ -340,6 +340,29 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
     });
   });
 
+  it('answers hostile values in the new fields with a 400 and a message, never a 500, saving nothing', async () => {
+    const bodies: Record<string, string | string[]>[] = [
+      { publishWhen: ['now', 'draft'] },
+      { publishWhen: 'at', 'publishAt-day': ['1', '2'], 'publishAt-month': '6', 'publishAt-year': '2026', publishAtTime: '09:00' },
+      { publishWhen: 'at', 'publishAt-day': '1', 'publishAt-month': '6', 'publishAt-year': '2026', publishAtTime: ['09:00', '10:00'] },
+      { repeat: 'weekly', repeatCount: ['2', '3'] },
+      { repeat: 'weekly', repeatCount: '99999999999999999999' },
+      { 'endDate-day': ['1', '2'], 'endDate-month': '7', 'endDate-year': '2026' },
+    ];
+    for (const over of bodies) {
+      const res = await schedule(over);
+      assert.equal(res.statusCode, 400, JSON.stringify(over));
+      assert.equal(errorSummary(res.body).length, 1, JSON.stringify(over));
+    }
+    assert.equal((await meetings()).length, 0);
+    ok(await schedule({ repeat: 'weekly', repeatCount: '2' }));
+    const [first] = await meetings();
+    const res = await edit(first!.id, { scope: 'all of them', title: 'Renamed' });
+    assert.equal(res.statusCode, 400);
+    assert.deepEqual(errorSummary(res.body), [['Choose whether the change is for this meeting only or for the rest of the series too', '#scope']]);
+    assert.deepEqual((await meetings()).map((m) => m.title), ['Steering group', 'Steering group']);
+  });
+
   describe('demo data', () => {
     it('seeds a monthly steering group of six on the second Tuesday, and a drop-in to be published at a set time', async () => {
       const made = await seedDemoSeries(db(), f.admin.personId, f.programmeId, [{ kind: 'programme', id: f.programmeId }], f.t.clock);
