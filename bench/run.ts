@@ -33,6 +33,7 @@ try {
     console.log('\n## Daily digests\n');
     await (await import('./digests.ts')).benchDigests();
   }
+  if (wanted('meetings')) await (await import('./meetings.ts')).benchMeetings();
 } finally {
   await app.close();
 }
