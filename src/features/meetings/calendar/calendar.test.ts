@@ -309,6 +309,7 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
     const gone = await schedule({ title: 'Cancelled one', 'date-day': '2' });
     await runJobs();
     await f.admin.submit(`/meetings/${gone.id}/cancel`, {}, `/meetings/${gone.id}/cancel`);
+    const fresh = await schedule({ title: 'Just published' });
     const amyC = await f.signInAs(amy.personId);
     const account = await amyC.get('/account');
     assert.match(account.body, /href="\/account\/calendar"/);
@@ -332,7 +333,7 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
     assert.match(String(feed.headers['cache-control']), /^private/);
     const ics = parseIcs(feed.body);
     assert.equal(ics.method, 'PUBLISH');
-    assert.deepEqual(ics.events.map((e) => e.summary).sort(), ['Cancelled one', 'Steering group']);
+    assert.deepEqual(ics.events.map((e) => e.summary).sort(), ['Cancelled one', 'Just published', 'Steering group']);
     const mine = ics.events.find((e) => e.uid === m.uid)!;
     assert.equal(mine.start, iso(m.starts_at));
     assert.equal(mine.end, iso(m.ends_at));
@@ -343,6 +344,13 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
     // Within 90 days of its end, a past meeting is still there.
     f.t.clock.set('2026-04-10T12:00:00Z');
     assert.ok(parseIcs((await anon.get(new URL(feedUrl).pathname)).body).events.some((e) => e.uid === old.uid));
+
+    // Someone in a meeting's audience has it in their feed at once, before the invitation job runs.
+    assert.ok(parseIcs((await anon.get(new URL(feedUrl).pathname)).body).events.some((e) => e.uid === fresh.uid));
+    // An admin may see every meeting, but their feed holds only those for them.
+    const adminFeed = await (await f.signInAs(f.admin.personId)).submit('/account/calendar/new', {}, '/account/calendar');
+    const adminUrl = /value="(http[^"]+\.ics)"/.exec(adminFeed.body)![1]!;
+    assert.deepEqual(parseIcs((await anon.get(new URL(adminUrl).pathname)).body).events, []);
 
     // A new link: the old one stops at once; turning off stops the new one.
     const renewed = await (await f.signInAs(amy.personId)).submit('/account/calendar/new', {}, '/account/calendar');

@@ -1,5 +1,7 @@
 // The calendars a person downloads: one meeting's .ics, and their feed of every meeting they are
 // invited to (the past 90 days and all to come), both METHOD:PUBLISH from the one builder.
+// The feed follows the audience as it is now, so a person who joins a group sees its meetings
+// at once, and one who leaves it no longer does.
 import { visibleTo } from '../../../platform/audience/access.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { Role } from '../../../platform/db/schema.ts';
@@ -20,6 +22,9 @@ export async function meetingIcs(db: Db, m: Meeting, site: Site): Promise<string
 
 export async function feedIcs(db: Db, person: { id: number; role: Role }, site: Site): Promise<string> {
   const since = new Date(site.now.getTime() - FEED_PAST_DAYS * 86_400_000).toISOString();
-  const meetings = await feedMeetings(calendarDb(db), person.id, visibleTo(person, ITEM_KIND, 'meetings.id'), since);
+  // An admin may see every meeting, but their feed holds those for them: the audience rule as it
+  // reads for anyone else (their groups, or chosen by name), or an invitation they were sent.
+  const addressedAs = { id: person.id, role: person.role === 'admin' ? ('participant' as const) : person.role };
+  const meetings = await feedMeetings(calendarDb(db), person.id, { addressed: visibleTo(addressedAs, ITEM_KIND, 'meetings.id'), visible: visibleTo(person, ITEM_KIND, 'meetings.id') }, since);
   return meetingsCalendar(meetings, 'PUBLISH', { ...site, organiser: organiser() }, 'Your meetings');
 }

@@ -81,19 +81,30 @@ export async function feedByHash(db: CalendarDb, tokenHash: string): Promise<num
 }
 
 /**
- * The meetings of a person's feed: those they were invited to (and not since taken off), that
- * they may still see (the audience check), published or cancelled, ending after `since`.
+ * The meetings of a person's feed: those addressed to them (`addressed`: the audience rule), or
+ * that they were sent an invitation to and not since taken off; that they may still see
+ * (`visible`); published or cancelled (never a draft); ending after `since`.
  */
-export function feedMeetings(db: CalendarDb, personId: number, visible: Expression<SqlBool>, since: string, limit = 1000) {
+export function feedMeetings(db: CalendarDb, personId: number, conditions: { addressed: Expression<SqlBool>; visible: Expression<SqlBool> }, since: string, limit = 1000) {
   return db
     .selectFrom('meetings')
-    .innerJoin('meeting_invitations as inv', 'inv.meeting_id', 'meetings.id')
     .selectAll('meetings')
-    .where('inv.person_id', '=', personId)
-    .where((eb) => eb.or([eb('inv.cancelled_at', 'is', null), eb('meetings.status', '=', 'cancelled')]))
+    .where((eb) =>
+      eb.or([
+        conditions.addressed,
+        eb.exists(
+          eb
+            .selectFrom('meeting_invitations as inv')
+            .select('inv.person_id')
+            .whereRef('inv.meeting_id', '=', 'meetings.id')
+            .where('inv.person_id', '=', personId)
+            .where((e) => e.or([e('inv.cancelled_at', 'is', null), e('meetings.status', '=', 'cancelled')])),
+        ),
+      ]),
+    )
+    .where(conditions.visible)
     .where('meetings.status', 'in', ['published', 'cancelled'])
     .where('meetings.ends_at', '>', since)
-    .where(visible)
     .orderBy('meetings.starts_at')
     .orderBy('meetings.id')
     .limit(limit)

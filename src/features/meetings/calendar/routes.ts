@@ -101,7 +101,7 @@ export function calendarRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   app.post('/account/calendar/new', signedIn, async (request, reply) => {
     const token = await newFeedToken(db, request.user!.id, clock);
     // Shown on this response only: just the hash is kept, so the link cannot be shown again.
-    return reply.view(`${V}/account.njk`, { pageTitle: 'Your calendar feed', on: true, made: meetingWhenDay(clock().toISOString()), feedUrl: new URL(feedPath(token), deps.config.baseUrl).toString() });
+    return reply.view(`${V}/account.njk`, { pageTitle: 'Your new calendar feed link', on: true, made: meetingWhenDay(clock().toISOString()), feedUrl: new URL(feedPath(token), deps.config.baseUrl).toString() });
   });
 
   app.post('/account/calendar/off', signedIn, async (request, reply) => {
