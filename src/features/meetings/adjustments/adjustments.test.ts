@@ -9,6 +9,7 @@ import { inTransaction } from '../../../platform/db/database.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
 import { meetingsPersonalData } from '../personal-data.ts';
 import { addMeeting } from '../lists/test-support.ts';
+import { seedDemoAdjustments } from './demo.ts';
 import { adjustmentsPart } from './part.ts';
 
 describe(`meeting adjustments on ${TEST_ENGINE}`, () => {
@@ -148,6 +149,15 @@ describe(`meeting adjustments on ${TEST_ENGINE}`, () => {
     await inTransaction(db(), (tx) => meetingsPersonalData.erasePerson(tx, amy.personId, f.t.clock));
     assert.equal((await requests()).length, 0);
     assert.deepEqual((await adjustmentsPart.personalData!.exportPerson(db(), amy.personId)).meeting_adjustment_requests, []);
+  });
+
+  it('seeds the demo’s requests only for invitees, one of them arranged', async () => {
+    const jo = await f.register('Jo Williams', { email: 'participant@example.org' });
+    const demo = await addMeeting(db(), f.programmeId, { title: 'Programme update', startsAt: '2026-04-01T09:00:00Z', audience: [{ kind: 'person', id: jo.personId }] });
+    assert.equal(await seedDemoAdjustments(db(), f.programmeId, demo, f.admin.personId, f.t.clock), 1, 'the second demo person is not here');
+    const rows = await requests();
+    assert.deepEqual(rows.map((r) => [r.person_id, r.needs, r.status]), [[jo.personId, 'captions,documents', 'arranged']]);
+    assert.equal(await seedDemoAdjustments(db(), f.programmeId, meetingId, f.admin.personId, f.t.clock), 0, 'Jo is not invited to this one');
   });
 
   it('answers a hostile address or body with a 4xx, never a 500', async () => {
