@@ -234,6 +234,8 @@ export async function changeMeeting(db: Db, viewer: Viewer, programmeId: number,
   for (const later of rest) {
     const t = sameTimesOn(utcToLondon(later.starts_at).date, draft);
     if (!t.ok) return { ok: false, reason: 'series_time_unclear', date: t.date };
+    // An earlier time of day could put a later meeting (today's) before now.
+    if (Date.parse(t.meeting.startsAt) <= now.getTime()) return { ok: false, reason: 'in_past' };
     restTimes.push({ meeting: later, ...t.meeting });
   }
   try {
