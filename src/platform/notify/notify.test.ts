@@ -50,6 +50,20 @@ describe(`notify() on ${TEST_ENGINE}`, () => {
     assert.match(mail!.text_body, /Stop emails about this/);
   });
 
+  it('carries a calendar invitation through to an email sent at once, and none without one', async () => {
+    const ada = await person();
+    const calendar = { method: 'REQUEST' as const, filename: 'invite.ics', content: 'BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n' };
+    await inTransaction(t.data.db, (tx) => notify(tx, ctx, ada, 'test.news', item(1), { ...message, calendar }));
+    await send(ada, 'test.news', item(2));
+    const [withIt, without] = await outbox();
+    assert.deepEqual(JSON.parse(withIt!.calendar_event!), calendar);
+    assert.equal(without!.calendar_event, null);
+    // Kept for a digest: no email now, so no calendar part either (the digest line has none).
+    await inTransaction(t.data.db, (tx) => setPreferences(tx, ada, { 'test.news': 'daily' }, t.clock));
+    assert.equal(await inTransaction(t.data.db, (tx) => notify(tx, ctx, ada, 'test.news', item(3), { ...message, calendar })), 'daily');
+    assert.equal((await outbox()).length, 2);
+  });
+
   it('honours each choice: daily and weekly wait for a digest, off only records it', async () => {
     const ada = await person();
     for (const [delivery, expected] of [['daily', 'daily'], ['weekly', 'weekly'], ['off', 'off'], ['immediately', 'immediately']] as const) {
