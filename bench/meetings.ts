@@ -192,9 +192,10 @@ async function benchFeed(app: BenchApp, loaded: Loaded): Promise<(string | numbe
     tokens = {};
   }
   if (!tokens.newFeedToken || !tokens.feedPath) return 'TODO: the calendar feed (GET /calendar/<token>.ics) is not in the code yet; nothing measured.';
-  // The feed lists the meetings the person was sent an invitation for (the calendar part's
-  // meeting_invitations): recorded here as its invitation job would, written as plain SQL so this
-  // file does not depend on that part's table types.
+  // The feed holds the meetings addressed to the person and those they were sent an invitation
+  // for (the calendar part's meeting_invitations): the invitations are recorded here as its job
+  // would have, so both of the feed's branches have rows, in plain SQL so this file does not
+  // depend on that part's table types.
   const at = new Date().toISOString();
   for (const id of loaded.feedMeetingIds) await sql`insert into meeting_invitations (meeting_id, person_id, sequence, invited_at, cancelled_at) values (${id}, ${loaded.participantId}, 0, ${at}, null)`.execute(app.data.db);
   const path = tokens.feedPath(await tokens.newFeedToken(app.data.db, loaded.participantId, systemClock));
