@@ -177,6 +177,26 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
     assert.ok((await outbox()).every((x) => !x.text_body.includes(JOIN_URL) && !(x.calendar_event ?? '').includes(JOIN_URL)));
   });
 
+  it('invites each person once when two runs of the job race, and sends a change of details as an update', async () => {
+    const m = await schedule();
+    const run = () => calendarJobHandlers(ctx())['meetings.invite']!({ meetingId: m.id }, { id: 0, kind: 'meetings.invite', key: null, attempt: 1, runAt: '', db: db(), clock: f.t.clock });
+    await Promise.all([run(), run(), run()]);
+    assert.deepEqual((await outbox()).map((x) => x.to_address).sort(), [amy.email, bo.email].sort());
+    await change(m.id, { purpose: 'Agree the **budget**.' });
+    const changed = await meeting(m.id);
+    assert.ok(changed.sequence > m.sequence, 'a change a calendar shows raises the SEQUENCE');
+    const mail = await mailSince(2);
+    assert.deepEqual(mail.map((x) => x.to_address).sort(), [amy.email, bo.email].sort());
+    for (const x of mail) {
+      assert.equal(x.subject, '“Steering group” has changed');
+      assert.match(x.text_body, /The time is the same/);
+      assert.equal(x.ics!.method, 'REQUEST');
+      assert.equal(x.ics!.events[0]!.uid, m.uid);
+      assert.equal(x.ics!.events[0]!.sequence, changed.sequence);
+      assert.match(x.ics!.events[0]!.description, /Agree the budget\./);
+    }
+  });
+
   it('sends the invitation as preferences say: the calendar part only with an email sent at once', async () => {
     const bob = await f.signInAs(bo.personId);
     const saved = await bob.submit('/account/notifications', { 'meetings.invited': 'daily' }, '/account/notifications');
@@ -251,6 +271,14 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
     assert.equal(late.statusCode, 200);
     assert.match(mainText(late.body), /This meeting is cancelled.*your answer was not saved/);
     assert.equal((await db().selectFrom('meeting_responses').select('response').where('person_id', '=', amy.personId).executeTakeFirstOrThrow()).response, 'maybe');
+
+    // After the end: the page and the POST say it has ended, and nothing is saved.
+    const otherNo = `/meetings/${other.id}/answer/${answerToken(f.t.config.sessionSecret, { personId: amy.personId, meetingId: other.id, answer: 'no' })}`;
+    f.t.clock.set('2026-07-01T10:30:00Z');
+    assert.match(mainText((await anon.get(otherNo)).body), /This meeting has ended, so it is too late to answer/);
+    const ended = await anon.post(otherNo, {});
+    assert.match(mainText(ended.body), /This meeting has ended.*your answer was not saved/);
+    assert.equal((await db().selectFrom('meeting_responses').select('person_id').where('meeting_id', '=', other.id).execute()).length, 0);
   });
 
   it('gives the .ics download and the page’s calendar links to invitees only, never for a draft', async () => {
