@@ -35,7 +35,7 @@ export type Outcome<T = object> = ({ ok: true } & T) | { ok: false; reason: Refu
 export const blankDefinition = (title: string, intro: string): SurveyDefinition => ({ title, intro, sections: [{ title: 'Section 1', intro: '', questions: [] }] });
 
 /** Makes a draft survey, version 1, from a definition (checked first). */
-export async function createSurvey(db: Db, actorId: number, programmeId: number, def: SurveyDefinition, clock: Clock, how = 'made'): Promise<Outcome<{ id: number }>> {
+export async function createSurvey(db: Db | Tx, actorId: number, programmeId: number, def: SurveyDefinition, clock: Clock, how = 'made'): Promise<Outcome<{ id: number }>> {
   const read = readDefinition(def);
   if (!read.ok) return { ok: false, reason: 'invalid', problems: read.problems };
   return inTransaction(db, async (tx) => {
