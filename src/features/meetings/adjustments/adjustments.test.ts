@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
+import { makeLead } from '../../../platform/audience/access.ts';
 import { inTransaction } from '../../../platform/db/database.ts';
+import { assign, createSubgroup } from '../../participants/service.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
 import { meetingsPersonalData } from '../personal-data.ts';
 import { addMeeting } from '../lists/test-support.ts';
@@ -83,6 +85,29 @@ describe(`meeting adjustments on ${TEST_ENGINE}`, () => {
     assert.equal((await requests()).length, 0);
     const again = await amyC.submit(`/meetings/${meetingId}/adjustment/withdraw`, {}, `/meetings/${meetingId}`);
     assert.match(mainText((await amyC.get(again.headers.location!)).body), /You had no request for this meeting/);
+  });
+
+  it('lets a sub-group’s lead see and arrange the requests for its meeting, and no other lead', async () => {
+    const [p1, p2] = f.projects.map((p) => p.id) as [number, number];
+    const s = await createSubgroup(db(), f.admin.personId, p1, { name: 'Delegation', description: '' }, f.t.clock);
+    const other = await createSubgroup(db(), f.admin.personId, p2, { name: 'Imaging', description: '' }, f.t.clock);
+    if (!s.ok || !other.ok) throw new Error('sub-groups');
+    await assign(db(), f.admin.personId, { projectId: p1, subgroupId: s.id }, [amy.personId, bo.personId], f.t.clock);
+    await assign(db(), f.admin.personId, { projectId: p2, subgroupId: other.id }, [cy.personId], f.t.clock);
+    assert.ok((await makeLead(db(), { kind: 'subgroup', id: s.id }, bo.personId, f.t.clock)).ok);
+    assert.ok((await makeLead(db(), { kind: 'subgroup', id: other.id }, cy.personId, f.t.clock)).ok);
+    const group = await addMeeting(db(), f.programmeId, { title: 'Delegation meeting', startsAt: '2026-04-02T09:00:00Z', audience: [{ kind: 'subgroup', id: s.id }] });
+    const amyC = await f.signInAs(amy.personId);
+    assert.equal((await amyC.submit(`/meetings/${group}/adjustment`, { needs: 'bsl' }, `/meetings/${group}`)).statusCode, 302);
+    const [r] = await requests();
+    const lead = await f.signInAs(bo.personId);
+    assert.match(mainText((await lead.get(`/meetings/${group}/adjustments`)).body), /Amy Archer/);
+    const one = `/meetings/${group}/adjustments/${r!.id}`;
+    assert.equal((await lead.submit(one, { note: 'Interpreter booked' }, one)).statusCode, 302);
+    assert.equal((await requests())[0]!.status, 'arranged');
+    const otherLead = await f.signInAs(cy.personId);
+    assert.equal((await otherLead.get(`/meetings/${group}/adjustments`)).statusCode, 404);
+    assert.equal((await otherLead.get(one)).statusCode, 404);
   });
 
   it('refuses a request with nothing chosen, an unknown need, or "something else" unexplained, saving nothing', async () => {

@@ -87,6 +87,16 @@ describe(`meeting lists on ${TEST_ENGINE}`, () => {
     assert.equal((await fac.get(`/meetings/subgroup/${sub}`)).statusCode, 200);
     assert.equal((await fac.get(`/meetings/project/${p2}`)).statusCode, 404);
 
+    // A sub-group's lead (a participant member) sees its drafts; another member does not.
+    await add('Sub-group draft', '2026-04-08T09:00:00Z', [{ kind: 'subgroup', id: sub }], 'draft');
+    await assign(db(), f.admin.personId, { projectId: p1, subgroupId: sub }, [bo.personId], f.t.clock);
+    assert.doesNotMatch(mainText((await amyC.get(`/meetings/subgroup/${sub}`)).body), /Sub-group draft/, 'not a lead yet');
+    assert.ok((await makeLead(db(), { kind: 'subgroup', id: sub }, amy.personId, f.t.clock)).ok);
+    assert.match(mainText((await amyC.get(`/meetings/subgroup/${sub}`)).body), /Sub-group draft/);
+    const boSub = mainText((await boC.get(`/meetings/subgroup/${sub}`)).body);
+    assert.match(boSub, /Delegation meeting/);
+    assert.doesNotMatch(boSub, /Sub-group draft/);
+
     // A group of another programme is never found, even for an admin.
     assert.equal(await visibleGroup(db(), { id: f.admin.personId, role: 'admin' }, f.programmeId + 1000, { kind: 'project', id: p1 }), undefined);
     assert.ok(await visibleGroup(db(), { id: f.admin.personId, role: 'admin' }, f.programmeId, { kind: 'project', id: p1 }));
