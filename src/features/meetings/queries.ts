@@ -193,6 +193,17 @@ export async function recordJoin(db: MeetingsDb, meetingId: number, personId: nu
 /** Everyone's answer and place at a meeting, for its reminders. */
 export const answersAt = (db: MeetingsDb, meetingId: number) => db.selectFrom('meeting_responses').select(['person_id', 'response', 'place']).where('meeting_id', '=', meetingId).execute();
 
+/** Claims a reminder for a person; false when it was already sent (a job run again). */
+export async function claimReminder(db: MeetingsDb, row: { meetingId: number; personId: number; startsAt: string; hours: number }, now: string): Promise<boolean> {
+  const r = await db
+    .insertInto('meeting_reminders_sent')
+    .values({ meeting_id: row.meetingId, person_id: row.personId, starts_at: row.startsAt, hours: row.hours, sent_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .returning('meeting_id')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
 /**
  * Deletes a person's answers and places at meetings that have not ended; returns the meetings
  * where they held a place (to be given to the waiting list).
@@ -207,7 +218,7 @@ export async function dropFutureAnswers(db: MeetingsDb, personId: number, now: s
 // ---- Personal data
 
 export async function personRows(db: MeetingsDb, personId: number) {
-  const [responses, created, series] = await Promise.all([
+  const [responses, created, series, reminded] = await Promise.all([
     db
       .selectFrom('meeting_responses')
       .innerJoin('meetings', 'meetings.id', 'meeting_responses.meeting_id')
@@ -217,8 +228,9 @@ export async function personRows(db: MeetingsDb, personId: number) {
       .execute(),
     db.selectFrom('meetings').select(['id', 'title', 'starts_at', 'status', 'created_at']).where('created_by', '=', personId).orderBy('id').execute(),
     db.selectFrom('meeting_series').select(['id', 'frequency', 'count', 'created_at']).where('created_by', '=', personId).orderBy('id').execute(),
+    db.selectFrom('meeting_reminders_sent').select(['meeting_id', 'starts_at', 'hours', 'sent_at']).where('person_id', '=', personId).orderBy('sent_at').execute(),
   ]);
-  return { meeting_responses: responses, meetings_created: created, meeting_series_created: series };
+  return { meeting_responses: responses, meetings_created: created, meeting_series_created: series, meeting_reminders_sent: reminded };
 }
 
 /** The upcoming-or-not meetings where this person holds a place. */
@@ -231,6 +243,7 @@ export const meetingExists = async (db: MeetingsDb, id: number) => (await db.sel
 
 export async function forgetPerson(db: MeetingsDb, personId: number): Promise<void> {
   await db.deleteFrom('meeting_responses').where('person_id', '=', personId).execute();
+  await db.deleteFrom('meeting_reminders_sent').where('person_id', '=', personId).execute();
   await db.updateTable('meetings').set({ created_by: null }).where('created_by', '=', personId).execute();
   await db.updateTable('meeting_series').set({ created_by: null }).where('created_by', '=', personId).execute();
 }

@@ -275,12 +275,20 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
       assert.match(boMail.text_body, new RegExp(`${f.t.config.baseUrl}/meetings/${m!.id}`));
       assert.match(mail.find((x) => x.to_address === cy.email)!.text_body, /You are on the waiting list/);
       assert.doesNotMatch(boMail.text_body, /waiting list/);
+      // The same reminder run again (its instance died after sending) reminds nobody twice.
+      const { scheduleJob } = await import('../../platform/jobs/jobs.ts');
+      await inTransaction(db(), (tx) => scheduleJob(tx, 'meetings.reminder', f.t.clock(), { meetingId: m!.id, startsAt: m!.starts_at, hours: 24 }, null, { clock: f.t.clock }));
+      await run();
+      assert.equal((await reminders()).length, 2);
+      assert.deepEqual((await meetingsPersonalData.exportPerson(db(), bo.personId)).meeting_reminders_sent!.map((r) => r.hours), [24], 'a person’s reminders are in their export');
+      await inTransaction(db(), (tx) => meetingsPersonalData.erasePerson(tx, cy.personId, f.t.clock));
+      assert.deepEqual(await db().selectFrom('meeting_reminders_sent').select('person_id').where('person_id', '=', cy.personId).execute(), [], 'and erased with them');
       // Bo now wants a daily summary: the hour-before reminder is held for it, not mailed.
       await inTransaction(db(), (tx) => setPreferences(tx, bo.personId, { 'meetings.reminder': 'daily' }, f.t.clock));
       f.t.clock.set('2026-07-01T08:00:00Z');
       await run();
       const second = (await reminders()).slice(2).sort((a, b) => a.person_id - b.person_id);
-      assert.deepEqual(second.map((r) => [r.person_id, r.delivery]), [[bo.personId, 'daily'], [cy.personId, 'immediately']].sort((a, b) => (a[0] as number) - (b[0] as number)));
+      assert.deepEqual(second.map((r) => [r.person_id, r.delivery]), [[bo.personId, 'daily'], [cy.personId, 'immediately']].sort((a, b) => (a[0] as number) - (b[0] as number)), 'Cy, erased, had no answer left: reminded as any invitee');
       const hourMail = await db().selectFrom('outbox').select('to_address').where('subject', '=', 'Reminder: “Steering group” is in 1 hour').execute();
       assert.deepEqual(hourMail.map((x) => x.to_address), [cy.email]);
     });

@@ -461,7 +461,8 @@ export async function dropFromFutureMeetings(tx: Tx, personId: number, clock: Cl
  * Reminds a published meeting's invitees, except those who said no; people on the waiting list
  * are told they are on it (so they are not surprised by a reminder for a place they lack).
  * A job made for a start the meeting no longer has, or for a meeting no longer published, does
- * nothing. The whole reminder is one transaction, so a failed try is redone from the start.
+ * nothing. The whole reminder is one transaction, so a failed try is redone from the start; each
+ * person's reminder is claimed first, so a job run again after it committed reminds nobody twice.
  */
 async function remind(tx: Tx, ctx: NotifyContext, payload: { meetingId: number; startsAt: string; hours: number }): Promise<number> {
   const m = own(tx);
@@ -476,6 +477,7 @@ async function remind(tx: Tx, ctx: NotifyContext, payload: { meetingId: number; 
     const a = answers.get(personId);
     if (a?.response === 'no') continue;
     const waiting = a?.place === 'waiting';
+    if (!(await q.claimReminder(m, { meetingId: meeting.id, personId, startsAt: meeting.starts_at, hours: payload.hours }, ctx.clock().toISOString()))) continue;
     await notify(tx, ctx, personId, MEETING_REMINDER.kind, { kind: ITEM_KIND, id: meeting.id, title: meeting.title, url: `/meetings/${meeting.id}`, group: 'Meetings' }, {
       subject: `Reminder: “${meeting.title}” is ${soon}`,
       greeting: 'Hello,',

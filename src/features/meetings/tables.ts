@@ -74,10 +74,21 @@ export interface MeetingSeriesTable {
   created_at: string;
 }
 
+/** Migration 022: a reminder sent to a person, claimed before sending so a job run twice sends it once. */
+export interface MeetingRemindersSentTable {
+  meeting_id: number;
+  person_id: number;
+  /** The start the reminder was for (a moved meeting is reminded again). */
+  starts_at: string;
+  hours: number;
+  sent_at: string;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
     meetings: MeetingsTable;
     meeting_series: MeetingSeriesTable;
+    meeting_reminders_sent: MeetingRemindersSentTable;
     meeting_agenda_items: MeetingAgendaItemsTable;
     meeting_responses: MeetingResponsesTable;
   }
@@ -86,6 +97,6 @@ declare module '../../platform/db/schema.ts' {
 export type Meeting = Selectable<MeetingsTable>;
 export type AgendaItem = Selectable<MeetingAgendaItemsTable>;
 export type MeetingResponse = Selectable<MeetingResponsesTable>;
-export type MeetingsTables = 'meetings' | 'meeting_agenda_items' | 'meeting_responses' | 'meeting_series';
+export type MeetingsTables = 'meetings' | 'meeting_agenda_items' | 'meeting_responses' | 'meeting_series' | 'meeting_reminders_sent';
 /** The only handle the meetings feature's queries get: its own tables, and people to read names. */
 export type MeetingsDb = Scoped<MeetingsTables, 'people'>;
