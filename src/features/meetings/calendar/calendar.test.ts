@@ -11,6 +11,7 @@ import ICAL from 'ical.js';
 import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
 import { inTransaction } from '../../../platform/db/database.ts';
 import { runDueJobs } from '../../../platform/jobs/runner.ts';
+import { readSetting } from '../../../platform/settings.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
 import { meetings as meetingsFeature } from '../feature.ts';
 import { rsvp } from '../service.ts';
@@ -19,7 +20,7 @@ import { calendarJobHandlers, calendarPersonalData } from './part.ts';
 
 const JOIN_URL = 'https://teams.example.org/meet/123';
 
-type Parsed = { method: string; events: { uid: string; sequence: number; start: string; end: string; summary: string; description: string; url: string; status: string; organizer: string }[] };
+type Parsed = { method: string; events: { uid: string; sequence: number; start: string; end: string; summary: string; description: string; url: string; status: string; organizer: string; organizerName: string }[] };
 
 function parseIcs(text: string): Parsed {
   const cal = new ICAL.Component(ICAL.parse(text));
@@ -35,6 +36,7 @@ function parseIcs(text: string): Parsed {
       url: String(v.getFirstPropertyValue('url')),
       status: String(v.getFirstPropertyValue('status')),
       organizer: String(v.getFirstPropertyValue('organizer')),
+      organizerName: String(v.getFirstProperty('organizer')?.getParameter('cn')),
     };
   });
   return { method: String(cal.getFirstPropertyValue('method')), events };
@@ -118,7 +120,8 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
       assert.equal(e.summary, 'Steering group');
       assert.equal(e.status, 'CONFIRMED');
       assert.equal(e.url, `${base()}/meetings/${m.id}`);
-      assert.match(e.organizer, /^mailto:/i);
+      assert.equal(e.organizer, `mailto:${/<(.+)>/.exec(f.t.config.mailFrom)?.[1] ?? f.t.config.mailFrom}`, 'the programme’s mailbox');
+      assert.equal(e.organizerName, (await readSetting(db(), 'mail_signature'))!.split('\n')[0], 'under the programme’s name');
       assert.ok(e.description.includes(`${base()}/meetings/${m.id}\n`) || e.description.includes(`${base()}/meetings/${m.id}`), e.description);
       assert.ok(e.description.includes(`${base()}/meetings/${m.id}/join`));
       assert.match(e.description, /Agree the plan\./, 'the purpose as plain text');

@@ -17,7 +17,7 @@ import { ITEM_KIND, JOIN_OPENS_MINUTES, own } from '../service.ts';
 import type { Meeting } from '../tables.ts';
 import { answerUrl } from './answer-token.ts';
 import { meetingPageUrl, meetingsCalendar, type CalendarMeeting, type CalendarMethod } from './ics.ts';
-import { organiser } from './organiser.ts';
+import { organiserOf } from './organiser.ts';
 import { calendarDb } from './feed-tokens.ts';
 import * as cq from './queries.ts';
 
@@ -37,8 +37,8 @@ export async function calendarMeeting(db: Db | Tx, m: Meeting): Promise<Calendar
   return { ...m, agenda: agenda.map((a) => [a.title, a.lead_name ? `led by ${a.lead_name}` : '', a.minutes ? `${a.minutes} minutes` : ''].filter(Boolean).join(', ')) };
 }
 
-function calendarEvent(m: CalendarMeeting, method: CalendarMethod, ctx: NotifyContext): CalendarEvent {
-  const content = meetingsCalendar([m], method, { baseUrl: ctx.baseUrl, organiser: organiser(), now: ctx.clock() });
+async function calendarEvent(tx: Tx, m: CalendarMeeting, method: CalendarMethod, ctx: NotifyContext): Promise<CalendarEvent> {
+  const content = meetingsCalendar([m], method, { baseUrl: ctx.baseUrl, organiser: await organiserOf(tx), now: ctx.clock() });
   return { method: method, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content };
 }
 
@@ -55,7 +55,7 @@ export async function inviteNewcomers(tx: Tx, ctx: NotifyContext, m: Meeting, au
   const people = audience ?? (await addressees(tx, ITEM_KIND, m.id));
   const now = ctx.clock().toISOString();
   const full = await calendarMeeting(tx, m);
-  const calendar = calendarEvent(full, 'REQUEST', ctx);
+  const calendar = await calendarEvent(tx, full, 'REQUEST', ctx);
   const when = meetingWhen(m.starts_at, m.ends_at);
   const purpose = markdownToText(m.purpose, { baseUrl: ctx.baseUrl });
   let told = 0;
@@ -82,7 +82,7 @@ export async function inviteNewcomers(tx: Tx, ctx: NotifyContext, m: Meeting, au
 /** Sends the update (METHOD:REQUEST, the meeting's SEQUENCE now) to these invited people. */
 export async function sendUpdate(tx: Tx, ctx: NotifyContext, m: Meeting, people: readonly number[], change: ChangeWords): Promise<number> {
   if (!people.length) return 0;
-  const calendar = calendarEvent(await calendarMeeting(tx, m), 'REQUEST', ctx);
+  const calendar = await calendarEvent(tx, await calendarMeeting(tx, m), 'REQUEST', ctx);
   const when = meetingWhen(m.starts_at, m.ends_at);
   const subject = change.moved ? `“${m.title}” has moved` : `“${m.title}” has changed`;
   const what = change.moved
@@ -106,7 +106,7 @@ export async function sendUpdate(tx: Tx, ctx: NotifyContext, m: Meeting, people:
  */
 export async function sendCancel(tx: Tx, ctx: NotifyContext, m: Meeting, people: readonly number[], why: 'cancelled' | 'removed'): Promise<number> {
   if (!people.length) return 0;
-  const calendar = calendarEvent(await calendarMeeting(tx, m), 'CANCEL', ctx);
+  const calendar = await calendarEvent(tx, await calendarMeeting(tx, m), 'CANCEL', ctx);
   const when = meetingWhen(m.starts_at, m.ends_at);
   for (const personId of people) {
     await notify(tx, ctx, personId, MEETING_CHANGED.kind, item(m), {
