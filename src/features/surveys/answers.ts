@@ -106,13 +106,20 @@ function parseOne(q: QuestionDef, body: Record<string, unknown>): One {
       const all = list(body[name]);
       if (all.length > 1) return { error: `Select only one answer for “${q.title}”` };
       const v = all[0] ?? '';
+      // The "other" box is a plain field after the choices (no script): text typed there with
+      // nothing chosen means "Other"; with another choice it is a contradiction to resolve.
+      const otherTyped = q.type === 'single' && q.other && first(body[fieldOf(q, 'other')]).trim() !== '';
+      if (!v && otherTyped) return otherAnswer(q, body, []);
       if (!v) return { answer: null };
       if (q.type === 'single' && q.other && v === OTHER) return otherAnswer(q, body, []);
+      if (otherTyped) return { error: `Choose “Other, please say” for what you wrote, or clear that box`, field: fieldOf(q, 'other') };
       if (!q.choices.some((o) => o.key === v)) return { error: `Select one of the answers given for “${q.title}”` };
       return { answer: { choices: [v] } };
     }
     case 'multiple': {
       const all = [...new Set(list(body[name]))];
+      // Text in the "other" box counts as choosing "Other" (see single choice).
+      if (q.other && first(body[fieldOf(q, 'other')]).trim() && !all.includes(OTHER)) all.push(OTHER);
       if (!all.length) return { answer: null };
       const chosen = all.filter((v) => v !== OTHER);
       if (chosen.some((v) => !q.choices.some((o) => o.key === v)) || (all.includes(OTHER) && !q.other)) return { error: `Select from the answers given for “${q.title}”` };

@@ -100,6 +100,13 @@ describe('answers on a page', () => {
     assert.deepEqual(readCarried(JSON.stringify({ a: { choices: ['zz'] }, n: { number: 99 } }), qs), {}, 'carried answers that fail their questions are dropped');
     assert.deepEqual(readCarried('{"__proto__": {"x": 1}}', qs), {});
     assert.deepEqual(readCarried('not json', qs), {});
+    // "Other" is a plain box after the choices: typed into with nothing chosen, it is the answer.
+    const other = [q('o', { other: true }), q('m', { type: 'multiple', other: true })];
+    assert.deepEqual(parsePage(other, { 'q-o-other': 'Porter', 'q-m': 'y', 'q-m-other': 'Also this' }), { ok: true, answers: { o: { other: 'Porter' }, m: { choices: ['y'], other: 'Also this' } } });
+    const both = parsePage(other, { 'q-o': 'y', 'q-o-other': 'Porter' });
+    assert.deepEqual(!both.ok && both.errorList, [{ text: 'Choose “Other, please say” for what you wrote, or clear that box', href: '#q-o-other' }]);
+    const empty = parsePage(other, { 'q-o': '_other', 'q-o-other': ' ' });
+    assert.deepEqual(!empty.ok && empty.errorList, [{ text: 'Say what your other answer to “O” is', href: '#q-o-other' }]);
   });
 });
 
