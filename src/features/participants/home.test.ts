@@ -32,7 +32,7 @@ describe('the participant’s home', () => {
 
     const home = mainText((await client.get('/my')).body);
     assert.doesNotMatch(home, /Nothing here yet/);
-    assert.match(home, new RegExp(`Your projects and sub-groups Project: ${project.name} You are not in a sub-group of this project yet\\.`));
+    assert.match(home, new RegExp(`Your projects and sub-groups Project: ${project.name} Meetings of ${project.name} You are not in a sub-group of this project yet\\.`));
     assert.match(home, new RegExp(`What is new for you You were added to the project ${project.name} ${project.name},`));
 
     // Adding them again changes nothing and tells them nothing more.

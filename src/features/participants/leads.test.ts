@@ -115,7 +115,7 @@ describe('group leads', () => {
     assert.equal(res.statusCode, 200);
     assert.equal(h1(res.body), 'Facilitate');
     const text = mainText(res.body);
-    assert.match(text, new RegExp(`Projects you lead Project: ${f.projects[0]!.name} Members of the project \\(2\\): Amy Archer Bo Baker Its sub-groups Sub-group: Delegation resources Members \\(2\\): Amy Archer Bo Baker`));
+    assert.match(text, new RegExp(`Projects you lead Project: ${f.projects[0]!.name} Meetings of ${f.projects[0]!.name} Members of the project \\(2\\): Amy Archer Bo Baker Its sub-groups Sub-group: Delegation resources Meetings of Delegation resources Members \\(2\\): Amy Archer Bo Baker`));
     assert.doesNotMatch(text, new RegExp(`${f.projects[1]!.name}|Imaging guidance|Cy Carter`), 'nothing of the project they do not lead');
 
     // Amy leads her sub-group: /my says so and links to /facilitate, which lists it alone.
@@ -125,7 +125,7 @@ describe('group leads', () => {
     assert.match(my.body, /href="\/facilitate"/);
     const hers = await amyClient.get('/facilitate');
     assert.equal(hers.statusCode, 200);
-    assert.match(mainText(hers.body), new RegExp(`Sub-groups you lead Sub-group: Delegation resources Part of the project ${f.projects[0]!.name}\\. Members \\(2\\): Amy Archer Bo Baker`));
+    assert.match(mainText(hers.body), new RegExp(`Sub-groups you lead Sub-group: Delegation resources Part of the project ${f.projects[0]!.name}\\. Meetings of Delegation resources Members \\(2\\): Amy Archer Bo Baker`));
     assert.doesNotMatch(mainText(hers.body), /Projects you lead/);
     // From there she can write to her group: the messages page lets a sub-group's lead in.
     assert.match(hers.body, /href="\/messages">Write to the people in the groups you lead/);

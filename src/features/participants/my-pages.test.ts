@@ -41,8 +41,8 @@ describe('the participant’s own pages', () => {
     assert.equal(h1(res.body), 'Your programme');
     const text = mainText(res.body);
     assert.match(text, /taking part in the radiography support workforce programme, run by the Society of Radiographers/);
-    assert.match(text, new RegExp(`Project: ${f.projects[0]!.name} Sub-group: Delegation resources Writes the delegation checklist Members \\(2\\): Amy Archer \\(you\\) Bo Baker`));
-    assert.match(text, new RegExp(`Project: ${f.projects[1]!.name} You are not in a sub-group of this project yet`));
+    assert.match(text, new RegExp(`Project: ${f.projects[0]!.name} Meetings of ${f.projects[0]!.name} Sub-group: Delegation resources Writes the delegation checklist Meetings of Delegation resources Members \\(2\\): Amy Archer \\(you\\) Bo Baker`));
+    assert.match(text, new RegExp(`Project: ${f.projects[1]!.name} Meetings of ${f.projects[1]!.name} You are not in a sub-group of this project yet`));
     assert.match(text, /Correct your details/);
     assert.match(text, /Withdraw from the programme/);
     // Names, never email addresses; and nothing of the sub-group Amy is not in.
@@ -53,7 +53,7 @@ describe('the participant’s own pages', () => {
   it('never shows a participant another sub-group’s members', async () => {
     const cyClient = await f.signInAs(cy.personId);
     const text = mainText((await cyClient.get('/my')).body);
-    assert.match(text, /Sub-group: Radiotherapy guidance Members \(1\): Cy Carter \(you\)/);
+    assert.match(text, /Sub-group: Radiotherapy guidance Meetings of Radiotherapy guidance Members \(1\): Cy Carter \(you\)/);
     assert.doesNotMatch(text, /Amy Archer|Bo Baker|Delegation resources/);
     assert.equal((await cyClient.get(`/admin/subgroups/${groupA}`)).statusCode, 403);
     assert.equal((await cyClient.get(`/admin/projects/${f.projects[0]!.id}`)).statusCode, 403);
