@@ -335,6 +335,14 @@ export function surveysRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     return afterChange(request, reply, id, pid, result, `Question moved ${dir}.`, `#q-${key}`);
   });
 
+  app.get('/admin/surveys/:id/questions/:key/delete', { ...admins, schema: { params: questionParams } }, async (request, reply) => {
+    const found = await load(request, reply, request.params.id);
+    if (!found) return reply;
+    const e = findQuestion(found.state, request.params.key);
+    if (!e) return sendErrorPage(request, reply, 404);
+    return reply.view(`${V}/delete-question.njk`, { pageTitle: `Delete question ${e.number}?`, survey: found.state.survey, question: e.q, number: e.number });
+  });
+
   app.post('/admin/surveys/:id/questions/:key/delete', { ...admins, schema: { params: questionParams } }, async (request, reply) => {
     const { id, key } = request.params;
     const pid = await programmeId(request);

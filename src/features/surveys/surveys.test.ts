@@ -162,6 +162,17 @@ describe(`survey builder on ${TEST_ENGINE}`, () => {
     assert.deepEqual((await questions(v)).map((q) => q.title), ['First', 'Second'], 'nothing moved or deleted');
     const conditions = await db().selectFrom('survey_conditions').selectAll().execute();
     assert.equal(conditions.length, 1);
+    assert.match(mainText((await f.admin.get(`/admin/surveys/${s.id}/questions/${second}/delete`)).body), /Delete question 2\? “Second” and its conditions will be deleted/);
+    // Sections: a move that would put Second's page before First's is refused too.
+    assert.equal((await f.admin.submit(`/admin/surveys/${s.id}/sections/new`, { title: 'Later' }, `/admin/surveys/${s.id}`)).statusCode, 302);
+    assert.equal((await f.admin.submit(`/admin/surveys/${s.id}/questions/${second}/move`, { direction: 'down' }, `/admin/surveys/${s.id}`)).statusCode, 302, 'Second moves into section 2');
+    const section = await f.admin.submit(`/admin/surveys/${s.id}/sections/2/move`, { direction: 'up' }, `/admin/surveys/${s.id}`);
+    assert.equal(section.statusCode, 400);
+    assert.match(errorSummary(section.body)[0]![0], /Question 1 \(“Second”\) shows depending on question 2 \(“First”\), which comes after it/);
+    assert.equal((await f.admin.submit(`/admin/surveys/${s.id}/sections/1/delete`, {}, `/admin/surveys/${s.id}`)).statusCode, 400, 'a section with questions is not deleted');
+    assert.equal((await f.admin.submit(`/admin/surveys/${s.id}/questions/${second}/move`, { direction: 'up' }, `/admin/surveys/${s.id}`)).statusCode, 302, 'back to section 1');
+    assert.equal((await f.admin.submit(`/admin/surveys/${s.id}/sections/2/delete`, {}, `/admin/surveys/${s.id}`)).statusCode, 302, 'an empty one is');
+    assert.equal((await db().selectFrom('survey_sections').select('id').where('version_id', '=', v).execute()).length, 1);
     // A reorder that breaks nothing works.
     await addQuestion(s.id, 'short_text', { title: 'Third' });
     assert.equal((await f.admin.submit(`/admin/surveys/${s.id}/questions/${await keyOf(v, 'Third')}/move`, { direction: 'up' }, `/admin/surveys/${s.id}`)).statusCode, 302);

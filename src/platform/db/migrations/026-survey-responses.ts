@@ -28,7 +28,9 @@
 //   far as JSON, the version, and the furthest page reached, which gives "where people stop"
 //   (a draft is deleted when its response is submitted, so the drafts are exactly the people who
 //   reached a page and did not submit). A draft names its person until it is submitted or the
-//   survey closes (the closing slice then keeps only the page reached); the first page says so.
+//   survey closes; at close the closing slice clears its person, token and answers and keeps only
+//   the page reached (so a draft may have no owner: no check requires one). The first page says
+//   so. Answers in a draft are keyed by question key, not id, like the preview's.
 // - survey_responses: one per submitted response: the survey, the version answered, the person
 //   (identified only) and the respondent attributes above.
 // - survey_answers: one row per part of an answer, to be counted in SQL: `item` is 0 for a single
@@ -57,8 +59,9 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('reached_section', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .addUniqueConstraint('survey_drafts_person_uq', ['survey_id', 'person_id'])
-    .addCheckConstraint('survey_drafts_owner', sql`person_id is not null or token_hash is not null`)
     .execute();
+  // "Where people stop": drafts of a survey by the page reached.
+  await db.schema.createIndex('survey_drafts_survey_idx').on('survey_drafts').columns(['survey_id', 'reached_section']).execute();
   await db.schema.createIndex('survey_drafts_person_idx').on('survey_drafts').column('person_id').execute();
   await db.schema
     .createTable('survey_responses')
