@@ -17,8 +17,8 @@ import { ITEM_KIND, JOIN_OPENS_MINUTES, own } from '../service.ts';
 import type { Meeting } from '../tables.ts';
 import { answerUrl } from './answer-token.ts';
 import { meetingPageUrl, meetingsCalendar, type CalendarMeeting, type CalendarMethod } from './ics.ts';
-import { organiserOf } from './organiser.ts';
 import { calendarDb } from './feed-tokens.ts';
+import { organiserOf } from './organiser.ts';
 import * as cq from './queries.ts';
 
 export const MEETING_INVITED: NotificationKind = {
@@ -26,7 +26,6 @@ export const MEETING_INVITED: NotificationKind = {
   label: 'When you are invited to a meeting',
   defaultDelivery: 'immediately',
 };
-
 
 /** What changed, in the words of the update email. */
 export type ChangeWords = { moved: boolean; details: boolean };
@@ -51,7 +50,8 @@ function answerLinks(ctx: NotifyContext, personId: number, meetingId: number): M
 
 /** Invites everyone in the meeting's audience not yet invited; returns how many were. */
 export async function inviteNewcomers(tx: Tx, ctx: NotifyContext, m: Meeting, audience?: readonly number[]): Promise<number> {
-  if (m.status !== 'published') return 0;
+  // Not a meeting to invite anyone to: a draft, cancelled, or over (a job that ran late).
+  if (m.status !== 'published' || Date.parse(m.ends_at) <= ctx.clock().getTime()) return 0;
   const people = audience ?? (await addressees(tx, ITEM_KIND, m.id));
   const now = ctx.clock().toISOString();
   const full = await calendarMeeting(tx, m);
