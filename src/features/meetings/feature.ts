@@ -27,4 +27,10 @@ export const meetings = defineFeature({
   home: async (viewer, ctx) => (await import('./home.ts')).meetingsHomeSection(viewer, ctx),
   homeOrder: 20,
   personalData: meetingsPersonalData,
+  // A withdrawn participant is dropped from meetings to come: each part lets go first, then the
+  // core frees their places (the waiting list moves up).
+  onWithdraw: async (tx, personId, clock) => {
+    for (const part of PARTS) await part.onWithdraw?.(tx, personId, clock);
+    await (await import('./service.ts')).dropFromFutureMeetings(tx, personId, clock);
+  },
 });

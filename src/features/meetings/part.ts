@@ -11,6 +11,7 @@ import type { NotificationKind } from '../../platform/notify/kinds.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Viewer } from '../../platform/audience/access.ts';
 import type { Clock } from '../../platform/time.ts';
+import type { WithdrawalHandler } from '../../platform/withdrawal.ts';
 import type { Meeting } from './tables.ts';
 
 /** What a part shows on the meeting's page: a partial (it reads `part.data`) and its data. */
@@ -26,4 +27,6 @@ export type MeetingsPart = {
   /** The part's section of the meeting's page for this person, or null. Parts show in the order feature.ts lists them. */
   meetingPage?: (ctx: MeetingPageContext) => Promise<MeetingPagePart | null>;
   personalData?: PersonalData;
+  /** Lets go of a person who has withdrawn (their part in meetings to come), in the withdrawal's transaction. */
+  onWithdraw?: WithdrawalHandler;
 };

@@ -14,6 +14,8 @@ import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../pa
 import { meetingsPersonalData } from './personal-data.ts';
 import { seedDemoSeries } from './demo-series.ts';
 import { nthDate } from './series.ts';
+import { withdrawParticipant } from '../registration/service.ts';
+import { ask } from './adjustments/service.ts';
 import { dropFromFutureMeetings, meetingJobHandlers, rsvp } from './service.ts';
 
 describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
@@ -400,6 +402,27 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
       await run();
       const bos = await db().selectFrom('meeting_responses').select('place').where('person_id', '=', bo.personId).where('meeting_id', '=', later!.id).executeTakeFirstOrThrow();
       assert.equal(bos.place, 'attending', 'the freed place went to Bo');
+    });
+
+    it('is dropped when they withdraw from the programme: answers and adjustment requests for meetings to come go, past ones stay', async () => {
+      ok(await schedule({ 'date-day': '20', 'date-month': '3', title: 'Soon' }));
+      ok(await schedule({ capacity: '1' }));
+      const [soon, later] = await meetings();
+      const amyV = { id: amy.personId, role: 'participant' as const };
+      for (const m of [soon!, later!]) {
+        await rsvp(db(), amyV, f.programmeId, m.id, 'yes', ctx());
+        assert.equal((await ask(db(), amyV, f.programmeId, m.id, { needs: ['captions'], details: '' }, f.t.clock)).ok, true);
+      }
+      await rsvp(db(), { id: bo.personId, role: 'participant' }, f.programmeId, later!.id, 'yes', ctx());
+      f.t.clock.set('2026-04-01T12:00:00Z');
+      await withdrawParticipant(db(), amy.personId, f.t.clock);
+      const answers = await db().selectFrom('meeting_responses').select('meeting_id').where('person_id', '=', amy.personId).execute();
+      assert.deepEqual(answers.map((r) => r.meeting_id), [soon!.id]);
+      const requests = await db().selectFrom('meeting_adjustments').select('meeting_id').where('person_id', '=', amy.personId).execute();
+      assert.deepEqual(requests.map((r) => r.meeting_id), [soon!.id]);
+      await run();
+      const bos = await db().selectFrom('meeting_responses').select('place').where('person_id', '=', bo.personId).where('meeting_id', '=', later!.id).executeTakeFirstOrThrow();
+      assert.equal(bos.place, 'attending', 'her place went to Bo');
     });
   });
 });

@@ -33,4 +33,6 @@ export const adjustmentsPart: MeetingsPart = {
     },
     erasePerson: async (tx, personId) => q.forgetPerson(own(tx), personId),
   },
+  // Requests for meetings to come are withdrawn with the person (organisers need not arrange them).
+  onWithdraw: async (tx, personId, clock) => q.dropFutureRequests(own(tx), personId, clock().toISOString()),
 };

@@ -73,3 +73,12 @@ export async function forgetPerson(db: AdjustmentsDb, personId: number): Promise
   await db.deleteFrom('meeting_adjustments').where('person_id', '=', personId).execute();
   await db.updateTable('meeting_adjustments').set({ arranged_by: null }).where('arranged_by', '=', personId).execute();
 }
+
+/** Deletes a person's requests for meetings that have not ended (they have withdrawn from the programme). */
+export async function dropFutureRequests(db: AdjustmentsDb, personId: number, now: string): Promise<void> {
+  await db
+    .deleteFrom('meeting_adjustments')
+    .where('person_id', '=', personId)
+    .where('meeting_id', 'in', (eb) => eb.selectFrom('meetings').select('id').where('ends_at', '>', now))
+    .execute();
+}
