@@ -401,7 +401,8 @@ export function surveysRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   // Preview: the version being built, page by page, as a respondent sees it; nothing is stored.
   const previewPage = (reply: FastifyReply, state: SurveyState, answers: Answers, page: number | 'check', extra: Errors & { values?: Values; status?: number } = {}) => {
     const def = state.def;
-    const shown = visibleQuestions(def, answers);
+    // Respondents see the questions shown to them numbered 1, 2, 3 ..., without gaps for hidden ones.
+    const shown = visibleQuestions(def, answers).map((e, i) => ({ ...e, number: i + 1 }));
     const pages = visibleSections(def, answers);
     const common = { survey: state.survey, def, carried: JSON.stringify(answers), formAction: `/admin/surveys/${state.survey.id}/preview`, errors: extra.errors ?? {}, errorList: extra.errorList };
     if (page === 'check' || !pages.length) {
