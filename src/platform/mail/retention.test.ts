@@ -18,7 +18,8 @@ describe(`dropping sent mail bodies on ${TEST_ENGINE}`, () => {
   });
   after(() => data.close());
 
-  const queue = (to: string) => enqueueMail(data.db, { to, subject: 'Your Coproduce sign-in link', text: 'Sign in: https://example.org/sign-in/secret', html: '<a href="https://example.org/sign-in/secret">Sign in</a>' }, clock);
+  // The calendar part holds links too (the meeting's page and its join address).
+  const queue = (to: string) => enqueueMail(data.db, { to, subject: 'Your Coproduce sign-in link', text: 'Sign in: https://example.org/sign-in/secret', html: '<a href="https://example.org/sign-in/secret">Sign in</a>', calendar: { method: 'REQUEST', filename: 'invite.ics', content: 'BEGIN:VCALENDAR\r\nURL:https://example.org/meetings/1/join\r\nEND:VCALENDAR' } }, clock);
   const markSent = (to: string) => data.db.updateTable('outbox').set({ status: 'sent', sent_at: clock().toISOString() }).where('to_address', '=', to).execute();
   const row = (to: string) => data.db.selectFrom('outbox').selectAll().where('to_address', '=', to).executeTakeFirstOrThrow();
 
@@ -36,6 +37,7 @@ describe(`dropping sent mail bodies on ${TEST_ENGINE}`, () => {
     const dropped = await row('sent@example.org');
     assert.equal(dropped.text_body, '');
     assert.equal(dropped.html_body, null);
+    assert.equal(dropped.calendar_event, null);
     assert.equal(dropped.body_dropped_at, clock().toISOString());
     assert.equal(dropped.status, 'sent');
     assert.equal(dropped.subject, 'Your Coproduce sign-in link');

@@ -15,7 +15,7 @@ export async function dropSentMailBodies(db: Db, clock: Clock, retentionDays = D
   const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60_000).toISOString();
   const result = await db
     .updateTable('outbox')
-    .set({ text_body: '', html_body: null, body_dropped_at: now.toISOString() })
+    .set({ text_body: '', html_body: null, calendar_event: null, body_dropped_at: now.toISOString() })
     .where('status', '=', 'sent')
     .where('sent_at', '<=', cutoff)
     .where('body_dropped_at', 'is', null)
