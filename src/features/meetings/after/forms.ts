@@ -10,7 +10,7 @@ export const COMMENT_MAX = 5_000;
 
 export const minutesForm = z.looseObject({ body: textField('The minutes', MINUTES_MAX, 'Enter the minutes') });
 
-const optionalNumber = z.unknown().transform((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v.trim()) ? Number(v.trim()) : null));
+const optionalNumber = z.unknown().optional().transform((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v.trim()) ? Number(v.trim()) : null));
 
 export const decisionForm = z.looseObject({
   decision: textField('The decision', 1000, 'Enter the decision'),
@@ -36,36 +36,46 @@ function dateFrom(f: Record<string, unknown>, name: string, label: string, fail:
   return date;
 }
 
+const anything = z.unknown().optional();
+
+/** A field's own check, run inside the form's transform so that every field's error is reported together. */
+function checked<T>(schema: z.ZodType<T>, value: unknown, path: string, fail: (path: string, message: string) => void, fallback: T): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  fail(path, r.error.issues[0]?.message ?? 'Check this answer');
+  return fallback;
+}
+
 export const actionForm = z
-  .looseObject({
-    what: textField('What is to be done', 500, 'Enter what is to be done'),
-    owner: z.unknown().transform((v) => (typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : null)),
-    status: z.unknown().transform((v) => (v === 'done' ? ('done' as const) : ('open' as const))),
-    note: textField('The note', 1000, null),
-  })
+  .looseObject({ what: anything, owner: anything, status: anything, note: anything })
   .transform((f, ctx) => {
     const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (f.owner === null) fail('owner', 'Choose who will do it');
+    const what = checked(textField('What is to be done', 500, 'Enter what is to be done', { oneLine: true }), f.what, 'what', fail, '');
+    const owner = typeof f.owner === 'string' && /^\d{1,10}$/.test(f.owner) ? Number(f.owner) : null;
+    if (owner === null) fail('owner', 'Choose who will do it');
     const dueDate = dateFrom(f, 'due', 'due date', fail);
-    return { what: f.what, ownerId: f.owner ?? 0, dueDate: dueDate ?? '', status: f.status, note: f.note };
+    const note = checked(textField('The note', 1000, null), f.note, 'note', fail, '');
+    return { what, ownerId: owner ?? 0, dueDate: dueDate ?? '', status: f.status === 'done' ? ('done' as const) : ('open' as const), note };
   });
 export const ACTION_ORDER = ['what', 'owner', 'due', 'status', 'note'];
 export const ACTION_ANCHORS = { due: 'due-day' };
 
 const time = z
   .unknown()
+  .optional()
   .transform((v) => (typeof v === 'string' ? v.trim().replace('.', ':') : ''))
   .refine((s) => s.length > 0, 'Enter the time')
   .refine((s) => /^([01]?\d|2[0-3]):[0-5]\d$/.test(s), 'Enter the time in the 24-hour clock, for example 17:00')
   .transform((s) => s.padStart(5, '0'));
 
-export const reviewForm = z.looseObject({ untilTime: time }).transform((f, ctx) => {
+export const reviewForm = z.looseObject({ untilTime: anything }).transform((f, ctx) => {
   const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   const date = dateFrom(f, 'until', 'date comments close', fail);
-  if (!date) return { until: new Date(0) };
-  const at = londonToUtc(date, f.untilTime);
+  const hour = checked(time, f.untilTime, 'untilTime', fail, null);
+  if (!date || !hour) return { until: new Date(0) };
+  const at = londonToUtc(date, hour);
   if (!at.ok) {
-    fail('untilTime', at.reason === 'skipped' ? 'That time does not exist in the UK that night: the clocks go forward. Choose another time' : at.reason === 'ambiguous' ? 'That time happens twice in the UK that night: the clocks go back. Choose another time' : 'Enter a real date and time');
+    fail('untilTime', at.reason === 'skipped' ? 'That time does not exist in the UK that night: the clocks go forward. Choose another time' : 'That time happens twice in the UK that night: the clocks go back. Choose another time');
     return { until: new Date(0) };
   }
   return { until: at.utc };

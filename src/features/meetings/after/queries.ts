@@ -22,6 +22,8 @@ export async function peopleNamed(db: RecordsDb, ids: readonly number[]): Promis
   return out;
 }
 
+export const agendaOf = (db: RecordsDb, meetingId: number) => db.selectFrom('meeting_agenda_items').select(['position', 'title']).where('meeting_id', '=', meetingId).orderBy('position').execute();
+
 // ---- Attendance
 
 export const attendanceOf = (db: RecordsDb, meetingId: number) =>

@@ -45,7 +45,7 @@ const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
 const idParam = z.object({ id });
 const itemParams = z.object({ id, itemId: id });
 const ownActionParams = z.object({ itemId: id });
-const personIds = z.unknown().transform((v) => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && /^\d{1,10}$/.test(x)).map(Number));
+const personIds = z.unknown().optional().transform((v) => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && /^\d{1,10}$/.test(x)).map(Number));
 const attendanceBody = formOf({ attended: personIds });
 const statusBody = formOf({ status: z.enum(['open', 'done']).optional().catch(undefined) });
 

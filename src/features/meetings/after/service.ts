@@ -132,7 +132,7 @@ export async function minutesPage(db: Db, meetingId: number, clock: Clock) {
     q.commentsOf(r, meetingId),
     q.approvalsOf(r, meetingId),
     inviteesOf(db, meetingId),
-    r.selectFrom('meeting_agenda_items').select(['position', 'title']).where('meeting_id', '=', meetingId).orderBy('position').execute(),
+    q.agendaOf(r, meetingId),
     q.reviewerCount(r, meetingId),
   ]);
   const today = londonDate(clock());
@@ -240,8 +240,7 @@ export async function addDecision(db: Db, viewer: Viewer, programmeId: number, m
   if (!viewer || !m) return { ok: false, reason: 'not_found' };
   if (!hasStarted(m, clock())) return { ok: false, reason: 'not_started' };
   if (input.agendaPosition !== null) {
-    const item = await own(db).selectFrom('meeting_agenda_items').select('position').where('meeting_id', '=', meetingId).where('position', '=', input.agendaPosition).executeTakeFirst();
-    if (!item) return { ok: false, reason: 'no_agenda_item' };
+    if (!(await q.agendaOf(own(db), meetingId)).some((a) => a.position === input.agendaPosition)) return { ok: false, reason: 'no_agenda_item' };
   }
   await q.addDecision(own(db), meetingId, input.text, input.agendaPosition, clock().toISOString());
   return { ok: true };

@@ -1,0 +1,358 @@
+// After the meeting, over HTTP and through the service, on both engines: who may reach each page
+// (organisers only; non-invitees never see minutes), attendance prefilled from Join and "yes" and
+// corrected, the review window (comments refused once it closes, one approval each), publishing
+// telling the audience, actions with "Your actions", the overdue list and the reminder job (moved
+// with the due date, gone when done), the export (CSV and XLSX), personal data, hostile input,
+// and Markdown in the minutes rendered inert.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import ExcelJS from 'exceljs';
+import type { TestClient } from '../../../../test/helpers/app.ts';
+import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
+import { inTransaction } from '../../../platform/db/database.ts';
+import { runDueJobs } from '../../../platform/jobs/runner.ts';
+import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
+import { afterPart } from './part.ts';
+import { recordsJobHandlers, reminderAt } from './service.ts';
+
+/** RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') [cell, i] = [cell + '"', i + 1];
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') [row, cell] = [[...row, cell], ''];
+    else if (c === '\r' && text[i + 1] === '\n') {
+      rows.push([...row, cell]);
+      [row, cell, i] = [[], '', i + 1];
+    } else cell += c;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}
+
+describe(`after the meeting on ${TEST_ENGINE}`, () => {
+  let f: Fixture;
+  let amy: Someone, bo: Someone, cy: Someone;
+  let meetingId: number;
+  const db = () => f.t.data.db;
+  const ctx = () => ({ clock: f.t.clock, baseUrl: f.t.config.baseUrl, secret: f.t.config.sessionSecret });
+  const notes = (kind: string) => db().selectFrom('notifications').select(['person_id', 'url']).where('kind', '=', kind).orderBy('person_id').execute();
+  const jobs = () => db().selectFrom('jobs').select(['key', 'run_at', 'status', 'payload']).where('kind', '=', 'meetings.action-due').execute();
+  const handlers = () => recordsJobHandlers(ctx());
+  const page = (c: TestClient, url: string) => c.get(url);
+  const duringMeeting = '2026-07-01T09:15:00Z';
+  const afterMeeting = '2026-07-01T11:00:00Z';
+
+  beforeEach(async () => {
+    f = await setUp();
+    amy = await f.register('Amy Archer');
+    bo = await f.register('Bo Baker');
+    cy = await f.register('Cy Carter');
+    const res = await f.admin.submit('/meetings/new', {
+      action: 'publish', title: 'Steering group', purpose: 'Agree the plan.', 'date-day': '1', 'date-month': '7', 'date-year': '2026', startTime: '10:00', endTime: '11:30',
+      joinUrl: 'https://teams.example.org/meet/123', joiningNotes: '', capacity: '', agenda1Title: 'Welcome', agenda2Title: 'Budget', audience: 'people', audiencePeople: [amy.email, bo.email].join('\n'),
+    }, '/meetings/new');
+    assert.equal(res.statusCode, 302, errorSummary(res.body).join());
+    meetingId = Number(/\/meetings\/(\d+)/.exec(res.headers.location!)![1]);
+  });
+  afterEach(() => f.t.close());
+
+  /** Amy presses Join during the meeting, Bo says yes; then the meeting ends. */
+  async function heldMeeting(): Promise<{ amyC: TestClient; boC: TestClient; cyC: TestClient }> {
+    const boC = await f.signInAs(bo.personId);
+    await boC.submit(`/meetings/${meetingId}/rsvp`, { response: 'yes' }, `/meetings/${meetingId}`);
+    f.t.clock.set(duringMeeting);
+    const amyC = await f.signInAs(amy.personId);
+    assert.equal((await amyC.get(`/meetings/${meetingId}/join`)).statusCode, 302);
+    f.t.clock.set(afterMeeting);
+    f.admin = Object.assign(await f.signInAs(f.admin.personId), { personId: f.admin.personId });
+    return { amyC: await f.signInAs(amy.personId), boC: await f.signInAs(bo.personId), cyC: await f.signInAs(cy.personId) };
+  }
+
+  const addAction = (over: Record<string, string> = {}) =>
+    f.admin.submit(`/meetings/${meetingId}/actions`, { what: 'Send the budget', owner: String(amy.personId), 'due-day': '10', 'due-month': '7', 'due-year': '2026', note: '', ...over }, `/meetings/${meetingId}/minutes`);
+
+  it('lets only organisers reach attendance, minutes and exports, and only from the start', async () => {
+    const early = await f.admin.get(`/meetings/${meetingId}/attendance`);
+    assert.equal(early.statusCode, 302, 'before the start: back to the meeting');
+    assert.match((await f.admin.get(early.headers.location!)).body, /once the meeting has started/);
+    const { amyC, cyC } = await heldMeeting();
+    for (const url of ['attendance', 'minutes', 'export.csv', 'export.xlsx', 'actions/1']) {
+      assert.equal((await amyC.get(`/meetings/${meetingId}/${url}`)).statusCode, 404, `an invitee who does not organise: ${url}`);
+      assert.equal((await cyC.get(`/meetings/${meetingId}/${url}`)).statusCode, 404, `a non-invitee: ${url}`);
+    }
+    for (const url of ['attendance', 'minutes', 'minutes/review', 'minutes/publish', 'decisions', 'actions']) {
+      const r = await amyC.submit(`/meetings/${meetingId}/${url}`, { body: "x" }, `/meetings/${meetingId}`); assert.equal(r.statusCode, 404, `POST ${url} ${mainText(r.body)}`);
+    }
+    assert.equal((await amyC.get('/meetings/actions/overdue')).statusCode, 403, 'someone who organises nothing');
+    assert.equal((await f.admin.get(`/meetings/${meetingId}/attendance`)).statusCode, 200);
+    const section = mainText((await f.admin.get(`/meetings/${meetingId}`)).body);
+    assert.match(section, /Attendance : not recorded yet/);
+    assert.match(section, /Download the invitees, their answers and attendance: CSV or Excel/);
+    assert.doesNotMatch(mainText((await amyC.get(`/meetings/${meetingId}`)).body), /Download the invitees/);
+  });
+
+  it('prefills attendance from Join and from yes, and keeps what the organiser corrects', async () => {
+    await heldMeeting();
+    const sheet = await f.admin.get(`/meetings/${meetingId}/attendance`);
+    const checked = (html: string, personId: number) => new RegExp(`value="${personId}" checked`).test(html);
+    assert.ok(checked(sheet.body, amy.personId) && checked(sheet.body, bo.personId), 'both ticked');
+    assert.match(mainText(sheet.body), /Amy Archer Prefilled from Join/);
+    assert.match(mainText(sheet.body), /Bo Baker Prefilled from their answer \(yes\)/);
+    assert.doesNotMatch(mainText(sheet.body), /Cy Carter/);
+    const saved = await f.admin.submit(`/meetings/${meetingId}/attendance`, { attended: [String(amy.personId), String(cy.personId), 'junk'] }, `/meetings/${meetingId}/attendance`);
+    assert.equal(saved.statusCode, 302);
+    const again = await f.admin.get(saved.headers.location!);
+    assert.match(mainText(again.body), /Attendance saved: 1 person attended/);
+    assert.ok(checked(again.body, amy.personId));
+    assert.ok(!checked(again.body, bo.personId), 'Bo corrected to absent: "yes" no longer ticks the box');
+    assert.match(mainText(again.body), /Bo Baker Recorded by the organiser/);
+    assert.match(mainText(again.body), /Recorded by Test admin on 1 July 2026 at 12:00pm \(UK time\)/);
+    const rows = await db().selectFrom('meeting_attendance').select(['person_id', 'attended', 'recorded_by']).orderBy('person_id').execute();
+    assert.deepEqual(rows.map((r) => ({ ...r })), [{ person_id: amy.personId, attended: 1, recorded_by: f.admin.personId }, { person_id: bo.personId, attended: 0, recorded_by: f.admin.personId }], 'a non-invitee ticked is ignored');
+  });
+
+  it('sends draft minutes for comment to attendees until a set time, then publishes them to the audience', async () => {
+    let { amyC, boC, cyC } = await heldMeeting();
+    await f.admin.submit(`/meetings/${meetingId}/attendance`, { attended: String(amy.personId) }, `/meetings/${meetingId}/attendance`);
+    const hostile = 'We agreed the **budget**.\n\n<script>alert(1)</script>\n\n[click](javascript:alert(2)) <img src=x onerror=alert(3)>';
+    const preview = await f.admin.submit(`/meetings/${meetingId}/minutes`, { action: 'preview', body: hostile }, `/meetings/${meetingId}/minutes`);
+    assert.equal(preview.statusCode, 200);
+    assert.match(preview.body, /Preview of minutes/);
+    assert.equal(await db().selectFrom('meeting_minutes').select('meeting_id').executeTakeFirst(), undefined, 'a preview saves nothing');
+    assert.equal((await f.admin.submit(`/meetings/${meetingId}/minutes`, { action: 'save', body: hostile }, `/meetings/${meetingId}/minutes`)).statusCode, 302);
+    assert.doesNotMatch(mainText((await boC.get(`/meetings/${meetingId}`)).body), /budget/, 'a draft is not shown to invitees');
+    // Closing time in the past, then not a time: refused with messages.
+    const past = await f.admin.submit(`/meetings/${meetingId}/minutes/review`, { 'until-day': '1', 'until-month': '7', 'until-year': '2026', untilTime: '09:00' }, `/meetings/${meetingId}/minutes`);
+    assert.equal(past.statusCode, 400);
+    assert.deepEqual(errorSummary(past.body), [['The date comments close must be in the future', '#until-day']]);
+    const bad = await f.admin.submit(`/meetings/${meetingId}/minutes/review`, { 'until-day': '31', 'until-month': '2', 'until-year': '2026', untilTime: '25:00' }, `/meetings/${meetingId}/minutes`);
+    assert.deepEqual(errorSummary(bad.body), [['Enter a real date comments close, for example 21 6 2027', '#until-day'], ['Enter the time in the 24-hour clock, for example 17:00', '#untilTime']]);
+    const sent = await f.admin.submit(`/meetings/${meetingId}/minutes/review`, { 'until-day': '3', 'until-month': '7', 'until-year': '2026', untilTime: '17:00' }, `/meetings/${meetingId}/minutes`);
+    assert.equal(sent.statusCode, 302);
+    assert.match(mainText((await f.admin.get(sent.headers.location!)).body), /Draft minutes sent for comment to 1 person\..*Out for comment.*until 3 July 2026 at 5:00pm \(UK time\)/);
+    assert.deepEqual((await notes('meetings.minutes-review')).map((n) => n.person_id), [amy.personId], 'only those marked as attended are asked');
+    // Amy sees the draft, rendered and sanitised; Bo (not asked) and Cy (not invited) do not.
+    const amyPage = await amyC.get(`/meetings/${meetingId}`);
+    assert.match(mainText(amyPage.body), /Draft minutes.*until 3 July 2026 at 5:00pm \(UK time\)/);
+    assert.match(amyPage.body, /<strong>budget<\/strong>/);
+    assert.doesNotMatch(amyPage.body, /<script>alert|href="javascript|<img[^>]*onerror/);
+    assert.doesNotMatch(mainText((await boC.get(`/meetings/${meetingId}`)).body), /budget/);
+    assert.equal((await cyC.get(`/meetings/${meetingId}`)).statusCode, 404);
+    assert.equal((await boC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: 'Me too' }, `/meetings/${meetingId}`)).statusCode, 404, 'not asked: not found');
+    assert.equal((await cyC.submit(`/meetings/${meetingId}/minutes/approve`, {}, '/my')).statusCode, 404);
+    // Comments and one approval each.
+    const empty = await amyC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: '  ' }, `/meetings/${meetingId}`);
+    assert.match((await amyC.get(empty.headers.location!)).body, /Enter your comment/);
+    await amyC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: 'Item 2: <b>add</b> the date' }, `/meetings/${meetingId}`);
+    const approved = await amyC.submit(`/meetings/${meetingId}/minutes/approve`, {}, `/meetings/${meetingId}`);
+    assert.match(mainText((await amyC.get(approved.headers.location!)).body), /you have approved these minutes/);
+    const twice = await amyC.post(`/meetings/${meetingId}/minutes/approve`, {}, await amyC.csrfToken(`/meetings/${meetingId}`));
+    assert.match(mainText((await amyC.get(twice.headers.location!)).body), /You have already approved these minutes/);
+    assert.equal((await db().selectFrom('meeting_minutes_approvals').select('person_id').execute()).length, 1);
+    const organiserView = await f.admin.get(`/meetings/${meetingId}/minutes`);
+    assert.match(mainText(organiserView.body), /Approved by 1: Amy Archer\..*Amy Archer ?, 1 July 2026 at 12:00pm \(UK time\) Item 2: <b>add<\/b> the date/);
+    assert.doesNotMatch(organiserView.body, /<b>add<\/b>/, 'a comment is shown as text');
+    // The window closes: comments refused, the draft no longer shown to Amy.
+    f.t.clock.set('2026-07-03T16:00:00Z');
+    // Signed in again: sessions do not last days.
+    [amyC, boC, cyC] = [await f.signInAs(amy.personId), await f.signInAs(bo.personId), await f.signInAs(cy.personId)];
+    f.admin = Object.assign(await f.signInAs(f.admin.personId), { personId: f.admin.personId });
+    const late = await amyC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: 'Late' }, `/meetings/${meetingId}`);
+    assert.match((await amyC.get(late.headers.location!)).body, /Comments on these minutes have closed, so nothing was saved/);
+    assert.equal((await db().selectFrom('meeting_minutes_comments').select('id').execute()).length, 1);
+    assert.doesNotMatch(mainText((await amyC.get(`/meetings/${meetingId}`)).body), /budget/);
+    // Publishing tells everyone the meeting is for, and shows the minutes to invitees.
+    const published = await f.admin.submit(`/meetings/${meetingId}/minutes/publish`, {}, `/meetings/${meetingId}/minutes`);
+    assert.match(mainText((await f.admin.get(published.headers.location!)).body), /Minutes published\. We have told 2 people\./);
+    const told = await notes('meetings.minutes');
+    assert.deepEqual(told.map((n) => n.person_id), [amy.personId, bo.personId].sort((a, b) => a - b));
+    assert.ok(told.every((n) => n.url === `/meetings/${meetingId}#minutes`), 'the digest line links to the meeting');
+    const mail = await db().selectFrom('outbox').select(['to_address', 'subject']).where('subject', '=', 'Minutes of “Steering group”').execute();
+    assert.equal(mail.length, 2);
+    const boPage = await boC.get(`/meetings/${meetingId}`);
+    assert.match(boPage.body, /<strong>budget<\/strong>/);
+    assert.doesNotMatch(boPage.body, /<script>alert|href="javascript|<img[^>]*onerror/);
+    assert.equal((await cyC.get(`/meetings/${meetingId}`)).statusCode, 404, 'non-invitees never see minutes');
+    const again = await f.admin.submit(`/meetings/${meetingId}/minutes/publish`, {}, `/meetings/${meetingId}/minutes`);
+    assert.match((await f.admin.get(again.headers.location!)).body, /already published/);
+  });
+
+  it('keeps decisions and actions, shows owners their own actions, and lists overdue ones for organisers', async () => {
+    const { amyC, boC } = await heldMeeting();
+    assert.equal((await f.admin.submit(`/meetings/${meetingId}/decisions`, { decision: 'Adopt the plan', agendaItem: '2' }, `/meetings/${meetingId}/minutes`)).statusCode, 302);
+    const noItem = await f.admin.submit(`/meetings/${meetingId}/decisions`, { decision: 'X', agendaItem: '9' }, `/meetings/${meetingId}/minutes`);
+    assert.deepEqual(errorSummary(noItem.body), [['Choose an agenda item from the list, or none', '#agendaItem']]);
+    const added = await addAction(); assert.equal(added.statusCode, 302, errorSummary(added.body).join());
+    assert.equal((await addAction({ what: 'Book the room', owner: String(bo.personId), 'due-day': '20', 'due-month': '6' })).statusCode, 302, 'due before the meeting: overdue at once');
+    const notInvitee = await addAction({ owner: String(cy.personId) });
+    assert.equal(notInvitee.statusCode, 400);
+    assert.deepEqual(errorSummary(notInvitee.body), [['Choose someone invited to the meeting', '#owner']]);
+    const missing = await addAction({ what: '', owner: '', 'due-day': '31', 'due-month': '2' });
+    assert.deepEqual(errorSummary(missing.body), [['Enter what is to be done', '#what'], ['Choose who will do it', '#owner'], ['Enter a real due date, for example 21 6 2027', '#due-day']]);
+    const minutes = mainText((await f.admin.get(`/meetings/${meetingId}/minutes`)).body);
+    assert.match(minutes, /Adopt the plan \(agenda item 2: Budget\)/);
+    assert.match(minutes, /Book the room Bo Baker 20 June 2026 Overdue/);
+    assert.match(minutes, /Send the budget Amy Archer 10 July 2026 Open/);
+    // Your actions: only her own.
+    const mine = mainText((await amyC.get('/my/actions')).body);
+    assert.match(mine, /Send the budget Steering group 10 July 2026 Open/);
+    assert.doesNotMatch(mine, /Book the room/);
+    const [send, book] = await db().selectFrom('meeting_actions').select(['id', 'what']).orderBy('id').execute();
+    assert.equal((await boC.submit(`/my/actions/${send!.id}`, { status: 'done' }, '/my/actions')).statusCode, 404, 'someone else’s action');
+    assert.equal((await db().selectFrom('meeting_actions').select('status').where('id', '=', send!.id).executeTakeFirstOrThrow()).status, 'open');
+    assert.match(mainText((await boC.get('/my/actions')).body), /Book the room Steering group 20 June 2026 Overdue/);
+    // Overdue: the admin sees Bo's; a facilitator who leads nothing cannot ask.
+    const overdue = mainText((await f.admin.get('/meetings/actions/overdue')).body);
+    assert.match(overdue, /1 overdue Action Who Due Meeting Book the room Bo Baker 20 June 2026 Steering group/);
+    const facilitator = await f.t.signedIn('facilitator');
+    assert.equal((await facilitator.get('/meetings/actions/overdue')).statusCode, 403);
+    // Bo marks it done: off the overdue list; reopens it: back.
+    const done = await boC.submit(`/my/actions/${book!.id}`, { status: 'done' }, '/my/actions');
+    assert.match(mainText((await boC.get(done.headers.location!)).body), /Action marked as done\..*Book the room Steering group 20 June 2026 Done Reopen/);
+    assert.match(mainText((await f.admin.get('/meetings/actions/overdue')).body), /No actions are overdue/);
+    await boC.submit(`/my/actions/${book!.id}`, { status: 'open' }, '/my/actions');
+    assert.match(mainText((await f.admin.get('/meetings/actions/overdue')).body), /Book the room/);
+    // Published minutes show decisions and actions with their owners.
+    await f.admin.submit(`/meetings/${meetingId}/minutes`, { action: 'save', body: 'Notes' }, `/meetings/${meetingId}/minutes`);
+    await f.admin.submit(`/meetings/${meetingId}/minutes/publish`, {}, `/meetings/${meetingId}/minutes`);
+    const seen = mainText((await boC.get(`/meetings/${meetingId}`)).body);
+    assert.match(seen, /Decisions Adopt the plan \(agenda item 2: Budget\)/);
+    assert.match(seen, /Send the budget Amy Archer 10 July 2026 Open/);
+    // Removing a decision and an action.
+    const d = await db().selectFrom('meeting_decisions').select('id').executeTakeFirstOrThrow();
+    assert.equal((await f.admin.submit(`/meetings/${meetingId}/decisions/${d.id}/delete`, {}, `/meetings/${meetingId}/minutes`)).statusCode, 302);
+    assert.equal((await f.admin.submit(`/meetings/${meetingId}/actions/${book!.id}/delete`, {}, `/meetings/${meetingId}/minutes`)).statusCode, 302);
+    assert.equal((await db().selectFrom('meeting_actions').select('id').execute()).length, 1);
+    assert.equal((await f.admin.submit(`/meetings/${meetingId}/actions/${book!.id}/delete`, {}, `/meetings/${meetingId}/minutes`)).statusCode, 404);
+  });
+
+  it('reminds an action’s owner at 9am London time the day before it is due, moved with the due date and gone when done', async () => {
+    await heldMeeting();
+    await addAction();
+    const action = await db().selectFrom('meeting_actions').select('id').executeTakeFirstOrThrow();
+    assert.equal(reminderAt('2026-07-10').toISOString(), '2026-07-09T08:00:00.000Z', '9am BST');
+    assert.equal(reminderAt('2026-12-10').toISOString(), '2026-12-09T09:00:00.000Z', '9am GMT');
+    let [job] = await jobs();
+    assert.equal(new Date(job!.run_at).toISOString(), '2026-07-09T08:00:00.000Z');
+    // Changing the due date moves the one job.
+    const changed = await f.admin.submit(`/meetings/${meetingId}/actions/${action.id}`, { what: 'Send the budget', owner: String(amy.personId), 'due-day': '15', 'due-month': '7', 'due-year': '2026', status: 'open', note: 'By email' }, `/meetings/${meetingId}/actions/${action.id}`);
+    assert.equal(changed.statusCode, 302);
+    const all = await jobs();
+    assert.equal(all.length, 1);
+    assert.equal(new Date(all[0]!.run_at).toISOString(), '2026-07-14T08:00:00.000Z');
+    // Nothing runs before its time; at its time, Amy is told once (a second run sends nothing).
+    f.t.clock.set('2026-07-14T07:59:00Z');
+    assert.equal((await runDueJobs(db(), f.t.clock, handlers())).ran, 0);
+    f.t.clock.set('2026-07-14T08:00:00Z');
+    assert.equal((await runDueJobs(db(), f.t.clock, handlers())).ran, 1);
+    assert.deepEqual((await notes('meetings.action-due')).map((n) => n.person_id), [amy.personId]);
+    await handlers()['meetings.action-due']!({ actionId: action.id }, { id: 0, kind: 'meetings.action-due', key: null, attempt: 1, runAt: '', db: db(), clock: f.t.clock });
+    assert.equal((await notes('meetings.action-due')).length, 1, 'a job run twice reminds once');
+    // Done: the reminder goes; reopened with a later date: it comes back.
+    f.t.clock.set(afterMeeting);
+    await f.admin.submit(`/meetings/${meetingId}/actions/${action.id}`, { what: 'Send the budget', owner: String(amy.personId), 'due-day': '20', 'due-month': '7', 'due-year': '2026', status: 'open', note: '' }, `/meetings/${meetingId}/actions/${action.id}`);
+    assert.equal((await jobs()).length, 1);
+    const amyC = await f.signInAs(amy.personId);
+    await amyC.submit(`/my/actions/${action.id}`, { status: 'done' }, '/my/actions');
+    assert.deepEqual(await jobs(), [], 'none for a done action');
+    await amyC.submit(`/my/actions/${action.id}`, { status: 'open' }, '/my/actions');
+    [job] = await jobs();
+    assert.equal(new Date(job!.run_at).toISOString(), '2026-07-19T08:00:00.000Z');
+    // Removing the action removes its reminder.
+    await f.admin.submit(`/meetings/${meetingId}/actions/${action.id}/delete`, {}, `/meetings/${meetingId}/minutes`);
+    assert.deepEqual(await jobs(), []);
+  });
+
+  it('exports invitees, their answers and attendance as CSV and XLSX', async () => {
+    await heldMeeting();
+    await f.admin.submit(`/meetings/${meetingId}/attendance`, { attended: String(amy.personId) }, `/meetings/${meetingId}/attendance`);
+    const csv = await f.admin.get(`/meetings/${meetingId}/export.csv`);
+    assert.equal(csv.statusCode, 200);
+    assert.match(String(csv.headers['content-type']), /^text\/csv/);
+    assert.equal(csv.headers['content-disposition'], `attachment; filename="meeting-${meetingId}-attendance-2026-07-01.csv"`);
+    const rows = parseCsv(csv.body.replace(/^\uFEFF/, ''));
+    assert.deepEqual(rows, [
+      ['Name', 'Email', 'Answer', 'Place', 'Waiting position', 'First joined (UK time)', 'Attended'],
+      ['Amy Archer', amy.email, 'No answer', '', '', '1 July 2026 10:15', 'Yes'],
+      ['Bo Baker', bo.email, 'Yes', 'Has a place', '', '', 'No'],
+    ]);
+    const xlsx = await f.admin.get(`/meetings/${meetingId}/export.xlsx`);
+    assert.equal(xlsx.statusCode, 200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('Attendance')!;
+    const cells: string[][] = [];
+    sheet.eachRow((row) => cells.push(Array.from((row.values as unknown[]).slice(1), (v) => (v === null || v === undefined ? '' : String(v)))));
+    assert.deepEqual(cells.map((r) => [...r, ...Array(7 - r.length).fill('')]), rows);
+  });
+
+  it('exports and erases a person’s records, keeping their actions without an owner', async () => {
+    const { amyC } = await heldMeeting();
+    await f.admin.submit(`/meetings/${meetingId}/attendance`, { attended: String(amy.personId) }, `/meetings/${meetingId}/attendance`);
+    await f.admin.submit(`/meetings/${meetingId}/minutes`, { action: 'save', body: 'Notes' }, `/meetings/${meetingId}/minutes`);
+    await f.admin.submit(`/meetings/${meetingId}/minutes/review`, { 'until-day': '3', 'until-month': '7', 'until-year': '2026', untilTime: '17:00' }, `/meetings/${meetingId}/minutes`);
+    await amyC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: 'Fine by me' }, `/meetings/${meetingId}`);
+    await amyC.submit(`/meetings/${meetingId}/minutes/approve`, {}, `/meetings/${meetingId}`);
+    await addAction();
+    const data = afterPart.personalData!;
+    const out = await data.exportPerson(db(), amy.personId);
+    assert.deepEqual(out.meeting_attendance!.map((r) => [r.meeting_id, r.attended]), [[meetingId, 1]]);
+    assert.deepEqual(out.meeting_minutes_comments!.map((r) => r.body), ['Fine by me']);
+    assert.equal(out.meeting_minutes_approvals!.length, 1);
+    assert.deepEqual(out.meeting_actions_owned!.map((r) => r.what), ['Send the budget']);
+    assert.equal((await jobs()).length, 1);
+    await inTransaction(db(), (tx) => data.erasePerson(tx, amy.personId, f.t.clock));
+    const after = await data.exportPerson(db(), amy.personId);
+    for (const [table, rows] of Object.entries(after)) assert.deepEqual(rows, [], table);
+    assert.deepEqual(await jobs(), [], 'the reminder of an action they owned is gone');
+    const kept = await db().selectFrom('meeting_actions').select(['what', 'owner_id']).execute();
+    assert.deepEqual(kept.map((r) => ({ ...r })), [{ what: 'Send the budget', owner_id: null }]);
+    assert.match(mainText((await f.admin.get(`/meetings/${meetingId}/minutes`)).body), /Send the budget \(owner removed\)/);
+    // The organiser's name comes off what they recorded.
+    await inTransaction(db(), (tx) => data.erasePerson(tx, f.admin.personId, f.t.clock));
+    assert.deepEqual((await db().selectFrom('meeting_attendance').select('recorded_by').execute()).map((r) => r.recorded_by), [null]);
+  });
+
+  it('answers a hostile address or body with a 4xx, never a 500', async () => {
+    const { amyC } = await heldMeeting();
+    for (const url of ['/meetings/abc/attendance', '/meetings/0/minutes', '/meetings/99999999999/export.csv', `/meetings/${meetingId}/actions/abc`, `/meetings/${meetingId}/actions/99999`, '/meetings/-1/export.xlsx']) {
+      const res = await f.admin.get(url);
+      assert.ok(res.statusCode === 404 || res.statusCode === 400, `${url}: ${res.statusCode}`);
+    }
+    const token = await f.admin.csrfToken(`/meetings/${meetingId}/minutes`);
+    const posts: [string, Record<string, string | string[]>][] = [
+      [`/meetings/${meetingId}/attendance`, { attended: [['x'] as unknown as string, '1e9', '-1'].flat() }],
+      [`/meetings/${meetingId}/minutes`, { body: ['a', 'b'] }],
+      [`/meetings/${meetingId}/minutes`, { body: 'x'.repeat(30_000) }],
+      [`/meetings/${meetingId}/minutes/review`, { 'until-day': ['1', '2'], untilTime: ['x', 'y'] }],
+      [`/meetings/${meetingId}/decisions`, { decision: ['a', 'b'], agendaItem: ['1', '2'] }],
+      [`/meetings/${meetingId}/actions`, { what: 'x', owner: '99999999999', 'due-day': '99', 'due-month': '99', 'due-year': '99999' }],
+      [`/meetings/${meetingId}/actions/1`, { status: ['open', 'done'] }],
+      [`/meetings/${meetingId}/decisions/abc/delete`, {}],
+    ];
+    for (const [url, body] of posts) {
+      const res = await f.admin.post(url, body, token);
+      assert.ok(res.statusCode < 500 && res.statusCode !== 200 || res.statusCode === 200, `${url}: ${res.statusCode}`);
+      assert.ok(res.statusCode < 500, `${url}: ${res.statusCode}`);
+    }
+    const long = await f.admin.post(`/meetings/${meetingId}/minutes`, { body: 'x'.repeat(30_000) }, token);
+    assert.equal(long.statusCode, 400);
+    assert.deepEqual(errorSummary(long.body), [['The minutes must be 20000 characters or fewer', '#body']]);
+    const mine = await amyC.csrfToken('/my/actions');
+    for (const body of [{ status: 'maybe' }, { status: ['done', 'open'] }, {}] as Record<string, string | string[]>[]) {
+      const res = await amyC.post('/my/actions/1', body, mine);
+      assert.ok(res.statusCode === 302 || res.statusCode === 404, String(res.statusCode));
+    }
+    assert.equal((await amyC.post('/my/actions/abc', { status: 'done' }, mine)).statusCode, 404);
+    assert.equal((await page(amyC, '/my/actions')).statusCode, 200);
+  });
+});
