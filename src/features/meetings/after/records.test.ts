@@ -12,6 +12,7 @@ import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
 import { inTransaction } from '../../../platform/db/database.ts';
 import { runDueJobs } from '../../../platform/jobs/runner.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
+import { seedDemoMeetingRecords } from './demo.ts';
 import { afterPart } from './part.ts';
 import { recordsJobHandlers, reminderAt } from './service.ts';
 
@@ -320,6 +321,23 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     // The organiser's name comes off what they recorded.
     await inTransaction(db(), (tx) => data.erasePerson(tx, f.admin.personId, f.t.clock));
     assert.deepEqual((await db().selectFrom('meeting_attendance').select('recorded_by').execute()).map((r) => r.recorded_by), [null]);
+  });
+
+  it('seeds the demo records of a past meeting: attendance, published minutes, two decisions, three actions', async () => {
+    const { boC } = await heldMeeting();
+    f.t.clock.set('2026-07-11T09:00:00Z');
+    assert.equal(await seedDemoMeetingRecords(db(), f.t.clock, meetingId, f.admin.personId), 3);
+    f.admin = Object.assign(await f.signInAs(f.admin.personId), { personId: f.admin.personId });
+    const seen = mainText((await (await f.signInAs(bo.personId)).get(`/meetings/${meetingId}`)).body);
+    assert.match(seen, /Minutes The programme team welcomed everyone/);
+    assert.match(seen, /Decisions Meetings are held online.*\(agenda item 2: Budget\) Each project reports back/);
+    assert.match(seen, /Send everyone the slides and the recording Amy Archer 8 July 2026 Overdue/);
+    assert.match(seen, /Set up the sub-groups’ first meetings All three booked\. Bo Baker 6 July 2026 Done/);
+    assert.match(mainText((await f.admin.get('/meetings/actions/overdue')).body), /1 overdue.*Send everyone the slides/);
+    assert.equal((await jobs()).length, 1, 'a reminder for the open action not yet due');
+    assert.equal((await db().selectFrom('meeting_attendance').select('person_id').where('attended', '=', 1).execute()).length, 2);
+    assert.equal((await notes('meetings.minutes')).length, 0, 'the demo tells nobody');
+    void boC;
   });
 
   it('answers a hostile address or body with a 4xx, never a 500', async () => {

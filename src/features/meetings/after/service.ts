@@ -267,7 +267,7 @@ export function reminderAt(dueDate: string): Date {
  * (by key), moved when the due date changes, removed when the action is done, has no owner, or
  * its reminder time has passed (an action due tomorrow added at 10:00 gets no reminder).
  */
-async function syncReminder(tx: Tx, action: { id: number; status: ActionStatus; owner_id: number | null; due_date: string }, clock: Clock): Promise<void> {
+export async function syncReminder(tx: Tx, action: { id: number; status: ActionStatus; owner_id: number | null; due_date: string }, clock: Clock): Promise<void> {
   const at = reminderAt(action.due_date);
   if (action.status === 'done' || action.owner_id === null || at.getTime() <= clock().getTime()) {
     await cancelJobs(tx, reminderKey(action.id));
