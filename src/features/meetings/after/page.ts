@@ -6,7 +6,7 @@ import { hasStarted, minutesForInvitee, organiserSummary } from './service.ts';
 export async function recordsSection(ctx: MeetingPageContext): Promise<MeetingPagePart | null> {
   if (ctx.meeting.status === 'draft') return null;
   const record = await minutesForInvitee(ctx.db, ctx.viewer, ctx.meeting.id, ctx.clock);
-  const organiser = ctx.manages ? { ...(await organiserSummary(ctx.db, ctx.meeting.id, ctx.clock)), started: hasStarted(ctx.meeting, ctx.clock()) } : null;
+  const organiser = ctx.manages ? { ...(await organiserSummary(ctx.db, ctx.meeting.id, ctx.clock)), started: hasStarted(ctx.meeting, ctx.clock()), cancelled: ctx.meeting.status === 'cancelled' } : null;
   if (!record && !organiser) return null;
   return { template: 'features/meetings/after/views/section.njk', data: { meetingId: ctx.meeting.id, record, organiser } };
 }

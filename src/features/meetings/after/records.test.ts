@@ -9,11 +9,14 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { TestClient } from '../../../../test/helpers/app.ts';
 import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
+import { makeLead } from '../../../platform/audience/access.ts';
 import { inTransaction } from '../../../platform/db/database.ts';
 import { runDueJobs } from '../../../platform/jobs/runner.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
 import { seedDemoMeetingRecords } from './demo.ts';
 import { afterPart } from './part.ts';
+import { assign } from '../../participants/service.ts';
+import { cancel, scheduleMeeting } from '../service.ts';
 import { recordsJobHandlers, reminderAt } from './service.ts';
 
 /** RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks. */
@@ -234,6 +237,38 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     assert.equal((await f.admin.submit(`/meetings/${meetingId}/actions/${book!.id}/delete`, {}, `/meetings/${meetingId}/minutes`)).statusCode, 302);
     assert.equal((await db().selectFrom('meeting_actions').select('id').execute()).length, 1);
     assert.equal((await f.admin.submit(`/meetings/${meetingId}/actions/${book!.id}/delete`, {}, `/meetings/${meetingId}/minutes`)).statusCode, 404);
+  });
+
+  it('lists for a lead only the overdue actions of the meetings they manage', async () => {
+    const projectId = f.projects[0]!.id;
+    await assign(db(), f.admin.personId, { projectId, subgroupId: null }, [amy.personId], f.t.clock);
+    const lead = await f.t.signedIn('facilitator');
+    assert.ok((await makeLead(db(), { kind: 'project', id: projectId }, lead.personId, f.t.clock)).ok);
+    const theirs = await scheduleMeeting(db(), { id: lead.personId, role: 'facilitator' }, f.programmeId, {
+      title: 'Project meeting', purpose: 'Plan', startsAt: '2026-07-01T12:00:00Z', endsAt: '2026-07-01T13:00:00Z', joinUrl: 'https://meet.example.org/p', joiningNotes: '', capacity: null, agenda: [], audience: [{ kind: 'project', id: projectId }], publish: true,
+    }, f.t.clock);
+    assert.ok(theirs.ok);
+    await heldMeeting();
+    f.t.clock.set('2026-07-01T14:00:00Z');
+    const leadC = Object.assign(await f.signInAs(lead.personId), { personId: lead.personId });
+    f.admin = Object.assign(await f.signInAs(f.admin.personId), { personId: f.admin.personId });
+    const mine = await leadC.submit(`/meetings/${theirs.id}/actions`, { what: 'Project task', owner: String(amy.personId), 'due-day': '30', 'due-month': '6', 'due-year': '2026' }, `/meetings/${theirs.id}/minutes`);
+    assert.equal(mine.statusCode, 302, errorSummary(mine.body).join());
+    assert.equal((await addAction({ what: 'Admin task', owner: String(bo.personId), 'due-day': '29', 'due-month': '6' })).statusCode, 302);
+    assert.equal((await leadC.get(`/meetings/${meetingId}/minutes`)).statusCode, 404, 'the admin’s meeting is not the lead’s to manage');
+    const leadList = mainText((await leadC.get('/meetings/actions/overdue')).body);
+    assert.match(leadList, /1 overdue.*Project task Amy Archer 30 June 2026 Project meeting/);
+    assert.doesNotMatch(leadList, /Admin task/);
+    assert.match(mainText((await f.admin.get('/meetings/actions/overdue')).body), /2 overdue.*Admin task.*Project task/);
+    // A cancelled meeting has no attendance, minutes or actions to record.
+    await scheduleMeeting(db(), { id: f.admin.personId, role: 'admin' }, f.programmeId, { title: 'Called off', purpose: 'x', startsAt: '2026-07-02T12:00:00Z', endsAt: '2026-07-02T13:00:00Z', joinUrl: 'https://meet.example.org/c', joiningNotes: '', capacity: null, agenda: [], audience: [{ kind: 'person', id: amy.personId }], publish: true }, f.t.clock);
+    const called = (await db().selectFrom('meetings').select('id').where('title', '=', 'Called off').executeTakeFirstOrThrow()).id;
+    assert.ok((await cancel(db(), { id: f.admin.personId, role: 'admin' }, f.programmeId, called, ctx())).ok);
+    f.t.clock.set('2026-07-02T14:00:00Z');
+    f.admin = Object.assign(await f.signInAs(f.admin.personId), { personId: f.admin.personId });
+    const refused = await f.admin.get(`/meetings/${called}/attendance`);
+    assert.equal(refused.statusCode, 302);
+    assert.match((await f.admin.get(refused.headers.location!)).body, /This meeting was cancelled, so it has no attendance, minutes or actions/);
   });
 
   it('reminds an action’s owner at 9am London time the day before it is due, moved with the due date and gone when done', async () => {

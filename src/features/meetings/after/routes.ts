@@ -82,7 +82,7 @@ export function recordsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   };
 
   const notStarted = (reply: FastifyReply, m: Meeting) => {
-    reply.flash('You can record attendance, minutes and actions once the meeting has started.');
+    reply.flash(m.status === 'cancelled' ? 'This meeting was cancelled, so it has no attendance, minutes or actions.' : 'You can record attendance, minutes and actions once the meeting has started.');
     return reply.redirect(`/meetings/${m.id}`);
   };
 

@@ -67,8 +67,8 @@ export async function inviteesOf(db: Db | Tx, meetingId: number): Promise<Invite
 export type AttendanceSource = 'recorded' | 'joined' | 'answered' | 'none';
 export type AttendanceRow = Invitee & { checked: boolean; source: AttendanceSource };
 
-/** Started: attendance can be taken from the meeting's start onward. */
-export const hasStarted = (m: Pick<Meeting, 'starts_at'>, now: Date) => now.getTime() >= Date.parse(m.starts_at);
+/** Attendance, minutes and actions are recorded for a published meeting from its start onward (a cancelled one was never held). */
+export const hasStarted = (m: Pick<Meeting, 'starts_at' | 'status'>, now: Date) => m.status === 'published' && now.getTime() >= Date.parse(m.starts_at);
 
 /**
  * The attendance sheet: a saved row says what the organiser recorded; otherwise a press of Join
