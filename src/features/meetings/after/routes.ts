@@ -227,7 +227,7 @@ export function recordsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
 
   const actionPage = async (reply: FastifyReply, meeting: Meeting, actionId: number, state: FormState & { values: Record<string, string | string[]> }) => {
     const invitees = await inviteesOf(db, meeting.id);
-    return reply.code(state.status ?? 200).view(`${V}/action.njk`, { pageTitle: 'Change the action', meeting, actionId, invitees, values: state.values, errors: state.errors ?? {}, errorList: state.errorList });
+    return reply.code(state.status ?? 200).view(`${V}/action.njk`, { pageTitle: `Change the action: ${meeting.title}`, meeting, actionId, invitees, values: state.values, errors: state.errors ?? {}, errorList: state.errorList });
   };
 
   app.get('/meetings/:id/actions/:itemId', { ...organisers, schema: { params: itemParams } }, async (request, reply) => {
