@@ -13,6 +13,7 @@ export const afterPart: MeetingsPart = {
   notificationKinds: RECORDS_KINDS,
   handlers: async (deps) => (await import('./service.ts')).recordsJobHandlers(deps.notify),
   meetingPage: async (ctx) => (await import('./page.ts')).recordsSection(ctx),
+  onWithdraw: async (tx, personId) => (await import('./service.ts')).releaseWithdrawn(tx, personId),
   personalData: {
     exportPerson: async (db, personId) => (await import('./service.ts')).exportPersonRecords(db, personId),
     erasePerson: async (tx, personId) => (await import('./service.ts')).erasePersonRecords(tx, personId),

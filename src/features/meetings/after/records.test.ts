@@ -303,6 +303,12 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     await amyC.submit(`/my/actions/${action.id}`, { status: 'open' }, '/my/actions');
     [job] = await jobs();
     assert.equal(new Date(job!.run_at).toISOString(), '2026-07-19T08:00:00.000Z');
+    // Withdrawing stops the reminders of the open actions they own; the action stays.
+    await inTransaction(db(), (tx) => afterPart.onWithdraw!(tx, amy.personId, f.t.clock));
+    assert.deepEqual(await jobs(), []);
+    await amyC.submit(`/my/actions/${action.id}`, { status: 'done' }, '/my/actions');
+    await amyC.submit(`/my/actions/${action.id}`, { status: 'open' }, '/my/actions');
+    assert.equal((await jobs()).length, 1);
     // Removing the action removes its reminder.
     await f.admin.submit(`/meetings/${meetingId}/actions/${action.id}/delete`, {}, `/meetings/${meetingId}/minutes`);
     assert.deepEqual(await jobs(), []);

@@ -397,6 +397,16 @@ export async function minutesForInvitee(db: Db, viewer: NonNullable<Viewer>, mee
   };
 }
 
+// ---- Withdrawal
+
+/**
+ * A participant who withdraws is no longer reminded of their open actions (the actions stay on
+ * the meeting's record, for the organiser to give to someone else).
+ */
+export async function releaseWithdrawn(tx: Tx, personId: number): Promise<void> {
+  for (const id of await q.openActionIdsOf(own(tx), personId)) await cancelJobs(tx, reminderKey(id));
+}
+
 // ---- Personal data
 
 export const exportPersonRecords = (db: Db | Tx, personId: number) => q.personRecords(own(db), personId);
@@ -407,7 +417,6 @@ export const exportPersonRecords = (db: Db | Tx, personId: number) => q.personRe
  * their name comes off what they recorded.
  */
 export async function erasePersonRecords(tx: Tx, personId: number): Promise<void> {
-  const r = own(tx);
-  for (const id of await q.openActionIdsOf(r, personId)) await cancelJobs(tx, reminderKey(id));
-  await q.forgetPerson(r, personId);
+  await releaseWithdrawn(tx, personId);
+  await q.forgetPerson(own(tx), personId);
 }
