@@ -7,7 +7,11 @@ import { surveysPersonalData } from './personal-data.ts';
 
 export const surveys = defineFeature({
   name: 'surveys',
-  routes: async (app, deps) => (await import('./routes.ts')).surveysRoutes(app, deps),
+  routes: async (app, deps) => {
+    (await import('./routes.ts')).surveysRoutes(app, deps);
+    (await import('./answering/routes.ts')).answeringRoutes(app, deps);
+    (await import('./results/routes.ts')).resultsRoutes(app, deps);
+  },
   navigation: [{ href: '/admin/surveys', text: 'Surveys', roles: ['admin'], section: 'taking-part', order: 15 }],
   personalData: surveysPersonalData,
 });
