@@ -4,6 +4,7 @@
 import type { Feature } from '../platform/feature.ts';
 import { admin } from './admin/feature.ts';
 import { demo } from './demo/feature.ts';
+import { discussions } from './discussions/feature.ts';
 import { meetings } from './meetings/feature.ts';
 import { messages } from './messages/feature.ts';
 import { participants } from './participants/feature.ts';
@@ -22,6 +23,7 @@ export const FEATURES: readonly Feature[] = [
   messages,
   meetings,
   surveys,
+  discussions,
   admin,
   demo,
 ];

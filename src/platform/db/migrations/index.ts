@@ -28,6 +28,10 @@ import * as m023 from './023-meeting-records.ts';
 import * as m024 from './024-meeting-adjustments.ts';
 import * as m025 from './025-surveys.ts';
 import * as m026 from './026-survey-responses.ts';
+import * as m027 from './027-survey-sending.ts';
+import * as m028 from './028-survey-results.ts';
+import * as m029 from './029-discussions.ts';
+import * as m030 from './030-discussion-moderation.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -59,6 +63,10 @@ const all: Record<string, EngineMigration> = {
   '024-meeting-adjustments': m024,
   '025-surveys': m025,
   '026-survey-responses': m026,
+  '027-survey-sending': m027,
+  '028-survey-results': m028,
+  '029-discussions': m029,
+  '030-discussion-moderation': m030,
   // next migration here
 };
 
