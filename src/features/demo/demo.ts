@@ -13,7 +13,11 @@ import { scoped, type Db } from '../../platform/db/database.ts';
 import { findPersonByEmail } from '../../platform/auth/people.ts';
 import { addDays, londonDate, type Clock } from '../../platform/time.ts';
 import { londonToUtc } from '../meetings/london.ts';
+import { seedDemoAdjustments } from '../meetings/adjustments/demo.ts';
+import { seedDemoMeetingRecords } from '../meetings/after/demo.ts';
+import { seedDemoSeries } from '../meetings/demo-series.ts';
 import { scheduleMeeting } from '../meetings/service.ts';
+import { seedDemoSurveys } from '../surveys/demo.ts';
 import { saveDraft, saveTemplate, sendMessage } from '../messages/service.ts';
 import { assign, createSubgroup } from '../participants/service.ts';
 import { findProgramme, listProjects } from '../programme/service.ts';
@@ -220,6 +224,7 @@ export async function seedDemoData(db: Db, clock: Clock, baseUrl: string): Promi
       { when: meetingAt(7, '14:00', '15:30'), scheduled: at(2), title: 'Programme update and questions', capacity: 40, agenda: ['Welcome and introductions', 'What the projects have found so far', 'Questions from participants'] },
       { when: meetingAt(-10, '10:00', '11:00'), scheduled: at(20), title: 'Programme launch', capacity: null, agenda: ['Why this programme', 'How to take part'] },
     ];
+    const meetingIds = new Map<string, number>();
     for (const m of meetingsToSeed) {
       const made = await scheduleMeeting(db, { id: admin.id, role: 'admin' }, programme.id, {
         title: m.title,
@@ -233,7 +238,16 @@ export async function seedDemoData(db: Db, clock: Clock, baseUrl: string): Promi
         publish: true,
       }, m.scheduled);
       if (!made.ok) throw new Error(`the demo meeting was not scheduled: ${made.reason}`);
+      meetingIds.set(m.title, made.id);
+      // The meeting that has happened has its record: attendance, minutes, decisions and actions.
+      if (m.title === 'Programme launch') await seedDemoMeetingRecords(db, clock, made.id, admin.id);
     }
+    // A monthly steering group (a series) and a drop-in published at a set time; adjustment requests for the next meeting.
+    await seedDemoSeries(db, admin.id, programme.id, everyone, clock);
+    await seedDemoAdjustments(db, programme.id, meetingIds.get('Programme update and questions')!, admin.id, clock);
+
+    // A training-needs survey from the shipped template, a draft for the team to send.
+    await seedDemoSurveys(db, programme.id, admin.id, at(3));
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestData } from '../../../test/helpers/databas
 import { inTransaction } from '../db/database.ts';
 import { enqueueMail } from './outbox.ts';
 import { smtpTransport, type MailTransport, type SendableMail } from './transport.ts';
-import { MAX_ATTEMPTS, retryMessage, sendDueMail } from './worker.ts';
+import { MAIL_BATCH, mailJobHandlers, MAX_ATTEMPTS, retryMessage, sendDueMail } from './worker.ts';
 
 type Received = { to: string[]; raw: string };
 
@@ -184,6 +184,15 @@ describe('mail outbox', () => {
     assert.equal(a.sent + b.sent, 10);
     assert.equal(smtp.received.length, 10);
     assert.equal(new Set(smtp.received.map((m) => m.to[0])).size, 10);
+  });
+
+  it('sends a burst in one run of the mail job, pass after pass, not one batch every five seconds', async () => {
+    for (let i = 0; i < MAIL_BATCH * 2 + 5; i++) await queue(`burst${i}@example.org`);
+    const run = mailJobHandlers(transport, FROM)['mail.send']!;
+    await run({}, { id: 1, kind: 'mail.send', key: null, attempt: 1, runAt: clock().toISOString(), db: data.db, clock });
+    assert.equal(smtp.received.length, MAIL_BATCH * 2 + 5);
+    const left = await data.db.selectFrom('outbox').select('id').where('status', '!=', 'sent').execute();
+    assert.deepEqual(left, []);
   });
 
   it('marks a message interrupted mid-send as failed rather than sending it again', async () => {
