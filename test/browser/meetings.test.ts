@@ -42,7 +42,7 @@ describe('meetings in Chromium', () => {
     await page.fill('#capacity', '1');
     await page.check('input[name="audience"][value="people"]');
     await page.fill('#audiencePeople', 'riley.hughes@example.org\nsam.okafor@example.org');
-    assert.equal(await press(page, 'button', 'Publish now'), 400);
+    assert.equal(await press(page, 'button', 'Save'), 400);
     await checkPage(page);
     assert.match(await page.locator('.govuk-error-summary').innerText(), /does not exist in the UK/);
     await page.fill('#date-day', '15');
@@ -50,7 +50,7 @@ describe('meetings in Chromium', () => {
     await page.fill('#date-year', year);
     await page.fill('#startTime', '10:00');
     await page.fill('#endTime', '11:00');
-    assert.equal(await press(page, 'button', 'Publish now'), 200);
+    assert.equal(await press(page, 'button', 'Save'), 200);
     await checkPage(page);
     meetingId = Number(/\/meetings\/(\d+)$/.exec(new URL(page.url()).pathname)![1]);
     assert.match(await page.locator('main').innerText(), /10:00am to 11:00am \(UK time\)/);
