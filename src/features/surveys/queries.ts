@@ -173,17 +173,18 @@ export async function setStatus(db: SurveysDb, surveyId: number, status: SurveyS
 
 /** The person's rows: surveys and templates they made, identified responses, drafts, and that they responded. */
 export async function personRows(db: SurveysDb, personId: number) {
-  const [surveys, templates, responses, drafts, respondents] = await Promise.all([
+  const [surveys, templates, responses, drafts, respondents, notices] = await Promise.all([
     db.selectFrom('surveys').select(['id', 'title', 'created_at']).where('created_by', '=', personId).orderBy('id').execute(),
     db.selectFrom('survey_templates').select(['id', 'name', 'created_at']).where('created_by', '=', personId).orderBy('id').execute(),
     db.selectFrom('survey_responses').select(['id', 'survey_id', 'version_id', 'submitted_at', 'updated_at']).where('person_id', '=', personId).orderBy('survey_id').execute(),
     db.selectFrom('survey_drafts').select(['survey_id', 'version_id', 'answers', 'reached_section', 'updated_at']).where('person_id', '=', personId).orderBy('survey_id').execute(),
     db.selectFrom('survey_respondents').select(['survey_id']).where('person_id', '=', personId).orderBy('survey_id').execute(),
+    db.selectFrom('survey_notices').select(['survey_id', 'kind']).where('person_id', '=', personId).orderBy('survey_id').orderBy('kind').execute(),
   ]);
   const answers = responses.length
     ? await db.selectFrom('survey_answers').select(['response_id', 'question_id', 'item', 'option_id', 'value_text', 'value_number', 'value_date']).where('response_id', 'in', responses.map((r) => r.id)).orderBy('response_id').orderBy('question_id').orderBy('item').execute()
     : [];
-  return { surveys_made: surveys, survey_templates_made: templates, survey_responses: responses, survey_answers: answers, survey_drafts: drafts, surveys_responded: respondents };
+  return { surveys_made: surveys, survey_templates_made: templates, survey_responses: responses, survey_answers: answers, survey_drafts: drafts, surveys_responded: respondents, survey_notices: notices };
 }
 
 /**
@@ -195,6 +196,7 @@ export async function erasePersonRows(db: SurveysDb, personId: number): Promise<
   await db.deleteFrom('survey_responses').where('person_id', '=', personId).execute();
   await db.deleteFrom('survey_drafts').where('person_id', '=', personId).execute();
   await db.deleteFrom('survey_respondents').where('person_id', '=', personId).execute();
+  await db.deleteFrom('survey_notices').where('person_id', '=', personId).execute();
   await db.updateTable('surveys').set({ created_by: null }).where('created_by', '=', personId).execute();
   await db.updateTable('survey_versions').set({ created_by: null }).where('created_by', '=', personId).execute();
   await db.updateTable('survey_templates').set({ created_by: null }).where('created_by', '=', personId).execute();

@@ -153,6 +153,20 @@ export interface SurveyAnswerCodesTable {
   code_id: number;
 }
 
+/** Migration 027: who has been told what about a survey (claimed before sending). */
+export type NoticeKind = 'invited' | 'reminder' | 'closing-soon';
+export interface SurveyNoticesTable {
+  survey_id: number;
+  person_id: number;
+  kind: NoticeKind;
+}
+
+/** Migration 027: the browsers (hash of their cookie token) that have submitted through the open link. */
+export interface SurveyLinkUsesTable {
+  survey_id: number;
+  token_hash: string;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
     surveys: SurveysTable;
@@ -168,6 +182,8 @@ declare module '../../platform/db/schema.ts' {
     survey_respondents: SurveyRespondentsTable;
     survey_codes: SurveyCodesTable;
     survey_answer_codes: SurveyAnswerCodesTable;
+    survey_notices: SurveyNoticesTable;
+    survey_link_uses: SurveyLinkUsesTable;
   }
 }
 
@@ -185,6 +201,8 @@ export type SurveysTables =
   | 'survey_answers'
   | 'survey_respondents'
   | 'survey_codes'
-  | 'survey_answer_codes';
+  | 'survey_answer_codes'
+  | 'survey_notices'
+  | 'survey_link_uses';
 /** The only handle the surveys feature's queries get: its own tables. */
 export type SurveysDb = Scoped<SurveysTables>;
