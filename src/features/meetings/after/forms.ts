@@ -17,6 +17,9 @@ export const decisionForm = z.looseObject({
   agendaItem: optionalNumber,
 });
 
+const MIN_YEAR = 2000;
+const MAX_YEAR = 2100;
+
 /** Day, month and year boxes (name-day, name-month, name-year) into a YYYY-MM-DD date, or an issue. */
 function dateFrom(f: Record<string, unknown>, name: string, label: string, fail: (path: string, message: string) => void): string | null {
   const [day, month, year] = ['day', 'month', 'year'].map((p) => (typeof f[`${name}-${p}`] === 'string' ? String(f[`${name}-${p}`]).trim() : ''));
@@ -31,6 +34,11 @@ function dateFrom(f: Record<string, unknown>, name: string, label: string, fail:
   const date = `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
   if (Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
     fail(name, `Enter a real ${label}, for example 21 6 2027`);
+    return null;
+  }
+  // London time cannot place a far year (before 1847 it was not even GMT): refused by name, never a 500.
+  if (Number(year) < MIN_YEAR || Number(year) > MAX_YEAR) {
+    fail(name, `Enter a ${label} in the years ${MIN_YEAR} to ${MAX_YEAR}`);
     return null;
   }
   return date;

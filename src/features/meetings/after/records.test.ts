@@ -275,8 +275,8 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     await heldMeeting();
     await addAction();
     const action = await db().selectFrom('meeting_actions').select('id').executeTakeFirstOrThrow();
-    assert.equal(reminderAt('2026-07-10').toISOString(), '2026-07-09T08:00:00.000Z', '9am BST');
-    assert.equal(reminderAt('2026-12-10').toISOString(), '2026-12-09T09:00:00.000Z', '9am GMT');
+    assert.equal(reminderAt('2026-07-10')?.toISOString(), '2026-07-09T08:00:00.000Z', '9am BST');
+    assert.equal(reminderAt('2026-12-10')?.toISOString(), '2026-12-09T09:00:00.000Z', '9am GMT');
     let [job] = await jobs();
     assert.equal(new Date(job!.run_at).toISOString(), '2026-07-09T08:00:00.000Z');
     // Changing the due date moves the one job.
@@ -312,6 +312,43 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     // Removing the action removes its reminder.
     await f.admin.submit(`/meetings/${meetingId}/actions/${action.id}/delete`, {}, `/meetings/${meetingId}/minutes`);
     assert.deepEqual(await jobs(), []);
+  });
+
+  it('sends no reminder from a run that the due date has overtaken: moved later while it waited, or run on the day itself', async () => {
+    await heldMeeting();
+    await addAction();
+    const action = await db().selectFrom('meeting_actions').select('id').executeTakeFirstOrThrow();
+    const run = () => handlers()['meetings.action-due']!({ actionId: action.id }, { id: 0, kind: 'meetings.action-due', key: null, attempt: 1, runAt: '', db: db(), clock: f.t.clock });
+    // A run already under way when the organiser moved the due date to 30 July reads the new date: not tomorrow, so nothing.
+    await db().updateTable('meeting_actions').set({ due_date: '2026-07-30' }).where('id', '=', action.id).execute();
+    f.t.clock.set('2026-07-09T08:00:00Z');
+    await run();
+    assert.equal((await notes('meetings.action-due')).length, 0, 'not "due tomorrow" three weeks early');
+    // A run so late that the due date has come: "due tomorrow" would be wrong (it is on the overdue list instead).
+    f.t.clock.set('2026-07-30T10:00:00Z');
+    await run();
+    assert.equal((await notes('meetings.action-due')).length, 0, 'not on the day itself');
+    // At its time, it reminds.
+    f.t.clock.set('2026-07-29T08:00:00Z');
+    await run();
+    assert.deepEqual((await notes('meetings.action-due')).map((n) => n.person_id), [amy.personId]);
+  });
+
+  it('refuses by name a due date or closing date in a year London time cannot place, never a 500', async () => {
+    await heldMeeting();
+    for (const year of ['0100', '1500', '1846', '2101', '9999']) {
+      const res = await addAction({ 'due-year': year });
+      assert.equal(res.statusCode, 400, year);
+      assert.deepEqual(errorSummary(res.body), [['Enter a due date in the years 2000 to 2100', '#due-day']], year);
+      assert.match(res.body, new RegExp(`name="due-year"[^>]*value="${year}"`), 'what was typed is kept');
+    }
+    assert.equal((await db().selectFrom('meeting_actions').select('id').execute()).length, 0, 'nothing saved');
+    assert.equal(reminderAt('1500-06-01'), null, 'a date London time cannot place has no reminder');
+    await f.admin.submit(`/meetings/${meetingId}/minutes`, { action: 'save', body: 'Notes' }, `/meetings/${meetingId}/minutes`);
+    const review = await f.admin.submit(`/meetings/${meetingId}/minutes/review`, { 'until-day': '1', 'until-month': '7', 'until-year': '1500', untilTime: '09:00' }, `/meetings/${meetingId}/minutes`);
+    assert.equal(review.statusCode, 400);
+    assert.deepEqual(errorSummary(review.body), [['Enter a date comments close in the years 2000 to 2100', '#until-day']]);
+    assert.equal((await db().selectFrom('meeting_minutes').select('status').executeTakeFirstOrThrow()).status, 'draft');
   });
 
   it('exports invitees, their answers and attendance as CSV and XLSX', async () => {

@@ -255,11 +255,14 @@ export async function removeDecision(db: Db, viewer: Viewer, programmeId: number
 
 const reminderKey = (actionId: number) => `meetings.action-due:${actionId}:`;
 
-/** When the reminder goes: 09:00 London time on the calendar day before the due date (09:00 exists on every London day). */
-export function reminderAt(dueDate: string): Date {
+/**
+ * When the reminder goes: 09:00 London time on the calendar day before the due date (09:00 exists
+ * on every London day since 1847). Null for a date London time cannot place (the forms refuse
+ * years outside 2000 to 2100, so only a row written some other way has one): no reminder.
+ */
+export function reminderAt(dueDate: string): Date | null {
   const at = londonToUtc(addDays(dueDate, -1), '09:00');
-  if (!at.ok) throw new Error('09:00 London time does not exist on that day');
-  return at.utc;
+  return at.ok ? at.utc : null;
 }
 
 /**
@@ -269,7 +272,7 @@ export function reminderAt(dueDate: string): Date {
  */
 export async function syncReminder(tx: Tx, action: { id: number; status: ActionStatus; owner_id: number | null; due_date: string }, clock: Clock): Promise<void> {
   const at = reminderAt(action.due_date);
-  if (action.status === 'done' || action.owner_id === null || at.getTime() <= clock().getTime()) {
+  if (action.status === 'done' || action.owner_id === null || !at || at.getTime() <= clock().getTime()) {
     await cancelJobs(tx, reminderKey(action.id));
     return;
   }
@@ -356,6 +359,11 @@ export function recordsJobHandlers(site: Pick<NotifyContext, 'baseUrl' | 'secret
         const action = await q.actionById(r, payload.actionId);
         // Done, deleted, owner erased, or already reminded for this due date: nothing to send.
         if (!action || action.status === 'done' || action.owner_id === null || action.reminded_for === action.due_date) return;
+        // The due date moved later while this run waited (the moved job reminds at its time), or the
+        // run is so late the day has come ("due tomorrow" would be wrong; it is on the overdue list).
+        const at = reminderAt(action.due_date);
+        const now = job.clock();
+        if (!at || now.getTime() < at.getTime() || londonDate(now) >= action.due_date) return;
         const m = await q.meetingTitle(r, action.meeting_id);
         if (!m) return;
         await notify(tx, ctx, action.owner_id, ACTION_DUE.kind, { kind: ITEM_KIND, id: m.id, title: `Action due ${formatDate(action.due_date)}: ${action.what}`, url: '/my/actions', group: 'Meetings' }, {
