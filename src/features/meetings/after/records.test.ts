@@ -155,7 +155,17 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     assert.equal((await cyC.submit(`/meetings/${meetingId}/minutes/approve`, {}, '/my')).statusCode, 404);
     // Comments and one approval each.
     const empty = await amyC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: '  ' }, `/meetings/${meetingId}`);
-    assert.match((await amyC.get(empty.headers.location!)).body, /Enter your comment/);
+    assert.equal(empty.statusCode, 400);
+    assert.deepEqual(errorSummary(empty.body), [['Enter your comment', '#comment']]);
+    assert.equal((empty.body.match(/<h1/g) ?? []).length, 1);
+    // A comment too long: the error beside the text typed, which is kept to shorten and send again.
+    const long = `Item 3 needs more. ${'x'.repeat(5_000)}`;
+    const tooLong = await amyC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: long }, `/meetings/${meetingId}`);
+    assert.equal(tooLong.statusCode, 400);
+    assert.deepEqual(errorSummary(tooLong.body), [['Your comment must be 5000 characters or fewer', '#comment']]);
+    assert.match(tooLong.body, /Item 3 needs more\. x{5000}<\/textarea>/);
+    assert.match(tooLong.body, /<title>Error: Comment on the draft minutes: Steering group/);
+    assert.equal((await boC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: '' }, `/meetings/${meetingId}`)).statusCode, 404, 'not asked: not found, even with a bad comment');
     await amyC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: 'Item 2: <b>add</b> the date' }, `/meetings/${meetingId}`);
     const approved = await amyC.submit(`/meetings/${meetingId}/minutes/approve`, {}, `/meetings/${meetingId}`);
     assert.match(mainText((await amyC.get(approved.headers.location!)).body), /you have approved these minutes/);

@@ -14,11 +14,12 @@ import { londonDate } from '../../../platform/time.ts';
 import { meetingWhen } from '../london.ts';
 import { managedMeeting, mayOrganise } from '../service.ts';
 import type { Meeting } from '../tables.ts';
-import { ACTION_ANCHORS, ACTION_ORDER, actionForm, commentForm, decisionForm, MINUTES_MAX, minutesForm, REVIEW_ANCHORS, REVIEW_ORDER, reviewForm } from './forms.ts';
+import { ACTION_ANCHORS, ACTION_ORDER, actionForm, COMMENT_MAX, commentForm, decisionForm, MINUTES_MAX, minutesForm, REVIEW_ANCHORS, REVIEW_ORDER, reviewForm } from './forms.ts';
 import {
   addAction,
   addDecision,
   approveMinutes,
+  askedMeeting,
   attendanceSheet,
   changeAction,
   commentOnMinutes,
@@ -273,11 +274,22 @@ export function recordsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
 
   app.post('/meetings/:id/minutes/comments', { ...signedIn, schema: { params: idParam, body: formBody } }, async (request, reply) => {
     const programme = await request.programme();
-    if (!programme) return sendErrorPage(request, reply, 404);
+    // Only those asked reach the form's checks: anyone else is not told the meeting exists.
+    const meeting = programme && (await askedMeeting(db, request.user, programme.id, request.params.id));
+    if (!programme || !meeting) return sendErrorPage(request, reply, 404);
     const form = parseForm(commentForm, request.body);
     if (!form.ok) {
-      reply.flash(`${form.errorList[0]?.text ?? 'Enter your comment'}.`);
-      return reply.redirect(`/meetings/${request.params.id}#minutes`);
+      // The error beside what they typed (the meeting's page cannot hold it): nothing typed is lost.
+      const minutes = await minutesPage(db, meeting.id, clock);
+      return reply.code(400).view(`${V}/comment.njk`, {
+        pageTitle: `Comment on the draft minutes: ${meeting.title}`,
+        meeting,
+        reviewUntil: minutes.reviewUntil,
+        comment: typeof request.body.comment === 'string' ? request.body.comment.slice(0, COMMENT_MAX + 1000) : '',
+        commentMax: COMMENT_MAX,
+        errors: form.errors,
+        errorList: form.errorList,
+      });
     }
     const result = await commentOnMinutes(db, request.user, programme.id, request.params.id, form.data.comment, clock);
     if (!result.ok) {

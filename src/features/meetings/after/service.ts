@@ -216,7 +216,7 @@ export async function publishMinutes(db: Db, viewer: Viewer, programmeId: number
 type ReviewRefusal = 'not_found' | 'closed' | 'already';
 
 /** The meeting, if this person is one of those asked and may still see it. */
-async function askedMeeting(db: Db, viewer: Viewer, programmeId: number, meetingId: number) {
+export async function askedMeeting(db: Db, viewer: Viewer, programmeId: number, meetingId: number) {
   const readable = await readableMeeting(db, viewer, programmeId, meetingId);
   if (!viewer || !readable || !(await q.isReviewer(own(db), meetingId, viewer.id))) return undefined;
   return readable.meeting;
