@@ -3,6 +3,7 @@
 // manifests. A new feature adds one line here.
 import type { Feature } from '../platform/feature.ts';
 import { admin } from './admin/feature.ts';
+import { consultations } from './consultations/feature.ts';
 import { demo } from './demo/feature.ts';
 import { discussions } from './discussions/feature.ts';
 import { meetings } from './meetings/feature.ts';
@@ -24,6 +25,7 @@ export const FEATURES: readonly Feature[] = [
   meetings,
   surveys,
   discussions,
+  consultations,
   admin,
   demo,
 ];

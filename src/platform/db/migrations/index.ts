@@ -32,6 +32,8 @@ import * as m027 from './027-survey-sending.ts';
 import * as m028 from './028-survey-results.ts';
 import * as m029 from './029-discussions.ts';
 import * as m030 from './030-discussion-moderation.ts';
+import * as m031 from './031-consultations.ts';
+import * as m032 from './032-consultation-comments.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -67,6 +69,8 @@ const all: Record<string, EngineMigration> = {
   '028-survey-results': m028,
   '029-discussions': m029,
   '030-discussion-moderation': m030,
+  '031-consultations': m031,
+  '032-consultation-comments': m032,
   // next migration here
 };
 
