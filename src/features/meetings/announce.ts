@@ -8,6 +8,7 @@ import { scheduleJob } from '../../platform/jobs/jobs.ts';
 import type { NotifyContext } from '../../platform/notify/notify.ts';
 import type { Clock } from '../../platform/time.ts';
 import { cancelAll, reconcile } from './calendar/invitations.ts';
+import { withMailFrom } from './calendar/organiser.ts';
 
 declare module '../../platform/jobs/jobs.ts' {
   interface JobKinds {
@@ -26,6 +27,12 @@ export async function announcePublished(tx: Tx, clock: Clock, meetingId: number)
 }
 
 /**
+ * What the core's changes are made with: the notify context and the app's mail-from (config), who
+ * the calendar updates and cancellations are from. Left out (a test, a seed), the config's default.
+ */
+export type MeetingsContext = NotifyContext & { mailFrom?: string };
+
+/**
  * What changed when a published meeting was saved: its time (`moved`), anything else a calendar
  * holds (title, purpose, join link, joining notes, agenda: `details`), or who it is for (`audience`).
  */
@@ -36,11 +43,11 @@ export type MeetingChange = { moved: boolean; details: boolean; audience: boolea
  * an update to everyone invited when its time or details changed, an invitation to anyone now in
  * its audience and not yet invited, and a cancellation to anyone invited and no longer in it.
  */
-export async function announceChanged(tx: Tx, ctx: NotifyContext, meetingId: number, change: MeetingChange): Promise<number> {
-  return reconcile(tx, ctx, meetingId, { moved: change.moved, details: change.details });
+export async function announceChanged(tx: Tx, ctx: MeetingsContext, meetingId: number, change: MeetingChange): Promise<number> {
+  return reconcile(tx, withMailFrom(ctx), meetingId, { moved: change.moved, details: change.details });
 }
 
 /** A published meeting has been cancelled: METHOD:CANCEL, with its raised SEQUENCE, to everyone invited. */
-export async function announceCancelled(tx: Tx, ctx: NotifyContext, meetingId: number): Promise<number> {
-  return cancelAll(tx, ctx, meetingId);
+export async function announceCancelled(tx: Tx, ctx: MeetingsContext, meetingId: number): Promise<number> {
+  return cancelAll(tx, withMailFrom(ctx), meetingId);
 }

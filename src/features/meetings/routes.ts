@@ -67,7 +67,8 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
   const db = deps.data.db;
   const clock = deps.clock;
-  const notifyCtx = () => ({ clock, baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret });
+  // The mail-from goes with it: calendar updates and cancellations are from the programme's mailbox.
+  const notifyCtx = () => ({ clock, baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret, mailFrom: deps.config.mailFrom });
 
   const mayOrganiseHere = async (request: FastifyRequest, reply: FastifyReply) => {
     if (await mayOrganise(db, request.user)) return true;

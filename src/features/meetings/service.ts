@@ -15,7 +15,7 @@ import { cancelJobs, scheduleJob } from '../../platform/jobs/jobs.ts';
 import type { JobHandlers } from '../../platform/jobs/runner.ts';
 import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
 import type { Clock } from '../../platform/time.ts';
-import { announceCancelled, announceChanged, announcePublished } from './announce.ts';
+import { announceCancelled, announceChanged, announcePublished, type MeetingsContext } from './announce.ts';
 import type { Repeat, Scope } from './form.ts';
 import { londonInstant, meetingWhen, utcToLondon } from './london.ts';
 import { MEETING_PLACE, MEETING_REMINDER } from './notifications.ts';
@@ -178,7 +178,7 @@ const audienceKey = (targets: readonly { kind: string; id?: number }[]) =>
  * it; a draft becoming published is announced; a draft keeps (or loses) its set publishing time.
  * Returns how many invitees were told, or null when it was cancelled meanwhile.
  */
-async function saveOne(tx: Tx, ctx: NotifyContext, before: Meeting, input: MeetingInput & { agenda: AgendaInput[]; audience: AudienceTarget[] }, status: MeetingStatus, publishAt: string | null | undefined): Promise<number | null> {
+async function saveOne(tx: Tx, ctx: MeetingsContext, before: Meeting, input: MeetingInput & { agenda: AgendaInput[]; audience: AudienceTarget[] }, status: MeetingStatus, publishAt: string | null | undefined): Promise<number | null> {
   const m = own(tx);
   const id = before.id;
   const published = before.status === 'published';
@@ -216,7 +216,7 @@ class Refused extends Error {
  * notes, capacity and audience, each on its own date; any one that cannot (a time the clocks skip
  * on its date, fewer places than it has people attending) refuses the whole change.
  */
-export async function changeMeeting(db: Db, viewer: Viewer, programmeId: number, id: number, draft: MeetingDraft, ctx: NotifyContext): Promise<{ ok: true; told: number; changed?: number } | SaveRefused> {
+export async function changeMeeting(db: Db, viewer: Viewer, programmeId: number, id: number, draft: MeetingDraft, ctx: MeetingsContext): Promise<{ ok: true; told: number; changed?: number } | SaveRefused> {
   const existing = await managedMeeting(db, viewer, programmeId, id);
   if (!viewer || !existing) return { ok: false, reason: 'not_found' };
   if (existing.status === 'cancelled') return { ok: false, reason: 'cancelled' };
@@ -266,7 +266,7 @@ export async function changeMeeting(db: Db, viewer: Viewer, programmeId: number,
 }
 
 /** Cancels a meeting, or (scope 'rest') it and the later meetings of its series not cancelled or started. */
-export async function cancel(db: Db, viewer: Viewer, programmeId: number, id: number, ctx: NotifyContext, options: { scope?: Scope } = {}): Promise<{ ok: true; told: number; title: string; cancelled: number } | { ok: false; reason: 'not_found' | 'cancelled' }> {
+export async function cancel(db: Db, viewer: Viewer, programmeId: number, id: number, ctx: MeetingsContext, options: { scope?: Scope } = {}): Promise<{ ok: true; told: number; title: string; cancelled: number } | { ok: false; reason: 'not_found' | 'cancelled' }> {
   const existing = await managedMeeting(db, viewer, programmeId, id);
   if (!viewer || !existing) return { ok: false, reason: 'not_found' };
   const rest = options.scope === 'rest' ? await restOfSeries(db, existing, ctx.clock()) : [];
@@ -286,7 +286,7 @@ export async function cancel(db: Db, viewer: Viewer, programmeId: number, id: nu
 }
 
 /** A meeting just cancelled: no reminders or publishing left for it; its invitees told if it was published. */
-async function afterCancelled(tx: Tx, ctx: NotifyContext, before: Meeting): Promise<number> {
+async function afterCancelled(tx: Tx, ctx: MeetingsContext, before: Meeting): Promise<number> {
   await cancelJobs(tx, reminderKey(before.id));
   await cancelJobs(tx, publishKey(before.id));
   return before.status === 'published' ? announceCancelled(tx, ctx, before.id) : 0;

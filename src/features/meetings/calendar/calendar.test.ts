@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import ICAL from 'ical.js';
+import { createTestApp } from '../../../../test/helpers/app.ts';
 import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
 import { inTransaction } from '../../../platform/db/database.ts';
 import { runDueJobs } from '../../../platform/jobs/runner.ts';
@@ -46,7 +47,7 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
   let f: Fixture;
   let amy: Someone, bo: Someone, cy: Someone;
   const db = () => f.t.data.db;
-  const ctx = () => ({ clock: f.t.clock, baseUrl: f.t.config.baseUrl, secret: f.t.config.sessionSecret });
+  const ctx = () => ({ clock: f.t.clock, baseUrl: f.t.config.baseUrl, secret: f.t.config.sessionSecret, mailFrom: f.t.config.mailFrom });
   const base = () => f.t.config.baseUrl;
   /** The mail since the test's people were registered (their registration emails are not this test's). */
   let firstMail = 0;
@@ -178,6 +179,28 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
       assert.equal(x.ics!.events[0]!.status, 'CANCELLED');
     }
     assert.ok((await outbox()).every((x) => !x.text_body.includes(JOIN_URL) && !(x.calendar_event ?? '').includes(JOIN_URL)));
+  });
+
+  it('keeps each app’s own ORGANIZER when two apps with different mail-from run in one process', async () => {
+    const m = await schedule();
+    const mailbox = (from: string) => `mailto:${/<(.+)>/.exec(from)?.[1] ?? from}`;
+    const ours = await meetingsFeature.jobs!({ config: f.t.config, db: db(), clock: f.t.clock, notify: ctx() });
+    // Built after this test's app and its job handlers: a setting kept module-wide would be its.
+    const other = await createTestApp({ env: { MAIL_FROM: 'Elsewhere <calendar@elsewhere.example>' } });
+    try {
+      await meetingsFeature.jobs!({ config: other.config, db: other.data.db, clock: other.clock, notify: { clock: other.clock, baseUrl: other.config.baseUrl, secret: other.config.sessionSecret } });
+      assert.notEqual(mailbox(other.config.mailFrom), mailbox(f.t.config.mailFrom));
+      await runDueJobs(db(), f.t.clock, ours.handlers ?? {});
+      const mail = await mailSince(0);
+      assert.equal(mail.length, 2);
+      for (const x of mail) assert.equal(x.ics!.events[0]!.organizer, mailbox(f.t.config.mailFrom), 'the invitation is from this app’s mailbox');
+      const download = await f.admin.get(`/meetings/${m.id}/calendar.ics`);
+      assert.equal(parseIcs(download.body).events[0]!.organizer, mailbox(f.t.config.mailFrom), 'so is the download');
+      await change(m.id, { startTime: '14:00', endTime: '15:00' });
+      for (const x of (await mailSince(2)).filter((y) => y.ics)) assert.equal(x.ics!.events[0]!.organizer, mailbox(f.t.config.mailFrom), 'and the update');
+    } finally {
+      await other.close();
+    }
   });
 
   it('invites each person once when two runs of the job race, and sends a change of details as an update', async () => {

@@ -14,10 +14,11 @@ import { organiserOf } from './organiser.ts';
 import { feedMeetings } from './queries.ts';
 
 export const FEED_PAST_DAYS = 90;
-type Site = { baseUrl: string; now: Date };
+/** The site's address, the app's mail-from (who the entries are from) and the time now. */
+type Site = { baseUrl: string; mailFrom: string; now: Date };
 
 export async function meetingIcs(db: Db, m: Meeting, site: Site): Promise<string> {
-  return meetingsCalendar([await calendarMeeting(db, m)], 'PUBLISH', { ...site, organiser: await organiserOf(db) }, m.title);
+  return meetingsCalendar([await calendarMeeting(db, m)], 'PUBLISH', { baseUrl: site.baseUrl, now: site.now, organiser: await organiserOf(db, site.mailFrom) }, m.title);
 }
 
 export async function feedIcs(db: Db, person: { id: number; role: Role }, site: Site): Promise<string> {
@@ -26,5 +27,5 @@ export async function feedIcs(db: Db, person: { id: number; role: Role }, site: 
   // reads for anyone else (their groups, or chosen by name), or an invitation they were sent.
   const addressedAs = { id: person.id, role: person.role === 'admin' ? ('participant' as const) : person.role };
   const meetings = await feedMeetings(calendarDb(db), person.id, { addressed: visibleTo(addressedAs, ITEM_KIND, 'meetings.id'), visible: visibleTo(person, ITEM_KIND, 'meetings.id') }, since);
-  return meetingsCalendar(meetings, 'PUBLISH', { ...site, organiser: await organiserOf(db) }, 'Your meetings');
+  return meetingsCalendar(meetings, 'PUBLISH', { baseUrl: site.baseUrl, now: site.now, organiser: await organiserOf(db, site.mailFrom) }, 'Your meetings');
 }

@@ -8,7 +8,7 @@ import type { Db, Tx } from '../../../platform/db/database.ts';
 import type { CalendarEvent } from '../../../platform/mail/outbox.ts';
 import type { MailPart } from '../../../platform/mail/templates.ts';
 import type { NotificationKind } from '../../../platform/notify/kinds.ts';
-import { notify, type NotifyContext } from '../../../platform/notify/notify.ts';
+import { notify } from '../../../platform/notify/notify.ts';
 import { markdownToText } from '../../../platform/rich-text/rich-text.ts';
 import { meetingWhen } from '../london.ts';
 import { MEETING_CHANGED } from '../notifications.ts';
@@ -18,7 +18,7 @@ import type { Meeting } from '../tables.ts';
 import { answerUrl } from './answer-token.ts';
 import { meetingPageUrl, meetingsCalendar, type CalendarMeeting, type CalendarMethod } from './ics.ts';
 import { calendarDb } from './feed-tokens.ts';
-import { organiserOf } from './organiser.ts';
+import { organiserOf, type CalendarContext } from './organiser.ts';
 import * as cq from './queries.ts';
 
 export const MEETING_INVITED: NotificationKind = {
@@ -36,20 +36,20 @@ export async function calendarMeeting(db: Db | Tx, m: Meeting): Promise<Calendar
   return { ...m, agenda: agenda.map((a) => [a.title, a.lead_name ? `led by ${a.lead_name}` : '', a.minutes ? `${a.minutes} minutes` : ''].filter(Boolean).join(', ')) };
 }
 
-async function calendarEvent(tx: Tx, m: CalendarMeeting, method: CalendarMethod, ctx: NotifyContext): Promise<CalendarEvent> {
-  const content = meetingsCalendar([m], method, { baseUrl: ctx.baseUrl, organiser: await organiserOf(tx), now: ctx.clock() });
+async function calendarEvent(tx: Tx, m: CalendarMeeting, method: CalendarMethod, ctx: CalendarContext): Promise<CalendarEvent> {
+  const content = meetingsCalendar([m], method, { baseUrl: ctx.baseUrl, organiser: await organiserOf(tx, ctx.mailFrom), now: ctx.clock() });
   return { method: method, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content };
 }
 
 const item = (m: Meeting) => ({ kind: ITEM_KIND, id: m.id, title: m.title, url: `/meetings/${m.id}`, group: 'Meetings' });
 
-function answerLinks(ctx: NotifyContext, personId: number, meetingId: number): MailPart[] {
+function answerLinks(ctx: CalendarContext, personId: number, meetingId: number): MailPart[] {
   const link = (answer: 'yes' | 'no' | 'maybe') => answerUrl(ctx.baseUrl, ctx.secret, { personId, meetingId, answer });
   return ['Are you coming? Choose an answer (the page it opens asks you to confirm):', { link: link('yes'), text: 'Yes, I am coming' }, { link: link('no'), text: 'No, I cannot come' }, { link: link('maybe'), text: 'Maybe' }];
 }
 
 /** Invites everyone in the meeting's audience not yet invited; returns how many were. */
-export async function inviteNewcomers(tx: Tx, ctx: NotifyContext, m: Meeting, audience?: readonly number[]): Promise<number> {
+export async function inviteNewcomers(tx: Tx, ctx: CalendarContext, m: Meeting, audience?: readonly number[]): Promise<number> {
   // Not a meeting to invite anyone to: a draft, cancelled, or over (a job that ran late).
   if (m.status !== 'published' || Date.parse(m.ends_at) <= ctx.clock().getTime()) return 0;
   const people = audience ?? (await addressees(tx, ITEM_KIND, m.id));
@@ -80,7 +80,7 @@ export async function inviteNewcomers(tx: Tx, ctx: NotifyContext, m: Meeting, au
 }
 
 /** Sends the update (METHOD:REQUEST, the meeting's SEQUENCE now) to these invited people. */
-export async function sendUpdate(tx: Tx, ctx: NotifyContext, m: Meeting, people: readonly number[], change: ChangeWords): Promise<number> {
+export async function sendUpdate(tx: Tx, ctx: CalendarContext, m: Meeting, people: readonly number[], change: ChangeWords): Promise<number> {
   if (!people.length) return 0;
   const calendar = await calendarEvent(tx, await calendarMeeting(tx, m), 'REQUEST', ctx);
   const when = meetingWhen(m.starts_at, m.ends_at);
@@ -104,7 +104,7 @@ export async function sendUpdate(tx: Tx, ctx: NotifyContext, m: Meeting, people:
  * Sends METHOD:CANCEL to these invited people and records that they were told: the meeting is
  * cancelled (`cancelled`), or it is no longer for them (`removed`).
  */
-export async function sendCancel(tx: Tx, ctx: NotifyContext, m: Meeting, people: readonly number[], why: 'cancelled' | 'removed'): Promise<number> {
+export async function sendCancel(tx: Tx, ctx: CalendarContext, m: Meeting, people: readonly number[], why: 'cancelled' | 'removed'): Promise<number> {
   if (!people.length) return 0;
   const calendar = await calendarEvent(tx, await calendarMeeting(tx, m), 'CANCEL', ctx);
   const when = meetingWhen(m.starts_at, m.ends_at);
@@ -124,7 +124,7 @@ export async function sendCancel(tx: Tx, ctx: NotifyContext, m: Meeting, people:
 }
 
 /** After a save of a published meeting: updates, invitations to newcomers, cancellations to those who left. */
-export async function reconcile(tx: Tx, ctx: NotifyContext, meetingId: number, change: ChangeWords): Promise<number> {
+export async function reconcile(tx: Tx, ctx: CalendarContext, meetingId: number, change: ChangeWords): Promise<number> {
   await q.lockMeeting(own(tx), meetingId);
   const m = await q.meetingRow(own(tx), meetingId);
   if (m.status !== 'published') return 0;
@@ -139,7 +139,7 @@ export async function reconcile(tx: Tx, ctx: NotifyContext, meetingId: number, c
 }
 
 /** After the meeting is cancelled: METHOD:CANCEL to everyone invited and not yet told. */
-export async function cancelAll(tx: Tx, ctx: NotifyContext, meetingId: number): Promise<number> {
+export async function cancelAll(tx: Tx, ctx: CalendarContext, meetingId: number): Promise<number> {
   const m = await q.meetingRow(own(tx), meetingId);
   return sendCancel(tx, ctx, m, await cq.invitedNow(calendarDb(tx), meetingId), 'cancelled');
 }

@@ -1,21 +1,24 @@
 // Who calendar entries are from (ORGANIZER): the programme's mailbox, the config's mail-from,
 // under the programme's name (the first line of the signature every email ends with, which the
 // programme feature writes as its name) or else the mail-from's own name.
-// The core's calls into announce.ts carry the site's address and secret but not the config, so
-// the calendar part records the mailbox when the app builds it (its routes and job handlers get
-// the config) and the builders read it here.
+// The mail-from is passed in by whoever builds a calendar (routes and job handlers read it from
+// their own app's config), never kept in a module variable: two apps in one process (as in the
+// tests) each keep their own.
 import type { Db, Tx } from '../../../platform/db/database.ts';
+import type { NotifyContext } from '../../../platform/notify/notify.ts';
 import { readSetting } from '../../../platform/settings.ts';
 import { organiserFrom, type Organiser } from './ics.ts';
 
-const DEFAULT_FROM = 'Coproduce <no-reply@coproduce.invalid>';
-let mailFrom = DEFAULT_FROM;
+/** What the emails that carry a calendar need: the notify context and the app's mail-from. */
+export type CalendarContext = NotifyContext & { mailFrom: string };
 
-export function setOrganiser(from: string): void {
-  mailFrom = from;
-}
+/** The config's default mail-from (config.ts), for a caller with no config at hand (a test, a seed). */
+export const DEFAULT_MAIL_FROM = 'Coproduce <no-reply@coproduce.invalid>';
 
-export async function organiserOf(db: Db | Tx): Promise<Organiser> {
+/** A context from one that may lack the mail-from: the config's default stands in. */
+export const withMailFrom = (ctx: NotifyContext & { mailFrom?: string }): CalendarContext => ({ ...ctx, mailFrom: ctx.mailFrom ?? DEFAULT_MAIL_FROM });
+
+export async function organiserOf(db: Db | Tx, mailFrom: string): Promise<Organiser> {
   const name = (await readSetting(db, 'mail_signature'))?.trim().split('\n')[0]?.trim().slice(0, 120);
   return organiserFrom(mailFrom, name);
 }

@@ -7,15 +7,14 @@ import * as q from '../queries.ts';
 import { own } from '../service.ts';
 import { calendarDb } from './feed-tokens.ts';
 import { inviteNewcomers, MEETING_INVITED } from './invitations.ts';
-import { setOrganiser } from './organiser.ts';
 import { calendarSection } from './page.ts';
 import { deleteFeed, feedOf, forgetInvitations, invitationsOf } from './queries.ts';
 
 /** The invitation job: everyone in a published meeting's audience not yet invited (safe to run twice). */
-export function calendarJobHandlers(site: { baseUrl: string; secret: string }): JobHandlers {
+export function calendarJobHandlers(site: { baseUrl: string; secret: string; mailFrom: string }): JobHandlers {
   return {
     'meetings.invite': async (payload, job) => {
-      const ctx = { clock: job.clock, baseUrl: site.baseUrl, secret: site.secret };
+      const ctx = { clock: job.clock, baseUrl: site.baseUrl, secret: site.secret, mailFrom: site.mailFrom };
       await inTransaction(job.db, async (tx) => {
         if (!(await q.meetingExists(own(tx), payload.meetingId))) return;
         // Under the meeting's lock, so a change saved meanwhile is either before or after.
@@ -44,14 +43,10 @@ export const calendarPersonalData: PersonalData = {
 
 export const calendarPart: MeetingsPart = {
   routes: async (app, deps) => {
-    setOrganiser(deps.config.mailFrom);
     (await import('./routes.ts')).calendarRoutes(app, deps);
   },
   notificationKinds: [MEETING_INVITED],
-  handlers: (deps) => {
-    setOrganiser(deps.config.mailFrom);
-    return calendarJobHandlers(deps.notify);
-  },
+  handlers: (deps) => calendarJobHandlers({ ...deps.notify, mailFrom: deps.config.mailFrom }),
   meetingPage: calendarSection,
   personalData: calendarPersonalData,
 };
