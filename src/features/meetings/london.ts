@@ -1,6 +1,8 @@
 // Meeting times are typed and shown in London time and stored in UTC. A wall-clock time on the
 // day the clocks change may not exist (01:00 to 01:59 on the last Sunday in March is skipped) or
 // may happen twice (01:00 to 01:59 on the last Sunday in October): both are refused, by name.
+// Plain date arithmetic and the platform's date formats are platform/time.ts's (addDays,
+// daysBetween, formatDate); this module holds only what meetings word and parse their own way.
 const wall = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 function wallClock(at: Date): string {
@@ -54,16 +56,4 @@ export function londonInstant(iso: string): string {
 /** "Tuesday 27 October 2026": a London date (YYYY-MM-DD), to name it in a message. */
 export function londonDay(date: string): string {
   return dayFormat.format(new Date(`${date}T12:00:00Z`)).replace(',', '');
-}
-
-/** The calendar date (YYYY-MM-DD) so many days after another: plain date arithmetic, no time zone. */
-export function plusDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Whole days from one calendar date to another. */
-export function daysFrom(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

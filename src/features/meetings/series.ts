@@ -2,7 +2,8 @@
 // dates the repeat gives. The UTC instant of 10:00 London moves by an hour across a clock change,
 // so each meeting's times are worked out from its own London date, never by adding hours. A date
 // on which a time does not exist or happens twice (the clock changes) refuses the whole series.
-import { daysFrom, londonToUtc, plusDays, utcToLondon } from './london.ts';
+import { addDays, daysBetween } from '../../platform/time.ts';
+import { londonToUtc, utcToLondon } from './london.ts';
 import type { SeriesFrequency } from './tables.ts';
 
 export const SERIES_MIN = 2;
@@ -13,8 +14,8 @@ export type SeriesDates = { ok: true; meetings: Occurrence[] } | { ok: false; da
 
 /** The London date of the nth meeting (0: the first) of a series starting on firstDate. */
 export function nthDate(firstDate: string, frequency: SeriesFrequency, n: number): string {
-  if (frequency === 'weekly') return plusDays(firstDate, 7 * n);
-  if (frequency === 'fortnightly') return plusDays(firstDate, 14 * n);
+  if (frequency === 'weekly') return addDays(firstDate, 7 * n);
+  if (frequency === 'fortnightly') return addDays(firstDate, 14 * n);
   // Monthly: the same weekday of the month as the first ("the second Tuesday"); the fifth of a
   // weekday is in only some months, so a series starting on one keeps to the last of each month.
   const [y, m, d] = firstDate.split('-').map(Number) as [number, number, number];
@@ -33,7 +34,7 @@ export function nthDate(firstDate: string, frequency: SeriesFrequency, n: number
 export function sameTimesOn(date: string, template: Occurrence): { ok: true; meeting: Occurrence } | { ok: false; date: string } {
   const s = utcToLondon(template.startsAt);
   const e = utcToLondon(template.endsAt);
-  const endDate = plusDays(date, daysFrom(s.date, e.date));
+  const endDate = addDays(date, daysBetween(s.date, e.date));
   const start = londonToUtc(date, s.time);
   if (!start.ok) return { ok: false, date };
   const end = londonToUtc(endDate, e.time);

@@ -7,6 +7,7 @@ import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { formBody, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { formatDate, londonDate } from '../../../platform/time.ts';
 import { meetingWhen } from '../london.ts';
 import { readableMeeting, rsvp } from '../service.ts';
 import { answerUrl, readAnswerToken } from './answer-token.ts';
@@ -35,7 +36,7 @@ export function calendarRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
   const db = deps.data.db;
   const clock = deps.clock;
-  const site = () => ({ baseUrl: deps.config.baseUrl, now: clock() });
+  const site = () => ({ baseUrl: deps.config.baseUrl, mailFrom: deps.config.mailFrom, now: clock() });
   const notifyCtx = () => ({ clock, baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret });
 
   // ---- One meeting's .ics: invitees (and its organisers) only, never a draft.
@@ -95,13 +96,13 @@ export function calendarRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   // ---- The person's feed, and its page under the account.
   app.get('/account/calendar', signedIn, async (request, reply) => {
     const feed = await feedOf(db, request.user!.id);
-    return reply.view(`${V}/account.njk`, { pageTitle: 'Your calendar feed', on: !!feed, made: feed?.created_at ? meetingWhenDay(feed.created_at) : null, flashFeedUrl: null });
+    return reply.view(`${V}/account.njk`, { pageTitle: 'Your calendar feed', on: !!feed, made: feed?.created_at ? formatDate(londonDate(new Date(feed.created_at))) : null, flashFeedUrl: null });
   });
 
   app.post('/account/calendar/new', signedIn, async (request, reply) => {
     const token = await newFeedToken(db, request.user!.id, clock);
     // Shown on this response only: just the hash is kept, so the link cannot be shown again.
-    return reply.view(`${V}/account.njk`, { pageTitle: 'Your new calendar feed link', on: true, made: meetingWhenDay(clock().toISOString()), feedUrl: new URL(feedPath(token), deps.config.baseUrl).toString() });
+    return reply.view(`${V}/account.njk`, { pageTitle: 'Your new calendar feed link', on: true, made: formatDate(londonDate(clock())), feedUrl: new URL(feedPath(token), deps.config.baseUrl).toString() });
   });
 
   app.post('/account/calendar/off', signedIn, async (request, reply) => {
@@ -119,9 +120,4 @@ export function calendarRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   });
 
   app.get('/help/calendar', async (_request, reply) => reply.view(`${V}/help.njk`, { pageTitle: 'How to add your meetings to your calendar' }));
-}
-
-/** "1 December 2026" in London. */
-function meetingWhenDay(iso: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso));
 }
