@@ -2,7 +2,8 @@
 // a programme with 5,000 meetings (BENCH_MEETINGS) and 50,000 invitations (10 chosen people a
 // meeting, each with an answer), then
 // (a) the meetings lists: the organiser's (an admin's organiserLists), a participant's "Your
-//     meetings" (yourMeetings), and the pages /meetings and /my/meetings over HTTP, each at p95 next
+//     meetings" (yourMeetings), the pages /meetings and /my/meetings over HTTP, and the admins'
+//     programme calendar for this month (/meetings/calendar, about 100 meetings), each at p95 next
 //     to the raw SQL that reads the same rows on the same engine (the floor);
 // (b) RSVPs per second: 1,000 invitees of one meeting answering at once through the service's
 //     rsvp(), next to 1,000 bare inserts of the same answers, as concurrent;
@@ -17,10 +18,12 @@ import { CompiledQuery, sql, type Insertable } from 'kysely';
 import { createSession } from '../src/platform/auth/sessions.ts';
 import type { Db } from '../src/platform/db/database.ts';
 import { findProgramme } from '../src/features/programme/service.ts';
+import { feedPath, newFeedToken } from '../src/features/meetings/calendar/feed-tokens.ts';
+import { monthCalendar, thisMonth } from '../src/features/meetings/lists/service.ts';
 import { organiserLists, rsvp, yourMeetings } from '../src/features/meetings/service.ts';
 import type { MeetingResponsesTable, MeetingsTable } from '../src/features/meetings/tables.ts';
 import type { AudienceTargetsTable } from '../src/platform/audience/tables.ts';
-import { systemClock } from '../src/platform/time.ts';
+import { startOfLondonDay, systemClock } from '../src/platform/time.ts';
 import { bareServer, fmt, startApp, table, type BenchApp } from './lib.ts';
 
 const MEETINGS = Number(process.env.BENCH_MEETINGS ?? 5_000);
@@ -180,25 +183,14 @@ async function benchRsvps(db: Db, loaded: Loaded, engine: string): Promise<(stri
 }
 
 /** (c) The person's feed over HTTP, against a bare server sending the same bytes. */
-async function benchFeed(app: BenchApp, loaded: Loaded): Promise<(string | number)[][] | string> {
-  // The feed is the calendar part's (src/features/meetings/calendar): read through its exports, so
-  // this bench runs whether or not that part has landed.
-  let tokens: { newFeedToken?: (db: Db, personId: number, clock: typeof systemClock) => Promise<string>; feedPath?: (token: string) => string };
-  try {
-    // A specifier in a variable: the type check does not require the module to exist.
-    const module = '../src/features/meetings/calendar/feed-tokens.ts';
-    tokens = (await import(module)) as typeof tokens;
-  } catch {
-    tokens = {};
-  }
-  if (!tokens.newFeedToken || !tokens.feedPath) return 'TODO: the calendar feed (GET /calendar/<token>.ics) is not in the code yet; nothing measured.';
+async function benchFeed(app: BenchApp, loaded: Loaded): Promise<(string | number)[][]> {
   // The feed holds the meetings addressed to the person and those they were sent an invitation
   // for (the calendar part's meeting_invitations): the invitations are recorded here as its job
   // would have, so both of the feed's branches have rows, in plain SQL so this file does not
   // depend on that part's table types.
   const at = new Date().toISOString();
   for (const id of loaded.feedMeetingIds) await sql`insert into meeting_invitations (meeting_id, person_id, sequence, invited_at, cancelled_at) values (${id}, ${loaded.participantId}, 0, ${at}, null)`.execute(app.data.db);
-  const path = tokens.feedPath(await tokens.newFeedToken(app.data.db, loaded.participantId, systemClock));
+  const path = feedPath(await newFeedToken(app.data.db, loaded.participantId, systemClock));
   const feed = await httpTimes(`${app.url}${path}`, null, (status, body) => {
     if (status !== 200 || !body.startsWith('BEGIN:VCALENDAR')) throw new Error(`feed answered ${status}`);
   });
@@ -254,11 +246,21 @@ export async function benchMeetings(given?: BenchApp): Promise<void> {
     };
     const rawAdmin = await timed(() => Promise.all([adminUp.execute(), adminPast.execute()]));
     const rawMine = await timed(() => Promise.all([mineUp.execute(), minePast.execute()]));
+    // The admins' calendar of this month: the rows of the London month, by hand.
+    const month = thisMonth(systemClock);
+    const monthFrom = startOfLondonDay(`${month}-01`).toISOString();
+    const monthTo = startOfLondonDay(`${(await monthCalendar(db, loaded.programmeId, month)).next}-01`).toISOString();
+    const rawMonth = await timed(() => db.selectFrom('meetings').select(['id', 'title', 'starts_at', 'ends_at', 'status']).where('programme_id', '=', loaded.programmeId).where('starts_at', '>=', monthFrom).where('starts_at', '<', monthTo).orderBy('starts_at').orderBy('id').limit(1000).execute());
+    const calendarOk = (status: number, body: string) => {
+      if (status !== 200 || !body.includes('govuk-list--spaced')) throw new Error(`/meetings/calendar answered ${status}`);
+    };
     const worst = Math.max(
       add('organiserLists (admin: every meeting)', await timed(() => organiserLists(db, admin, loaded.programmeId, systemClock)), rawAdmin),
       add(`yourMeetings (a participant invited to ${FEED_MEETINGS})`, await timed(() => yourMeetings(db, participant, loaded.programmeId, systemClock)), rawMine),
       add('GET /meetings (admin), HTTP', (await httpTimes(`${app.url}/meetings`, adminCookie, ok('/meetings'))).times, rawAdmin),
       add('GET /my/meetings (participant), HTTP', (await httpTimes(`${app.url}/my/meetings`, mineCookie, ok('/my/meetings'))).times, rawMine),
+      add(`monthCalendar (admin, ${month})`, await timed(() => monthCalendar(db, loaded.programmeId, month)), rawMonth),
+      add('GET /meetings/calendar (admin), HTTP', (await httpTimes(`${app.url}/meetings/calendar`, adminCookie, calendarOk)).times, rawMonth),
     );
     console.log(`\n(a) Meetings lists, ${REPEATS} runs each, one at a time (raw SQL: the same two lists' rows, by hand):`);
     console.log(table(rows));
@@ -276,7 +278,7 @@ export async function benchMeetings(given?: BenchApp): Promise<void> {
     // (c) The feed.
     const feed = await benchFeed(app, loaded);
     console.log(`\n(c) A person's calendar feed with ${FEED_MEETINGS} meetings, ${REPEATS} requests one at a time:`);
-    console.log(typeof feed === 'string' ? feed : table(feed));
+    console.log(table(feed));
   } finally {
     if (!given) await app.close();
   }
