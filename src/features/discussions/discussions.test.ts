@@ -1,0 +1,329 @@
+// Discussions on both engines: access by membership on every route, list, search result and
+// digest; posting, replies (nesting, quoting), mentions, double submits, edits with history,
+// deleting; leads' pin, lock, close and archive; moderation with the audit log; notifications by
+// preference (the digest with the injected clock); search; hostile input.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { TEST_ENGINE } from '../../../test/helpers/database.ts';
+import { makeLead } from '../../platform/audience/access.ts';
+import { inTransaction } from '../../platform/db/database.ts';
+import { setPreferences } from '../../platform/notify/notify.ts';
+import { sendDigests } from '../../platform/notify/digest.ts';
+import type { TestClient } from '../../../test/helpers/app.ts';
+import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
+import { assign, removeFromProject } from '../participants/service.ts';
+import { discussionsPersonalData } from './personal-data.ts';
+import { seedDemoDiscussions } from './demo.ts';
+
+describe(`discussions on ${TEST_ENGINE}`, () => {
+  let f: Fixture;
+  let amy: Someone, bo: Someone, cy: Someone;
+  let amyC: TestClient, boC: TestClient, cyC: TestClient;
+  let projectA: number, projectB: number;
+  const db = () => f.t.data.db;
+  const ctx = () => ({ clock: f.t.clock, baseUrl: f.t.config.baseUrl, secret: f.t.config.sessionSecret });
+  const ok = (res: { statusCode: number; body: string }) => assert.equal(res.statusCode, 302, errorSummary(res.body).join(' | ') || res.body.slice(0, 300));
+  const notes = (kind?: string) => {
+    let qb = db().selectFrom('notifications').select(['person_id', 'kind', 'delivery', 'item_id']).where('kind', 'like', 'discussions.%');
+    if (kind) qb = qb.where('kind', '=', kind);
+    return qb.orderBy('id').execute();
+  };
+  const posts = () => db().selectFrom('discussion_posts').selectAll().orderBy('id').execute();
+  const lastSpace = async () => (await db().selectFrom('discussion_spaces').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+  const lastThread = async () => (await db().selectFrom('discussion_threads').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+  const lastPost = async () => (await db().selectFrom('discussion_posts').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+  const openSpace = async (client: TestClient, projectId: number, name = 'Project A talk') => {
+    ok(await client.submit('/discussions/spaces/new', { name, description: 'For the project', audience: 'projects', audienceProjects: String(projectId) }, '/discussions/spaces/new'));
+    return lastSpace();
+  };
+  const keyOf = async (client: TestClient, url: string) => /name="key" value="([^"]+)"/.exec((await client.get(url)).body)![1]!;
+  const startThread = async (client: TestClient, spaceId: number, title: string, body: string) => {
+    const form = `/discussions/spaces/${spaceId}/threads/new`;
+    ok(await client.submit(form, { title, body, key: await keyOf(client, form), action: 'post' }, form));
+    return lastThread();
+  };
+  const replyTo = async (client: TestClient, threadId: number, body: string, extra: Record<string, string> = {}) => {
+    const page = `/discussions/threads/${threadId}`;
+    const res = await client.submit(`${page}/replies`, { body, key: await keyOf(client, page), action: 'post', ...extra }, page);
+    ok(res);
+    return { res, id: await lastPost() };
+  };
+
+  beforeEach(async () => {
+    f = await setUp();
+    [projectA, projectB] = [f.projects[0]!.id, f.projects[1]!.id];
+    amy = await f.register('Amy Archer');
+    bo = await f.register('Bo Baker');
+    cy = await f.register('Cy Carter');
+    await assign(db(), f.admin.personId, { projectId: projectA, subgroupId: null }, [amy.personId, bo.personId], f.t.clock);
+    await assign(db(), f.admin.personId, { projectId: projectB, subgroupId: null }, [cy.personId], f.t.clock);
+    [amyC, boC, cyC] = [await f.signInAs(amy.personId), await f.signInAs(bo.personId), await f.signInAs(cy.personId)];
+  });
+  afterEach(() => f.t.close());
+
+  it('shows a project space only to its members, on every route, list and search', async () => {
+    const spaceId = await openSpace(f.admin, projectA);
+    const threadId = await startThread(amyC, spaceId, 'Where shall we meet?', 'Somewhere with step-free access, say the library.');
+    const postId = await lastPost();
+    assert.match(mainText((await amyC.get('/discussions')).body), /Project A talk/);
+    assert.match(mainText((await boC.get('/discussions')).body), /Project A talk 1 1 unread/);
+    assert.doesNotMatch(mainText((await cyC.get('/discussions')).body), /Project A talk/);
+    for (const url of [`/discussions/spaces/${spaceId}`, `/discussions/spaces/${spaceId}/threads/new`, `/discussions/threads/${threadId}`, `/discussions/threads/${threadId}/reply?to=${postId}`, `/discussions/posts/${postId}/report`, `/discussions/posts/${postId}/edit`, `/discussions/posts/${postId}/history`, `/discussions/posts/${postId}/moderate`]) {
+      assert.equal((await cyC.get(url)).statusCode, 404, url);
+    }
+    const token = await cyC.csrfToken('/discussions');
+    for (const [url, body] of [
+      [`/discussions/threads/${threadId}/replies`, { body: 'let me in' }],
+      [`/discussions/spaces/${spaceId}/threads/new`, { title: 'x', body: 'y' }],
+      [`/discussions/posts/${postId}/report`, { reason: 'nosy' }],
+      [`/discussions/threads/${threadId}/follow`, { on: '1' }],
+      [`/discussions/spaces/${spaceId}/follow`, { on: '1' }],
+    ] as const) {
+      assert.equal((await cyC.post(url, body, token)).statusCode, 404, url);
+    }
+    assert.equal((await posts()).length, 1, 'nothing posted by a non-member');
+    assert.match(mainText((await boC.get('/discussions/search?q=library')).body), /1 post found Where shall we meet\?/);
+    assert.match(mainText((await cyC.get('/discussions/search?q=library')).body), /No posts found/);
+    // Reading the thread clears the unread mark.
+    await boC.get(`/discussions/threads/${threadId}`);
+    assert.match(mainText((await boC.get('/discussions')).body), /Project A talk 1 0/);
+    // A member who leaves the project no longer reads it.
+    await removeFromProject(db(), f.admin.personId, projectA, bo.personId, f.t.clock);
+    assert.equal((await boC.get(`/discussions/threads/${threadId}`)).statusCode, 404);
+  });
+
+  it('lets a project lead open spaces only for their own projects, and manage only those', async () => {
+    const fac = await f.t.signedIn('facilitator');
+    assert.equal((await fac.get('/discussions/spaces/new')).statusCode, 403, 'leads nothing yet');
+    assert.ok((await makeLead(db(), { kind: 'project', id: projectA }, fac.personId, f.t.clock)).ok);
+    const spaceId = await openSpace(fac, projectA);
+    const res = await fac.submit('/discussions/spaces/new', { name: 'Other', audience: 'projects', audienceProjects: String(projectB) }, '/discussions/spaces/new');
+    assert.equal(res.statusCode, 400, 'a project not offered to them');
+    const adminSpace = await openSpace(f.admin, projectB, 'Project B talk');
+    assert.equal((await fac.get(`/discussions/spaces/${adminSpace}`)).statusCode, 404);
+    ok(await fac.submit(`/discussions/spaces/${spaceId}/edit`, { name: 'Renamed <b>space</b>', description: '' }, `/discussions/spaces/${spaceId}/edit`));
+    assert.match((await amyC.get('/discussions')).body, /Renamed &lt;b&gt;space&lt;\/b&gt;/);
+    assert.equal((await amyC.get(`/discussions/spaces/${spaceId}/edit`)).statusCode, 404, 'a member does not manage it');
+    const actions = (await db().selectFrom('audit_events').select('action').where('action', 'like', 'discussions.%').orderBy('id').execute()).map((r) => r.action);
+    assert.deepEqual(actions, ['discussions.space.open', 'discussions.space.open', 'discussions.space.rename']);
+  });
+
+  it('posts threads and replies with nesting, quoting, inert HTML and one post per double submit', async () => {
+    const spaceId = await openSpace(f.admin, projectA);
+    const threadId = await startThread(amyC, spaceId, '<script>alert(1)</script> plans', 'Opening <img src=x onerror=alert(1)> **bold**');
+    const opening = await lastPost();
+    const page = `/discussions/threads/${threadId}`;
+    const key = await keyOf(boC, page);
+    const form = { body: 'Agreed <script>alert(2)</script>', key, action: 'post', parentId: String(opening) };
+    ok(await boC.submit(`${page}/replies`, form, page));
+    ok(await boC.submit(`${page}/replies`, form, page));
+    assert.equal((await posts()).length, 2, 'the same form twice: one reply');
+    const boReply = await lastPost();
+    // A reply to a nested reply joins the same top-level post; a quote shows the quoted text and author.
+    const { id: nested } = await replyTo(amyC, threadId, 'Replying to Bo', { parentId: String(boReply) });
+    const { id: deeper } = await replyTo(boC, threadId, 'And again', { parentId: String(nested), quoteOf: String(nested) });
+    const rows = await posts();
+    assert.equal(rows.find((p) => p.id === nested)!.parent_id, boReply);
+    assert.equal(rows.find((p) => p.id === deeper)!.parent_id, boReply, 'one level of nesting only');
+    const html = (await amyC.get(page)).body;
+    assert.doesNotMatch(html, /<script>alert|<img src=x/);
+    assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt; plans/);
+    assert.match(html, /<strong>bold<\/strong>/);
+    assert.match(html, /<blockquote[^>]*><p class="govuk-body-s">Amy Archer wrote:<\/p>\s*<p>Replying to Bo<\/p>/);
+    // Bo's reply told Amy (a reply to her post), the quote reply too; nobody is told of their own post.
+    const told = await notes();
+    assert.ok(told.every((n) => n.person_id !== bo.personId || n.item_id !== boReply));
+    assert.ok(told.some((n) => n.person_id === amy.personId && n.kind === 'discussions.reply-to-you' && n.item_id === boReply));
+    // Empty and oversized posts: messages, nothing lost.
+    const empty = await boC.submit(`${page}/replies`, { body: '   ', key: await keyOf(boC, page) }, page);
+    assert.equal(empty.statusCode, 400);
+    assert.deepEqual(errorSummary(empty.body), [['Write your reply', '#body']]);
+    const long = 'x'.repeat(20_001);
+    const big = await boC.submit(`${page}/replies`, { body: long, key: await keyOf(boC, page) }, page);
+    assert.equal(big.statusCode, 400);
+    assert.ok(big.body.includes(long), 'what was typed is kept');
+    const noTitle = await amyC.submit(`/discussions/spaces/${spaceId}/threads/new`, { title: '', body: 'text' }, `/discussions/spaces/${spaceId}/threads/new`);
+    assert.deepEqual(errorSummary(noTitle.body), [['Enter a title for the discussion', '#title']]);
+  });
+
+  it('tells people they mention who can see the space, and the author who could not be told', async () => {
+    const spaceId = await openSpace(f.admin, projectA);
+    const form = `/discussions/spaces/${spaceId}/threads/new`;
+    const res = await amyC.submit(form, { title: 'Hello', body: 'Hi @Bo Baker and @Cy Carter, and @Nobody.', key: await keyOf(amyC, form), action: 'post' }, form);
+    ok(res);
+    const told = await notes('discussions.mention');
+    assert.deepEqual(told.map((n) => n.person_id), [bo.personId]);
+    const page = await amyC.get(res.headers.location as string);
+    assert.match(mainText(page.body), /Cy Carter cannot see this space, so we did not tell them about your mention/);
+    const mail = await db().selectFrom('outbox').select(['to_address', 'subject']).where('subject', 'like', '%mentioned you%').execute();
+    assert.deepEqual(mail.map((m) => m.to_address), [bo.email]);
+  });
+
+  it('keeps earlier versions of an edited post for moderators, and shows deleted posts as deleted', async () => {
+    const spaceId = await openSpace(f.admin, projectA);
+    const threadId = await startThread(amyC, spaceId, 'Draft', 'First words');
+    const { id } = await replyTo(boC, threadId, 'Original reply');
+    assert.equal((await amyC.get(`/discussions/posts/${id}/edit`)).statusCode, 404, 'not her post');
+    ok(await boC.submit(`/discussions/posts/${id}/edit`, { body: 'Changed reply' }, `/discussions/posts/${id}/edit`));
+    const html = mainText((await amyC.get(`/discussions/threads/${threadId}`)).body);
+    assert.match(html, /Edited/);
+    assert.match(html, /Changed reply/);
+    assert.doesNotMatch(html, /Original reply/);
+    assert.equal((await amyC.get(`/discussions/posts/${id}/history`)).statusCode, 404, 'members do not read the history');
+    assert.match(mainText((await f.admin.get(`/discussions/posts/${id}/history`)).body), /Original reply/);
+    ok(await boC.submit(`/discussions/posts/${id}/delete`, {}, `/discussions/threads/${threadId}`));
+    const after = mainText((await amyC.get(`/discussions/threads/${threadId}`)).body);
+    assert.match(after, /This post was deleted by its author/);
+    assert.doesNotMatch(after, /Changed reply/);
+    assert.match(mainText((await boC.get('/discussions/search?q=changed')).body), /No posts found/);
+  });
+
+  it('refuses replies to a locked thread and posts in an archived space, saying why', async () => {
+    const spaceId = await openSpace(f.admin, projectA);
+    const threadId = await startThread(amyC, spaceId, 'Topic', 'Body');
+    ok(await f.admin.submit(`/discussions/threads/${threadId}/flags`, { what: 'lock' }, `/discussions/threads/${threadId}`));
+    const page = `/discussions/threads/${threadId}`;
+    assert.match(mainText((await boC.get(page)).body), /This discussion is locked/);
+    const res = await boC.submit(`${page}/replies`, { body: 'Too late', key: 'abcdefgh-1' }, page);
+    assert.equal(res.statusCode, 403);
+    assert.deepEqual(errorSummary(res.body), [['This discussion is locked, so no more replies can be added', '#body']]);
+    assert.ok(res.body.includes('Too late'), 'what was typed is kept');
+    ok(await f.admin.submit(`/discussions/threads/${threadId}/flags`, { what: 'unlock' }, page));
+    ok(await f.admin.submit(`/discussions/spaces/${spaceId}/archive`, { on: '1' }, `/discussions/spaces/${spaceId}`));
+    assert.match(mainText((await boC.get(`/discussions/spaces/${spaceId}`)).body), /This space was archived on .* \(UK time\)\. You can read it, but nothing more can be posted/);
+    assert.equal((await boC.get(`/discussions/spaces/${spaceId}/threads/new`)).statusCode, 403);
+    assert.equal((await boC.submit(`${page}/replies`, { body: 'Still?', key: 'abcdefgh-2' }, page)).statusCode, 403);
+    assert.equal((await posts()).length, 1);
+  });
+
+  it('pins, and closes a thread with a summary listed in the space', async () => {
+    const spaceId = await openSpace(f.admin, projectA);
+    const first = await startThread(amyC, spaceId, 'Older', 'one');
+    await startThread(amyC, spaceId, 'Newer', 'two');
+    ok(await f.admin.submit(`/discussions/threads/${first}/flags`, { what: 'pin' }, `/discussions/threads/${first}`));
+    assert.match(mainText((await boC.get(`/discussions/spaces/${spaceId}`)).body), /Older Pinned .* Newer/);
+    ok(await f.admin.submit(`/discussions/threads/${first}/close`, { summary: 'We agreed on the **library**.' }, `/discussions/threads/${first}/close`));
+    assert.match(mainText((await boC.get(`/discussions/spaces/${spaceId}`)).body), /What was agreed Older Closed .* We agreed on the library/);
+    assert.equal((await boC.get(`/discussions/threads/${first}/close`)).statusCode, 404, 'members do not close');
+    assert.equal((await boC.submit(`/discussions/threads/${first}/replies`, { body: 'x', key: 'abcdefgh-3' }, `/discussions/threads/${first}`)).statusCode, 403);
+  });
+
+  it('moderates: a report, the queue, hiding with a note, suspension, all in the audit log', async () => {
+    const fac = await f.t.signedIn('facilitator');
+    await makeLead(db(), { kind: 'project', id: projectA }, fac.personId, f.t.clock);
+    const spaceId = await openSpace(fac, projectA);
+    const threadId = await startThread(amyC, spaceId, 'Topic', 'Fine post');
+    const { id } = await replyTo(boC, threadId, 'A rude reply');
+    const noReason = await amyC.submit(`/discussions/posts/${id}/report`, { reason: '' }, `/discussions/posts/${id}/report`);
+    assert.deepEqual(errorSummary(noReason.body), [['Say why you are reporting this post', '#reason']]);
+    ok(await amyC.submit(`/discussions/posts/${id}/report`, { reason: 'It is rude' }, `/discussions/posts/${id}/report`));
+    assert.equal((await amyC.get('/discussions/moderation')).statusCode, 404, 'a member has no queue');
+    assert.match(mainText((await fac.get('/discussions/moderation')).body), /Project A talk: Topic .* It is rude/);
+    assert.match(mainText((await f.admin.get('/discussions/moderation')).body), /It is rude/);
+    const otherFac = await f.t.signedIn('facilitator');
+    await makeLead(db(), { kind: 'project', id: projectB }, otherFac.personId, f.t.clock);
+    assert.doesNotMatch(mainText((await otherFac.get('/discussions/moderation')).body), /It is rude/, 'another project’s lead does not see it');
+    const noNote = await fac.submit(`/discussions/posts/${id}/moderate`, { action: 'hide', note: '' }, `/discussions/posts/${id}/moderate`);
+    assert.deepEqual(errorSummary(noNote.body), [['Write a note saying why', '#note']]);
+    ok(await fac.submit(`/discussions/posts/${id}/moderate`, { action: 'hide', note: 'Breaks the guidelines' }, `/discussions/posts/${id}/moderate`));
+    const seenByAmy = mainText((await amyC.get(`/discussions/threads/${threadId}`)).body);
+    assert.match(seenByAmy, /This post was hidden by a moderator/);
+    assert.doesNotMatch(seenByAmy, /A rude reply/);
+    assert.match(mainText((await fac.get(`/discussions/threads/${threadId}`)).body), /Hidden by a moderator .* Breaks the guidelines A rude reply/);
+    assert.doesNotMatch(mainText((await fac.get('/discussions/moderation')).body), /It is rude/, 'the report is dealt with');
+    assert.match(mainText((await amyC.get('/discussions/search?q=rude')).body), /No posts found/);
+    // Suspension until a date: Bo cannot post, then can again after it.
+    f.t.clock.set('2026-03-02T10:00:00Z');
+    const bad = await fac.submit(`/discussions/spaces/${spaceId}/suspend`, { email: bo.email, 'until-day': '31', 'until-month': '2', 'until-year': '2026', note: 'Cooling off' }, `/discussions/spaces/${spaceId}/suspend`);
+    assert.deepEqual(errorSummary(bad.body), [['The date must be a real date', '#until-day']]);
+    const past = await fac.submit(`/discussions/spaces/${spaceId}/suspend`, { email: bo.email, 'until-day': '1', 'until-month': '3', 'until-year': '2026', note: 'Cooling off' }, `/discussions/spaces/${spaceId}/suspend`);
+    assert.deepEqual(errorSummary(past.body), [['The date must be today or in the future', '#until-day']]);
+    const stranger = await fac.submit(`/discussions/spaces/${spaceId}/suspend`, { email: cy.email, 'until-day': '9', 'until-month': '3', 'until-year': '2026', note: 'x' }, `/discussions/spaces/${spaceId}/suspend`);
+    assert.deepEqual(errorSummary(stranger.body), [['No one who can see this space has that email address', '#email']]);
+    ok(await fac.submit(`/discussions/spaces/${spaceId}/suspend`, { email: bo.email, 'until-day': '9', 'until-month': '3', 'until-year': '2026', note: 'Cooling off' }, `/discussions/spaces/${spaceId}/suspend`));
+    const page = `/discussions/threads/${threadId}`;
+    const refused = await boC.submit(`${page}/replies`, { body: 'Let me', key: 'abcdefgh-4' }, page);
+    assert.equal(refused.statusCode, 403);
+    assert.match(mainText(refused.body), /a moderator has suspended you/);
+    f.t.clock.set('2026-03-10T00:00:01Z');
+    await replyTo(boC, threadId, 'Back again');
+    const actions = (await db().selectFrom('audit_events').select('action').where('action', 'like', 'discussions.%').orderBy('id').execute()).map((r) => r.action);
+    assert.deepEqual(actions, ['discussions.space.open', 'discussions.post.report', 'discussions.post.hide', 'discussions.member.suspend']);
+  });
+
+  it('notifies by each person’s choice, and a digest lists only posts they can still see', async () => {
+    f.t.clock.set('2026-03-02T09:00:00Z');
+    const spaceId = await openSpace(f.admin, projectA);
+    ok(await boC.submit(`/discussions/spaces/${spaceId}/follow`, { on: '1' }, `/discussions/spaces/${spaceId}`));
+    await inTransaction(db(), (tx) => setPreferences(tx, amy.personId, { 'discussions.reply-to-you': 'daily' }, f.t.clock));
+    await inTransaction(db(), (tx) => setPreferences(tx, bo.personId, { 'discussions.thread': 'off' }, f.t.clock));
+    const threadId = await startThread(amyC, spaceId, 'Digest me', 'Opening');
+    assert.deepEqual((await notes()).map((n) => [n.person_id, n.kind, n.delivery]), [[bo.personId, 'discussions.thread', 'off']]);
+    await replyTo(boC, threadId, 'A reply for the digest');
+    const firstReply = await lastPost();
+    assert.deepEqual((await notes('discussions.reply-to-you')).map((n) => [n.person_id, n.delivery]), [[amy.personId, 'daily']]);
+    // Amy leaves the project before her digest: the post is left out, so no email is sent.
+    await removeFromProject(db(), f.admin.personId, projectA, amy.personId, f.t.clock);
+    f.t.clock.set('2026-03-03T07:00:00Z');
+    await sendDigests(db(), ctx(), 'daily');
+    const digests = await db().selectFrom('outbox').select(['to_address', 'text_body']).where('subject', 'like', '%summary%').execute();
+    assert.ok(!digests.some((d) => d.to_address === amy.email), 'nothing she can no longer see');
+    // Back in the project, a new reply goes in the next day's digest.
+    await assign(db(), f.admin.personId, { projectId: projectA, subgroupId: null }, [amy.personId], f.t.clock);
+    await replyTo(boC, threadId, 'Second reply', { parentId: String(firstReply) });
+    const { id: third } = await replyTo(boC, threadId, 'Third reply, hidden later', { quoteOf: String(await lastPost()) });
+    await f.admin.submit(`/discussions/posts/${third}/moderate`, { action: 'hide', note: 'no' }, `/discussions/posts/${third}/moderate`);
+    f.t.clock.set('2026-03-04T07:00:00Z');
+    await sendDigests(db(), ctx(), 'daily');
+    const next = await db().selectFrom('outbox').select(['to_address', 'text_body']).where('to_address', '=', amy.email).execute();
+    const digest = next.find((m) => /Digest me/.test(m.text_body));
+    assert.ok(digest, 'a digest for Amy');
+    assert.equal((digest!.text_body.match(/Reply in “Digest me”/g) ?? []).length, 1, 'the hidden post is left out');
+  });
+
+  it('answers a hostile address, query or body with a 4xx, never a 500', async () => {
+    const spaceId = await openSpace(f.admin, projectA);
+    const threadId = await startThread(amyC, spaceId, 'Topic', 'Body');
+    for (const url of ['/discussions/spaces/abc', '/discussions/spaces/0', '/discussions/spaces/99999999999', '/discussions/threads/-1', '/discussions/posts/1.5/edit', `/discussions/threads/${threadId}?page=999`, `/discussions/threads/${threadId}/reply?to=999999`]) {
+      const res = await amyC.get(url);
+      assert.ok(res.statusCode === 404 || res.statusCode === 400, `${url}: ${res.statusCode}`);
+    }
+    for (const url of [`/discussions/threads/${threadId}?page=abc`, `/discussions/search?q=${encodeURIComponent('"NEAR( * OR AND -')}`, '/discussions/search?q=a&q=b', `/discussions/search?q=${'x'.repeat(5000)}`]) {
+      const res = await amyC.get(url);
+      assert.equal(res.statusCode, 200, url);
+    }
+    const page = `/discussions/threads/${threadId}`;
+    const bodies: Record<string, string | string[]>[] = [{ body: ['a', 'b'] }, { body: 'ok', parentId: 'zzz', key: '<x>' }, { body: 'ok', quoteOf: '99999999999999' }, { body: 'ok\u0000' }];
+    for (const body of bodies) {
+      const res = await amyC.submit(`${page}/replies`, body, page);
+      assert.ok(res.statusCode < 500, JSON.stringify(body));
+    }
+    const token = await amyC.csrfToken(page);
+    assert.equal((await amyC.post(`${page}/follow`, { on: 'maybe' }, token)).statusCode, 400);
+    assert.equal((await f.admin.post(`${page}/flags`, { what: 'explode' }, await f.admin.csrfToken(page))).statusCode, 400);
+    const res = await f.admin.submit('/discussions/spaces/new', { name: ['a', 'b'], audience: 'nonsense' }, '/discussions/spaces/new');
+    assert.equal(res.statusCode, 400);
+    assert.ok(errorSummary(res.body).length >= 1);
+  });
+
+  it('exports and erases a person’s discussion data, keeping their posts without their name', async () => {
+    const spaceId = await openSpace(f.admin, projectA);
+    const threadId = await startThread(amyC, spaceId, 'Mine', 'My words');
+    await replyTo(boC, threadId, 'Bo words');
+    const exported = await discussionsPersonalData.exportPerson(db(), amy.personId);
+    assert.deepEqual((exported.discussion_posts ?? []).map((p) => p.body), ['My words']);
+    assert.equal((exported.discussion_follows ?? []).length, 1);
+    await inTransaction(db(), (tx) => discussionsPersonalData.erasePerson(tx, amy.personId, f.t.clock));
+    const after = await discussionsPersonalData.exportPerson(db(), amy.personId);
+    assert.ok(Object.values(after).every((rows) => rows.length === 0));
+    assert.match(mainText((await boC.get(`/discussions/threads/${threadId}`)).body), /Former participant .* My words/);
+  });
+
+  it('seeds demo spaces, threads and a closed summary', async () => {
+    const made = await seedDemoDiscussions(db(), { programmeId: f.programmeId, adminId: f.admin.personId, authors: [amy.personId, bo.personId], clock: f.t.clock });
+    assert.ok(made.spaces >= 2);
+    const closed = await db().selectFrom('discussion_threads').select('summary').where('closed_at', 'is not', null).execute();
+    assert.equal(closed.length, 1);
+    assert.match(mainText((await amyC.get('/discussions')).body), /Programme lounge/);
+  });
+});
