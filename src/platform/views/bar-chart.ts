@@ -30,6 +30,18 @@ export function labelLines(label: string): string[] {
 }
 
 export function barChartSvg(id: string, title: string, bars: Bar[]): string {
+  return drawBars(id, title, bars.map((b) => ({ ...b, text: String(b.value) })));
+}
+
+/**
+ * A bar chart whose values may be withheld (small-number suppression): a bar with a null value is
+ * drawn with no bar and its text ("fewer than 5") where the number would be.
+ */
+export function shownBarChartSvg(id: string, title: string, bars: { label: string; value: number | null; text: string }[]): string {
+  return drawBars(id, title, bars.map((b) => ({ label: b.label, value: b.value ?? 0, text: b.text })));
+}
+
+function drawBars(id: string, title: string, bars: { label: string; value: number; text: string }[]): string {
   const max = Math.max(1, ...bars.map((b) => b.value));
   let y = 0;
   const rows = bars
@@ -42,7 +54,7 @@ export function barChartSvg(id: string, title: string, bars: Bar[]): string {
       return [
         text,
         `<rect x="0" y="${barY}" width="${Math.max(w, b.value > 0 ? 2 : 0)}" height="16" class="coproduce-chart__bar"></rect>`,
-        `<text x="${w + 6}" y="${barY + 13}" class="coproduce-chart__value">${b.value}</text>`,
+        `<text x="${w + 6}" y="${barY + 13}" class="coproduce-chart__value">${escapeHtml(b.text)}</text>`,
       ].join('');
     })
     .join('');
