@@ -131,6 +131,15 @@ describe(`meeting lists on ${TEST_ENGINE}`, () => {
     const december = await f.admin.get('/meetings/calendar?month=2026-12');
     assert.match(mainText(december.body), /^Meetings calendar December 2026/);
     assert.match(december.body, /month=2027-01/, 'the year turns');
+    // No link to a month the page would refuse.
+    const first = await f.admin.get('/meetings/calendar?month=2000-01');
+    assert.equal(first.statusCode, 200);
+    assert.doesNotMatch(first.body, /month=1999-12/);
+    assert.match(first.body, /month=2000-02/);
+    const last = await f.admin.get('/meetings/calendar?month=2100-12');
+    assert.equal(last.statusCode, 200);
+    assert.doesNotMatch(last.body, /month=2101-01/);
+    assert.match(last.body, /month=2100-11/);
   });
 
   it('answers a bad month, a hostile address, or someone who is not an admin with a 4xx, never a 500', async () => {

@@ -87,5 +87,7 @@ export async function monthCalendar(db: Db, programmeId: number, month: string) 
     const dayPrefix = `${day.label}, `;
     day.meetings.push({ id: m.id, title: m.title, status: m.status, time: when.startsWith(dayPrefix) ? when.slice(dayPrefix.length) : when });
   }
-  return { month, label: monthName.format(new Date(`${first}T00:00:00Z`)), days: [...days.values()], count: rows.length, cut: rows.length === CALENDAR_LIMIT, previous: shiftMonth(month, -1), next: shiftMonth(month, 1) };
+  // No link to a month the page would refuse (before 2000 or after 2100).
+  const [previous, after] = [shiftMonth(month, -1), shiftMonth(month, 1)].map((m) => parseMonth(m));
+  return { month, label: monthName.format(new Date(`${first}T00:00:00Z`)), days: [...days.values()], count: rows.length, cut: rows.length === CALENDAR_LIMIT, previous, next: after };
 }
