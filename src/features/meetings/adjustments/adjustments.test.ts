@@ -145,6 +145,17 @@ describe(`meeting adjustments on ${TEST_ENGINE}`, () => {
     const refused = await ask(amy, { needs: 'captions' });
     assert.equal(refused.statusCode, 302);
     assert.match(mainText((await amyC.get(refused.headers.location!)).body), /This meeting has been cancelled, so you cannot ask for an adjustment for it\./);
+    // The organiser can no longer mark it arranged: an email saying so would mislead.
+    const [boRequest] = await requests();
+    const one = `/meetings/${meetingId}/adjustments/${boRequest!.id}`;
+    assert.match(mainText((await f.admin.get(one)).body), /This meeting has been cancelled, so there is nothing to arrange\./);
+    assert.doesNotMatch((await f.admin.get(one)).body, /Mark as arranged/);
+    const token = await f.admin.csrfToken(`/meetings/${meetingId}/adjustments`);
+    const late = await f.admin.post(one, { note: 'Booked anyway' }, token);
+    assert.equal(late.statusCode, 302);
+    assert.match(mainText((await f.admin.get(late.headers.location!)).body), /This meeting has been cancelled, so there is nothing to arrange\./);
+    assert.equal((await requests())[0]!.status, 'requested');
+    assert.equal((await db().selectFrom('notifications').select('id').where('kind', '=', 'meetings.adjustment').execute()).length, 0, 'nobody told');
     const boC = await f.signInAs(bo.personId);
     assert.match(mainText((await boC.get(`/meetings/${meetingId}`)).body), /You asked for The papers sent to me before the meeting/);
     assert.doesNotMatch((await boC.get(`/meetings/${meetingId}`)).body, /Change or withdraw your request/);
@@ -152,11 +163,11 @@ describe(`meeting adjustments on ${TEST_ENGINE}`, () => {
     // Ended.
     const ended = await addMeeting(db(), f.programmeId, { title: 'Soon over', startsAt: '2026-03-11T09:00:00Z', audience: [{ kind: 'person', id: amy.personId }] });
     f.t.clock.set('2026-03-11T10:00:00Z');
-    const late = await f.signInAs(amy.personId);
-    const res = await late.submit(`/meetings/${ended}/adjustment`, { needs: 'captions' }, `/meetings/${ended}`);
+    const lateAmy = await f.signInAs(amy.personId);
+    const res = await lateAmy.submit(`/meetings/${ended}/adjustment`, { needs: 'captions' }, `/meetings/${ended}`);
     assert.equal(res.statusCode, 302);
-    assert.match(mainText((await late.get(res.headers.location!)).body), /This meeting has ended, so you cannot ask/);
-    assert.equal((await late.get(`/meetings/${ended}/adjustment`)).statusCode, 302);
+    assert.match(mainText((await lateAmy.get(res.headers.location!)).body), /This meeting has ended, so you cannot ask/);
+    assert.equal((await lateAmy.get(`/meetings/${ended}/adjustment`)).statusCode, 302);
     assert.deepEqual((await requests()).map((r) => r.person_id), [bo.personId]);
   });
 

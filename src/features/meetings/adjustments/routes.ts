@@ -25,6 +25,12 @@ export const CLOSED_TEXT = {
   ended: 'This meeting has ended, so you cannot ask for an adjustment for it.',
 };
 
+/** Why an organiser can no longer mark a request arranged. */
+export const ARRANGE_CLOSED_TEXT = {
+  cancelled: 'This meeting has been cancelled, so there is nothing to arrange.',
+  ended: 'This meeting has ended, so there is nothing to arrange.',
+};
+
 export function adjustmentsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
   const db = deps.data.db;
@@ -116,7 +122,7 @@ export function adjustmentsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const arrangePage = async (reply: FastifyReply, meeting: Meeting, requestId: number, ctx: { note?: string; errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; status?: number }) => {
     const r = await requestFor(db, meeting.id, requestId);
     if (!r) return null;
-    return reply.code(ctx.status ?? 200).view(`${V}/arrange.njk`, { pageTitle: `Adjustment request from ${r.name}`, meeting, when: meetingWhen(meeting.starts_at, meeting.ends_at), r, note: ctx.note ?? r.arranged_note ?? '', noteMax: NOTE_MAX, errors: ctx.errors ?? {}, errorList: ctx.errorList });
+    return reply.code(ctx.status ?? 200).view(`${V}/arrange.njk`, { pageTitle: `Adjustment request from ${r.name}`, meeting, when: meetingWhen(meeting.starts_at, meeting.ends_at), r, closed: closedReason(meeting, clock()), closedText: ARRANGE_CLOSED_TEXT, note: ctx.note ?? r.arranged_note ?? '', noteMax: NOTE_MAX, errors: ctx.errors ?? {}, errorList: ctx.errorList });
   };
 
   app.get('/meetings/:id/adjustments/:requestId', { ...organisers, schema: { params: requestParams } }, async (request, reply) => {
@@ -134,7 +140,11 @@ export function adjustmentsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       return (await arrangePage(reply, found.meeting, request.params.requestId, { note, errors: form.errors, errorList: form.errorList, status: 400 })) ?? sendErrorPage(request, reply, 404);
     }
     const result = await arrange(db, request.user, found.programmeId, found.meeting.id, request.params.requestId, form.data.note, notifyCtx());
-    if (!result.ok) return sendErrorPage(request, reply, 404);
+    if (!result.ok) {
+      if (result.reason === 'not_found') return sendErrorPage(request, reply, 404);
+      reply.flash(ARRANGE_CLOSED_TEXT[result.reason]);
+      return reply.redirect(`/meetings/${found.meeting.id}/adjustments`);
+    }
     deps.pokeMailWorker();
     reply.flash('Marked as arranged. We have told the person who asked.');
     return reply.redirect(`/meetings/${found.meeting.id}/adjustments`);

@@ -90,10 +90,15 @@ export async function requestFor(db: Db, meetingId: number, id: number): Promise
   return r && withLabels(r);
 }
 
-/** Marks a request arranged with a note, and tells the person who asked. Organisers only. */
-export async function arrange(db: Db, viewer: Viewer, programmeId: number, meetingId: number, id: number, note: string, ctx: NotifyContext): Promise<{ ok: true } | { ok: false; reason: 'not_found' }> {
+/**
+ * Marks a request arranged with a note, and tells the person who asked. Organisers only; not once
+ * the meeting is cancelled or has ended (an email saying it is arranged would mislead).
+ */
+export async function arrange(db: Db, viewer: Viewer, programmeId: number, meetingId: number, id: number, note: string, ctx: NotifyContext): Promise<{ ok: true } | { ok: false; reason: AskRefusal }> {
   const meeting = await organisedMeeting(db, viewer, programmeId, meetingId);
   if (!viewer || !meeting) return { ok: false, reason: 'not_found' };
+  const closed = closedReason(meeting, ctx.clock());
+  if (closed) return { ok: false, reason: closed };
   return inTransaction(db, async (tx) => {
     const a = own(tx);
     const request = await q.requestById(a, meetingId, id);
