@@ -202,7 +202,7 @@ export async function submitResponse(db: Db, surveyId: number, who: Respondent, 
     if (!survey || !isAnswerable(survey, clock())) return { ok: false, reason: 'not_answerable' };
     const def = await liveDefinition(tx, survey);
     const draft = await loadDraft(tx, survey, def, who);
-    if (!draft) return { ok: false, reason: 'no_draft' };
+    if (!draft) return { ok: false, reason: (await hasResponded(tx, surveyId, who)) ? 'already' : 'no_draft' };
     const answers = pruneHiddenAnswers(def, draft.answers);
     const incomplete = firstIncomplete(def, answers);
     if (incomplete !== null) return { ok: false, reason: 'incomplete', section: incomplete };

@@ -309,17 +309,35 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const draft = await loadDraft(db, ctx.survey, ctx.def, ctx.who);
     if (!draft) return reply.redirect(ctx.base);
     if (!visibleSections(ctx.def, draft.answers).includes(n)) return reply.redirect(`${ctx.base}/pages/${visibleSections(ctx.def, draft.answers)[0] ?? 1}`);
-    const onPage = visibleQuestions(ctx.def, draft.answers).filter((e) => e.section === n).map((e) => e.q);
-    const parsed = parsePage(onPage, body);
-    const action = typeof body.action === 'string' ? body.action : 'continue';
-    if (!parsed.ok && action === 'continue') {
-      return sectionPage(reply, ctx, draft.answers, n, { errors: parsed.errors, errorList: parsed.errorList, values: typedValues(body, 5000), status: 400 });
+    const shownBefore = new Set(visibleQuestions(ctx.def, draft.answers).filter((e) => e.section === n).map((e) => e.q.key));
+    // A question on this page may depend on another on it: the page's questions are those shown
+    // for the answers posted now (found by repeating until they settle: conditions point back only).
+    const onPageFor = (answers: Answers) => visibleQuestions(ctx.def, answers).filter((e) => e.section === n).map((e) => e.q);
+    const mergedWith = (pageAnswers: Answers, questions: readonly { key: string }[]) => {
+      const merged = { ...draft.answers };
+      for (const key of new Set([...shownBefore, ...questions.map((q) => q.key)])) delete merged[key];
+      return pruneHiddenAnswers(ctx.def, { ...merged, ...pageAnswers });
+    };
+    let onPage = onPageFor(draft.answers);
+    let parsed = parsePage(onPage, body);
+    for (let i = 0; i < LIMITS.questions; i++) {
+      const next = onPageFor(mergedWith(parsed.answers, onPage));
+      if (next.map((q) => q.key).join() === onPage.map((q) => q.key).join()) break;
+      onPage = next;
+      parsed = parsePage(onPage, body);
     }
     // This page's answers replace what was saved for it; answers hidden by the change are dropped before saving.
-    const merged = { ...draft.answers };
-    for (const q of onPage) delete merged[q.key];
-    Object.assign(merged, parsed.answers);
-    const answers = pruneHiddenAnswers(ctx.def, merged);
+    const answers = mergedWith(parsed.answers, onPage);
+    const action = typeof body.action === 'string' ? body.action : 'continue';
+    // Questions that appear because of these answers, and were not on the page as posted, are asked first.
+    const appeared = onPage.filter((q) => !shownBefore.has(q.key) && !(q.key in parsed.answers));
+    if (appeared.length && action === 'continue') {
+      await saveDraft(db, ctx.survey, ctx.who, answers, n, clock);
+      return sectionPage(reply, ctx, answers, n);
+    }
+    if (!parsed.ok && action === 'continue') {
+      return sectionPage(reply, ctx, answers, n, { errors: parsed.errors, errorList: parsed.errorList, values: typedValues(body, 5000), status: 400 });
+    }
     const pages = visibleSections(ctx.def, answers);
     // Going back or stopping with errors keeps the answers that passed their checks.
     await saveDraft(db, ctx.survey, ctx.who, answers, n, clock);

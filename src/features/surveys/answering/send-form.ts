@@ -7,7 +7,7 @@ import type { Survey } from '../tables.ts';
 
 export const SEND_FIELDS = ['reach', 'audience', 'opens', 'opensTime', 'closes', 'closesTime', 'anonymous', 'editable'];
 
-const text = z.unknown().transform((v) => (typeof v === 'string' ? v.trim().slice(0, 40) : ''));
+const text = z.unknown().optional().transform((v) => (typeof v === 'string' ? v.trim().slice(0, 40) : ''));
 const sendSchema = z.looseObject({
   reach: text,
   'opens-day': text,
