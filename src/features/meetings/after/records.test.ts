@@ -200,6 +200,20 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     assert.match((await f.admin.get(again.headers.location!)).body, /already published/);
   });
 
+  it('asks those the attendance sheet ticks: before it is saved, who pressed Join or said yes; once saved, only those ticked', async () => {
+    await heldMeeting(); // Amy pressed Join without answering; Bo said yes.
+    await f.admin.submit(`/meetings/${meetingId}/minutes`, { action: 'save', body: 'Notes' }, `/meetings/${meetingId}/minutes`);
+    const send = () => f.admin.submit(`/meetings/${meetingId}/minutes/review`, { 'until-day': '3', 'until-month': '7', 'until-year': '2026', untilTime: '17:00' }, `/meetings/${meetingId}/minutes`);
+    assert.equal((await send()).statusCode, 302);
+    assert.deepEqual((await db().selectFrom('meeting_minutes_reviewers').select('person_id').orderBy('person_id').execute()).map((r) => r.person_id), [amy.personId, bo.personId].sort((a, b) => a - b), 'Join and yes, as the sheet prefills');
+    // Saved with nobody ticked: Bo's "yes" no longer counts, so nobody is asked and the draft stays with the organisers.
+    await f.admin.submit(`/meetings/${meetingId}/attendance`, {}, `/meetings/${meetingId}/attendance`);
+    const none = await send();
+    assert.equal(none.statusCode, 400);
+    assert.deepEqual(errorSummary(none.body), [['Nobody is ticked as attended on the attendance page, so there is nobody to send the draft to. Record the attendance first', '#until-day']]);
+    assert.equal((await db().selectFrom('meeting_minutes_reviewers').select('person_id').execute()).length, 2, 'the earlier request stands, nothing changed');
+  });
+
   it('keeps decisions and actions, shows owners their own actions, and lists overdue ones for organisers', async () => {
     const { amyC, boC } = await heldMeeting();
     assert.equal((await f.admin.submit(`/meetings/${meetingId}/decisions`, { decision: 'Adopt the plan', agendaItem: '2' }, `/meetings/${meetingId}/minutes`)).statusCode, 302);

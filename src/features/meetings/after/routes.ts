@@ -147,7 +147,7 @@ export function recordsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     no_minutes: { text: 'Write and save the minutes first', href: '#body' },
     published: { text: 'These minutes are already published', href: '#body' },
     in_past: { text: 'The date comments close must be in the future', href: '#until-day' },
-    nobody: { text: 'Nobody is marked as attending and nobody said yes, so there is nobody to send the draft to. Record the attendance first', href: '#until-day' },
+    nobody: { text: 'Nobody is ticked as attended on the attendance page, so there is nobody to send the draft to. Record the attendance first', href: '#until-day' },
     not_started: { text: 'The meeting has not started yet', href: '#body' },
   } as const;
 

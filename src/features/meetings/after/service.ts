@@ -74,16 +74,20 @@ export const hasStarted = (m: Pick<Meeting, 'starts_at' | 'status'>, now: Date) 
  * The attendance sheet: a saved row says what the organiser recorded; otherwise a press of Join
  * ticks the box, and so does "yes" while nobody's attendance has been saved yet.
  */
-export async function attendanceSheet(db: Db, meetingId: number) {
-  const invitees = await inviteesOf(db, meetingId);
-  const attendance = await q.attendanceOf(own(db), meetingId);
-  const saved = attendance.length > 0;
-  const rows: AttendanceRow[] = invitees.map((i) => {
+function attendanceRows(invitees: readonly Invitee[], saved: boolean): AttendanceRow[] {
+  return invitees.map((i) => {
     if (i.attended !== null) return { ...i, checked: i.attended, source: 'recorded' };
     if (i.firstJoinedAt) return { ...i, checked: true, source: 'joined' };
     if (!saved && i.response === 'yes') return { ...i, checked: true, source: 'answered' };
     return { ...i, checked: false, source: 'none' };
   });
+}
+
+export async function attendanceSheet(db: Db, meetingId: number) {
+  const invitees = await inviteesOf(db, meetingId);
+  const attendance = await q.attendanceOf(own(db), meetingId);
+  const saved = attendance.length > 0;
+  const rows = attendanceRows(invitees, saved);
   const last = attendance.reduce<(typeof attendance)[number] | undefined>((a, b) => (!a || b.recorded_at > a.recorded_at ? b : a), undefined);
   const by = last?.recorded_by ? (await q.peopleNamed(own(db), [last.recorded_by])).get(last.recorded_by)?.name ?? null : null;
   return { rows, saved, recordedAt: last ? formatDateTime(last.recorded_at) : null, recordedBy: by };
@@ -113,11 +117,16 @@ export async function recordAttendance(db: Db, viewer: Viewer, programmeId: numb
 
 // ---- Minutes and decisions
 
-/** Those asked to comment on the draft: the people marked as attended, else those who said yes. */
+/**
+ * Those asked to comment on the draft: the attendees as the attendance sheet ticks them (what the
+ * organiser recorded; before that, who pressed Join or said yes). Once attendance is saved, a
+ * "yes" marked absent is not asked, even when nobody is marked as attended.
+ */
 async function reviewersFor(db: Db | Tx, meetingId: number): Promise<number[]> {
   const invitees = await inviteesOf(db, meetingId);
-  const attended = invitees.filter((i) => i.attended === true).map((i) => i.personId);
-  return attended.length ? attended : invitees.filter((i) => i.response === 'yes').map((i) => i.personId);
+  return attendanceRows(invitees, invitees.some((i) => i.attended !== null))
+    .filter((r) => r.checked)
+    .map((r) => r.personId);
 }
 
 export const reviewOpen = (minutes: { status: string; review_until: string | null } | undefined, now: Date) => minutes?.status === 'review' && minutes.review_until !== null && Date.parse(minutes.review_until) > now.getTime();
