@@ -1,0 +1,412 @@
+// Consultations (issue 14), first slice: the team's drafts (written or imported from Word, split
+// into sections they can adjust), consultations on a draft's version for an audience between two
+// dates, comments by section / on the whole draft / on a guiding question, agree and reply where
+// comments are visible, triage with a response ("You said, we did"), and redaction. The team is
+// the programme's admins. Services return reason codes; pages word them.
+import { randomUUID } from 'node:crypto';
+import { addressees, maySee, setAudience, visibleTo, type AudienceTarget, type Viewer } from '../../platform/audience/access.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
+import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/database.ts';
+import { cancelJobs, scheduleJob } from '../../platform/jobs/jobs.ts';
+import type { JobHandlers } from '../../platform/jobs/runner.ts';
+import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
+import { formatDateTime, type Clock } from '../../platform/time.ts';
+import type { SectionDraft } from './import.ts';
+import { CONSULTATION_CLOSING, CONSULTATION_OPENED, CONSULTATION_RESPONSE } from './notifications.ts';
+import type { BodyFormat, Comment, Consultation, ConsultationsDb, ConsultationsTables, CommentsVisible, Publication, Section, TriageStatus } from './tables.ts';
+
+declare module '../../platform/jobs/jobs.ts' {
+  interface JobKinds {
+    /** Tells a consultation's audience it has opened (if it still opens at opensAt). */
+    'consultations.opened': { consultationId: number; opensAt: string };
+    /** Reminds its audience it closes soon (if it still closes at closesAt). */
+    'consultations.closing': { consultationId: number; closesAt: string };
+  }
+}
+
+export const own = (db: Db | Tx): ConsultationsDb => scoped<ConsultationsTables, 'people' | 'projects'>(db);
+export const ITEM_KIND = 'consultation';
+/** The closing-soon reminder goes this many days before the close. */
+export const CLOSING_SOON_DAYS = 3;
+export const QUESTIONS_MAX = 6;
+export const STATUSES: readonly TriageStatus[] = ['accepted', 'partly', 'not_accepted', 'noted', 'out_of_scope'];
+export const STATUS_LABELS: Record<TriageStatus, string> = { accepted: 'Accepted', partly: 'Partly accepted', not_accepted: 'Not accepted', noted: 'Noted', out_of_scope: 'Out of scope' };
+export const PUBLICATION_LABELS: Record<Publication, string> = { named: 'May be published with my name', anonymous: 'May be published without my name', none: 'Must not be published' };
+
+const isTeam = (viewer: Viewer) => viewer?.role === 'admin';
+const nowIso = (clock: Clock) => clock().toISOString();
+
+// ---- Drafts
+
+export type DraftInput = { title: string; summary: string; aims: string; projectIds: number[] };
+
+export async function createDraft(db: Db, viewer: NonNullable<Viewer>, programmeId: number, input: DraftInput, text: { sections: SectionDraft[]; format: BodyFormat; source: 'written' | 'word'; sourceName?: string }, clock: Clock): Promise<number> {
+  return inTransaction(db, async (tx) => {
+    const c = own(tx);
+    const now = nowIso(clock);
+    const { id } = await c.insertInto('consultation_drafts').values({ programme_id: programmeId, title: input.title, summary: input.summary, aims: input.aims, created_by: viewer.id, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+    const draftId = Number(id);
+    await setProjects(c, programmeId, draftId, input.projectIds);
+    const v = await c.insertInto('consultation_versions').values({ draft_id: draftId, number: 1, source: text.source, source_name: text.sourceName ?? null, created_by: viewer.id, created_at: now }).returning('id').executeTakeFirstOrThrow();
+    await insertSections(c, Number(v.id), text.sections, text.format);
+    await recordAudit(tx, { actorId: viewer.id, action: 'consultation.draft', recordType: 'consultation_draft', recordId: draftId, summary: text.source === 'word' ? 'Imported a draft from a Word document' : 'Wrote a draft' }, clock);
+    return draftId;
+  });
+}
+
+async function setProjects(c: ConsultationsDb, programmeId: number, draftId: number, projectIds: number[]): Promise<void> {
+  await c.deleteFrom('consultation_draft_projects').where('draft_id', '=', draftId).execute();
+  if (!projectIds.length) return;
+  // Only the programme's own projects: an id from elsewhere is ignored.
+  const real = await c.selectFrom('projects').select('id').where('programme_id', '=', programmeId).where('id', 'in', projectIds).execute();
+  if (real.length) await c.insertInto('consultation_draft_projects').values(real.map((p) => ({ draft_id: draftId, project_id: p.id }))).execute();
+}
+
+async function insertSections(c: ConsultationsDb, versionId: number, sections: SectionDraft[], format: BodyFormat): Promise<void> {
+  if (!sections.length) return;
+  await c
+    .insertInto('consultation_sections')
+    .values(sections.map((s, i) => ({ version_id: versionId, section_key: randomUUID(), position: i + 1, heading: s.heading, body: s.body, body_format: format, pictures_without_alt: s.picturesWithoutAlt })))
+    .execute();
+}
+
+export const draftsOf = (db: Db | Tx, programmeId: number) => own(db).selectFrom('consultation_drafts').selectAll().where('programme_id', '=', programmeId).orderBy('id', 'desc').execute();
+
+export async function draftById(db: Db | Tx, programmeId: number, draftId: number) {
+  const c = own(db);
+  const draft = await c.selectFrom('consultation_drafts').selectAll().where('id', '=', draftId).where('programme_id', '=', programmeId).executeTakeFirst();
+  if (!draft) return undefined;
+  const version = await c.selectFrom('consultation_versions').selectAll().where('draft_id', '=', draftId).orderBy('number', 'desc').executeTakeFirstOrThrow();
+  const sections = await sectionsOf(c, version.id);
+  const projects = await c.selectFrom('consultation_draft_projects as dp').innerJoin('projects', 'projects.id', 'dp.project_id').select(['projects.id', 'projects.name']).where('dp.draft_id', '=', draftId).orderBy('projects.position').execute();
+  const consultations = await c.selectFrom('consultations').selectAll().where('draft_id', '=', draftId).orderBy('id').execute();
+  return { draft, version, sections, projects, consultations };
+}
+
+const sectionsOf = (c: ConsultationsDb, versionId: number) => c.selectFrom('consultation_sections').selectAll().where('version_id', '=', versionId).orderBy('position').execute();
+
+export type SplitRefusal = 'not_found' | 'in_consultation' | 'last_section';
+
+/** A version a consultation runs on keeps its text: adjusting waits for the next version. */
+async function editableSection(c: ConsultationsDb, programmeId: number, draftId: number, sectionId: number): Promise<Section | 'not_found' | 'in_consultation'> {
+  const s = await c
+    .selectFrom('consultation_sections as s')
+    .innerJoin('consultation_versions as v', 'v.id', 's.version_id')
+    .innerJoin('consultation_drafts as d', 'd.id', 'v.draft_id')
+    .selectAll('s')
+    .where('s.id', '=', sectionId)
+    .where('d.id', '=', draftId)
+    .where('d.programme_id', '=', programmeId)
+    .executeTakeFirst();
+  if (!s) return 'not_found';
+  const used = await c.selectFrom('consultations').select('id').where('version_id', '=', s.version_id).executeTakeFirst();
+  return used ? 'in_consultation' : s;
+}
+
+/** Renames a section. */
+export async function renameSection(db: Db, programmeId: number, draftId: number, sectionId: number, heading: string): Promise<{ ok: true } | { ok: false; reason: SplitRefusal }> {
+  const c = own(db);
+  const s = await editableSection(c, programmeId, draftId, sectionId);
+  if (typeof s === 'string') return { ok: false, reason: s };
+  await c.updateTable('consultation_sections').set({ heading }).where('id', '=', s.id).execute();
+  return { ok: true };
+}
+
+/** Merges a section with the next one: its heading stays, the next one's heading becomes a sub-heading in the text. */
+export async function mergeWithNext(db: Db, programmeId: number, draftId: number, sectionId: number): Promise<{ ok: true } | { ok: false; reason: SplitRefusal }> {
+  return inTransaction(db, async (tx) => {
+    const c = own(tx);
+    const s = await editableSection(c, programmeId, draftId, sectionId);
+    if (typeof s === 'string') return { ok: false as const, reason: s };
+    const next = await c.selectFrom('consultation_sections').selectAll().where('version_id', '=', s.version_id).where('position', '>', s.position).orderBy('position').executeTakeFirst();
+    if (!next) return { ok: false as const, reason: 'last_section' as const };
+    const body = mergedBody(s, next);
+    await c.updateTable('consultation_sections').set({ body, body_format: s.body_format === 'html' || next.body_format === 'html' ? 'html' : 'markdown', pictures_without_alt: s.pictures_without_alt + next.pictures_without_alt }).where('id', '=', s.id).execute();
+    await c.deleteFrom('consultation_sections').where('id', '=', next.id).execute();
+    await c.updateTable('consultation_sections').set((eb) => ({ position: eb('position', '-', 1) })).where('version_id', '=', s.version_id).where('position', '>', next.position).execute();
+    return { ok: true as const };
+  });
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+function mergedBody(a: Section, b: Section): string {
+  if (a.body_format === 'markdown' && b.body_format === 'markdown') return `${a.body}\n\n## ${b.heading}\n\n${b.body}`.trim();
+  // HTML from an import: a Markdown side is rendered first, so the stored text stays sanitised HTML.
+  const html = (s: Section) => (s.body_format === 'html' ? s.body : renderMarkdown(s.body));
+  return sanitize(`${html(a)}<h3>${escapeHtml(b.heading)}</h3>${html(b)}`);
+}
+import { renderRichText as renderMarkdown, sanitizeRichHtml as sanitize } from '../../platform/rich-text/rich-text.ts';
+
+/** A section's text as safe HTML for a page (imported HTML is sanitised again on the way out). */
+export const sectionHtml = (s: Pick<Section, 'body' | 'body_format'>) => (s.body_format === 'html' ? sanitize(s.body) : renderMarkdown(s.body));
+
+// ---- Consultations
+
+export type ConsultationInput = { opensAt: string; closesAt: string; commentsVisible: CommentsVisible; questions: string[]; audience: AudienceTarget[] };
+export type ConsultationRefusal = 'not_found' | 'closes_in_past' | 'no_sections';
+
+export async function createConsultation(db: Db, viewer: NonNullable<Viewer>, programmeId: number, draftId: number, input: ConsultationInput, clock: Clock): Promise<{ ok: true; id: number } | { ok: false; reason: ConsultationRefusal }> {
+  const found = await draftById(db, programmeId, draftId);
+  if (!found) return { ok: false, reason: 'not_found' };
+  if (!found.sections.length) return { ok: false, reason: 'no_sections' };
+  if (Date.parse(input.closesAt) <= clock().getTime()) return { ok: false, reason: 'closes_in_past' };
+  return inTransaction(db, async (tx) => {
+    const c = own(tx);
+    const r = await c
+      .insertInto('consultations')
+      .values({ programme_id: programmeId, draft_id: draftId, version_id: found.version.id, opens_at: input.opensAt, closes_at: input.closesAt, comments_visible: input.commentsVisible, created_by: viewer.id, created_at: nowIso(clock) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const id = Number(r.id);
+    if (input.questions.length) await c.insertInto('consultation_questions').values(input.questions.map((text, i) => ({ consultation_id: id, position: i + 1, text }))).execute();
+    await setAudience(tx, ITEM_KIND, id, input.audience);
+    await scheduleNotices(tx, clock, id, input.opensAt, input.closesAt);
+    await recordAudit(tx, { actorId: viewer.id, action: 'consultation.create', recordType: 'consultation', recordId: id, summary: 'Set up a consultation on a draft' }, clock);
+    return { ok: true as const, id };
+  });
+}
+
+const noticeKey = (id: number) => `consultations:${id}:`;
+/** The opening notice at the opening time (at once if that is past) and the closing-soon reminder, if still ahead. */
+async function scheduleNotices(tx: Tx, clock: Clock, id: number, opensAt: string, closesAt: string): Promise<void> {
+  await cancelJobs(tx, noticeKey(id));
+  const now = clock().getTime();
+  await scheduleJob(tx, 'consultations.opened', new Date(Math.max(now, Date.parse(opensAt))), { consultationId: id, opensAt }, `${noticeKey(id)}opened`, { clock });
+  const soon = Date.parse(closesAt) - CLOSING_SOON_DAYS * 86_400_000;
+  if (soon > now && soon > Date.parse(opensAt)) await scheduleJob(tx, 'consultations.closing', new Date(soon), { consultationId: id, closesAt }, `${noticeKey(id)}closing`, { clock });
+}
+
+export type ConsultationState = 'upcoming' | 'open' | 'closed';
+export function stateOf(c: Pick<Consultation, 'opens_at' | 'closes_at'>, now: Date): ConsultationState {
+  if (now.getTime() < Date.parse(c.opens_at)) return 'upcoming';
+  return now.getTime() < Date.parse(c.closes_at) ? 'open' : 'closed';
+}
+
+/** A consultation this person may see (its audience, or the team), with its draft's title, sections and questions. */
+export async function readableConsultation(db: Db | Tx, viewer: Viewer, id: number) {
+  if (!viewer) return undefined;
+  const c = own(db);
+  const row = await c.selectFrom('consultations').innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id').selectAll('consultations').select(['d.title', 'd.summary']).where('consultations.id', '=', id).executeTakeFirst();
+  if (!row || !(await maySee(db, viewer, ITEM_KIND, id))) return undefined;
+  const sections = await sectionsOf(c, row.version_id);
+  const questions = await c.selectFrom('consultation_questions').selectAll().where('consultation_id', '=', id).orderBy('position').execute();
+  return { consultation: row, sections, questions };
+}
+
+/** The consultations this person may see, newest first. */
+export async function consultationsFor(db: Db | Tx, viewer: Viewer, programmeId: number) {
+  return own(db)
+    .selectFrom('consultations')
+    .innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id')
+    .select(['consultations.id', 'consultations.opens_at', 'consultations.closes_at', 'd.title'])
+    .where('consultations.programme_id', '=', programmeId)
+    .where(visibleTo(viewer, ITEM_KIND, 'consultations.id'))
+    .orderBy('consultations.closes_at', 'desc')
+    .execute();
+}
+
+// ---- Comments
+
+export type CommentTarget = { kind: 'section'; sectionId: number } | { kind: 'question'; questionId: number } | { kind: 'general' } | { kind: 'reply'; parentId: number };
+export type CommentRefusal = 'not_found' | 'not_open_yet' | 'closed' | 'wrong_section' | 'wrong_question' | 'no_replies';
+
+/**
+ * Adds a comment, an answer or a reply. The section (or question) must be one of this
+ * consultation's own: a section of another draft or version is refused ('wrong_section'), so is
+ * any comment outside the consultation's dates. Replies only where comments are visible.
+ */
+export async function addComment(db: Db, viewer: Viewer, consultationId: number, target: CommentTarget, input: { body: string; publication: Publication }, clock: Clock): Promise<{ ok: true; id: number } | { ok: false; reason: CommentRefusal }> {
+  const found = await readableConsultation(db, viewer, consultationId);
+  if (!found || !viewer) return { ok: false, reason: 'not_found' };
+  const state = stateOf(found.consultation, clock());
+  if (state === 'upcoming') return { ok: false, reason: 'not_open_yet' };
+  if (state === 'closed') return { ok: false, reason: 'closed' };
+  const row = { consultation_id: consultationId, person_id: viewer.id, version_id: null as number | null, section_key: null as string | null, question_id: null as number | null, parent_id: null as number | null };
+  if (target.kind === 'section') {
+    const s = found.sections.find((x) => x.id === target.sectionId);
+    if (!s) return { ok: false, reason: 'wrong_section' };
+    Object.assign(row, { version_id: s.version_id, section_key: s.section_key });
+  } else if (target.kind === 'question') {
+    if (!found.questions.some((q) => q.id === target.questionId)) return { ok: false, reason: 'wrong_question' };
+    row.question_id = target.questionId;
+  } else if (target.kind === 'reply') {
+    const parent = (await visibleComments(db, viewer, found.consultation)).find((x) => x.id === target.parentId && x.parent_id === null);
+    if (!parent) return { ok: false, reason: 'not_found' };
+    if (found.consultation.comments_visible !== 'participants') return { ok: false, reason: 'no_replies' };
+    row.parent_id = parent.id;
+  }
+  const r = await own(db).insertInto('consultation_comments').values({ ...row, body: input.body, publication: input.publication, created_at: nowIso(clock) }).returning('id').executeTakeFirstOrThrow();
+  return { ok: true, id: Number(r.id) };
+}
+
+export type ShownComment = Comment & { author: string | null; agrees: number; agreed: boolean; mine: boolean; shownBody: string };
+
+/**
+ * The comments this person may read in a consultation: the team all; a participant their own, and,
+ * where comments are visible to participants, others' that may be published (not those the
+ * commenter asked to keep unpublished). Others read the redacted text where there is one. The
+ * commenter's name is shown to others only when they agreed to be named.
+ */
+export async function visibleComments(db: Db | Tx, viewer: Viewer, consultation: Pick<Consultation, 'id' | 'comments_visible'>): Promise<ShownComment[]> {
+  if (!viewer) return [];
+  const c = own(db);
+  let q = c
+    .selectFrom('consultation_comments as cc')
+    .leftJoin('people', 'people.id', 'cc.person_id')
+    .selectAll('cc')
+    .select('people.name as person_name')
+    .select((eb) => [
+      eb.selectFrom('consultation_agrees as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.comment_id', '=', 'cc.id').as('agrees'),
+      eb.exists(eb.selectFrom('consultation_agrees as a').select('a.person_id').whereRef('a.comment_id', '=', 'cc.id').where('a.person_id', '=', viewer.id)).as('agreed'),
+    ])
+    .where('cc.consultation_id', '=', consultation.id);
+  if (!isTeam(viewer)) {
+    q = consultation.comments_visible === 'participants' ? q.where((eb) => eb.or([eb('cc.person_id', '=', viewer.id), eb('cc.publication', '!=', 'none')])) : q.where('cc.person_id', '=', viewer.id);
+  }
+  const rows = await q.orderBy('cc.id').execute();
+  return rows.map(({ person_name, agrees, agreed, ...r }) => {
+    const mine = r.person_id === viewer.id;
+    const author = isTeam(viewer) ? (person_name ?? 'A former participant') : mine ? 'You' : r.publication === 'named' ? (person_name ?? 'A participant') : null;
+    return { ...r, author, agrees: Number(agrees ?? 0), agreed: Boolean(Number(agreed)), mine, shownBody: !isTeam(viewer) && !mine && r.redacted_body !== null ? r.redacted_body : r.body };
+  });
+}
+
+/** Agrees with a comment (once), or takes the agreement back. Only where the person can read it and comments are visible. */
+export async function toggleAgree(db: Db, viewer: Viewer, consultationId: number, commentId: number, clock: Clock): Promise<{ ok: true; agreed: boolean } | { ok: false; reason: 'not_found' | 'closed' }> {
+  const found = await readableConsultation(db, viewer, consultationId);
+  if (!found || !viewer || found.consultation.comments_visible !== 'participants') return { ok: false, reason: 'not_found' };
+  if (stateOf(found.consultation, clock()) !== 'open') return { ok: false, reason: 'closed' };
+  const comment = (await visibleComments(db, viewer, found.consultation)).find((x) => x.id === commentId && x.parent_id === null);
+  if (!comment) return { ok: false, reason: 'not_found' };
+  const c = own(db);
+  if (comment.agreed) {
+    await c.deleteFrom('consultation_agrees').where('comment_id', '=', commentId).where('person_id', '=', viewer.id).execute();
+    return { ok: true, agreed: false };
+  }
+  await c.insertInto('consultation_agrees').values({ comment_id: commentId, person_id: viewer.id, created_at: nowIso(clock) }).onConflict((oc) => oc.columns(['comment_id', 'person_id']).doNothing()).execute();
+  return { ok: true, agreed: true };
+}
+
+// ---- Triage
+
+export type TriageFilter = { sectionKey?: string; status?: TriageStatus | 'untriaged' };
+
+/** The team's list: a consultation's comments and answers (not replies), filtered. */
+export async function triageList(db: Db | Tx, consultationId: number, filter: TriageFilter) {
+  let q = own(db).selectFrom('consultation_comments as cc').leftJoin('people', 'people.id', 'cc.person_id').selectAll('cc').select('people.name as person_name').where('cc.consultation_id', '=', consultationId).where('cc.parent_id', 'is', null);
+  if (filter.sectionKey) q = q.where('cc.section_key', '=', filter.sectionKey);
+  if (filter.status === 'untriaged') q = q.where('cc.status', 'is', null);
+  else if (filter.status) q = q.where('cc.status', '=', filter.status);
+  return q.orderBy('cc.id').execute();
+}
+
+export async function commentForTeam(db: Db | Tx, consultationId: number, commentId: number) {
+  return own(db).selectFrom('consultation_comments as cc').leftJoin('people', 'people.id', 'cc.person_id').selectAll('cc').select('people.name as person_name').where('cc.id', '=', commentId).where('cc.consultation_id', '=', consultationId).executeTakeFirst();
+}
+
+/** Records the team's status and response, and tells the commenter (in the same transaction). */
+export async function respond(db: Db, viewer: NonNullable<Viewer>, consultationId: number, commentId: number, input: { status: TriageStatus; response: string }, ctx: NotifyContext): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const c = own(tx);
+    const comment = await commentForTeam(tx, consultationId, commentId);
+    if (!comment || comment.parent_id !== null) return false;
+    await c.updateTable('consultation_comments').set({ status: input.status, response: input.response, responded_by: viewer.id, responded_at: nowIso(ctx.clock) }).where('id', '=', commentId).execute();
+    await recordAudit(tx, { actorId: viewer.id, action: 'consultation.respond', recordType: 'consultation_comment', recordId: commentId, summary: `Marked a comment ${STATUS_LABELS[input.status].toLowerCase()}` }, ctx.clock);
+    if (comment.person_id !== null && comment.person_id !== viewer.id) {
+      const title = await titleOf(c, consultationId);
+      await notify(tx, ctx, comment.person_id, CONSULTATION_RESPONSE.kind, { kind: ITEM_KIND, id: consultationId, title, url: '/my/comments', group: 'Consultations' }, {
+        subject: `The team has responded to your comment on ${title}`,
+        greeting: 'Hello,',
+        parts: [`The team has read your comment on "${title}" and marked it: ${STATUS_LABELS[input.status]}.`, { link: `${ctx.baseUrl}/my/comments`, text: 'See their response' }],
+      });
+    }
+    return true;
+  });
+}
+
+/** Redacts part of a comment: others then read the redacted text; the original stays for the team; the reason goes to the audit log. */
+export async function redact(db: Db, viewer: NonNullable<Viewer>, consultationId: number, commentId: number, input: { redacted: string; reason: string }, clock: Clock): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const comment = await commentForTeam(tx, consultationId, commentId);
+    if (!comment) return false;
+    await own(tx).updateTable('consultation_comments').set({ redacted_body: input.redacted, redacted_by: viewer.id, redacted_at: nowIso(clock) }).where('id', '=', commentId).execute();
+    await recordAudit(tx, { actorId: viewer.id, action: 'consultation.redact', recordType: 'consultation_comment', recordId: commentId, summary: `Redacted a comment: ${input.reason}` }, clock);
+    return true;
+  });
+}
+
+const titleOf = async (c: ConsultationsDb, consultationId: number) =>
+  (await c.selectFrom('consultations').innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id').select('d.title').where('consultations.id', '=', consultationId).executeTakeFirstOrThrow()).title;
+
+/** "Your comments": every comment this person made, with the team's response. */
+export async function myComments(db: Db | Tx, personId: number) {
+  return own(db)
+    .selectFrom('consultation_comments as cc')
+    .innerJoin('consultations', 'consultations.id', 'cc.consultation_id')
+    .innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id')
+    .leftJoin('consultation_sections as s', (j) => j.onRef('s.version_id', '=', 'cc.version_id').onRef('s.section_key', '=', 'cc.section_key'))
+    .leftJoin('consultation_questions as q', 'q.id', 'cc.question_id')
+    .select(['cc.id', 'cc.consultation_id', 'cc.body', 'cc.status', 'cc.response', 'cc.created_at', 'cc.parent_id', 'cc.publication', 'd.title', 's.heading', 's.position', 'q.text as question'])
+    .where('cc.person_id', '=', personId)
+    .orderBy('cc.id', 'desc')
+    .execute();
+}
+
+// ---- Jobs
+
+/** The handlers; each job's clock is the runner's (so tests move it). A moved date leaves the old job doing nothing: it checks the time it was for. */
+export function consultationJobHandlers(site: Omit<NotifyContext, 'clock'>): JobHandlers {
+  return {
+    'consultations.opened': async (p, job) => {
+      const ctx = { ...site, clock: job.clock };
+      await inTransaction(job.db, async (tx) => {
+      const c = await own(tx).selectFrom('consultations').selectAll().where('id', '=', p.consultationId).where('opens_at', '=', p.opensAt).executeTakeFirst();
+      if (!c || stateOf(c, ctx.clock()) === 'closed') return;
+      await tellAudience(tx, ctx, c, CONSULTATION_OPENED.kind, (title) => ({
+        subject: `Consultation open: ${title}`,
+        parts: [`The programme team would like your comments on the draft "${title}". You can comment until ${formatDateTime(c.closes_at)} (UK time).`],
+      }));
+      });
+    },
+    'consultations.closing': async (p, job) => {
+      const ctx = { ...site, clock: job.clock };
+      await inTransaction(job.db, async (tx) => {
+      const c = await own(tx).selectFrom('consultations').selectAll().where('id', '=', p.consultationId).where('closes_at', '=', p.closesAt).executeTakeFirst();
+      if (!c || stateOf(c, ctx.clock()) !== 'open') return;
+      await tellAudience(tx, ctx, c, CONSULTATION_CLOSING.kind, (title) => ({
+        subject: `Closing soon: ${title}`,
+        parts: [`The consultation on "${title}" closes on ${formatDateTime(c.closes_at)} (UK time).`],
+      }));
+      });
+    },
+  };
+}
+
+async function tellAudience(tx: Tx, ctx: NotifyContext, c: Consultation, kind: string, words: (title: string) => { subject: string; parts: string[] }): Promise<void> {
+  const title = await titleOf(own(tx), c.id);
+  const { subject, parts } = words(title);
+  for (const personId of await addressees(tx, ITEM_KIND, c.id)) {
+    await notify(tx, ctx, personId, kind, { kind: ITEM_KIND, id: c.id, title, url: `/consultations/${c.id}`, group: 'Consultations' }, { subject, greeting: 'Hello,', parts: [...parts, { link: `${ctx.baseUrl}/consultations/${c.id}`, text: 'Read the draft and comment' }] });
+  }
+}
+
+// ---- Personal data
+
+export async function personRows(db: Db | Tx, personId: number) {
+  const c = own(db);
+  return {
+    consultation_comments: await c.selectFrom('consultation_comments').select(['id', 'consultation_id', 'section_key', 'question_id', 'parent_id', 'body', 'publication', 'status', 'response', 'created_at']).where('person_id', '=', personId).orderBy('id').execute(),
+    consultation_agrees: await c.selectFrom('consultation_agrees').select(['comment_id', 'created_at']).where('person_id', '=', personId).execute(),
+  };
+}
+
+/** Erasing a person deletes their comments (their replies and others' agreements with them go too) and agreements; their name comes off what they triaged. */
+export async function erasePerson(tx: Tx, personId: number): Promise<void> {
+  const c = own(tx);
+  await c.deleteFrom('consultation_agrees').where('person_id', '=', personId).execute();
+  await c.deleteFrom('consultation_comments').where('person_id', '=', personId).execute();
+  await c.updateTable('consultation_comments').set({ responded_by: null }).where('responded_by', '=', personId).execute();
+  await c.updateTable('consultation_comments').set({ redacted_by: null }).where('redacted_by', '=', personId).execute();
+  for (const t of ['consultation_drafts', 'consultation_versions', 'consultations'] as const) await c.updateTable(t).set({ created_by: null }).where('created_by', '=', personId).execute();
+}
+
