@@ -6,11 +6,10 @@
 import { keysetRows, type CellValue, type Column } from '../../../platform/export/export.ts';
 import { answersOf, peopleOf, responsesPage, type ExportResponse, type ResultsDb } from './queries.ts';
 import { ATTRIBUTE_LABELS, ATTRIBUTES } from './queries.ts';
-import type { CatalogueQuestion } from './summary.ts';
+import { codable, type CatalogueQuestion } from './summary.ts';
 
 export type ExportRow = ExportResponse & { version: number; person: { name: string; email: string } | null; cells: Map<string, CellValue> };
 
-const TEXT_TYPES = ['short_text', 'long_text'];
 
 export function responseColumns(questions: readonly CatalogueQuestion[], identified: boolean): Column<ExportRow>[] {
   const cell = (id: string) => (r: ExportRow) => r.cells.get(id) ?? null;
@@ -22,12 +21,13 @@ export function responseColumns(questions: readonly CatalogueQuestion[], identif
     if (q.type === 'multiple' || q.type === 'ranking') {
       for (const o of q.choices) cols.push({ header: `${name}: ${o.label}`, value: cell(`${q.key} ${o.key}`) });
       if (q.other) cols.push({ header: `${name}: Other`, value: cell(`${q.key} _other`) });
+      if (codable(q)) cols.push({ header: `${name}: codes`, value: cell(`${q.key} codes`) });
     } else if (q.type === 'matrix') {
       for (const row of q.rows) cols.push({ header: `${name}: ${row.label}`, value: cell(`${q.key} ${row.key}`) });
     } else {
       cols.push({ header: name, value: cell(q.key) });
       if ((q.type === 'single' || q.type === 'rating') && q.other) cols.push({ header: `${name}: Other`, value: cell(`${q.key} _other`) });
-      if (TEXT_TYPES.includes(q.type)) cols.push({ header: `${name}: codes`, value: cell(`${q.key} codes`) });
+      if (codable(q)) cols.push({ header: `${name}: codes`, value: cell(`${q.key} codes`) });
     }
   }
   return cols;

@@ -99,11 +99,11 @@ export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter
   };
 }
 
-/** Free-text answers to a question (text questions, item 0) among the matching responses, with their codes' ids. */
-export async function textAnswers(db: ResultsDb, surveyId: number, key: string, filter: Filter, options: { codeId?: number; limit: number; offset: number }) {
+/** Free-text answers to a question (item 0 of a text question, -1 for an Other text) among the matching responses, with their codes' ids. */
+export async function textAnswers(db: ResultsDb, surveyId: number, key: string, item: 0 | -1, filter: Filter, options: { codeId?: number; limit: number; offset: number }) {
   const base = matching(surveyId, filter, null);
   const code = options.codeId === undefined ? sql`` : sql`and exists (select 1 from survey_answer_codes fc where fc.response_id = a.response_id and fc.code_id = ${options.codeId})`;
-  const where = sql`from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id where q.key = ${key} and q.type in ('short_text', 'long_text') and a.item = 0 and a.value_text is not null ${code}`;
+  const where = sql`from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id where q.key = ${key} and a.item = ${item} and a.value_text is not null ${code}`;
   const [rows, total] = await Promise.all([
     // By the response's random id: never the order the answers came in.
     sql<{ rid: string; text: string }>`select a.response_id as rid, a.value_text as text ${where} order by a.response_id limit ${options.limit} offset ${options.offset}`.execute(db),
@@ -176,8 +176,8 @@ export async function setAnswerCodes(db: ResultsDb, surveyId: number, key: strin
   for (let i = 0; i < rows.length; i += 400) await db.insertInto('survey_answer_codes').values(rows.slice(i, i + 400)).execute();
 }
 
-/** Of these response ids, those that answered this text question (a tampered form names others). */
-export async function answeredText(db: ResultsDb, surveyId: number, key: string, ids: readonly string[]): Promise<Set<string>> {
+/** Of these response ids, those with free text for this question (a tampered form names others). */
+export async function answeredText(db: ResultsDb, surveyId: number, key: string, item: 0 | -1, ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const rows = await db
     .selectFrom('survey_answers as a')
@@ -186,7 +186,8 @@ export async function answeredText(db: ResultsDb, surveyId: number, key: string,
     .select('a.response_id')
     .where('r.survey_id', '=', surveyId)
     .where('q.key', '=', key)
-    .where('a.item', '=', 0)
+    .where('a.item', '=', item)
+    .where('a.value_text', 'is not', null)
     .where('a.response_id', 'in', ids.slice(0, 500))
     .execute();
   return new Set(rows.map((r) => r.response_id));

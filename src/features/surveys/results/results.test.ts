@@ -273,7 +273,19 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
     assert.deepEqual(csv[0], ['Question', 'Answer', 'Codes']);
     assert.deepEqual(csv.find((r) => r[1] === 'Time and money'), ['7. Anything else', 'Time and money', 'Time to learn; Money']);
     assert.equal(csv.find((r) => r[1]!.includes('HYPERLINK'))![1], `'${FORMULA}`, 'formulas defused');
-    assert.equal(csv.length, 7);
+    assert.equal(csv.length, 7 + 3, 'six comments and three Other texts');
+    // The "Other, please say" texts of a choice question are coded the same way.
+    const others = `/admin/surveys/${surveyId}/results/text/service`;
+    const otherPage = await f.admin.get(others);
+    assert.match(mainText(otherPage.body), /coding the “Other” answers 1\. Your service .*All answers \(3\)/);
+    assert.equal((await f.admin.submit(`${others}/codes`, { label: 'Education' }, others)).statusCode, 302);
+    const education = (await db().selectFrom('survey_codes').select('id').where('label', '=', 'Education').executeTakeFirstOrThrow()).id;
+    const otherIds = (await db().selectFrom('survey_answers').select('response_id').where('item', '=', -1).execute()).map((r) => r.response_id);
+    assert.equal((await f.admin.submit(`${others}/tags`, { answers: otherIds, ...Object.fromEntries(otherIds.map((id) => [`codes-${id}`, String(education)])) }, others)).statusCode, 302);
+    const withOther = await f.admin.get(url());
+    assert.deepEqual(table(withOther.body, 'q-service-codes'), [['Education', '3']]);
+    assert.match(mainText(withOther.body), /What people wrote for “Other” Code the Other answers/);
+    assert.equal(parseCsv((await f.admin.get(`/admin/surveys/${surveyId}/results/codes.csv`)).body.slice(1)).filter((r) => r[0] === '1. Your service (Other)' && r[2] === 'Education').length, 3);
     // Shared views suppress code counts like any count.
     await db().updateTable('surveys').set({ results_shared_with: 'public' }).where('id', '=', surveyId).execute();
     const shared = await f.t.client().get(`/surveys/${surveyId}/results`);
@@ -295,7 +307,9 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
     assert.equal((await share({ shared: 'audience' })).statusCode, 302);
     assert.equal((await amyC.get(shared)).statusCode, 200);
     assert.equal((await bobC.get(shared)).statusCode, 404, 'not in the audience');
-    assert.equal((await anon.get(shared)).statusCode, 404);
+    const signIn = await anon.get(shared);
+    assert.equal(signIn.statusCode, 302, 'signed out: sign in first');
+    assert.equal(signIn.headers.location, `/sign-in?next=${encodeURIComponent(shared)}`);
 
     assert.equal((await share({ shared: 'public' })).statusCode, 302);
     const page = await anon.get(shared);
@@ -379,7 +393,7 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
       assert.equal(res.statusCode, 200, u);
       assert.ok(!res.body.includes('<script>'), u);
     }
-    for (const u of ['/admin/surveys/abc/results', '/admin/surveys/999999/results', url('/text/NOT-A-KEY'), url('/text/service'), url('/text/missing'), url('/responses.pdf'), '/surveys/999999/results', '/surveys/abc/results', url('/text/comments?code=abc&page=-1')]) {
+    for (const u of ['/admin/surveys/abc/results', '/admin/surveys/999999/results', url('/text/NOT-A-KEY'), url('/text/topics'), url('/text/missing'), url('/responses.pdf'), '/surveys/999999/results', '/surveys/abc/results', url('/text/comments?code=abc&page=-1')]) {
       const res = await f.admin.get(u);
       assert.ok(res.statusCode < 500, `${u}: ${res.statusCode}`);
       if (!u.includes('code=abc')) assert.equal(res.statusCode, 404, u);

@@ -15,7 +15,7 @@ import type { Survey } from '../tables.ts';
 import { responseColumns, responseRows } from './exports.ts';
 import { answeredText, codeBook, codesOfSurvey, setAnswerCodes, textAnswers, type Filter } from './queries.ts';
 import { addCode, catalogue, changeCode, maySeeShared, resultsDb, resultsPage, shareResults, surveyOf, type ResultsQuery } from './service.ts';
-import { codeCounts, summaryRows, type CatalogueQuestion } from './summary.ts';
+import { codable, codeCounts, summaryRows, textItem, type CatalogueQuestion } from './summary.ts';
 
 const V = 'features/surveys/results/views';
 const admins = { config: onlyRoles('admin') };
@@ -33,7 +33,6 @@ const sharingForm = z.object({
   shared: z.enum(['team', 'audience', 'public'], { error: 'Choose who can see the results' }),
   freeText: z.enum(['yes', 'no']).optional().catch('no'),
 });
-const TEXT_TYPES = ['short_text', 'long_text'];
 const PAGE = 25;
 const SHOWN_TEXTS = { team: 10, shared: 50 };
 const SHARING_LABELS = { team: 'The survey team only', audience: 'The people the survey was for (signed in)', public: 'Anyone, without signing in' } as const;
@@ -70,14 +69,14 @@ export function resultsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const texts = async (survey: Survey, questions: readonly CatalogueQuestion[], filter: Filter, shared: boolean, answered: Map<string, number>) => {
     const r = resultsDb(db);
     const out = new Map<string, { codes: { id: number; label: string; text: string }[]; answers: { text: string; codes: string[] }[] | null; more: boolean }>();
-    for (const q of questions.filter((x) => TEXT_TYPES.includes(x.type))) {
+    for (const q of questions.filter(codable)) {
       const book = await codeBook(r, survey.id, q.key, filter);
-      const codes = codeCounts(book, answered.get(q.key) ?? 0, survey.suppression_threshold, !shared);
       const showText = !shared || Number(survey.results_free_text) === 1;
       const limit = shared ? SHOWN_TEXTS.shared : SHOWN_TEXTS.team;
-      const found = showText ? await textAnswers(r, survey.id, q.key, filter, { limit, offset: 0 }) : null;
+      const found = await textAnswers(r, survey.id, q.key, textItem(q), filter, { limit: showText ? limit : 0, offset: 0 });
+      const codes = codeCounts(book, textItem(q) === 0 ? (answered.get(q.key) ?? 0) : found.total, survey.suppression_threshold, !shared);
       const label = new Map(book.map((c) => [c.id, c.label]));
-      out.set(q.key, { codes, answers: found ? found.rows.map((a) => ({ text: a.text, codes: a.codes.map((c) => label.get(c) ?? '') })) : null, more: Boolean(found && found.total > limit) });
+      out.set(q.key, { codes, answers: showText ? found.rows.map((a) => ({ text: a.text, codes: a.codes.map((c) => label.get(c) ?? '') })) : null, more: showText && found.total > limit });
     }
     return out;
   };
@@ -115,6 +114,8 @@ export function resultsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   app.get('/surveys/:id/results', { schema: { params: idParams, querystring: resultsQuery } }, async (request, reply) => {
     const programme = await request.programme();
     const survey = programme ? await surveyOf(db, programme.id, request.params.id) : undefined;
+    // Shared with the audience: someone not signed in may be in it, so they sign in first.
+    if (survey && !request.user && survey.status !== 'draft' && survey.results_shared_with === 'audience') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`);
     // Not shared with this person reads as not there: a team-only survey's results are no one's business.
     if (!survey || !(await maySeeShared(db, request.user, survey))) return sendErrorPage(request, reply, 404);
     return render(reply, survey, request.query, true);
@@ -169,10 +170,10 @@ export function resultsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const labels = new Map((await codesOfSurvey(r, survey.id)).map((c) => [c.id, c.label]));
     type Row = { question: string; answer: string; codes: string };
     async function* rows(): AsyncGenerator<Row> {
-      for (const q of questions.filter((x) => TEXT_TYPES.includes(x.type))) {
+      for (const q of questions.filter(codable)) {
         for (let offset = 0; ; offset += 500) {
-          const found = await textAnswers(r, survey!.id, q.key, {}, { limit: 500, offset });
-          for (const a of found.rows) yield { question: `${q.number}. ${q.title}`, answer: a.text, codes: a.codes.map((c) => labels.get(c) ?? '').join('; ') };
+          const found = await textAnswers(r, survey!.id, q.key, textItem(q), {}, { limit: 500, offset });
+          for (const a of found.rows) yield { question: `${q.number}. ${q.title}${textItem(q) === -1 ? ' (Other)' : ''}`, answer: a.text, codes: a.codes.map((c) => labels.get(c) ?? '').join('; ') };
           if (found.rows.length < 500) break;
         }
       }
@@ -190,7 +191,7 @@ export function resultsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const survey = await load(request, reply, id);
     if (!survey) return null;
     const { questions } = await catalogue(db, survey);
-    const question = questions.find((q) => q.key === key && TEXT_TYPES.includes(q.type));
+    const question = questions.find((q) => q.key === key && codable(q));
     if (!question) {
       await sendErrorPage(request, reply, 404);
       return null;
@@ -203,12 +204,13 @@ export function resultsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const book = await codeBook(r, survey.id, question.key);
     const code = book.find((c) => c.id === query.code);
     const pageNumber = query.page ?? 1;
-    const found = await textAnswers(r, survey.id, question.key, {}, { codeId: code?.id, limit: PAGE, offset: (pageNumber - 1) * PAGE });
+    const found = await textAnswers(r, survey.id, question.key, textItem(question), {}, { codeId: code?.id, limit: PAGE, offset: (pageNumber - 1) * PAGE });
     const pages = Math.max(1, Math.ceil(found.total / PAGE));
     const here = `${base(survey.id)}/text/${question.key}`;
     const link = (p: number) => `${here}?${new URLSearchParams({ ...(code ? { code: String(code.id) } : {}), page: String(p) }).toString()}`;
     return reply.code(extra.status ?? 200).view(`${V}/coding.njk`, {
-      pageTitle: `Code the answers to ${question.number}. ${question.title}`,
+      pageTitle: `Code the ${textItem(question) === -1 ? 'Other answers' : 'answers'} to ${question.number}. ${question.title}`,
+      other: textItem(question) === -1,
       survey,
       question,
       book,
@@ -268,7 +270,7 @@ export function resultsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const list = (v: unknown) => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).map(String);
     // Only answers on the page are changed, and only answers to this question of this survey.
     const shown = list(request.body.answers).filter((id) => /^[0-9a-f-]{36}$/.test(id)).slice(0, 500);
-    const real = await answeredText(resultsDb(db), found.survey.id, found.question.key, shown);
+    const real = await answeredText(resultsDb(db), found.survey.id, found.question.key, textItem(found.question), shown);
     const given = new Map([...real].map((id) => [id, list(request.body[`codes-${id}`]).map(Number).filter((n) => Number.isInteger(n) && n > 0)]));
     await setAnswerCodes(resultsDb(db), found.survey.id, found.question.key, given);
     reply.flash(`Codes saved for ${given.size} ${given.size === 1 ? 'answer' : 'answers'}.`);

@@ -29,6 +29,12 @@ export type QuestionResult = { key: string; number: number; title: string; type:
 );
 
 export const NO_ANSWER = 'No answer';
+
+const TEXT_TYPES: readonly QuestionType[] = ['short_text', 'long_text'];
+/** Questions with free text to read and code: text questions, and choices with "Other, please say". */
+export const codable = (q: CatalogueQuestion) => TEXT_TYPES.includes(q.type) || (q.other && (q.type === 'single' || q.type === 'multiple' || q.type === 'rating'));
+/** Where a question's free text is kept: item 0 for a text question, -1 for the Other text (migration 026). */
+export const textItem = (q: CatalogueQuestion) => (TEXT_TYPES.includes(q.type) ? 0 : -1);
 const sum = (xs: Iterable<number>) => [...xs].reduce((a, b) => a + b, 0);
 const pct = (c: ShownCount, t: ShownCount) => {
   const p = shownPercent(c, t);
