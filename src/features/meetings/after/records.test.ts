@@ -358,6 +358,18 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     assert.deepEqual((await notes('meetings.action-due')).map((n) => n.person_id), [amy.personId]);
   });
 
+  it('reminds at once an action due tomorrow that is added after 9am today, and never one due today', async () => {
+    await heldMeeting(); // 1 July 2026, 12:00 in London
+    await addAction({ 'due-day': '2', 'due-month': '7', 'due-year': '2026' });
+    await addAction({ what: 'Book the room', 'due-day': '1', 'due-month': '7', 'due-year': '2026' });
+    const [job, ...others] = await jobs();
+    assert.equal(others.length, 0, 'none for the action due today');
+    assert.equal(new Date(job!.run_at).toISOString(), new Date(afterMeeting).toISOString(), 'due tomorrow: now, as 9am has passed');
+    assert.equal((await runDueJobs(db(), f.t.clock, handlers())).ran, 1);
+    const mail = await db().selectFrom('outbox').select(['subject']).where('to_address', '=', amy.email).where('subject', 'like', '%due tomorrow%').execute();
+    assert.deepEqual(mail.map((m) => m.subject), ['Your action from “Steering group” is due tomorrow']);
+  });
+
   it('refuses by name a due date or closing date in a year London time cannot place, never a 500', async () => {
     await heldMeeting();
     for (const year of ['0100', '1500', '1846', '2101', '9999']) {
@@ -396,6 +408,12 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     const cells: string[][] = [];
     sheet.eachRow((row) => cells.push(Array.from((row.values as unknown[]).slice(1), (v) => (v === null || v === undefined ? '' : String(v)))));
     assert.deepEqual(cells.map((r) => [...r, ...Array(7 - r.length).fill('')]), rows);
+    // Each download is in the audit log: who took the list of names and addresses, of which meeting.
+    const audit = await db().selectFrom('audit_events').select(['actor_id', 'action', 'record_id']).where('action', 'like', 'meeting.export.%').orderBy('id').execute();
+    assert.deepEqual(audit.map((a) => ({ ...a })), [
+      { actor_id: f.admin.personId, action: 'meeting.export.csv', record_id: String(meetingId) },
+      { actor_id: f.admin.personId, action: 'meeting.export.xlsx', record_id: String(meetingId) },
+    ]);
   });
 
   it('exports and erases a person’s records, keeping their actions without an owner', async () => {

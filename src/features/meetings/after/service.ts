@@ -277,15 +277,17 @@ export function reminderAt(dueDate: string): Date | null {
 /**
  * Keeps an action's reminder in step with it, in the caller's transaction: one job per action
  * (by key), moved when the due date changes, removed when the action is done, has no owner, or
- * its reminder time has passed (an action due tomorrow added at 10:00 gets no reminder).
+ * is due today or earlier. An action due tomorrow that is added (or moved) after 9am today is
+ * reminded at once, so every action due on a later day is reminded before it is due.
  */
 export async function syncReminder(tx: Tx, action: { id: number; status: ActionStatus; owner_id: number | null; due_date: string }, clock: Clock): Promise<void> {
   const at = reminderAt(action.due_date);
-  if (action.status === 'done' || action.owner_id === null || !at || at.getTime() <= clock().getTime()) {
+  const now = clock();
+  if (action.status === 'done' || action.owner_id === null || !at || londonDate(now) >= action.due_date) {
     await cancelJobs(tx, reminderKey(action.id));
     return;
   }
-  await scheduleJob(tx, 'meetings.action-due', at, { actionId: action.id }, reminderKey(action.id), { clock });
+  await scheduleJob(tx, 'meetings.action-due', at.getTime() > now.getTime() ? at : now, { actionId: action.id }, reminderKey(action.id), { clock });
 }
 
 export type ActionRefusal = 'not_found' | 'not_started' | 'not_invitee';
