@@ -401,10 +401,14 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
 
     // Someone in a meeting's audience has it in their feed at once, before the invitation job runs.
     assert.ok(parseIcs((await anon.get(new URL(feedUrl).pathname)).body).events.some((e) => e.uid === fresh.uid));
-    // An admin may see every meeting, but their feed holds only those for them.
-    const adminFeed = await (await f.signInAs(f.admin.personId)).submit('/account/calendar/new', {}, '/account/calendar');
+    // An admin may see every meeting, but their feed holds only those for them (here, by name).
+    const adminEmail = (await db().selectFrom('people').select('email').where('id', '=', f.admin.personId).executeTakeFirstOrThrow()).email;
+    const adminC = await f.signInAs(f.admin.personId);
+    assert.equal((await adminC.submit('/meetings/new', form({ title: 'For the admin', 'date-month': '12', audiencePeople: adminEmail }), '/meetings/new')).statusCode, 302);
+    const forAdmin = await db().selectFrom('meetings').select('uid').where('title', '=', 'For the admin').executeTakeFirstOrThrow();
+    const adminFeed = await adminC.submit('/account/calendar/new', {}, '/account/calendar');
     const adminUrl = /value="(http[^"]+\.ics)"/.exec(adminFeed.body)![1]!;
-    assert.deepEqual(parseIcs((await anon.get(new URL(adminUrl).pathname)).body).events, []);
+    assert.deepEqual(parseIcs((await anon.get(new URL(adminUrl).pathname)).body).events.map((e) => e.uid), [forAdmin.uid]);
 
     // A new link: the old one stops at once; turning off stops the new one.
     const renewed = await (await f.signInAs(amy.personId)).submit('/account/calendar/new', {}, '/account/calendar');

@@ -23,9 +23,12 @@ export async function meetingIcs(db: Db, m: Meeting, site: Site): Promise<string
 
 export async function feedIcs(db: Db, person: { id: number; role: Role }, site: Site): Promise<string> {
   const since = new Date(site.now.getTime() - FEED_PAST_DAYS * 86_400_000).toISOString();
+  // Anyone but an admin: the meetings they may see, which are those their audience rule reaches
+  // (an invitation they were sent is to a meeting they may still see, or it is not in the feed).
   // An admin may see every meeting, but their feed holds those for them: the audience rule as it
   // reads for anyone else (their groups, or chosen by name), or an invitation they were sent.
-  const addressedAs = { id: person.id, role: person.role === 'admin' ? ('participant' as const) : person.role };
-  const meetings = await feedMeetings(calendarDb(db), person.id, { addressed: visibleTo(addressedAs, ITEM_KIND, 'meetings.id'), visible: visibleTo(person, ITEM_KIND, 'meetings.id') }, since);
+  const condition =
+    person.role === 'admin' ? { audience: visibleTo({ id: person.id, role: 'participant' }, ITEM_KIND, 'meetings.id'), orInvited: true } : { audience: visibleTo(person, ITEM_KIND, 'meetings.id'), orInvited: false };
+  const meetings = await feedMeetings(calendarDb(db), person.id, condition, since);
   return meetingsCalendar(meetings, 'PUBLISH', { baseUrl: site.baseUrl, now: site.now, organiser: await organiserOf(db, site.mailFrom) }, 'Your meetings');
 }

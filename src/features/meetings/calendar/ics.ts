@@ -25,16 +25,29 @@ export function organiserFrom(mailFrom: string, name?: string | null): Organiser
   return { name: name?.trim() || m?.[1]?.trim() || email, email };
 }
 
-/** The plain-text description: purpose, agenda, joining notes, then where to see and join it. */
+/**
+ * The plain-text description: purpose, agenda, joining notes, then where to see and join it.
+ * Rendering the Markdown is most of a feed's work (two renders a meeting, every time a calendar
+ * polls), so each text is kept by what it is made from: the same input always gives the same text.
+ */
 export function meetingDescription(m: CalendarMeeting, baseUrl: string): string {
+  const key = JSON.stringify([baseUrl, m.id, m.purpose, m.joining_notes, m.agenda ?? []]);
+  const known = descriptions.get(key);
+  if (known !== undefined) return known;
   const parts = [markdownToText(m.purpose, { baseUrl })];
   if (m.agenda?.length) parts.push(`Agenda:\n${m.agenda.map((a, i) => `${i + 1}. ${a}`).join('\n')}`);
   const notes = markdownToText(m.joining_notes, { baseUrl });
   if (notes) parts.push(`Joining: ${notes}`);
   parts.push(`The meeting’s page: ${meetingPageUrl(baseUrl, m.id)}`);
   parts.push(`Join the meeting (opens 30 minutes before the start): ${meetingJoinUrl(baseUrl, m.id)}`);
-  return parts.filter(Boolean).join('\n\n');
+  const text = parts.filter(Boolean).join('\n\n');
+  // Bounded: past the limit the oldest go first (a Map keeps the order things were put in).
+  if (descriptions.size >= DESCRIPTIONS_KEPT) descriptions.delete(descriptions.keys().next().value!);
+  descriptions.set(key, text);
+  return text;
 }
+const DESCRIPTIONS_KEPT = 5000;
+const descriptions = new Map<string, string>();
 
 /**
  * An iCalendar object of these meetings with this METHOD. Drafts are left out: they are never in
