@@ -301,6 +301,21 @@ describe(`meetings on ${TEST_ENGINE}`, () => {
     assert.equal((await db().selectFrom('notifications').select('id').where('kind', '=', 'meetings.place').where('person_id', '=', bo.personId).execute()).length, 1);
   });
 
+  it('moves nobody up at a meeting that has ended when a place there is freed by an erasure', async () => {
+    await schedule(f.admin, { capacity: '1' });
+    const m = await lastMeeting();
+    await rsvp(db(), { id: amy.personId, role: 'participant' }, f.programmeId, m.id, 'yes', ctx());
+    await rsvp(db(), { id: bo.personId, role: 'participant' }, f.programmeId, m.id, 'yes', ctx());
+    f.t.clock.set(new Date(Date.parse(m.ends_at) + 86_400_000));
+    await inTransaction(db(), (tx) => meetingsPersonalData.erasePerson(tx, amy.personId, f.t.clock));
+    // The fill-places job runs (with the meeting's reminders, due long since and sent to nobody).
+    await runDueJobs(db(), f.t.clock, meetingJobHandlers(ctx()));
+    assert.equal((await db().selectFrom('jobs').select('id').where('kind', '=', 'meetings.fill-places').execute()).length, 0, 'the job ran (a finished job is deleted)');
+    const bos = await db().selectFrom('meeting_responses').select(['place']).where('person_id', '=', bo.personId).executeTakeFirstOrThrow();
+    assert.equal(bos.place, 'waiting', 'a place at a meeting that is over is no use to anyone');
+    assert.equal((await db().selectFrom('notifications').select('id').where('kind', '=', 'meetings.place').where('person_id', '=', bo.personId).execute()).length, 0, 'nobody is told of one');
+  });
+
   it('answers a hostile address or body with a 4xx, never a 500', async () => {
     for (const url of ['/meetings/abc', '/meetings/0', '/meetings/99999999999', '/meetings/1/join', '/meetings/-1/edit']) {
       const res = await f.admin.get(url);

@@ -115,7 +115,7 @@ export function meetingsWhere(db: MeetingsDb, programmeId: number, condition: Ex
     .selectAll()
     .where('programme_id', '=', programmeId)
     .where(condition)
-    .where(when === 'upcoming' ? 'ends_at' : 'ends_at', when === 'upcoming' ? '>' : '<=', now)
+    .where('ends_at', when === 'upcoming' ? '>' : '<=', now)
     .orderBy('starts_at', when === 'upcoming' ? 'asc' : 'desc')
     .orderBy('id');
   if (!options.withDrafts) q = q.where('status', '!=', 'draft');

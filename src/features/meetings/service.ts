@@ -405,11 +405,15 @@ export async function rsvp(db: Db, viewer: Viewer, programmeId: number, meetingI
   });
 }
 
-/** Moves people from the waiting list into the places left, first come first, telling each. Under the meeting's lock. */
+/**
+ * Moves people from the waiting list into the places left, first come first, telling each. Under
+ * the meeting's lock. Not once the meeting has ended (a place freed by an erasure, the job run
+ * later): a place at a meeting that is over is no use, and its email would only puzzle.
+ */
 async function fillPlaces(tx: Tx, ctx: NotifyContext, meetingId: number): Promise<void> {
   const m = own(tx);
   const meeting = await q.meetingRow(m, meetingId);
-  if (meeting.status !== 'published') return;
+  if (meeting.status !== 'published' || Date.parse(meeting.ends_at) <= ctx.clock().getTime()) return;
   for (;;) {
     if (meeting.capacity !== null && (await q.attendingCount(m, meetingId)) >= meeting.capacity) return;
     const next = await q.firstWaiting(m, meetingId);
