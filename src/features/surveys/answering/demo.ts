@@ -10,6 +10,8 @@ import { createSurvey } from '../service.ts';
 import { visibleQuestions, type Answer, type Answers } from '../visibility.ts';
 import { liveDefinition, saveDraft, submitResponse } from './respond.ts';
 import { ITEM_KIND, saveSending } from './sending.ts';
+import { surveyRow } from './queries.ts';
+import { own } from '../service.ts';
 
 const PHRASES = ['More time for learning would help.', 'Supervision has been really useful.', 'Hard to get cover for study days.', 'Happy with the support so far.', 'Would like more on delegation.'];
 
@@ -79,7 +81,7 @@ export async function seedDemoSurveyResponses(db: Db, programmeId: number, admin
     const sent = await saveSending(db, adminId, programmeId, id, { reach: 'audience', audience: [{ kind: 'programme', id: programmeId }], opensAt: now.toISOString(), closesAt, anonymous, editable: !anonymous }, clock);
     if (!sent.ok) throw new Error(`the demo survey ${id} was not sent: ${sent.reason}`);
     const people = (await addressees(db, ITEM_KIND, id)).filter((p) => p !== adminId).slice(0, 6);
-    const survey = await db.selectFrom('surveys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const survey = (await surveyRow(own(db), id))!;
     const def = await liveDefinition(db, survey);
     for (const [i, personId] of people.entries()) {
       const who = { kind: 'person' as const, personId };

@@ -12,6 +12,8 @@ import { notify, type NotifyContext } from '../../../platform/notify/notify.ts';
 import { londonInstant } from '../../meetings/london.ts';
 import { own } from '../service.ts';
 import type { NoticeKind } from '../tables.ts';
+import { setStatus } from '../queries.ts';
+import { claimNotice, respondentsOf, surveyRow } from './queries.ts';
 import { closeSurvey, ITEM_KIND } from './sending.ts';
 import { scheduleJob } from '../../../platform/jobs/jobs.ts';
 
@@ -23,21 +25,12 @@ export const SURVEY_KINDS: readonly NotificationKind[] = [SURVEY_INVITED, SURVEY
 // A digest line about a survey is shown only to people still in its audience.
 declareItemVisibility(ITEM_KIND, byAudience(ITEM_KIND));
 
-/** Claims one person's notice: false when they have already had it. */
-async function claim(tx: Tx, surveyId: number, personId: number, kind: NoticeKind): Promise<boolean> {
-  const s = own(tx);
-  const had = await s.selectFrom('survey_notices').select('person_id').where('survey_id', '=', surveyId).where('person_id', '=', personId).where('kind', '=', kind).executeTakeFirst();
-  if (had) return false;
-  await s.insertInto('survey_notices').values({ survey_id: surveyId, person_id: personId, kind }).execute();
-  return true;
-}
-
 /** Tells the audience who have not responded (and not had this notice); returns how many were told. */
 export async function tellAudience(tx: Tx, ctx: NotifyContext, surveyId: number, notice: NoticeKind): Promise<number> {
   const s = own(tx);
-  const survey = await s.selectFrom('surveys').selectAll().where('id', '=', surveyId).executeTakeFirst();
+  const survey = await surveyRow(s, surveyId);
   if (!survey || survey.status !== 'open') return 0;
-  const responded = new Set((await s.selectFrom('survey_respondents').select('person_id').where('survey_id', '=', surveyId).execute()).map((r) => Number(r.person_id)));
+  const responded = await respondentsOf(s, surveyId);
   const url = `/surveys/${survey.id}`;
   const closes = survey.closes_at ? londonInstant(survey.closes_at) : '';
   const how = Number(survey.anonymous) === 1 ? 'Your answers are anonymous: they are not linked to you.' : 'Your answers will have your name on them, for the team running the survey.';
@@ -47,7 +40,7 @@ export async function tellAudience(tx: Tx, ctx: NotifyContext, surveyId: number,
   let told = 0;
   for (const personId of await addressees(tx, ITEM_KIND, surveyId)) {
     if (responded.has(personId)) continue;
-    if (!(await claim(tx, surveyId, personId, notice))) continue;
+    if (!(await claimNotice(s, surveyId, personId, notice))) continue;
     await notify(tx, ctx, personId, kind.kind, { kind: ITEM_KIND, id: survey.id, title: survey.title, url, group: 'Surveys' }, {
       subject,
       greeting: 'Hello,',
@@ -64,9 +57,9 @@ export function surveyJobHandlers(site: Pick<NotifyContext, 'baseUrl' | 'secret'
     'surveys.open': async (payload, job) => {
       await inTransaction(job.db, async (tx) => {
         const s = own(tx);
-        const survey = await s.selectFrom('surveys').select(['status', 'opens_at']).where('id', '=', payload.surveyId).executeTakeFirst();
+        const survey = await surveyRow(s, payload.surveyId);
         if (!survey || survey.status !== 'draft' || survey.opens_at !== payload.opensAt) return;
-        await s.updateTable('surveys').set({ status: 'open', updated_at: job.clock().toISOString() }).where('id', '=', payload.surveyId).execute();
+        await setStatus(s, payload.surveyId, 'open', job.clock().toISOString());
         await scheduleJob(tx, 'surveys.invite', job.clock(), { surveyId: payload.surveyId }, `surveys.invite:${payload.surveyId}:`, { clock: job.clock });
       });
     },
@@ -75,15 +68,14 @@ export function surveyJobHandlers(site: Pick<NotifyContext, 'baseUrl' | 'secret'
     },
     'surveys.remind': async (payload, job) => {
       await inTransaction(job.db, async (tx) => {
-        const survey = await own(tx).selectFrom('surveys').select(['closes_at']).where('id', '=', payload.surveyId).executeTakeFirst();
+        const survey = await surveyRow(own(tx), payload.surveyId);
         if (!survey || survey.closes_at !== payload.closesAt) return;
         await tellAudience(tx, ctxOf(job.clock), payload.surveyId, payload.notice);
       });
     },
     'surveys.close': async (payload, job) => {
       await inTransaction(job.db, async (tx) => {
-        const s = own(tx);
-        const survey = await s.selectFrom('surveys').select(['status', 'closes_at']).where('id', '=', payload.surveyId).executeTakeFirst();
+        const survey = await surveyRow(own(tx), payload.surveyId);
         if (!survey || survey.status !== 'open' || survey.closes_at !== payload.closesAt) return;
         await closeSurvey(tx, payload.surveyId, job.clock);
       });

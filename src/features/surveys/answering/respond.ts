@@ -12,16 +12,15 @@ import { allQuestions, type SurveyDefinition } from '../definition.ts';
 import { loadDefinition, lockSurvey } from '../queries.ts';
 import { own } from '../service.ts';
 import type { Survey, SurveysTables } from '../tables.ts';
+import * as q from './queries.ts';
+import type { AnswerRow } from './queries.ts';
 import { pruneHiddenAnswers, visibleQuestions, visibleSections, type Answer, type Answers } from '../visibility.ts';
 import { isAnswerable } from './sending.ts';
 
 /** Who is answering: a signed-in person, or a browser on the open link (the hash of its cookie token). */
 export type Respondent = { kind: 'person'; personId: number } | { kind: 'link'; tokenHash: string };
 
-const draftOf = (tx: Db | Tx, surveyId: number, who: Respondent) => {
-  const q = own(tx).selectFrom('survey_drafts').selectAll().where('survey_id', '=', surveyId);
-  return (who.kind === 'person' ? q.where('person_id', '=', who.personId) : q.where('token_hash', '=', who.tokenHash)).executeTakeFirst();
-};
+const draftOf = (tx: Db | Tx, surveyId: number, who: Respondent) => q.draftOf(own(tx), surveyId, who);
 
 /** The live version's questions. */
 export const liveDefinition = (db: Db | Tx, survey: Survey): Promise<SurveyDefinition> => loadDefinition(own(db), survey.live_version_id!, survey);
@@ -41,42 +40,22 @@ export async function saveDraft(db: Db, survey: Survey, who: Respondent, answers
     const existing = await draftOf(tx, survey.id, who);
     const json = JSON.stringify(answers);
     if (existing) {
-      await s
-        .updateTable('survey_drafts')
-        .set({ answers: json, version_id: survey.live_version_id!, reached_section: Math.max(Number(existing.reached_section), reached), updated_at: now })
-        .where('id', '=', existing.id)
-        .execute();
+      await q.updateDraft(s, existing.id, { answers: json, version_id: survey.live_version_id!, reached_section: Math.max(Number(existing.reached_section), reached) }, now);
       return;
     }
-    await s
-      .insertInto('survey_drafts')
-      .values({
-        id: randomUUID(),
-        survey_id: survey.id,
-        version_id: survey.live_version_id!,
-        person_id: who.kind === 'person' ? who.personId : null,
-        token_hash: who.kind === 'link' ? who.tokenHash : null,
-        answers: json,
-        reached_section: reached,
-        updated_at: now,
-      })
-      .execute();
+    await q.insertDraft(
+      s,
+      { id: randomUUID(), survey_id: survey.id, version_id: survey.live_version_id!, person_id: who.kind === 'person' ? who.personId : null, token_hash: who.kind === 'link' ? who.tokenHash : null, answers: json, reached_section: reached },
+      now,
+    );
   });
 }
 
 /** The person's identified response to a survey, if any. */
-export const responseOf = (db: Db | Tx, surveyId: number, personId: number) =>
-  own(db).selectFrom('survey_responses').selectAll().where('survey_id', '=', surveyId).where('person_id', '=', personId).executeTakeFirst();
+export const responseOf = (db: Db | Tx, surveyId: number, personId: number) => q.responseOf(own(db), surveyId, personId);
 
 /** Whether this person (the respondents table, so anonymous ones too) or this browser has responded. */
-export async function hasResponded(db: Db | Tx, surveyId: number, who: Respondent): Promise<boolean> {
-  const s = own(db);
-  const row =
-    who.kind === 'person'
-      ? await s.selectFrom('survey_respondents').select('survey_id').where('survey_id', '=', surveyId).where('person_id', '=', who.personId).executeTakeFirst()
-      : await s.selectFrom('survey_link_uses').select('survey_id').where('survey_id', '=', surveyId).where('token_hash', '=', who.tokenHash).executeTakeFirst();
-  return row !== undefined;
-}
+export const hasResponded = (db: Db | Tx, surveyId: number, who: Respondent): Promise<boolean> => q.hasRespondedRow(own(db), surveyId, who);
 
 /** The first page (1-based section) whose shown questions do not all pass their checks, or null when all do. */
 export function firstIncomplete(def: SurveyDefinition, answers: Answers): number | null {
@@ -94,19 +73,12 @@ export type SubmitOutcome =
 type Ids = { questions: Map<string, { id: number; choices: Map<string, number>; rows: Map<string, number> }> };
 
 async function versionIds(tx: Db | Tx, versionId: number): Promise<Ids> {
-  const s = own(tx);
-  const qs = await s.selectFrom('survey_questions').select(['id', 'key']).where('version_id', '=', versionId).execute();
-  const opts = await s
-    .selectFrom('survey_options')
-    .innerJoin('survey_questions as q', 'q.id', 'survey_options.question_id')
-    .select(['survey_options.id', 'survey_options.question_id', 'survey_options.kind', 'survey_options.key'])
-    .where('q.version_id', '=', versionId)
-    .execute();
+  const { questions: qs, options: opts } = await q.versionKeys(own(tx), versionId);
   const questions: Ids['questions'] = new Map();
-  for (const q of qs) {
-    const mine = opts.filter((o) => o.question_id === q.id);
-    questions.set(q.key, {
-      id: Number(q.id),
+  for (const row of qs) {
+    const mine = opts.filter((o) => o.question_id === row.id);
+    questions.set(row.key, {
+      id: Number(row.id),
       choices: new Map(mine.filter((o) => o.kind === 'choice').map((o) => [o.key, Number(o.id)])),
       rows: new Map(mine.filter((o) => o.kind === 'row').map((o) => [o.key, Number(o.id)])),
     });
@@ -114,15 +86,13 @@ async function versionIds(tx: Db | Tx, versionId: number): Promise<Ids> {
   return { questions };
 }
 
-type AnswerRow = { response_id: string; question_id: number; item: number; option_id: number | null; value_text: string | null; value_number: number | null; value_date: string | null };
-
 /** An answer as survey_answers rows (migration 026: item 0 single value, option id per choice/rank/row, -1 for "Other"). */
 function answerRows(responseId: string, def: SurveyDefinition, ids: Ids, answers: Answers): AnswerRow[] {
   const out: AnswerRow[] = [];
   const row = (question_id: number, item: number, v: Partial<AnswerRow>) => out.push({ response_id: responseId, question_id, item, option_id: null, value_text: null, value_number: null, value_date: null, ...v });
-  for (const { q } of visibleQuestions(def, answers)) {
-    const a = answers[q.key];
-    const qi = ids.questions.get(q.key);
+  for (const { q: question } of visibleQuestions(def, answers)) {
+    const a = answers[question.key];
+    const qi = ids.questions.get(question.key);
     if (!a || !qi) continue;
     if (a.text !== undefined) row(qi.id, 0, { value_text: a.text });
     if (a.number !== undefined) row(qi.id, 0, { value_number: a.number });
@@ -130,7 +100,7 @@ function answerRows(responseId: string, def: SurveyDefinition, ids: Ids, answers
     for (const c of a.choices ?? []) {
       const optionId = qi.choices.get(c);
       if (optionId === undefined) continue;
-      if (q.type === 'multiple') row(qi.id, optionId, { option_id: optionId });
+      if (question.type === 'multiple') row(qi.id, optionId, { option_id: optionId });
       else row(qi.id, 0, { option_id: optionId });
     }
     if (a.other) row(qi.id, -1, { value_text: a.other });
@@ -149,17 +119,16 @@ function answerRows(responseId: string, def: SurveyDefinition, ids: Ids, answers
 
 /** A submitted response read back as answers by question key (for the copy, and to change it). */
 export async function responseAnswers(db: Db | Tx, responseId: string, versionId: number): Promise<Answers> {
-  const s = own(db);
   const ids = await versionIds(db, versionId);
-  const rows = await s.selectFrom('survey_answers').selectAll().where('response_id', '=', responseId).execute();
+  const rows = await q.answersOf(own(db), responseId);
   const keyOf = new Map([...ids.questions].map(([key, v]) => [v.id, { key, ...v }]));
   const out: Answers = {};
   for (const r of rows) {
-    const q = keyOf.get(Number(r.question_id));
-    if (!q) continue;
-    const a: Answer = (out[q.key] ??= {});
-    const choiceKey = [...q.choices].find(([, id]) => id === Number(r.option_id))?.[0];
-    const rowKey = [...q.rows].find(([, id]) => id === Number(r.item))?.[0];
+    const question = keyOf.get(Number(r.question_id));
+    if (!question) continue;
+    const a: Answer = (out[question.key] ??= {});
+    const choiceKey = [...question.choices].find(([, id]) => id === Number(r.option_id))?.[0];
+    const rowKey = [...question.rows].find(([, id]) => id === Number(r.item))?.[0];
     if (Number(r.item) === -1) a.other = r.value_text ?? '';
     else if (rowKey !== undefined && choiceKey !== undefined) (a.rows ??= {})[rowKey] = choiceKey;
     else if (choiceKey !== undefined && r.value_number !== null) (a.ranks ??= {})[choiceKey] = Number(r.value_number);
@@ -170,22 +139,10 @@ export async function responseAnswers(db: Db | Tx, responseId: string, versionId
   }
   // Choices in the question's order, as parsePage gives them.
   for (const [key, a] of Object.entries(out)) {
-    const q = ids.questions.get(key)!;
-    if (a.choices) a.choices.sort((x, y) => q.choices.get(x)! - q.choices.get(y)!);
+    const question = ids.questions.get(key)!;
+    if (a.choices) a.choices.sort((x, y) => question.choices.get(x)! - question.choices.get(y)!);
   }
   return out;
-}
-
-/** What the results filter by (§8), copied from the person's registration so cross-tabs need no person link. */
-async function attributesOf(tx: Tx, programmeId: number, personId: number) {
-  const row = await scoped<SurveysTables, 'registrations'>(tx)
-    .selectFrom('registrations')
-    .select(['role_group', 'service_type', 'nation', 'region', 'afc_band'])
-    .where('person_id', '=', personId)
-    .where('programme_id', '=', programmeId)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  return { role_group: row?.role_group ?? null, service: row?.service_type ?? null, nation: row?.nation ?? null, region: row?.region ?? null, band: row?.afc_band ?? null };
 }
 
 /**
@@ -198,7 +155,7 @@ export async function submitResponse(db: Db, surveyId: number, who: Respondent, 
   return inTransaction(db, async (tx) => {
     const s = own(tx);
     await lockSurvey(s, surveyId);
-    const survey = await s.selectFrom('surveys').selectAll().where('id', '=', surveyId).executeTakeFirst();
+    const survey = await q.surveyRow(s, surveyId);
     if (!survey || !isAnswerable(survey, clock())) return { ok: false, reason: 'not_answerable' };
     const def = await liveDefinition(tx, survey);
     const draft = await loadDraft(tx, survey, def, who);
@@ -209,41 +166,30 @@ export async function submitResponse(db: Db, surveyId: number, who: Respondent, 
     const anonymous = Number(survey.anonymous) === 1;
     const now = clock().toISOString();
     const ids = await versionIds(tx, survey.live_version_id!);
-    const deleteDraft = () => {
-      const d = s.deleteFrom('survey_drafts').where('survey_id', '=', surveyId);
-      return (who.kind === 'person' ? d.where('person_id', '=', who.personId) : d.where('token_hash', '=', who.tokenHash)).execute();
-    };
+    const deleteDraft = () => q.deleteDraft(s, surveyId, who);
 
     if (await hasResponded(tx, surveyId, who)) {
       const mine = who.kind === 'person' && !anonymous && Number(survey.editable_until_close) === 1 ? await responseOf(tx, surveyId, who.personId) : undefined;
       if (!mine) return { ok: false, reason: 'already' };
-      await s.deleteFrom('survey_answers').where('response_id', '=', mine.id).execute();
-      await s.updateTable('survey_responses').set({ version_id: survey.live_version_id!, updated_at: now }).where('id', '=', mine.id).execute();
-      const rows = answerRows(mine.id, def, ids, answers);
-      if (rows.length) await s.insertInto('survey_answers').values(rows).execute();
+      await q.replaceAnswers(s, mine.id, survey.live_version_id!, answerRows(mine.id, def, ids, answers), now);
       await deleteDraft();
       return { ok: true, responseId: mine.id, answers, changed: true };
     }
 
     const responseId = randomUUID();
-    const attributes = who.kind === 'person' ? await attributesOf(tx, survey.programme_id, who.personId) : { role_group: null, service: null, nation: null, region: null, band: null };
-    await s
-      .insertInto('survey_responses')
-      .values({
-        id: responseId,
-        survey_id: surveyId,
-        version_id: survey.live_version_id!,
-        anonymous: anonymous ? 1 : 0,
-        person_id: anonymous || who.kind !== 'person' ? null : who.personId,
-        submitted_at: anonymous ? null : now,
-        updated_at: anonymous ? null : now,
-        ...attributes,
-      })
-      .execute();
-    const rows = answerRows(responseId, def, ids, answers);
-    if (rows.length) await s.insertInto('survey_answers').values(rows).execute();
-    if (who.kind === 'person') await s.insertInto('survey_respondents').values({ survey_id: surveyId, person_id: who.personId }).execute();
-    else await s.insertInto('survey_link_uses').values({ survey_id: surveyId, token_hash: who.tokenHash }).execute();
+    const attributes = who.kind === 'person' ? await q.respondentAttributes(scoped<SurveysTables, 'registrations'>(tx), survey.programme_id, who.personId) : { role_group: null, service: null, nation: null, region: null, band: null };
+    await q.insertResponse(s, {
+      id: responseId,
+      survey_id: surveyId,
+      version_id: survey.live_version_id!,
+      anonymous: anonymous ? 1 : 0,
+      person_id: anonymous || who.kind !== 'person' ? null : who.personId,
+      submitted_at: anonymous ? null : now,
+      updated_at: anonymous ? null : now,
+      ...attributes,
+    });
+    await q.insertAnswers(s, answerRows(responseId, def, ids, answers));
+    await q.recordRespondent(s, surveyId, who);
     await deleteDraft();
     return { ok: true, responseId, answers, changed: false };
   });

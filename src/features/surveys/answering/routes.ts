@@ -23,6 +23,7 @@ import { answerText, answerValues, parsePage } from '../answers.ts';
 import type { SurveyDefinition } from '../definition.ts';
 import { LIMITS } from '../definition.ts';
 import { surveyById } from '../queries.ts';
+import { surveyByLinkHash, surveyRow, surveysForPerson } from './queries.ts';
 import { own } from '../service.ts';
 import type { Survey } from '../tables.ts';
 import { pruneHiddenAnswers, visibleQuestions, visibleSections, type Answers } from '../visibility.ts';
@@ -176,7 +177,7 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
 
   /** A signed-in person's survey: one sent to an audience they are in, else the 404 page. */
   const personCtx = async (request: FastifyRequest, reply: FastifyReply, id: number): Promise<Ctx | null> => {
-    const survey = await own(db).selectFrom('surveys').selectAll().where('id', '=', id).executeTakeFirst();
+    const survey = await surveyRow(own(db), id);
     const seen = survey && isSent(survey) && survey.open_link_hash === null && (await maySee(db, request.user, ITEM_KIND, id));
     if (!survey || !seen) {
       await sendErrorPage(request, reply, 404);
@@ -187,7 +188,7 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
 
   /** The open link's survey and this browser (its cookie token, made on the first visit), else the 404 page. */
   const linkCtx = async (request: FastifyRequest, reply: FastifyReply, token: string, makeCookie = false): Promise<Ctx | null> => {
-    const survey = await own(db).selectFrom('surveys').selectAll().where('open_link_hash', '=', hashToken(token)).executeTakeFirst();
+    const survey = await surveyByLinkHash(own(db), hashToken(token));
     if (!survey) {
       await sendErrorPage(request, reply, 404);
       return null;
@@ -453,19 +454,7 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
 
 /** "Your surveys": open ones the person may see and has not answered (with a draft or not), and those answered. */
 export async function yourSurveys(db: AppDeps['data']['db'], viewer: { id: number; role: string }, programmeId: number, now: Date) {
-  const rows = await own(db)
-    .selectFrom('surveys')
-    .leftJoin('survey_respondents as r', (j) => j.onRef('r.survey_id', '=', 'surveys.id').on('r.person_id', '=', viewer.id))
-    .leftJoin('survey_drafts as d', (j) => j.onRef('d.survey_id', '=', 'surveys.id').on('d.person_id', '=', viewer.id))
-    .select(['surveys.id', 'surveys.title', 'surveys.status', 'surveys.closes_at', 'r.person_id as responded', 'd.id as draft'])
-    .where('surveys.programme_id', '=', programmeId)
-    .where('surveys.status', 'in', ['open', 'closed'])
-    .where('surveys.open_link_hash', 'is', null)
-    .where(visibleTo(viewer as never, ITEM_KIND, 'surveys.id'))
-    .orderBy('surveys.closes_at')
-    .orderBy('surveys.id')
-    .limit(200)
-    .execute();
+  const rows = await surveysForPerson(own(db), programmeId, viewer.id, visibleTo(viewer as never, ITEM_KIND, 'surveys.id'));
   const open = (r: (typeof rows)[number]) => r.status === 'open' && (r.closes_at === null || Date.parse(r.closes_at) > now.getTime());
   return {
     waiting: rows.filter((r) => open(r) && (r.responded === null || r.draft !== null)).map((r) => ({ id: r.id, title: r.title, closes: r.closes_at ? londonInstant(r.closes_at) : '', draft: r.draft !== null })),

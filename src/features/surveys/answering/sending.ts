@@ -12,7 +12,8 @@ import type { AudienceChoice } from '../../../platform/forms/audience.ts';
 import { cancelJobs, scheduleJob } from '../../../platform/jobs/jobs.ts';
 import type { Clock } from '../../../platform/time.ts';
 import { allQuestions } from '../definition.ts';
-import { loadDefinition, lockSurvey, surveyById } from '../queries.ts';
+import { loadDefinition, lockSurvey, setStatus, surveyById } from '../queries.ts';
+import { clearDrafts, setClosesAt, setLinkHash, updateSending } from './queries.ts';
 import { own } from '../service.ts';
 import type { Survey } from '../tables.ts';
 
@@ -90,15 +91,11 @@ export async function saveSending(db: Db, actorId: number, programmeId: number, 
       linkHash = null;
     }
     const nowIso = now.toISOString();
-    await s
-      .updateTable('surveys')
-      .set({ opens_at: opensAt, closes_at: settings.closesAt, anonymous: settings.anonymous ? 1 : 0, editable_until_close: settings.editable && !settings.anonymous ? 1 : 0, open_link_hash: linkHash, updated_at: nowIso })
-      .where('id', '=', surveyId)
-      .execute();
+    await updateSending(s, surveyId, { opens_at: opensAt, closes_at: settings.closesAt, anonymous: settings.anonymous ? 1 : 0, editable_until_close: settings.editable && !settings.anonymous ? 1 : 0, open_link_hash: linkHash }, nowIso);
 
     let opened = open;
     if (!open && Date.parse(opensAt) <= now.getTime()) {
-      await s.updateTable('surveys').set({ status: 'open', updated_at: nowIso }).where('id', '=', surveyId).execute();
+      await setStatus(s, surveyId, 'open', nowIso);
       await cancelJobs(tx, jobKey('open', surveyId));
       opened = true;
     } else if (!open) {
@@ -133,7 +130,7 @@ export async function regenerateLink(db: Db, actorId: number, programmeId: numbe
     if (survey.status === 'closed') return { ok: false, reason: 'closed' };
     if (!survey.open_link_hash) return { ok: false, reason: 'not_link' };
     const link = randomToken();
-    await s.updateTable('surveys').set({ open_link_hash: hashToken(link), updated_at: clock().toISOString() }).where('id', '=', surveyId).execute();
+    await setLinkHash(s, surveyId, hashToken(link), clock().toISOString());
     await recordAudit(tx, { actorId, action: 'survey.link', recordType: 'survey', recordId: surveyId, summary: 'Open link made again: the old one no longer works' }, clock);
     return { ok: true, link };
   });
@@ -143,8 +140,8 @@ export async function regenerateLink(db: Db, actorId: number, programmeId: numbe
 export async function closeSurvey(tx: Tx, surveyId: number, clock: Clock): Promise<void> {
   const s = own(tx);
   const now = clock().toISOString();
-  await s.updateTable('surveys').set({ status: 'closed', updated_at: now }).where('id', '=', surveyId).execute();
-  await s.updateTable('survey_drafts').set({ person_id: null, token_hash: null, answers: '{}', updated_at: now }).where('survey_id', '=', surveyId).execute();
+  await setStatus(s, surveyId, 'closed', now);
+  await clearDrafts(s, surveyId, now);
   await cancelJobs(tx, jobKey('remind', surveyId));
   await cancelJobs(tx, jobKey('open', surveyId));
 }
@@ -157,7 +154,7 @@ export async function closeNow(db: Db, actorId: number, programmeId: number, sur
     if (!survey || survey.status !== 'open') return false;
     await lockSurvey(s, surveyId);
     await closeSurvey(tx, surveyId, clock);
-    await s.updateTable('surveys').set({ closes_at: clock().toISOString() }).where('id', '=', surveyId).execute();
+    await setClosesAt(s, surveyId, clock().toISOString());
     await cancelJobs(tx, jobKey('close', surveyId));
     await recordAudit(tx, { actorId, action: 'survey.close', recordType: 'survey', recordId: surveyId, summary: 'Survey closed early' }, clock);
     return true;
