@@ -53,6 +53,9 @@ const time = (label: string) =>
 
 const optionalText = (label: string, max: number) => textField(label, max, null, { oneLine: true });
 
+// Also the message for a box posted twice (an array): the form kit's own words would be zod's.
+const DATE_AS_NUMBERS = 'Enter the date as numbers, for example 21 6 2027';
+const PLACES_AS_NUMBER = 'Enter the number of places as a whole number, or leave it blank for no limit';
 const SKIPPED = 'does not exist in the UK: the clocks go forward from 1am to 2am that night. Choose another time';
 const AMBIGUOUS = 'happens twice in the UK: the clocks go back from 2am to 1am that night. Choose a time outside 1am to 2am';
 
@@ -60,9 +63,9 @@ export const meetingForm = z
   .looseObject({
     title: textField('Title', TITLE_MAX, 'Enter a title', { oneLine: true }),
     purpose: textField('Purpose', RICH_MAX, 'Enter what the meeting is for'),
-    'date-day': z.string().optional().default(''),
-    'date-month': z.string().optional().default(''),
-    'date-year': z.string().optional().default(''),
+    'date-day': z.string({ error: DATE_AS_NUMBERS }).optional().default(''),
+    'date-month': z.string({ error: DATE_AS_NUMBERS }).optional().default(''),
+    'date-year': z.string({ error: DATE_AS_NUMBERS }).optional().default(''),
     startTime: time('start'),
     endTime: time('end'),
     publishWhen: choice(['now', 'at', 'draft'], 'Choose when invitees can see the meeting'),
@@ -85,11 +88,11 @@ export const meetingForm = z
       }, 'Enter the link to join as a full web address starting https://, for example https://teams.microsoft.com/...'),
     joiningNotes: textField('Joining notes', RICH_MAX, null),
     capacity: z
-      .string()
+      .string({ error: PLACES_AS_NUMBER })
       .optional()
       .default('')
       .transform((s) => s.trim())
-      .refine((s) => s === '' || /^\d{1,6}$/.test(s), 'Enter the number of places as a whole number, or leave it blank for no limit')
+      .refine((s) => s === '' || /^\d{1,6}$/.test(s), PLACES_AS_NUMBER)
       .transform((s) => (s === '' ? null : Number(s)))
       .refine((n) => n === null || n > 0, 'Enter at least 1 place, or leave it blank for no limit'),
   })
@@ -98,7 +101,7 @@ export const meetingForm = z
     const [day, month, year] = [f['date-day'], f['date-month'], f['date-year']].map((s) => String(s).trim());
     let date: string | null = null;
     if (!day && !month && !year) fail('date', 'Enter the date of the meeting');
-    else if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) fail('date', 'Enter the date as numbers, for example 21 6 2027');
+    else if (!/^\d{1,2}$/.test(day!) || !/^\d{1,2}$/.test(month!) || !/^\d{4}$/.test(year!)) fail('date', DATE_AS_NUMBERS);
     else date = `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
     let startsAt: string | null = null;
     let endsAt: string | null = null;

@@ -364,6 +364,16 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
       assert.equal(res.statusCode, 400, JSON.stringify(over));
       assert.equal(errorSummary(res.body).length, 1, JSON.stringify(over));
     }
+    // A box of the date or the places posted twice: the form's own words, not the schema library's.
+    for (const [over, text] of [
+      [{ 'date-day': ['1', '2'] }, 'Enter the date as numbers, for example 21 6 2027'],
+      [{ capacity: ['1', '2'] }, 'Enter the number of places as a whole number, or leave it blank for no limit'],
+    ] as const) {
+      const res = await schedule(over);
+      assert.equal(res.statusCode, 400, JSON.stringify(over));
+      assert.deepEqual(errorSummary(res.body).map((e) => e[0]), [text]);
+      assert.ok(res.body.includes(`<span class="govuk-visually-hidden">Error:</span> ${text}`), 'and beside the field');
+    }
     assert.equal((await meetings()).length, 0);
     ok(await schedule({ repeat: 'weekly', repeatCount: '2' }));
     const [first] = await meetings();
