@@ -267,6 +267,8 @@ export async function reply(db: Db, ctx: NotifyContext, viewer: NonNullable<View
     parentId = parent.is_opening ? null : (parent.parent_id ?? parent.id);
     if (parent.author_id && parent.status === 'visible') replyTo.push(parent.author_id);
   }
+  // A reply to the discussion itself answers the person who started it.
+  if (input.parentId === null && access.thread.author_id) replyTo.push(access.thread.author_id);
   if (input.quoteOf !== null) {
     const quoted = await q.postById(d, input.quoteOf);
     if (!quoted || quoted.thread_id !== access.thread.id || quoted.status !== 'visible') return { ok: false, reason: 'bad_parent' };
