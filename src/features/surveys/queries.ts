@@ -39,7 +39,7 @@ export const surveysOf = (db: SurveysDb, programmeId: number) =>
   db
     .selectFrom('surveys')
     .leftJoin('survey_versions as v', 'v.id', 'surveys.live_version_id')
-    .select(['surveys.id', 'surveys.title', 'surveys.status', 'surveys.updated_at', 'v.number as live_number'])
+    .select(['surveys.id', 'surveys.title', 'surveys.status', 'surveys.updated_at', 'surveys.opens_at', 'surveys.closes_at', 'v.number as live_number'])
     .select((eb) => eb.selectFrom('survey_responses').select((e) => e.fn.countAll<number | string>().as('n')).whereRef('survey_responses.survey_id', '=', 'surveys.id').as('responses'))
     .where('surveys.programme_id', '=', programmeId)
     .orderBy('surveys.updated_at', 'desc')

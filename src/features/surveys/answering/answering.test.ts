@@ -124,6 +124,8 @@ describe(`surveys: sending and answering on ${TEST_ENGINE}`, () => {
     assert.match(mainText((await amyC.get('/surveys')).body), /Team survey ?: closes on Friday 20 March 2026 at 5:00pm \(UK time\)/);
     assert.doesNotMatch(mainText((await cyC.get('/surveys')).body), /Team survey/);
     assert.match(mainText((await amyC.get('/my')).body), /Surveys for you to answer/);
+    assert.match(mainText((await f.admin.get('/admin/surveys')).body), /Open, closes 20 March 2026 at 5:00pm \(UK time\)/);
+    assert.match(mainText((await f.admin.get(`/admin/surveys/${id}`)).body), /Sending Who it is for The audience chosen .* Closes 20 March 2026 at 5:00pm \(UK time\)/);
   });
 
   it('refuses before it opens and after it closes, with a message', async () => {
@@ -217,6 +219,10 @@ describe(`surveys: sending and answering on ${TEST_ENGINE}`, () => {
     const change = await send(id, { anonymous: 'no' });
     assert.equal(Number((await survey(id)).anonymous), 1);
     assert.ok([200, 302].includes(change.statusCode));
+    const relink = await send(id, { reach: 'link' });
+    assert.equal(relink.statusCode, 400);
+    assert.deepEqual(errorSummary(relink.body), [['How people reach the survey cannot change once it is open: close it and send a copy instead', '#reach']]);
+    assert.equal((await survey(id)).open_link_hash, null);
   });
 
   it('saves and returns across two devices', async () => {

@@ -123,6 +123,7 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       if (saved.reason === 'closed') return closedPage(reply, survey);
       const refusal: Record<string, [string, string]> = {
         anonymity_locked: ['anonymous', 'Whether the answers are anonymous cannot change once the survey is open'],
+        reach_locked: ['reach', 'How people reach the survey cannot change once it is open: close it and send a copy instead'],
         close_before_open: ['closes', 'The closing date and time must be after it opens'],
         close_past: ['closes', 'The closing date and time must be in the future'],
         no_questions: ['reach', 'The survey has no questions yet: add some before you send it'],

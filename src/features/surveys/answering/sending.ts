@@ -47,7 +47,7 @@ export type SendSettings = {
   editable: boolean;
 };
 
-export type SendRefusal = 'not_found' | 'closed' | 'anonymity_locked' | 'close_before_open' | 'close_past' | 'no_questions';
+export type SendRefusal = 'not_found' | 'closed' | 'anonymity_locked' | 'reach_locked' | 'close_before_open' | 'close_past' | 'no_questions';
 export type SendOutcome = { ok: true; opened: boolean; link: string | null } | { ok: false; reason: SendRefusal };
 
 // The trailing colon keeps survey 1's prefix from matching survey 10's keys (cancelJobs takes a prefix).
@@ -72,6 +72,8 @@ export async function saveSending(db: Db, actorId: number, programmeId: number, 
     if (survey.status === 'closed') return { ok: false, reason: 'closed' };
     const open = survey.status === 'open';
     if (open && Boolean(Number(survey.anonymous)) !== settings.anonymous) return { ok: false, reason: 'anonymity_locked' };
+    // Once open, people are answering the way they were sent it: moving between an audience and a link would strand their drafts.
+    if (open && (survey.open_link_hash !== null) !== (settings.reach === 'link')) return { ok: false, reason: 'reach_locked' };
     const opensAt = open ? survey.opens_at! : settings.opensAt;
     if (Date.parse(settings.closesAt) <= Date.parse(opensAt)) return { ok: false, reason: 'close_before_open' };
     if (Date.parse(settings.closesAt) <= now.getTime()) return { ok: false, reason: 'close_past' };
