@@ -14,6 +14,7 @@ import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../pa
 import { assign, removeFromProject } from '../participants/service.ts';
 import { discussionsPersonalData } from './personal-data.ts';
 import { seedDemoDiscussions } from './demo.ts';
+import { readableThread, reply, viewerOf } from './service.ts';
 
 describe(`discussions on ${TEST_ENGINE}`, () => {
   let f: Fixture;
@@ -233,6 +234,9 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     assert.match(mainText((await fac.get(`/discussions/threads/${threadId}`)).body), /Hidden by a moderator .* Breaks the guidelines A rude reply/);
     assert.doesNotMatch(mainText((await fac.get('/discussions/moderation')).body), /It is rude/, 'the report is dealt with');
     assert.match(mainText((await amyC.get('/discussions/search?q=rude')).body), /No posts found/);
+    ok(await f.admin.submit(`/discussions/posts/${id}/moderate`, { action: 'restore', note: 'On reflection, fine' }, `/discussions/posts/${id}/moderate`));
+    assert.match(mainText((await amyC.get(`/discussions/threads/${threadId}`)).body), /A rude reply/);
+    ok(await fac.submit(`/discussions/posts/${id}/moderate`, { action: 'hide', note: 'Hidden again' }, `/discussions/posts/${id}/moderate`));
     // Suspension until a date: Bo cannot post, then can again after it.
     f.t.clock.set('2026-03-02T10:00:00Z');
     const bad = await fac.submit(`/discussions/spaces/${spaceId}/suspend`, { email: bo.email, 'until-day': '31', 'until-month': '2', 'until-year': '2026', note: 'Cooling off' }, `/discussions/spaces/${spaceId}/suspend`);
@@ -249,7 +253,7 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     f.t.clock.set('2026-03-10T00:00:01Z');
     await replyTo(boC, threadId, 'Back again');
     const actions = (await db().selectFrom('audit_events').select('action').where('action', 'like', 'discussions.%').orderBy('id').execute()).map((r) => r.action);
-    assert.deepEqual(actions, ['discussions.space.open', 'discussions.post.report', 'discussions.post.hide', 'discussions.member.suspend']);
+    assert.deepEqual(actions, ['discussions.space.open', 'discussions.post.report', 'discussions.post.hide', 'discussions.post.restore', 'discussions.post.hide', 'discussions.member.suspend']);
   });
 
   it('notifies by each person’s choice, and a digest lists only posts they can still see', async () => {
@@ -280,6 +284,45 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     const digest = next.find((m) => /Digest me/.test(m.text_body));
     assert.ok(digest, 'a digest for Amy');
     assert.equal((digest!.text_body.match(/Reply in “Digest me”/g) ?? []).length, 1, 'the hidden post is left out');
+  });
+
+  it('pages a long thread 50 top-level posts a page, linkably, and marks what is new since the last visit', async () => {
+    const spaceId = await openSpace(f.admin, projectA);
+    const threadId = await startThread(amyC, spaceId, 'Long one', 'Start');
+    const bob = (await viewerOf(db(), bo.personId))!;
+    for (let i = 1; i <= 55; i++) {
+      const access = (await readableThread(db(), bob, f.programmeId, threadId, f.t.clock))!;
+      const made = await reply(db(), ctx(), bob, access, { body: `Reply number ${i}.`, parentId: null, quoteOf: null, key: null });
+      assert.ok(made.ok);
+    }
+    const first = mainText((await amyC.get(`/discussions/threads/${threadId}`)).body);
+    assert.match(first, /Reply number 49\./);
+    assert.doesNotMatch(first, /Reply number 50\./);
+    const second = await amyC.get(`/discussions/threads/${threadId}?page=2`);
+    assert.match(second.body, /<title>Long one \(page 2 of 2\)/);
+    assert.match(mainText(second.body), /Reply number 50\..*Reply number 55\./);
+    assert.equal((await amyC.get(`/discussions/threads/${threadId}?page=3`)).statusCode, 404);
+    // Amy has now read both pages: one more reply is the only one marked new.
+    const access = (await readableThread(db(), bob, f.programmeId, threadId, f.t.clock))!;
+    await reply(db(), ctx(), bob, access, { body: 'The newest reply.', parentId: null, quoteOf: null, key: null });
+    const again = mainText((await amyC.get(`/discussions/threads/${threadId}?page=2`)).body);
+    assert.equal((again.match(/ New /g) ?? []).length, 1);
+    assert.match(again, /New The newest reply\./);
+    // A reply posted from page 2's form lands back on page 2.
+    const res = await replyTo(amyC, threadId, 'From Amy');
+    assert.match(String(res.res.headers.location), /\?page=2#post-\d+$/);
+  });
+
+  it('opens a space for chosen people; observers read public spaces only and never post', async () => {
+    ok(await f.admin.submit('/discussions/spaces/new', { name: 'Advisers', audience: 'people', audiencePeople: `${cy.email}\n${amy.email}` }, '/discussions/spaces/new'));
+    const spaceId = await lastSpace();
+    assert.match(mainText((await cyC.get('/discussions')).body), /Advisers/);
+    assert.doesNotMatch(mainText((await boC.get('/discussions')).body), /Advisers/);
+    await startThread(cyC, spaceId, 'Hello advisers', 'Hi');
+    const observer = await f.t.signedIn('observer');
+    assert.equal((await observer.get(`/discussions/spaces/${spaceId}`)).statusCode, 404);
+    const unknown = await f.admin.submit('/discussions/spaces/new', { name: 'X', audience: 'people', audiencePeople: 'nobody@example.org' }, '/discussions/spaces/new');
+    assert.deepEqual(errorSummary(unknown.body), [['No one has an account with the email address nobody@example.org', '#audiencePeople']]);
   });
 
   it('answers a hostile address, query or body with a 4xx, never a 500', async () => {
