@@ -6,7 +6,7 @@ import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { parseForm, type FormFailure } from '../../../platform/forms/parse-form.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import { formBody, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { formBody, idParams, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { meetingWhen } from '../london.ts';
 import type { Meeting } from '../tables.ts';
 import { arrangeForm, DETAILS_MAX, NOTE_MAX, REQUEST_ANCHORS, REQUEST_ORDER, requestForm } from './form.ts';
@@ -16,9 +16,8 @@ import { NEEDS } from './tables.ts';
 const V = 'features/meetings/adjustments/views';
 const signedIn = { config: onlyRoles('admin', 'facilitator', 'participant', 'observer') };
 const organisers = { config: onlyRoles('admin', 'facilitator', 'participant') };
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
-const idParam = z.object({ id });
-const requestParams = z.object({ id, requestId: id });
+const idParam = idParams;
+const requestParams = z.object({ id: rowId, requestId: rowId });
 
 export const CLOSED_TEXT = {
   cancelled: 'This meeting has been cancelled, so you cannot ask for an adjustment for it.',

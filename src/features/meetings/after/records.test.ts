@@ -255,8 +255,11 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     const seen = mainText((await boC.get(`/meetings/${meetingId}`)).body);
     assert.match(seen, /Decisions Adopt the plan \(agenda item 2: Budget\)/);
     assert.match(seen, /Send the budget Amy Archer 10 July 2026 Open/);
-    // Removing a decision and an action.
+    // Removing a decision and an action: organisers have the button, invitees do not.
     const d = await db().selectFrom('meeting_decisions').select('id').executeTakeFirstOrThrow();
+    const removeButton = new RegExp(`action="/meetings/${meetingId}/decisions/${d.id}/delete"`);
+    assert.match((await f.admin.get(`/meetings/${meetingId}/minutes`)).body, removeButton);
+    assert.doesNotMatch((await boC.get(`/meetings/${meetingId}`)).body, removeButton);
     assert.equal((await f.admin.submit(`/meetings/${meetingId}/decisions/${d.id}/delete`, {}, `/meetings/${meetingId}/minutes`)).statusCode, 302);
     assert.equal((await f.admin.submit(`/meetings/${meetingId}/actions/${book!.id}/delete`, {}, `/meetings/${meetingId}/minutes`)).statusCode, 302);
     assert.equal((await db().selectFrom('meeting_actions').select('id').execute()).length, 1);

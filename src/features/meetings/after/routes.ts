@@ -9,7 +9,7 @@ import { sendExport, spreadsheetDateTime, type Column } from '../../../platform/
 import { parseForm, typedValues, type FormFailure } from '../../../platform/forms/parse-form.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import { formBody, formOf, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { formBody, formOf, idParams, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { londonDate } from '../../../platform/time.ts';
 import { meetingWhen } from '../london.ts';
 import { managedMeeting, mayOrganise } from '../service.ts';
@@ -42,10 +42,9 @@ import {
 const V = 'features/meetings/after/views';
 const signedIn = { config: onlyRoles('admin', 'facilitator', 'participant', 'observer') };
 const organisers = { config: onlyRoles('admin', 'facilitator', 'participant') };
-const id = z.coerce.number().int().positive().max(2 ** 31 - 1);
-const idParam = z.object({ id });
-const itemParams = z.object({ id, itemId: id });
-const ownActionParams = z.object({ itemId: id });
+const idParam = idParams;
+const itemParams = z.object({ id: rowId, itemId: rowId });
+const ownActionParams = z.object({ itemId: rowId });
 const personIds = z.unknown().optional().transform((v) => (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && /^\d{1,10}$/.test(x)).map(Number));
 const attendanceBody = formOf({ attended: personIds });
 const statusBody = formOf({ status: z.enum(['open', 'done']).optional().catch(undefined) });

@@ -5,12 +5,12 @@ import { z } from 'zod';
 import { onlyRoles } from '../../../platform/auth/guards.ts';
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
-import { oneText, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
+import { idParams, oneText, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { groupMeetings, monthCalendar, parseMonth, thisMonth, visibleGroup, type GroupRef } from './service.ts';
 
 const V = 'features/meetings/lists/views';
 const signedIn = { config: onlyRoles('admin', 'facilitator', 'participant', 'observer') };
-const idParam = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+const idParam = idParams;
 const monthQuery = z.object({ month: oneText(40) });
 
 const BAD_MONTH = 'Enter the month as the year and the month, for example 2027-03';
