@@ -36,15 +36,20 @@ export function adjustmentsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const clock = deps.clock;
   const notifyCtx = () => ({ clock, baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret });
 
-  const invitee = async (request: FastifyRequest, reply: FastifyReply, meetingId: number): Promise<{ programmeId: number; meeting: Meeting } | null> => {
-    const programme = await request.programme();
-    const meeting = programme && (await inviteeMeeting(db, request.user, programme.id, meetingId));
-    if (!programme || !meeting) {
-      await sendErrorPage(request, reply, 404);
-      return null;
-    }
-    return { programmeId: programme.id, meeting };
-  };
+  /** The meeting as this lookup finds it for this person (an invitee's, an organiser's); otherwise the not-found page. */
+  const meetingFor =
+    (lookup: typeof inviteeMeeting) =>
+    async (request: FastifyRequest, reply: FastifyReply, meetingId: number): Promise<{ programmeId: number; meeting: Meeting } | null> => {
+      const programme = await request.programme();
+      const meeting = programme && (await lookup(db, request.user, programme.id, meetingId));
+      if (!programme || !meeting) {
+        await sendErrorPage(request, reply, 404);
+        return null;
+      }
+      return { programmeId: programme.id, meeting };
+    };
+  const invitee = meetingFor(inviteeMeeting);
+  const organised = meetingFor(organisedMeeting);
 
   const requestPage = (reply: FastifyReply, meeting: Meeting, ctx: { values: Record<string, string | string[]>; changing: boolean; errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; status?: number }) => {
     const chosen = new Set(Array.isArray(ctx.values.needs) ? ctx.values.needs : ctx.values.needs ? [ctx.values.needs] : []);
@@ -101,15 +106,6 @@ export function adjustmentsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   });
 
   // Organisers
-  const organised = async (request: FastifyRequest, reply: FastifyReply, meetingId: number): Promise<{ programmeId: number; meeting: Meeting } | null> => {
-    const programme = await request.programme();
-    const meeting = programme && (await organisedMeeting(db, request.user, programme.id, meetingId));
-    if (!programme || !meeting) {
-      await sendErrorPage(request, reply, 404);
-      return null;
-    }
-    return { programmeId: programme.id, meeting };
-  };
 
   app.get('/meetings/:id/adjustments', { ...organisers, schema: { params: idParam } }, async (request, reply) => {
     const found = await organised(request, reply, request.params.id);
