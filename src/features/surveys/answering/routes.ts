@@ -341,14 +341,15 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       return sectionPage(reply, ctx, answers, n, { errors: parsed.errors, errorList: parsed.errorList, values: typedValues(body, 5000), status: 400 });
     }
     const pages = visibleSections(ctx.def, answers);
-    // Going back or stopping with errors keeps the answers that passed their checks.
-    await saveDraft(db, ctx.survey, ctx.who, answers, n, clock);
+    const next = pages.find((p) => p > n);
+    // Going back or stopping with errors keeps the answers that passed their checks. The page
+    // reached ("where people stop") is the one they move on to.
+    await saveDraft(db, ctx.survey, ctx.who, answers, action === 'continue' ? (next ?? n) : n, clock);
     if (action === 'back') return reply.redirect(`${ctx.base}/pages/${pages.filter((p) => p < n).at(-1) ?? n}`);
     if (action === 'later') {
       reply.flash(ctx.who.kind === 'person' ? 'Your answers are saved. Come back to this survey before it closes, on any device you sign in on.' : 'Your answers are saved on this browser. Come back to the same link before the survey closes.');
       return reply.redirect(ctx.base);
     }
-    const next = pages.find((p) => p > n);
     return reply.redirect(next ? `${ctx.base}/pages/${next}` : `${ctx.base}/check`);
   };
 
