@@ -146,6 +146,14 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
     const text = mainText(res.body);
     assert.match(text, /Responses 20/);
     assert.doesNotMatch(text, /Response rate/, 'no audience, no rate');
+    // The threshold is the survey's own.
+    await db().updateTable('surveys').set({ suppression_threshold: 3 }).where('id', '=', surveyId).execute();
+    assert.deepEqual(table((await f.admin.get(url())).body, 'q-service-table'), [
+      ['Imaging', '12', '60%'],
+      ['Radiotherapy', '5', '25%'],
+      ['Other', '3', '15%'],
+      ['Responses', '20', ''],
+    ]);
   });
 
   it('shows a matrix as a stacked table, ranking as mean positions, numbers as median and range, dates as a range', async () => {
@@ -204,6 +212,14 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
     const text = mainText(few.body);
     assert.match(text, /Fewer than 5 responses match, which is too few to show a breakdown/);
     assert.doesNotMatch(few.body, /id="q-service-table"/);
+    // A filter on a group the whole page hides is refused too, even with 5 or more in it: the whole
+    // page hides Radiotherapy (5) so as not to give Other (3) away, and "5 responses match" would.
+    for (const f2 of ['answer=service:rad', `who=${encodeURIComponent('role_group:Support worker')}`]) {
+      const hidden = await f.admin.get(url(`?${f2}`));
+      assert.match(mainText(hidden.body), /Fewer than 5 responses match, which is too few/, f2);
+      assert.doesNotMatch(hidden.body, /id="q-topics-table"/, f2);
+    }
+    assert.match(mainText((await f.admin.get(url(`?who=${encodeURIComponent('role_group:Radiographer')}`))).body), /10 responses match/);
     // Version 2 (a copy made once version 1 had responses) with 2 responses of its own.
     assert.ok((await newVersion(db(), f.admin.personId, f.programmeId, surveyId, f.t.clock)).ok);
     assert.ok((await publishVersion(db(), f.admin.personId, f.programmeId, surveyId, f.t.clock)).ok);
@@ -229,6 +245,9 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
     const text = mainText((await f.admin.get(url())).body);
     assert.match(text, /Where people stop .* Page 1 fewer than 5 Page 2 fewer than 5/);
     assert.match(text, /Response rate \d+% of \d+ (person|people) the survey was sent to/);
+    // An open link reaches people without an account: no audience to be a rate of.
+    await db().updateTable('surveys').set({ open_link_hash: 'hash' }).where('id', '=', surveyId).execute();
+    assert.doesNotMatch(mainText((await f.admin.get(url())).body), /Response rate/);
   });
 
   it('lets the team code free text: a code book, several codes per answer, counts, a filter by code and an export', async () => {

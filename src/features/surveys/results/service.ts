@@ -98,6 +98,33 @@ function groupsOf(by: Breakdown, questions: readonly CatalogueQuestion[], values
   return [...q.choices.map((o) => ({ key: o.key, label: o.label })), ...(q.other ? [{ key: '_other', label: 'Other' }] : []), { key: '', label: NO_ANSWER }];
 }
 
+/**
+ * Is the group a filter picks out hidden where the page without that filter shows it? Then the
+ * filtered page must not show it either: "Radiotherapy: fewer than 5" on the whole page and "5
+ * responses match" for the Radiotherapy filter would give away the count the first one hides
+ * (and with it the other hidden count of that line). The same suppression decides both.
+ */
+async function marginHidden(r: ResultsDb, surveyId: number, filter: Filter, questions: readonly CatalogueQuestion[], values: Record<Attribute, string[]>, threshold: number): Promise<boolean> {
+  if (filter.attribute) {
+    const { name, value } = filter.attribute;
+    const m = await aggregates(r, surveyId, { ...filter, attribute: undefined }, { kind: 'attribute', name });
+    const keys = [...values[name], ...((m.groups.get('') ?? 0) > 0 ? [''] : [])];
+    const list = suppressList(keys.map((k) => m.groups.get(k) ?? 0), { threshold });
+    const i = keys.indexOf(value);
+    if (i < 0 || list.counts[i]!.hidden) return true;
+  }
+  if (filter.answer) {
+    const { question, option } = filter.answer;
+    const q = questions.find((x) => x.key === question)!;
+    const m = await aggregates(r, surveyId, { ...filter, answer: undefined }, null);
+    const [whole] = questionResults([q], m, threshold, null, null);
+    const i = q.choices.findIndex((o) => o.key === option);
+    // A shown count is digits; a hidden one is worded ("fewer than 5").
+    if (whole?.kind !== 'list' || !/^\d+$/.test(whole.lines[i]?.count ?? '')) return true;
+  }
+  return false;
+}
+
 /** Everything a results page shows, for the team or a shared view (the same suppression in both). */
 export async function resultsPage(db: Db | Tx, survey: Survey, query: ResultsQuery) {
   const r = resultsDb(db);
@@ -113,14 +140,14 @@ export async function resultsPage(db: Db | Tx, survey: Survey, query: ResultsQue
   const audience = survey.open_link_hash ? null : (await addressees(db, 'survey', survey.id)).length;
   const drafts = await draftsByPage(r, survey.id);
   const stops = suppressList(Array.from({ length: Math.max(sections, ...drafts.keys(), 0) }, (_, i) => drafts.get(i + 1) ?? 0), { threshold });
-  const enough = matched >= threshold;
+  const enough = matched >= threshold && !(await marginHidden(r, survey.id, filter, questions, values, threshold));
   // "Not known" or "No answer" is a group only when someone is in it (an always-empty group would be hidden, hiding more).
   const groups = groupsOf(by, questions, values)?.filter((g) => g.key !== '' || (agg.groups.get('') ?? 0) > 0) ?? null;
   return {
     threshold,
     total: all,
     matched,
-    matchedText: countText(suppressList([matched], { threshold, total: matched }).total, threshold),
+    matchedText: enough ? String(matched) : countText({ hidden: true }, threshold),
     filtered,
     enough,
     rate: audience ? { audience, percent: Math.round((all / audience) * 100) } : null,
