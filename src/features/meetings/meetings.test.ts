@@ -9,7 +9,7 @@ import { TEST_ENGINE } from '../../../test/helpers/database.ts';
 import { makeLead } from '../../platform/audience/access.ts';
 import { assign, createSubgroup } from '../participants/service.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
-import { meetingJobHandlers, rsvp } from './service.ts';
+import { cancel, meetingJobHandlers, rsvp } from './service.ts';
 import { runDueJobs } from '../../platform/jobs/runner.ts';
 import { meetingsPersonalData } from './personal-data.ts';
 import { inTransaction } from '../../platform/db/database.ts';
@@ -299,6 +299,25 @@ describe(`meetings on ${TEST_ENGINE}`, () => {
     const bos = await db().selectFrom('meeting_responses').select(['place']).where('person_id', '=', bo.personId).executeTakeFirstOrThrow();
     assert.equal(bos.place, 'attending');
     assert.equal((await db().selectFrom('notifications').select('id').where('kind', '=', 'meetings.place').where('person_id', '=', bo.personId).execute()).length, 1);
+  });
+
+  it('refuses to cancel a meeting that has ended, telling nobody', async () => {
+    await schedule(f.admin);
+    const m = await lastMeeting();
+    f.t.clock.set(new Date(Date.parse(m.ends_at) + 60_000));
+    const admin = await f.signInAs(f.admin.personId);
+    const mails = (await outbox()).length;
+    assert.doesNotMatch((await admin.get(`/meetings/${m.id}`)).body, /href="\/meetings\/\d+\/cancel"/, 'no Cancel link on its page');
+    const page = await admin.get(`/meetings/${m.id}/cancel`);
+    assert.equal(page.statusCode, 302);
+    assert.match((await admin.get(page.headers.location!)).body, /This meeting has ended, so it cannot be cancelled/);
+    // The page was open before it ended: its form, posted now, is refused too.
+    const posted = await admin.submit(`/meetings/${m.id}/cancel`, {}, `/meetings/${m.id}/edit`);
+    assert.equal(posted.statusCode, 302);
+    assert.match((await admin.get(posted.headers.location!)).body, /This meeting has ended, so it cannot be cancelled/);
+    assert.deepEqual(await cancel(db(), { id: f.admin.personId, role: 'admin' }, f.programmeId, m.id, ctx()), { ok: false, reason: 'ended' });
+    assert.equal((await lastMeeting()).status, 'published');
+    assert.equal((await outbox()).length, mails, 'nobody is told');
   });
 
   it('moves nobody up at a meeting that has ended when a place there is freed by an erasure', async () => {

@@ -202,9 +202,14 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     return handleForm(request, reply, request.body, found.programme.id, `/meetings/${found.m.id}/edit`, found.m);
   });
 
+  const ENDED_NOT_CANCELLED = 'This meeting has ended, so it cannot be cancelled.';
   app.get('/meetings/:id/cancel', { ...organisers, schema: { params: idParam } }, async (request, reply) => {
     const found = await editable(request, reply, request.params.id);
     if (!found) return reply;
+    if (joinState(found.m, clock()) === 'ended') {
+      reply.flash(ENDED_NOT_CANCELLED);
+      return reply.redirect(`/meetings/${found.m.id}`);
+    }
     return reply.view(`${V}/cancel.njk`, { pageTitle: `Cancel “${found.m.title}”?`, meeting: found.m, when: meetingWhen(found.m.starts_at, found.m.ends_at), seriesRest: await restOfSeriesCount(db, found.m, clock) });
   });
 
@@ -219,7 +224,7 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const result = await cancel(db, request.user, programme.id, request.params.id, notifyCtx(), { scope });
     if (!result.ok) {
       if (result.reason === 'not_found') return sendErrorPage(request, reply, 404);
-      reply.flash('This meeting was already cancelled.');
+      reply.flash(result.reason === 'ended' ? ENDED_NOT_CANCELLED : 'This meeting was already cancelled.');
       return reply.redirect(`/meetings/${request.params.id}`);
     }
     if (result.told > 0) deps.pokeMailWorker();
@@ -257,6 +262,8 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       joinState: state,
       joinOpensMinutes: JOIN_OPENS_MINUTES,
       mayAnswer: meeting.status === 'published' && state !== 'ended',
+      // A meeting that has ended happened: it can be changed (its record put right), not cancelled.
+      mayCancel: meeting.status !== 'cancelled' && state !== 'ended',
       publishOn: publishOn(meeting),
       series: await seriesPlace(db, meeting),
       pageParts,

@@ -365,10 +365,11 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
       assert.equal(errorSummary(res.body).length, 1, JSON.stringify(over));
     }
     // A box of the date or the places posted twice: the form's own words, not the schema library's.
-    for (const [over, text] of [
+    const twice: [Record<string, string[]>, string][] = [
       [{ 'date-day': ['1', '2'] }, 'Enter the date as numbers, for example 21 6 2027'],
       [{ capacity: ['1', '2'] }, 'Enter the number of places as a whole number, or leave it blank for no limit'],
-    ] as const) {
+    ];
+    for (const [over, text] of twice) {
       const res = await schedule(over);
       assert.equal(res.statusCode, 400, JSON.stringify(over));
       assert.deepEqual(errorSummary(res.body).map((e) => e[0]), [text]);

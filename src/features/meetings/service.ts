@@ -265,10 +265,15 @@ export async function changeMeeting(db: Db, viewer: Viewer, programmeId: number,
   }
 }
 
-/** Cancels a meeting, or (scope 'rest') it and the later meetings of its series not cancelled or started. */
-export async function cancel(db: Db, viewer: Viewer, programmeId: number, id: number, ctx: MeetingsContext, options: { scope?: Scope } = {}): Promise<{ ok: true; told: number; title: string; cancelled: number } | { ok: false; reason: 'not_found' | 'cancelled' }> {
+/**
+ * Cancels a meeting, or (scope 'rest') it and the later meetings of its series not cancelled or
+ * started. Not one that has ended: it happened (its attendance and minutes are kept), and telling
+ * its invitees it is cancelled would be wrong.
+ */
+export async function cancel(db: Db, viewer: Viewer, programmeId: number, id: number, ctx: MeetingsContext, options: { scope?: Scope } = {}): Promise<{ ok: true; told: number; title: string; cancelled: number } | { ok: false; reason: 'not_found' | 'cancelled' | 'ended' }> {
   const existing = await managedMeeting(db, viewer, programmeId, id);
   if (!viewer || !existing) return { ok: false, reason: 'not_found' };
+  if (existing.status !== 'cancelled' && Date.parse(existing.ends_at) <= ctx.clock().getTime()) return { ok: false, reason: 'ended' };
   const rest = options.scope === 'rest' ? await restOfSeries(db, existing, ctx.clock()) : [];
   return inTransaction(db, async (tx) => {
     if (!(await q.cancelMeeting(own(tx), id, ctx.clock().toISOString()))) return { ok: false as const, reason: 'cancelled' as const };
