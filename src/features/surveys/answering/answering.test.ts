@@ -272,6 +272,7 @@ describe(`surveys: sending and answering on ${TEST_ENGINE}`, () => {
     const more = await answerPage(c, base, 1, { 'q-a': 'yes', 'q-b': 'x' });
     assert.equal(more.statusCode, 200);
     assert.match(more.body, /name="q-c"/);
+    assert.match(mainText(more.body), /We have added a question to this page/);
     await answerPage(c, base, 1, { 'q-a': 'yes', 'q-b': 'x', 'q-c': 'Handover' });
     const draftAnswers = async () => JSON.parse((await db().selectFrom('survey_drafts').select('answers').where('survey_id', '=', id).executeTakeFirstOrThrow()).answers);
     assert.equal((await draftAnswers()).c.text, 'Handover');

@@ -236,7 +236,7 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     });
   };
 
-  const sectionPage = (reply: FastifyReply, ctx: Ctx, answers: Answers, page: number, extra: { values?: Values; errors?: Record<string, { text: string }>; errorList?: { text: string; href: string }[]; status?: number } = {}) => {
+  const sectionPage = (reply: FastifyReply, ctx: Ctx, answers: Answers, page: number, extra: { values?: Values; errors?: Record<string, { text: string }>; errorList?: { text: string; href: string }[]; status?: number; more?: number } = {}) => {
     const shown = visibleQuestions(ctx.def, answers).map((e, i) => ({ ...e, number: i + 1 }));
     const pages = visibleSections(ctx.def, answers);
     const questions = shown.filter((e) => e.section === page);
@@ -258,6 +258,7 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
         values: extra.values ?? answerValues(questions.map((e) => e.q), answers),
         errors: extra.errors ?? {},
         errorList: extra.errorList,
+        more: extra.more ?? 0,
       });
   };
 
@@ -335,7 +336,7 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const appeared = onPage.filter((q) => !shownBefore.has(q.key) && !(q.key in parsed.answers));
     if (appeared.length && action === 'continue') {
       await saveDraft(db, ctx.survey, ctx.who, answers, n, clock);
-      return sectionPage(reply, ctx, answers, n);
+      return sectionPage(reply, ctx, answers, n, { more: appeared.length });
     }
     if (!parsed.ok && action === 'continue') {
       return sectionPage(reply, ctx, answers, n, { errors: parsed.errors, errorList: parsed.errorList, values: typedValues(body, 5000), status: 400 });
