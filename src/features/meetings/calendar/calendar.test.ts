@@ -129,6 +129,7 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
       assert.ok(!x.calendar!.content.includes(JOIN_URL) && !x.text_body.includes(JOIN_URL) && !(x.html_body ?? '').includes(JOIN_URL), 'never the raw join link');
       assert.match(x.text_body, /Wednesday 1 July 2026, 10:00am to 11:30am \(UK time\)/);
       assert.match(x.text_body, /Yes, I am coming:\n.*\/meetings\/\d+\/answer\//);
+      assert.match(x.text_body, /Accepting or declining it there does not tell us whether you are coming: use the links above\./, 'a calendar’s own answer reaches nobody here');
     }
     const invites = await db().selectFrom('meeting_invitations').selectAll().where('meeting_id', '=', m.id).execute();
     assert.equal(invites.length, 2);
@@ -353,6 +354,7 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
     const help = await f.t.client().get('/help/calendar');
     assert.equal(help.statusCode, 200);
     assert.match(mainText(help.body), /Outlook on the web.*Google Calendar.*Apple Calendar.*every few hours.*Keep the link private/s);
+    assert.match(mainText(help.body), /accepting or declining in your calendar does not tell us/);
   });
 
   it('gives each person a private feed of their own meetings, renewable and revocable', async () => {

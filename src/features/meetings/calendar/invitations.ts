@@ -70,7 +70,8 @@ export async function inviteNewcomers(tx: Tx, ctx: CalendarContext, m: Meeting, 
         ...answerLinks(ctx, personId, m.id),
         `The button to join will be on the meeting’s page from ${JOIN_OPENS_MINUTES} minutes before the start.`,
         { link: meetingPageUrl(ctx.baseUrl, m.id), text: 'See the meeting' },
-        'The calendar invitation with this email adds the meeting to your calendar.',
+        // A calendar's own Accept or Decline goes to the programme's mailbox, not to the site.
+        'The calendar invitation with this email adds the meeting to your calendar. Accepting or declining it there does not tell us whether you are coming: use the links above.',
       ],
       calendar,
     });
