@@ -53,8 +53,18 @@ export async function saveMinutesBody(db: RecordsDb, meetingId: number, body: st
     .execute();
 }
 
-export async function setMinutesState(db: RecordsDb, meetingId: number, state: { status: MinutesStatus; reviewUntil: string | null; publishedAt: string | null }, by: number, now: string): Promise<void> {
-  await db.updateTable('meeting_minutes').set({ status: state.status, review_until: state.reviewUntil, published_at: state.publishedAt, updated_by: by, updated_at: now }).where('meeting_id', '=', meetingId).execute();
+/**
+ * Moves unpublished minutes to a new state; false when they are already published. The check is
+ * in the update itself, so of two organisers publishing at once only one does (and tells people).
+ */
+export async function setMinutesState(db: RecordsDb, meetingId: number, state: { status: MinutesStatus; reviewUntil: string | null; publishedAt: string | null }, by: number, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('meeting_minutes')
+    .set({ status: state.status, review_until: state.reviewUntil, published_at: state.publishedAt, updated_by: by, updated_at: now })
+    .where('meeting_id', '=', meetingId)
+    .where('status', '!=', 'published')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 export async function replaceReviewers(db: RecordsDb, meetingId: number, personIds: readonly number[]): Promise<void> {

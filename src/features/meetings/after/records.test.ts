@@ -17,7 +17,7 @@ import { seedDemoMeetingRecords } from './demo.ts';
 import { afterPart } from './part.ts';
 import { assign } from '../../participants/service.ts';
 import { cancel, scheduleMeeting } from '../service.ts';
-import { recordsJobHandlers, reminderAt } from './service.ts';
+import { publishMinutes, recordsJobHandlers, reminderAt } from './service.ts';
 
 /** RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -212,6 +212,16 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     assert.equal(none.statusCode, 400);
     assert.deepEqual(errorSummary(none.body), [['Nobody is ticked as attended on the attendance page, so there is nobody to send the draft to. Record the attendance first', '#until-day']]);
     assert.equal((await db().selectFrom('meeting_minutes_reviewers').select('person_id').execute()).length, 2, 'the earlier request stands, nothing changed');
+  });
+
+  it('publishes once, telling each person once, when Publish is pressed several times at once', async () => {
+    await heldMeeting();
+    await f.admin.submit(`/meetings/${meetingId}/minutes`, { action: 'save', body: 'Notes' }, `/meetings/${meetingId}/minutes`);
+    const organiser = { id: f.admin.personId, role: 'admin' as const };
+    const results = await Promise.all([1, 2, 3].map(() => publishMinutes(db(), organiser, f.programmeId, meetingId, ctx())));
+    assert.deepEqual(results.map((r) => r.ok).sort(), [false, false, true]);
+    assert.deepEqual(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.reason)), ['published', 'published']);
+    assert.deepEqual((await notes('meetings.minutes')).map((n) => n.person_id), [amy.personId, bo.personId].sort((a, b) => a - b));
   });
 
   it('keeps decisions and actions, shows owners their own actions, and lists overdue ones for organisers', async () => {

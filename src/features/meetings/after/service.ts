@@ -182,7 +182,7 @@ export async function sendForComment(db: Db, viewer: Viewer, programmeId: number
     if (!people.length) return { ok: false as const, reason: 'nobody' as const };
     const r = own(tx);
     const now = ctx.clock().toISOString();
-    await q.setMinutesState(r, meetingId, { status: 'review', reviewUntil: until.toISOString(), publishedAt: null }, viewer.id, now);
+    if (!(await q.setMinutesState(r, meetingId, { status: 'review', reviewUntil: until.toISOString(), publishedAt: null }, viewer.id, now))) return { ok: false as const, reason: 'published' as const };
     await q.replaceReviewers(r, meetingId, people);
     const url = `${ctx.baseUrl}/meetings/${meetingId}#minutes`;
     const closes = `${formatDateTime(until.toISOString())} (UK time)`;
@@ -207,7 +207,7 @@ export async function publishMinutes(db: Db, viewer: Viewer, programmeId: number
   if (minutes.status === 'published') return { ok: false, reason: 'published' };
   return inTransaction(db, async (tx) => {
     const now = ctx.clock().toISOString();
-    await q.setMinutesState(own(tx), meetingId, { status: 'published', reviewUntil: minutes.review_until, publishedAt: now }, viewer.id, now);
+    if (!(await q.setMinutesState(own(tx), meetingId, { status: 'published', reviewUntil: minutes.review_until, publishedAt: now }, viewer.id, now))) return { ok: false as const, reason: 'published' as const };
     const people = await addressees(tx, ITEM_KIND, meetingId);
     const url = `${ctx.baseUrl}/meetings/${meetingId}#minutes`;
     for (const personId of people) {
