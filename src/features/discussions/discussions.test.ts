@@ -325,6 +325,43 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     assert.deepEqual(errorSummary(unknown.body), [['No one has an account with the email address nobody@example.org', '#audiencePeople']]);
   });
 
+  it('runs a quick poll with results hidden until it closes, one vote each, changeable while open', async () => {
+    f.t.clock.set('2026-03-02T10:00:00Z');
+    const spaceId = await openSpace(f.admin, projectA);
+    const threadId = await startThread(amyC, spaceId, 'Meet monthly?', 'Shall we?');
+    const form = `/discussions/threads/${threadId}/poll`;
+    assert.equal((await amyC.get(form)).statusCode, 404, 'members do not add polls');
+    const few = await f.admin.submit(form, { question: 'Which day?', kind: 'options', options: 'Tuesday', 'closes-day': '5', 'closes-month': '3', 'closes-year': '2026' }, form);
+    assert.deepEqual(errorSummary(few.body), [['Enter between 2 and 10 options, one on each line', '#options']]);
+    const unreal = await f.admin.submit(form, { question: 'Agree?', kind: 'agreement', 'closes-day': '30', 'closes-month': '2', 'closes-year': '2026' }, form);
+    assert.deepEqual(errorSummary(unreal.body), [['The closing date must be a real date', '#closes-day']]);
+    const past = await f.admin.submit(form, { question: 'Agree?', kind: 'agreement', 'closes-day': '1', 'closes-month': '3', 'closes-year': '2026' }, form);
+    assert.deepEqual(errorSummary(past.body), [['The closing date must be today or in the future', '#closes-day']]);
+    ok(await f.admin.submit(form, { question: 'Shall we meet monthly?', kind: 'agreement', 'closes-day': '5', 'closes-month': '3', 'closes-year': '2026', hideResults: '1' }, form));
+    const page = `/discussions/threads/${threadId}`;
+    ok(await amyC.submit(`${page}/vote`, { choice: 'agree', reason: 'Suits <b>shift</b> workers' }, page));
+    ok(await boC.submit(`${page}/vote`, { choice: 'agree', reason: '' }, page));
+    ok(await boC.submit(`${page}/vote`, { choice: 'disagree', reason: 'Too slow' }, page));
+    const open = mainText((await amyC.get(page)).body);
+    assert.match(open, /Poll: Shall we meet monthly\? Closes at the end of 5 March 2026 \(UK time\)\. The results are hidden until it closes\. You voted: Agree\./);
+    assert.doesNotMatch(open, /Results/);
+    const bad = await amyC.submit(`${page}/vote`, { choice: 'maybe' }, page);
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual(errorSummary(bad.body), [['Choose one of the answers', '#choice']]);
+    const none = await amyC.submit(`${page}/vote`, {}, page);
+    assert.deepEqual(errorSummary(none.body), [['Choose your answer', '#choice']]);
+    assert.equal((await cyC.post(`${page}/vote`, { choice: 'agree' }, await cyC.csrfToken('/discussions'))).statusCode, 404);
+    f.t.clock.set('2026-03-06T00:00:00Z');
+    const closed = await amyC.get(page);
+    assert.match(mainText(closed.body), /Closed at the end of 5 March 2026 \(UK time\)\..*Results: 2 votes Answer Votes Agree 1 Abstain 0 Disagree 1 Reasons given Amy Archer \(Agree\): Suits <b>shift<\/b> workers Bo Baker \(Disagree\): Too slow/);
+    assert.doesNotMatch(closed.body, /<b>shift/);
+    const late = await boC.submit(`${page}/vote`, { choice: 'agree' }, page);
+    assert.equal(late.statusCode, 403);
+    assert.deepEqual(errorSummary(late.body), [['This poll has closed', '#choice']]);
+    const exported = await discussionsPersonalData.exportPerson(db(), bo.personId);
+    assert.deepEqual((exported.discussion_poll_votes ?? []).map((v) => v.choice), ['disagree']);
+  });
+
   it('answers a hostile address, query or body with a 4xx, never a 500', async () => {
     const spaceId = await openSpace(f.admin, projectA);
     const threadId = await startThread(amyC, spaceId, 'Topic', 'Body');

@@ -47,3 +47,32 @@ export const suspendForm = z.object({
   note: textField('The reason', NOTE_MAX, 'Say why the person is suspended'),
 });
 export const SUSPEND_ANCHORS = { 'until-day': 'until-day', 'until-month': 'until-day', 'until-year': 'until-day' };
+
+export const pollForm = z
+  .object({
+    question: textField('The question', 300, 'Enter the question', { oneLine: true }),
+    kind: z.enum(['agreement', 'options'], { error: 'Choose the kind of poll' }),
+    options: textField('The options', 2000, null),
+    'closes-day': part('The day', 31),
+    'closes-month': part('The month', 12),
+    'closes-year': z.string().trim().regex(/^\d{4}$/, 'The year must have 4 numbers').transform(Number),
+    hideResults: z.unknown().optional().transform((v) => v === '1'),
+  })
+  .transform((form, ctx) => {
+    const options = [...new Set(form.options.split('\n').map((o) => o.trim()).filter(Boolean))];
+    if (form.kind === 'options' && (options.length < 2 || options.length > 10)) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: 'Enter between 2 and 10 options, one on each line' });
+      return z.NEVER;
+    }
+    if (options.some((o) => o.length > 200)) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: 'Each option must be 200 characters or fewer' });
+      return z.NEVER;
+    }
+    return { ...form, options };
+  });
+export const POLL_ANCHORS = { 'closes-day': 'closes-day', 'closes-month': 'closes-day', 'closes-year': 'closes-day' };
+
+export const voteForm = z.object({
+  choice: z.string({ error: 'Choose your answer' }).max(20, 'Choose your answer'),
+  reason: textField('Your reason', 1000, null),
+});

@@ -332,6 +332,47 @@ export const suspensionsIn = (db: DiscussionsDb, spaceId: number, now: string) =
     .orderBy('s.until')
     .execute();
 
+// ---- Quick polls
+
+export async function insertPoll(db: DiscussionsDb, row: { threadId: number; kind: 'agreement' | 'options'; question: string; closesAt: string; hideResults: boolean; options: string[]; by: number }, now: string): Promise<number> {
+  const r = await db
+    .insertInto('discussion_polls')
+    .values({ thread_id: row.threadId, kind: row.kind, question: row.question, closes_at: row.closesAt, hide_results: row.hideResults ? 1 : 0, created_by: row.by, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const id = Number(r.id);
+  if (row.options.length) await db.insertInto('discussion_poll_options').values(row.options.map((label, i) => ({ poll_id: id, position: i + 1, label }))).execute();
+  return id;
+}
+
+export const pollOf = (db: DiscussionsDb, threadId: number) => db.selectFrom('discussion_polls').selectAll().where('thread_id', '=', threadId).executeTakeFirst();
+export const pollOptions = (db: DiscussionsDb, pollId: number) => db.selectFrom('discussion_poll_options').select(['id', 'label']).where('poll_id', '=', pollId).orderBy('position').execute();
+export const voteOf = (db: DiscussionsDb, pollId: number, personId: number) =>
+  db.selectFrom('discussion_poll_votes').select(['choice', 'reason']).where('poll_id', '=', pollId).where('person_id', '=', personId).executeTakeFirst();
+
+export async function saveVote(db: DiscussionsDb, row: { pollId: number; personId: number; choice: string; reason: string }, now: string): Promise<void> {
+  await db
+    .insertInto('discussion_poll_votes')
+    .values({ poll_id: row.pollId, person_id: row.personId, choice: row.choice, reason: row.reason, created_at: now, updated_at: now })
+    .onConflict((oc) => oc.columns(['poll_id', 'person_id']).doUpdateSet({ choice: row.choice, reason: row.reason, updated_at: now }))
+    .execute();
+}
+
+export async function pollCounts(db: DiscussionsDb, pollId: number) {
+  const rows = await db.selectFrom('discussion_poll_votes').select((eb) => ['choice', eb.fn.countAll<number>().as('n')]).where('poll_id', '=', pollId).groupBy('choice').execute();
+  return new Map(rows.map((r) => [r.choice, Number(r.n)]));
+}
+
+export const pollReasons = (db: DiscussionsDb, pollId: number) =>
+  db
+    .selectFrom('discussion_poll_votes as v')
+    .leftJoin('people as p', 'p.id', 'v.person_id')
+    .select(['v.choice', 'v.reason', 'p.name'])
+    .where('v.poll_id', '=', pollId)
+    .where('v.reason', '<>', '')
+    .orderBy('v.created_at')
+    .execute();
+
 // ---- Search
 
 /**
@@ -377,7 +418,7 @@ export async function visiblePostIds(db: DiscussionsDb, ids: readonly number[], 
 // ---- Personal data
 
 export async function personRows(db: DiscussionsDb, personId: number) {
-  const [posts, versions, follows, reads, reports, suspensions] = await Promise.all([
+  const [posts, versions, follows, reads, reports, suspensions, votes] = await Promise.all([
     db.selectFrom('discussion_posts').select(['id', 'thread_id', 'body', 'status', 'created_at', 'edited_at']).where('author_id', '=', personId).orderBy('id').execute(),
     db
       .selectFrom('discussion_post_versions as v')
@@ -390,8 +431,9 @@ export async function personRows(db: DiscussionsDb, personId: number) {
     db.selectFrom('discussion_reads').select(['thread_id', 'last_post_id', 'read_at']).where('person_id', '=', personId).execute(),
     db.selectFrom('discussion_reports').select(['post_id', 'reason', 'created_at']).where('reporter_id', '=', personId).execute(),
     db.selectFrom('discussion_suspensions').select(['space_id', 'until', 'note', 'created_at']).where('person_id', '=', personId).execute(),
+    db.selectFrom('discussion_poll_votes').select(['poll_id', 'choice', 'reason', 'created_at', 'updated_at']).where('person_id', '=', personId).execute(),
   ]);
-  return { discussion_posts: posts, discussion_post_versions: versions, discussion_follows: follows, discussion_reads: reads, discussion_reports: reports, discussion_suspensions: suspensions };
+  return { discussion_posts: posts, discussion_post_versions: versions, discussion_follows: follows, discussion_reads: reads, discussion_reports: reports, discussion_suspensions: suspensions, discussion_poll_votes: votes };
 }
 
 /**
@@ -406,6 +448,7 @@ export async function erasePersonRows(db: DiscussionsDb, personId: number): Prom
   await db.deleteFrom('discussion_reads').where('person_id', '=', personId).execute();
   await db.updateTable('discussion_reports').set({ reporter_id: null, reason: '(removed)' }).where('reporter_id', '=', personId).execute();
   await db.deleteFrom('discussion_suspensions').where('person_id', '=', personId).execute();
+  await db.deleteFrom('discussion_poll_votes').where('person_id', '=', personId).execute();
 }
 
 export async function dropFollows(db: DiscussionsDb, personId: number): Promise<void> {

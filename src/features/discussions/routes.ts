@@ -12,7 +12,8 @@ import { sendErrorPage } from '../../platform/http/errors.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import { formBody, formOf, idParams, oneText, rowId, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
 import { endOfLondonDay } from '../../platform/time.ts';
-import { closeForm, editForm, moderateForm, replyForm, reportForm, spaceForm, suspendForm, SUSPEND_ANCHORS, threadForm } from './forms.ts';
+import { closeForm, editForm, moderateForm, POLL_ANCHORS, pollForm, replyForm, reportForm, spaceForm, suspendForm, SUSPEND_ANCHORS, threadForm, voteForm } from './forms.ts';
+import { addPoll, OPTIONS_MAX, pollFor, vote, type VoteRefusal } from './polls.ts';
 import * as s from './service.ts';
 
 const V = 'features/discussions/views';
@@ -225,11 +226,12 @@ export function discussionsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const postedMessage = (done: string, notVisible: string[]) =>
     notVisible.length ? `${done} ${listNames(notVisible)} cannot see this space, so we did not tell them about your mention.` : done;
 
-  type ThreadCtx = { values?: Record<string, string | string[]>; errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; status?: number; preview?: boolean; page?: number };
+  type ThreadCtx = { values?: Record<string, string | string[]>; errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; status?: number; preview?: boolean; page?: number; voteErrors?: FormFailure['errors'] };
   const threadView = async (request: FastifyRequest, reply: FastifyReply, access: s.ThreadAccess, ctx: ThreadCtx) => {
     const page = ctx.page ?? 1;
     const shown = await s.threadPageFor(db, request.user!, access, page, clock);
     if (page > shown.pages) return sendErrorPage(request, reply, 404);
+    const poll = await pollFor(db, request.user!, access, clock);
     return reply.code(ctx.status ?? 200).view(`${V}/thread.njk`, {
       pageTitle: shown.pages > 1 ? `${access.thread.title} (page ${page} of ${shown.pages})` : access.thread.title,
       ...access,
@@ -239,6 +241,9 @@ export function discussionsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       errorList: ctx.errorList,
       preview: ctx.preview ? { body: String(ctx.values?.body ?? '') } : {},
       pagination: paginationFor(page, shown.pages),
+      poll,
+      pollItems: poll?.choices.map((c) => ({ value: c.value, text: c.label, checked: (ctx.values?.choice ?? poll.mine?.choice) === c.value })) ?? [],
+      voteErrors: ctx.voteErrors ?? {},
     });
   };
 
@@ -449,9 +454,8 @@ export function discussionsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const fail = (field: string, text: string, href = `#${field}`) => suspendPage(reply, found.access, { values: typedValues(request.body), errors: { [field]: { text } }, errorList: [{ text, href }], status: 400 });
     if (!form.ok) return suspendPage(reply, found.access, { values: form.values, errors: collapseDate(form.errors), errorList: dedupe(form.errorList), status: 400 });
     const d = form.data;
-    const date = `${d['until-year']}-${String(d['until-month']).padStart(2, '0')}-${String(d['until-day']).padStart(2, '0')}`;
-    const real = new Date(`${date}T00:00:00Z`);
-    if (Number.isNaN(real.getTime()) || real.toISOString().slice(0, 10) !== date) return fail('until', 'The date must be a real date', '#until-day');
+    const date = realDate(d['until-year'], d['until-month'], d['until-day']);
+    if (!date) return fail('until', 'The date must be a real date', '#until-day');
     const done = await s.suspend(db, request.user!, found.access, { email: d.email, until: endOfLondonDay(date).toISOString(), note: d.note }, clock);
     if (!done.ok) {
       if (done.reason === 'in_past') return fail('until', 'The date must be today or in the future', '#until-day');
@@ -459,6 +463,55 @@ export function discussionsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     }
     reply.flash(`${done.name} cannot post in this space until the end of ${date.split('-').reverse().join('/')} (UK time).`);
     return reply.redirect(`/discussions/spaces/${found.access.space.id}`);
+  });
+
+  // ---- Quick polls
+
+  const pollPage = (reply: FastifyReply, access: s.ThreadAccess, ctx: ThreadCtx) =>
+    reply.code(ctx.status ?? 200).view(`${V}/poll-form.njk`, { pageTitle: `Add a poll to ${access.thread.title}`, thread: access.thread, values: ctx.values ?? {}, errors: ctx.errors ?? {}, errorList: ctx.errorList, optionsMax: OPTIONS_MAX });
+
+  app.get('/discussions/threads/:id/poll', { ...signedIn, schema: { params: idParams } }, async (request, reply) => {
+    const found = await threadOr404(request, reply, request.params.id, true);
+    if (!found) return reply;
+    return pollPage(reply, found.access, { values: { kind: 'agreement' } });
+  });
+
+  app.post('/discussions/threads/:id/poll', { ...signedIn, schema: { params: idParams, body: formBody } }, async (request, reply) => {
+    const found = await threadOr404(request, reply, request.params.id, true);
+    if (!found) return reply;
+    const values = typedValues(request.body);
+    const form = parseForm(pollForm, request.body, { order: ['question', 'kind', 'options', 'closes-day', 'closes-month', 'closes-year'], anchors: POLL_ANCHORS });
+    const fail = (field: string, text: string, href = `#${field}`) => pollPage(reply, found.access, { values, errors: { [field]: { text } }, errorList: [{ text, href }], status: 400 });
+    if (!form.ok) return pollPage(reply, found.access, { values, errors: collapseDate(form.errors, 'closes'), errorList: dedupe(form.errorList), status: 400 });
+    const d = form.data;
+    const date = realDate(d['closes-year'], d['closes-month'], d['closes-day']);
+    if (!date) return fail('closes', 'The closing date must be a real date', '#closes-day');
+    const added = await addPoll(db, request.user!, found.access, { kind: d.kind, question: d.question, options: d.options, closesAt: endOfLondonDay(date).toISOString(), hideResults: d.hideResults }, clock);
+    if (!added.ok) return added.reason === 'exists' ? fail('question', 'This discussion already has a poll') : fail('closes', 'The closing date must be today or in the future', '#closes-day');
+    reply.flash('Poll added.');
+    return reply.redirect(`/discussions/threads/${found.access.thread.id}#poll`);
+  });
+
+  const VOTE_REFUSED: Record<VoteRefusal, string> = {
+    no_poll: 'This discussion has no poll',
+    closed: 'This poll has closed',
+    not_allowed: 'You cannot vote in this poll',
+    bad_choice: 'Choose one of the answers',
+  };
+
+  app.post('/discussions/threads/:id/vote', { ...signedIn, schema: { params: idParams, body: formBody } }, async (request, reply) => {
+    const found = await threadOr404(request, reply, request.params.id);
+    if (!found) return reply;
+    const values = typedValues(request.body);
+    const form = parseForm(voteForm, request.body, { order: ['choice', 'reason'] });
+    if (!form.ok) return threadView(request, reply, found.access, { values, voteErrors: form.errors, errorList: form.errorList, status: 400 });
+    const done = await vote(db, request.user!, found.access, form.data, clock);
+    if (!done.ok) {
+      const text = VOTE_REFUSED[done.reason];
+      return threadView(request, reply, found.access, { values, voteErrors: { choice: { text } }, errorList: [{ text, href: '#choice' }], status: done.reason === 'bad_choice' ? 400 : 403 });
+    }
+    reply.flash('Your vote is saved. You can change it until the poll closes.');
+    return reply.redirect(`/discussions/threads/${found.access.thread.id}#poll`);
   });
 
   // ---- Search
@@ -489,11 +542,18 @@ function listNames(names: string[]): string {
 }
 
 /** The three date boxes share one message, shown once. */
-function collapseDate(errors: FormFailure['errors']): FormFailure['errors'] {
+function collapseDate(errors: FormFailure['errors'], prefix = 'until'): FormFailure['errors'] {
   const out = { ...errors };
-  const first = errors['until-day'] ?? errors['until-month'] ?? errors['until-year'];
-  if (first) out.until = first;
+  const first = errors[`${prefix}-day`] ?? errors[`${prefix}-month`] ?? errors[`${prefix}-year`];
+  if (first) out[prefix] = first;
   return out;
+}
+
+/** A YYYY-MM-DD date from its parts, or null when there is no such day (31 February). */
+function realDate(year: number, month: number, day: number): string | null {
+  const date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const real = new Date(`${date}T00:00:00Z`);
+  return Number.isNaN(real.getTime()) || real.toISOString().slice(0, 10) !== date ? null : date;
 }
 function dedupe(list: FormFailure['errorList']): FormFailure['errorList'] {
   const seen = new Set<string>();

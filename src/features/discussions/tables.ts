@@ -100,6 +100,36 @@ export interface DiscussionSuspensionsTable {
   created_at: string;
 }
 
+export interface DiscussionPollsTable {
+  id: Generated<number>;
+  thread_id: number;
+  /** agreement: agree / abstain / disagree; options: the poll's own options. */
+  kind: 'agreement' | 'options';
+  question: string;
+  closes_at: string;
+  /** 1: nobody sees the results until the poll closes. */
+  hide_results: number;
+  created_by: number | null;
+  created_at: string;
+}
+
+export interface DiscussionPollOptionsTable {
+  id: Generated<number>;
+  poll_id: number;
+  position: number;
+  label: string;
+}
+
+export interface DiscussionPollVotesTable {
+  poll_id: number;
+  person_id: number;
+  /** agree, abstain or disagree; or an option's id. */
+  choice: string;
+  reason: string;
+  created_at: string;
+  updated_at: string;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
     discussion_spaces: DiscussionSpacesTable;
@@ -110,12 +140,16 @@ declare module '../../platform/db/schema.ts' {
     discussion_reads: DiscussionReadsTable;
     discussion_reports: DiscussionReportsTable;
     discussion_suspensions: DiscussionSuspensionsTable;
+    discussion_polls: DiscussionPollsTable;
+    discussion_poll_options: DiscussionPollOptionsTable;
+    discussion_poll_votes: DiscussionPollVotesTable;
   }
 }
 
 export type Space = Selectable<DiscussionSpacesTable>;
 export type Thread = Selectable<DiscussionThreadsTable>;
 export type Post = Selectable<DiscussionPostsTable>;
+export type Poll = Selectable<DiscussionPollsTable>;
 export type DiscussionsTables =
   | 'discussion_spaces'
   | 'discussion_threads'
@@ -124,6 +158,9 @@ export type DiscussionsTables =
   | 'discussion_follows'
   | 'discussion_reads'
   | 'discussion_reports'
-  | 'discussion_suspensions';
+  | 'discussion_suspensions'
+  | 'discussion_polls'
+  | 'discussion_poll_options'
+  | 'discussion_poll_votes';
 /** The only handle the discussions feature's queries get: its own tables, and people to read names. */
 export type DiscussionsDb = Scoped<DiscussionsTables, 'people'>;
