@@ -182,6 +182,9 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     f.admin = Object.assign(await f.signInAs(f.admin.personId), { personId: f.admin.personId });
     const late = await amyC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: 'Late' }, `/meetings/${meetingId}`);
     assert.match((await amyC.get(late.headers.location!)).body, /Comments on these minutes have closed, so nothing was saved/);
+    const lateEmpty = await amyC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: '' }, `/meetings/${meetingId}`);
+    assert.equal(lateEmpty.statusCode, 302, 'closed: said so, rather than asking for a comment that cannot be sent');
+    assert.match((await amyC.get(lateEmpty.headers.location!)).body, /Comments on these minutes have closed/);
     assert.equal((await db().selectFrom('meeting_minutes_comments').select('id').execute()).length, 1);
     assert.doesNotMatch(mainText((await amyC.get(`/meetings/${meetingId}`)).body), /budget/);
     // Publishing tells everyone the meeting is for, and shows the minutes to invitees.

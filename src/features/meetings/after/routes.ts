@@ -280,6 +280,10 @@ export function recordsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     if (!form.ok) {
       // The error beside what they typed (the meeting's page cannot hold it): nothing typed is lost.
       const minutes = await minutesPage(db, meeting.id, clock);
+      if (!minutes.reviewOpen) {
+        reply.flash(REVIEW_FLASH.closed);
+        return reply.redirect(`/meetings/${meeting.id}#minutes`);
+      }
       return reply.code(400).view(`${V}/comment.njk`, {
         pageTitle: `Comment on the draft minutes: ${meeting.title}`,
         meeting,
