@@ -23,7 +23,8 @@ export type Attribute = (typeof ATTRIBUTES)[number];
 export const ATTRIBUTE_LABELS: Record<Attribute, string> = { role_group: 'Role group', service: 'Service', nation: 'Nation', region: 'Region', band: 'Band' };
 
 export type Filter = { versionId?: number; attribute?: { name: Attribute; value: string }; answer?: { question: string; option: string } };
-export type Breakdown = { kind: 'attribute'; name: Attribute } | { kind: 'question'; key: string } | null;
+/** An attribute's breakdown names only the values given (`named`); the others are one group, ''. */
+export type Breakdown = { kind: 'attribute'; name: Attribute; named: readonly string[] } | { kind: 'question'; key: string } | null;
 
 const n = (v: unknown) => Number(v ?? 0);
 
@@ -31,7 +32,9 @@ const n = (v: unknown) => Number(v ?? 0);
 function matching(surveyId: number, filter: Filter, by: Breakdown): RawBuilder<unknown> {
   const grp =
     by?.kind === 'attribute'
-      ? sql`coalesce(r.${sql.ref(by.name)}, '')`
+      ? by.named.length
+        ? sql`case when r.${sql.ref(by.name)} in (${sql.join([...by.named])}) then r.${sql.ref(by.name)} else '' end`
+        : sql`''`
       : by?.kind === 'question'
         ? sql`coalesce((select case when ga.item = -1 then '_other' else go.key end from survey_answers ga join survey_questions gq on gq.id = ga.question_id left join survey_options go on go.id = ga.option_id where ga.response_id = r.id and gq.key = ${by.key} and ga.item in (0, -1) order by ga.item desc limit 1), '')`
         : sql`''`;
@@ -193,12 +196,25 @@ export async function answeredText(db: ResultsDb, surveyId: number, key: string,
   return new Set(rows.map((r) => r.response_id));
 }
 
-/** The respondent attributes' values among a survey's responses, for the filters. */
-export async function attributeValues(db: ResultsDb, surveyId: number): Promise<Record<Attribute, string[]>> {
+/**
+ * The respondent attributes' values held by at least `threshold` of a survey's responses: the
+ * values a filter or breakdown may name. A rarer value is never listed (its name alone would say
+ * someone with it responded); in a breakdown it is counted with "Other or not known".
+ */
+export async function attributeValues(db: ResultsDb, surveyId: number, threshold: number): Promise<Record<Attribute, string[]>> {
   const out = {} as Record<Attribute, string[]>;
   await Promise.all(
     ATTRIBUTES.map(async (a) => {
-      const rows = await db.selectFrom('survey_responses').select(sql.ref<string>(a).as('v')).distinct().where('survey_id', '=', surveyId).where(sql.ref(a), 'is not', null).orderBy('v').limit(200).execute();
+      const rows = await db
+        .selectFrom('survey_responses')
+        .select(sql.ref<string>(a).as('v'))
+        .where('survey_id', '=', surveyId)
+        .where(sql.ref(a), 'is not', null)
+        .groupBy(sql.ref(a))
+        .having((eb) => eb.fn.countAll(), '>=', threshold)
+        .orderBy(sql.ref(a))
+        .limit(200)
+        .execute();
       out[a] = rows.map((r) => String(r.v));
     }),
   );

@@ -12,6 +12,8 @@ import { setAudience } from '../../../platform/audience/access.ts';
 import { shownBarChartSvg } from '../../../platform/views/bar-chart.ts';
 import { errorSummary, mainText, setUp, type Fixture } from '../../participants/test-fixture.ts';
 import type { QuestionDef, SurveyDefinition } from '../definition.ts';
+import { inTransaction } from '../../../platform/db/database.ts';
+import { surveysPersonalData } from '../personal-data.ts';
 import { createSurvey, newVersion, publishVersion } from '../service.ts';
 import type { Answers } from '../visibility.ts';
 import { insertResponses, type TestResponse } from './test-responses.ts';
@@ -177,15 +179,17 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
   it('cross-tabs by a respondent attribute and by the answer to another question, suppressed as one table', async () => {
     const byRole = await f.admin.get(url('?by=role_group'));
     assert.equal(byRole.statusCode, 200);
-    // Groups: Assistant practitioner (3), Radiographer (10), Support worker (7); everyone's role is known, so no "Not known".
-    assert.match(byRole.body, /<th scope="col" class="govuk-table__header govuk-table__header--numeric">Assistant practitioner<\/th>/);
+    // Groups: Radiographer (10), Support worker (7), and the 3 assistant practitioners as "Other or
+    // not known": a role held by fewer than 5 respondents is never named.
+    assert.match(byRole.body, /<th scope="col" class="govuk-table__header govuk-table__header--numeric">Other or not known<\/th>/);
+    assert.ok(!byRole.body.includes('Assistant practitioner'));
     assert.deepEqual(table(byRole.body, 'q-service-table'), [
-      ['Imaging', 'fewer than 5', '10', 'fewer than 5', '12'],
+      ['Imaging', '10', 'fewer than 5', 'fewer than 5', '12'],
       // Its total (5) goes too: with Other's total hidden, 20 − 12 − 5 would give Other away.
-      ['Radiotherapy', 'fewer than 5', 'fewer than 5', '5', 'fewer than 5'],
+      ['Radiotherapy', 'fewer than 5', '5', 'fewer than 5', 'fewer than 5'],
       ['Other', 'fewer than 5', 'fewer than 5', 'fewer than 5', 'fewer than 5'],
       // 7 goes too: 20 − 10 − 7 would give the 3 away.
-      ['Responses', 'fewer than 5', '10', 'fewer than 5', '20'],
+      ['Responses', '10', 'fewer than 5', 'fewer than 5', '20'],
     ]);
     const byService = await f.admin.get(url('?by=q:service'));
     // Topics by service: Imaging (12), Radiotherapy (5), Other (3); a column's people are counted on their own.
@@ -399,6 +403,13 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
     const rows = parseCsv((await f.admin.get(`/admin/surveys/${s.id}/results/responses.csv`)).body.slice(1));
     assert.deepEqual(rows[0]!.slice(0, 3), ['Version', 'Name', 'Email']);
     assert.deepEqual(rows[1]!.slice(0, 3), ['1', 'Amy Archer', amy.email]);
+    // The codes the team gave her answer go when she is erased (with her response); the anonymous survey's stay.
+    await db().insertInto('survey_codes').values([{ survey_id: s.id, question_key: 'comments', position: 1, label: 'Time' }, { survey_id: surveyId, question_key: 'comments', position: 1, label: 'Time' }]).execute();
+    const codeIds = (await db().selectFrom('survey_codes').select(['id', 'survey_id']).execute());
+    const hers = (await db().selectFrom('survey_responses').select('id').where('person_id', '=', amy.personId).executeTakeFirstOrThrow()).id;
+    await db().insertInto('survey_answer_codes').values([{ response_id: hers, code_id: codeIds.find((c) => c.survey_id === s.id)!.id }, { response_id: ids[0]!, code_id: codeIds.find((c) => c.survey_id === surveyId)!.id }]).execute();
+    await inTransaction(db(), (tx) => surveysPersonalData.erasePerson(tx, amy.personId, f.t.clock));
+    assert.deepEqual((await db().selectFrom('survey_answer_codes').select('response_id').execute()).map((r) => r.response_id), [ids[0]]);
   });
 
   it('answers a hostile address or body with a 4xx page, never a 500, and keeps the results for admins', async () => {

@@ -82,7 +82,7 @@ export function readQuery(query: ResultsQuery, questions: readonly CatalogueQues
     chosen.answer = query.answer;
   }
   let by: Breakdown = null;
-  if ((ATTRIBUTES as readonly string[]).includes(query.by ?? '')) by = { kind: 'attribute', name: query.by as Attribute };
+  if ((ATTRIBUTES as readonly string[]).includes(query.by ?? '')) by = { kind: 'attribute', name: query.by as Attribute, named: [] };
   else if (query.by?.startsWith('q:')) {
     const bq = questions.find((x) => x.key === query.by!.slice(2) && (x.type === 'single' || x.type === 'rating'));
     if (bq) by = { kind: 'question', key: bq.key };
@@ -93,7 +93,7 @@ export function readQuery(query: ResultsQuery, questions: readonly CatalogueQues
 
 function groupsOf(by: Breakdown, questions: readonly CatalogueQuestion[], values: Record<Attribute, string[]>): Group[] | null {
   if (!by) return null;
-  if (by.kind === 'attribute') return [...values[by.name].map((v) => ({ key: v, label: v })), { key: '', label: 'Not known' }];
+  if (by.kind === 'attribute') return [...values[by.name].map((v) => ({ key: v, label: v })), { key: '', label: 'Other or not known' }];
   const q = questions.find((x) => x.key === by.key)!;
   return [...q.choices.map((o) => ({ key: o.key, label: o.label })), ...(q.other ? [{ key: '_other', label: 'Other' }] : []), { key: '', label: NO_ANSWER }];
 }
@@ -107,7 +107,7 @@ function groupsOf(by: Breakdown, questions: readonly CatalogueQuestion[], values
 async function marginHidden(r: ResultsDb, surveyId: number, filter: Filter, questions: readonly CatalogueQuestion[], values: Record<Attribute, string[]>, threshold: number): Promise<boolean> {
   if (filter.attribute) {
     const { name, value } = filter.attribute;
-    const m = await aggregates(r, surveyId, { ...filter, attribute: undefined }, { kind: 'attribute', name });
+    const m = await aggregates(r, surveyId, { ...filter, attribute: undefined }, { kind: 'attribute', name, named: values[name] });
     const keys = [...values[name], ...((m.groups.get('') ?? 0) > 0 ? [''] : [])];
     const list = suppressList(keys.map((k) => m.groups.get(k) ?? 0), { threshold });
     const i = keys.indexOf(value);
@@ -131,8 +131,8 @@ export async function resultsPage(db: Db | Tx, survey: Survey, query: ResultsQue
   const threshold = survey.suppression_threshold;
   const { questions, versions, sections } = await catalogue(db, survey);
   const { filter, by, chosen } = readQuery(query, questions, versions);
-  const values = await attributeValues(r, survey.id);
-  const agg = await aggregates(r, survey.id, filter, by);
+  const values = await attributeValues(r, survey.id, threshold);
+  const agg = await aggregates(r, survey.id, filter, by?.kind === 'attribute' ? { ...by, named: values[by.name] } : by);
   const all = versions.reduce((n, v) => n + v.responses, 0);
   const matched = [...agg.groups.values()].reduce((a, b) => a + b, 0);
   const filtered = filter.versionId !== undefined || filter.attribute !== undefined || filter.answer !== undefined;
