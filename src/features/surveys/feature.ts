@@ -22,4 +22,6 @@ export const surveys = defineFeature({
   home: async (viewer, ctx) => (await import('./answering/home.ts')).surveysHomeSection(viewer, ctx),
   homeOrder: 25,
   personalData: surveysPersonalData,
+  // Someone who withdraws is not reminded (notify withholds it) and their unsent answers go.
+  onWithdraw: async (tx, personId) => (await import('./answering/queries.ts')).deleteDraftsOf((await import('./service.ts')).own(tx), personId),
 });

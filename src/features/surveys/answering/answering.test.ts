@@ -426,6 +426,15 @@ describe(`surveys: sending and answering on ${TEST_ENGINE}`, () => {
     assert.equal((await db().selectFrom('survey_responses').select('id').where('person_id', '=', amy.personId).execute()).length, 0);
   });
 
+  it('deletes the unsent answers of someone who withdraws', async () => {
+    const id = await sent();
+    const c = await f.signInAs(amy.personId);
+    await c.submit(`/surveys/${id}/start`, {}, `/surveys/${id}`);
+    const { surveys } = await import('../feature.ts');
+    await inTransaction(db(), (tx) => surveys.onWithdraw(tx, amy.personId));
+    assert.equal((await db().selectFrom('survey_drafts').select('id').where('survey_id', '=', id).execute()).length, 0);
+  });
+
   it('seeds the demo responses: an open identified survey and an anonymous one', async () => {
     const { surveyId } = await seedDemoSurveys(db(), f.programmeId, f.admin.personId, f.t.clock);
     const seeded = await seedDemoSurveyResponses(db(), f.programmeId, f.admin.personId, surveyId, f.t.clock);

@@ -154,3 +154,8 @@ export const surveysForPerson = (db: SurveysDb, programmeId: number, personId: n
     .orderBy('surveys.id')
     .limit(200)
     .execute();
+
+/** A person who withdraws: their answers not yet sent go (what they sent stays, as the team was told it would). */
+export async function deleteDraftsOf(db: SurveysDb, personId: number): Promise<void> {
+  await db.deleteFrom('survey_drafts').where('person_id', '=', personId).execute();
+}
