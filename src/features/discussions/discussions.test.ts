@@ -85,9 +85,12 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     assert.equal((await posts()).length, 1, 'nothing posted by a non-member');
     assert.match(mainText((await boC.get('/discussions/search?q=library')).body), /1 post found Where shall we meet\?/);
     assert.match(mainText((await cyC.get('/discussions/search?q=library')).body), /No posts found/);
+    assert.match(mainText((await boC.get('/my')).body), /New in your discussions Project A talk ?: 1 discussion with new posts/);
+    assert.doesNotMatch(mainText((await cyC.get('/my')).body), /Project A talk/);
     // Reading the thread clears the unread mark.
     await boC.get(`/discussions/threads/${threadId}`);
     assert.match(mainText((await boC.get('/discussions')).body), /Project A talk 1 0/);
+    assert.doesNotMatch(mainText((await boC.get('/my')).body), /New in your discussions/);
     // A member who leaves the project no longer reads it.
     await removeFromProject(db(), f.admin.personId, projectA, bo.personId, f.t.clock);
     assert.equal((await boC.get(`/discussions/threads/${threadId}`)).statusCode, 404);

@@ -14,6 +14,8 @@ export const discussions = defineFeature({
     { href: '/discussions', text: 'Discussions', roles: ['participant', 'facilitator'], order: 25 },
   ],
   notificationKinds: DISCUSSION_KINDS,
+  home: async (viewer, ctx) => (await import('./home.ts')).discussionsHomeSection(viewer, ctx),
+  homeOrder: 30,
   personalData: discussionsPersonalData,
   // Someone who leaves the programme is no longer told about discussions (their posts stay).
   onWithdraw: async (tx, personId) => (await import('./service.ts')).dropFollows(tx, personId),
