@@ -6,13 +6,14 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/time.ts';
 import { closeThread, openSpace, readableSpace, readableThread, reply, startThread, viewerOf } from './service.ts';
 
-export type DemoDiscussionsOptions = { programmeId: number; adminId: number; authors: readonly number[]; clock: Clock; baseUrl?: string; secret?: string };
+export type DemoDiscussionsOptions = { programmeId: number; adminId: number; authors: readonly number[]; clock: Clock };
 
 export async function seedDemoDiscussions(db: Db, o: DemoDiscussionsOptions): Promise<{ spaces: number; threads: number }> {
   const admin = await viewerOf(db, o.adminId);
   const people = (await Promise.all(o.authors.map((id) => viewerOf(db, id)))).filter((p) => p !== null);
   if (!admin || !people.length) return { spaces: 0, threads: 0 };
-  const ctx = { clock: o.clock, baseUrl: o.baseUrl ?? 'http://localhost:3000', secret: o.secret ?? 'demo' };
+  // Posted silently: demo data sends no mail, so the context's site and secret are never used.
+  const ctx = { clock: o.clock, baseUrl: 'http://localhost', secret: '' };
   const choices = await audienceChoices(db, o.programmeId);
   const lounge = await openSpace(db, admin, o.programmeId, { name: 'Programme lounge', description: 'For everyone taking part: introductions, questions and ideas.', audience: [{ kind: 'programme', id: o.programmeId }] }, o.clock);
   let spaces = lounge.ok ? 1 : 0;
@@ -25,13 +26,13 @@ export async function seedDemoDiscussions(db: Db, o: DemoDiscussionsOptions): Pr
   const inLounge = async (author: (typeof people)[number]) => (await readableSpace(db, author, o.programmeId, lounge.id, o.clock))!;
   let threads = 0;
   const say = async (i: number, title: string, body: string, replies: string[]) => {
-    const started = await startThread(db, ctx, who(i), await inLounge(who(i)), { title, body, key: null });
+    const started = await startThread(db, ctx, who(i), await inLounge(who(i)), { title, body, key: null, silent: true });
     if (!started.ok) return null;
     threads++;
     for (const [n, text] of replies.entries()) {
       const author = who(i + n + 1);
       const access = (await readableThread(db, author, o.programmeId, started.threadId, o.clock))!;
-      await reply(db, ctx, author, access, { body: text, parentId: null, quoteOf: null, key: null });
+      await reply(db, ctx, author, access, { body: text, parentId: null, quoteOf: null, key: null, silent: true });
     }
     return started.threadId;
   };

@@ -409,5 +409,6 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     const closed = await db().selectFrom('discussion_threads').select('summary').where('closed_at', 'is not', null).execute();
     assert.equal(closed.length, 1);
     assert.match(mainText((await amyC.get('/discussions')).body), /Programme lounge/);
+    assert.equal((await notes()).length, 0, 'demo data tells nobody');
   });
 });

@@ -232,7 +232,8 @@ async function tellAbout(tx: Tx, ctx: NotifyContext, post: { id: number; threadI
     await send(id, kind, post.isOpening ? `New discussion in ${post.spaceName}: “${post.title}”` : `New reply in “${post.title}”`, post.isOpening ? `${post.authorName} started a discussion in ${post.spaceName}:` : `${post.authorName} replied in “${post.title}”:`);
 }
 
-export async function startThread(db: Db, ctx: NotifyContext, viewer: NonNullable<Viewer> & { name: string }, access: SpaceAccess, input: { title: string; body: string; key: string | null }): Promise<Posted | { ok: false; reason: PostRefusal }> {
+/** `silent`: post without telling anyone (the invented demo data, which must send no mail). */
+export async function startThread(db: Db, ctx: NotifyContext, viewer: NonNullable<Viewer> & { name: string }, access: SpaceAccess, input: { title: string; body: string; key: string | null; silent?: boolean }): Promise<Posted | { ok: false; reason: PostRefusal }> {
   const refused = refusal(access, viewer);
   if (refused) return { ok: false, reason: refused };
   return once(db, viewer, input.key, () =>
@@ -244,7 +245,7 @@ export async function startThread(db: Db, ctx: NotifyContext, viewer: NonNullabl
       await q.follow(d, viewer.id, 'thread', threadId, now);
       await q.markRead(d, threadId, viewer.id, postId, now);
       const mentions = await splitMentions(tx, access.space.id, viewer.id, input.body);
-      await tellAbout(tx, ctx, { id: postId, threadId, spaceId: access.space.id, authorId: viewer.id, authorName: viewer.name, body: input.body, title: input.title, spaceName: access.space.name, isOpening: true }, {
+      if (!input.silent) await tellAbout(tx, ctx, { id: postId, threadId, spaceId: access.space.id, authorId: viewer.id, authorName: viewer.name, body: input.body, title: input.title, spaceName: access.space.name, isOpening: true }, {
         mention: mentions.told.map((m) => m.id),
         replyTo: [],
         followers: await q.followersOf(d, 'space', access.space.id),
@@ -254,7 +255,7 @@ export async function startThread(db: Db, ctx: NotifyContext, viewer: NonNullabl
   );
 }
 
-export async function reply(db: Db, ctx: NotifyContext, viewer: NonNullable<Viewer> & { name: string }, access: ThreadAccess, input: { body: string; parentId: number | null; quoteOf: number | null; key: string | null }): Promise<Posted | { ok: false; reason: PostRefusal }> {
+export async function reply(db: Db, ctx: NotifyContext, viewer: NonNullable<Viewer> & { name: string }, access: ThreadAccess, input: { body: string; parentId: number | null; quoteOf: number | null; key: string | null; silent?: boolean }): Promise<Posted | { ok: false; reason: PostRefusal }> {
   const refused = refusal(access, viewer, access.thread);
   if (refused) return { ok: false, reason: refused };
   const d = own(db);
@@ -283,7 +284,7 @@ export async function reply(db: Db, ctx: NotifyContext, viewer: NonNullable<View
       await q.follow(t, viewer.id, 'thread', access.thread.id, now);
       await q.markRead(t, access.thread.id, viewer.id, postId, now);
       const mentions = await splitMentions(tx, access.space.id, viewer.id, input.body);
-      await tellAbout(tx, ctx, { id: postId, threadId: access.thread.id, spaceId: access.space.id, authorId: viewer.id, authorName: viewer.name, body: input.body, title: access.thread.title, spaceName: access.space.name, isOpening: false }, {
+      if (!input.silent) await tellAbout(tx, ctx, { id: postId, threadId: access.thread.id, spaceId: access.space.id, authorId: viewer.id, authorName: viewer.name, body: input.body, title: access.thread.title, spaceName: access.space.name, isOpening: false }, {
         mention: mentions.told.map((m) => m.id),
         replyTo,
         followers: [...(await q.followersOf(t, 'thread', access.thread.id)), ...(await q.followersOf(t, 'space', access.space.id))],
