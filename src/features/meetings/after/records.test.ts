@@ -412,7 +412,7 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     assert.equal(csv.headers['content-disposition'], `attachment; filename="meeting-${meetingId}-attendance-2026-07-01.csv"`);
     const rows = parseCsv(csv.body.replace(/^\uFEFF/, ''));
     assert.deepEqual(rows, [
-      ['Name', 'Email', 'Answer', 'Place', 'Waiting position', 'First joined (UK time)', 'Attended'],
+      ['Name', 'Email', 'Answer', 'Place', 'Place on the waiting list', 'First joined (UK time)', 'Attended'],
       ['Amy Archer', amy.email, 'No answer', '', '', '1 July 2026 10:15', 'Yes'],
       ['Bo Baker', bo.email, 'Yes', 'Has a place', '', '', 'No'],
     ]);
@@ -430,6 +430,15 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
       { actor_id: f.admin.personId, action: 'meeting.export.csv', record_id: String(meetingId) },
       { actor_id: f.admin.personId, action: 'meeting.export.xlsx', record_id: String(meetingId) },
     ]);
+  });
+
+  it('exports each waiting person’s place in the queue, 1 next, whatever gaps the stored positions have', async () => {
+    await heldMeeting();
+    // Places freed earlier left gaps: Bo is at stored position 9 and Amy at 5, so Amy is next, then Bo.
+    await db().updateTable('meeting_responses').set({ response: 'yes', place: 'waiting', waiting_position: 9 }).where('meeting_id', '=', meetingId).where('person_id', '=', bo.personId).execute();
+    await db().updateTable('meeting_responses').set({ response: 'yes', place: 'waiting', waiting_position: 5 }).where('meeting_id', '=', meetingId).where('person_id', '=', amy.personId).execute();
+    const rows = parseCsv((await f.admin.get(`/meetings/${meetingId}/export.csv`)).body.replace(/^\uFEFF/, ''));
+    assert.deepEqual(rows.slice(1).map((r) => [r[0], r[3], r[4]]), [['Amy Archer', 'Waiting list', '1'], ['Bo Baker', 'Waiting list', '2']]);
   });
 
   it('exports and erases a person’s records, keeping their actions without an owner', async () => {

@@ -57,7 +57,7 @@ const exportColumns: Column<Invitee>[] = [
   { header: 'Email', value: (r) => r.email, width: 32 },
   { header: 'Answer', value: (r) => (r.response ? ANSWERS[r.response] : 'No answer') },
   { header: 'Place', value: (r) => (r.place ? PLACES[r.place] : '') },
-  { header: 'Waiting position', value: (r) => r.waitingPosition },
+  { header: 'Place on the waiting list', value: (r) => r.waitingPosition },
   { header: 'First joined (UK time)', value: (r) => spreadsheetDateTime(r.firstJoinedAt), width: 22 },
   { header: 'Attended', value: (r) => (r.attended === null ? 'Not recorded' : r.attended ? 'Yes' : 'No') },
 ];

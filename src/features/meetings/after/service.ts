@@ -38,17 +38,25 @@ export type Invitee = {
   email: string;
   response: string | null;
   place: string | null;
+  /** Their place on the waiting list (1 is next to get a place), or null. */
   waitingPosition: number | null;
   firstJoinedAt: string | null;
   /** As the organiser recorded it; null when not recorded. */
   attended: boolean | null;
 };
 
+/** Each waiting person's place in the queue, 1 first (the stored positions only order it: they keep gaps as people move up). */
+function waitingRanks(responses: readonly { person_id: number; place: string | null; waiting_position: number | null }[]): Map<number, number> {
+  const waiting = responses.filter((x) => x.place === 'waiting' && x.waiting_position !== null).sort((a, b) => a.waiting_position! - b.waiting_position! || a.person_id - b.person_id);
+  return new Map(waiting.map((x, i) => [x.person_id, i + 1]));
+}
+
 /** Everyone the meeting is addressed to, and anyone with an answer or a press of Join, by name. */
 export async function inviteesOf(db: Db | Tx, meetingId: number): Promise<Invitee[]> {
   const r = own(db);
   const [addressed, responses, attendance] = await Promise.all([addressees(db, ITEM_KIND, meetingId), q.responsesOf(r, meetingId), q.attendanceOf(r, meetingId)]);
   const byPerson = new Map(responses.map((x) => [x.person_id, x]));
+  const ranks = waitingRanks(responses);
   const recorded = new Map(attendance.map((a) => [a.person_id, a.attended === 1]));
   const ids = [...new Set([...addressed, ...responses.map((x) => x.person_id)])];
   const names = await q.peopleNamed(r, ids);
@@ -57,7 +65,7 @@ export async function inviteesOf(db: Db | Tx, meetingId: number): Promise<Invite
     .map((id) => {
       const x = byPerson.get(id);
       const p = names.get(id)!;
-      return { personId: id, name: p.name, email: p.email, response: x?.response ?? null, place: x?.place ?? null, waitingPosition: x?.waiting_position ?? null, firstJoinedAt: x?.first_joined_at ?? null, attended: recorded.get(id) ?? null };
+      return { personId: id, name: p.name, email: p.email, response: x?.response ?? null, place: x?.place ?? null, waitingPosition: ranks.get(id) ?? null, firstJoinedAt: x?.first_joined_at ?? null, attended: recorded.get(id) ?? null };
     })
     .sort((a, b) => a.name.localeCompare(b.name) || a.personId - b.personId);
 }
