@@ -311,6 +311,7 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     const again = mainText((await amyC.get(`/discussions/threads/${threadId}?page=2`)).body);
     assert.equal((again.match(/ New /g) ?? []).length, 1);
     assert.match(again, /New The newest reply\./);
+    assert.match((await amyC.get('/discussions/search?q=newest')).body, /href="\/discussions\/threads\/\d+\?page=2#post-\d+"/, 'a search result links to its page');
     // A reply posted from page 2's form lands back on page 2.
     const res = await replyTo(amyC, threadId, 'From Amy');
     assert.match(String(res.res.headers.location), /\?page=2#post-\d+$/);

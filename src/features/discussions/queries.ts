@@ -392,6 +392,8 @@ export async function searchPosts(db: DiscussionsDb, engine: 'sqlite' | 'postgre
     .innerJoin('discussion_spaces as s', 's.id', 'p.space_id')
     .leftJoin('people as a', 'a.id', 'p.author_id')
     .select(['p.id', 'p.body', 'p.created_at', 'p.thread_id', 'p.parent_id', 't.title', 's.id as space_id', 's.name as space_name', 'a.name as author_name'])
+    // The top-level posts before this one's, for the page of the thread it is on.
+    .select(sql<number>`(select count(*) from discussion_posts as tp where tp.thread_id = p.thread_id and tp.parent_id is null and tp.id < coalesce(p.parent_id, p.id))`.as('before'))
     .where('s.programme_id', '=', programmeId)
     .where('p.status', '=', 'visible')
     .where(matches)

@@ -399,7 +399,10 @@ export function searchWords(text: string): string[] {
 export async function search(db: Db, viewer: NonNullable<Viewer>, programmeId: number, text: string) {
   const d = own(db);
   const rows = await q.searchPosts(d, q.engineOf(d), programmeId, searchWords(text), visible(viewer), SEARCH_LIMIT);
-  return rows.map((r) => ({ ...r, excerpt: excerpt(r.body) }));
+  return rows.map((r) => {
+    const page = Math.floor(Number(r.before) / q.PAGE_SIZE) + 1;
+    return { ...r, excerpt: excerpt(r.body), url: `/discussions/threads/${r.thread_id}${page > 1 ? `?page=${page}` : ''}#post-${r.id}` };
+  });
 }
 
 // ---- Digests and the home page
