@@ -13,6 +13,7 @@ import { cancel, meetingJobHandlers, rsvp } from './service.ts';
 import { runDueJobs } from '../../platform/jobs/runner.ts';
 import { meetingsPersonalData } from './personal-data.ts';
 import { inTransaction } from '../../platform/db/database.ts';
+import { meetingFormBody, type FormBody } from './test-support.ts';
 
 describe(`meetings on ${TEST_ENGINE}`, () => {
   let f: Fixture;
@@ -21,26 +22,7 @@ describe(`meetings on ${TEST_ENGINE}`, () => {
   const ctx = () => ({ clock: f.t.clock, baseUrl: f.t.config.baseUrl, secret: f.t.config.sessionSecret });
   const meetings = () => db().selectFrom('meetings').selectAll().orderBy('id').execute();
   const outbox = () => db().selectFrom('outbox').select(['to_address', 'subject', 'text_body']).orderBy('id').execute();
-  const form = (over: Record<string, string | string[]> = {}) => ({
-    action: 'publish',
-    title: 'Steering group',
-    purpose: 'Agree the **plan**.',
-    'date-day': '1',
-    'date-month': '7',
-    'date-year': '2026',
-    startTime: '10:00',
-    endTime: '11:30',
-    joinUrl: 'https://teams.example.org/meet/123',
-    joiningNotes: 'Captions are on.',
-    capacity: '',
-    agenda1Title: 'Welcome',
-    agenda1Lead: 'Amy Archer',
-    agenda1Minutes: '10',
-    agenda3Title: 'Next steps',
-    audience: 'people',
-    audiencePeople: [amy.email, bo.email].join('\n'),
-    ...over,
-  });
+  const form = (over: FormBody = {}) => meetingFormBody([amy.email, bo.email], { agenda1Lead: 'Amy Archer', agenda1Minutes: '10', agenda3Title: 'Next steps', ...over });
   const schedule = (client: TestClient, over: Record<string, string | string[]> = {}) => client.submit('/meetings/new', form(over), '/meetings/new');
   const lastMeeting = async () => (await meetings()).at(-1)!;
 

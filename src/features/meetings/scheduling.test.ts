@@ -14,6 +14,7 @@ import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../pa
 import { meetingsPersonalData } from './personal-data.ts';
 import { seedDemoSeries } from './demo-series.ts';
 import { nthDate } from './series.ts';
+import { meetingFormBody, type FormBody } from './test-support.ts';
 import { withdrawParticipant } from '../registration/service.ts';
 import { ask } from './adjustments/service.ts';
 import { dropFromFutureMeetings, meetingJobHandlers, rsvp } from './service.ts';
@@ -28,24 +29,7 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
   const reminders = () => db().selectFrom('notifications').select(['person_id', 'delivery', 'item_id']).where('kind', '=', 'meetings.reminder').orderBy('id').execute();
   const run = () => runDueJobs(db(), f.t.clock, meetingJobHandlers(ctx()));
   const iso = (s: string) => new Date(s).toISOString();
-  const form = (over: Record<string, string | string[]> = {}) => ({
-    action: 'save',
-    publishWhen: 'now',
-    title: 'Steering group',
-    purpose: 'Agree the plan.',
-    'date-day': '1',
-    'date-month': '7',
-    'date-year': '2026',
-    startTime: '10:00',
-    endTime: '11:30',
-    joinUrl: 'https://teams.example.org/meet/123',
-    joiningNotes: '',
-    capacity: '',
-    agenda1Title: 'Welcome',
-    audience: 'people',
-    audiencePeople: [amy.email, bo.email, cy.email].join('\n'),
-    ...over,
-  });
+  const form = (over: FormBody = {}) => meetingFormBody([amy.email, bo.email, cy.email], { action: 'save', publishWhen: 'now', purpose: 'Agree the plan.', joiningNotes: '', ...over });
   const schedule = (over: Record<string, string | string[]> = {}) => f.admin.submit('/meetings/new', form(over), '/meetings/new');
   const edit = (id: number, over: Record<string, string | string[]> = {}) => f.admin.submit(`/meetings/${id}/edit`, form(over), `/meetings/${id}/edit`);
   const ok = (res: { statusCode: number; body: string }) => assert.equal(res.statusCode, 302, errorSummary(res.body).join(' | '));

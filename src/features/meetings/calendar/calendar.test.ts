@@ -16,10 +16,10 @@ import { readSetting } from '../../../platform/settings.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
 import { meetings as meetingsFeature } from '../feature.ts';
 import { rsvp } from '../service.ts';
+import { JOIN_URL, meetingFormBody, type FormBody } from '../test-support.ts';
 import { answerToken } from './answer-token.ts';
 import { calendarJobHandlers, calendarPersonalData } from './part.ts';
 
-const JOIN_URL = 'https://teams.example.org/meet/123';
 
 type Parsed = { method: string; events: { uid: string; sequence: number; start: string; end: string; summary: string; description: string; url: string; status: string; organizer: string; organizerName: string }[] };
 
@@ -52,23 +52,7 @@ describe(`meeting calendars on ${TEST_ENGINE}`, () => {
   /** The mail since the test's people were registered (their registration emails are not this test's). */
   let firstMail = 0;
   const outbox = () => db().selectFrom('outbox').select(['to_address', 'subject', 'text_body', 'html_body', 'calendar_event']).where('id', '>', firstMail).orderBy('id').execute();
-  const form = (over: Record<string, string | string[]> = {}) => ({
-    action: 'publish',
-    title: 'Steering group',
-    purpose: 'Agree the **plan**.',
-    'date-day': '1',
-    'date-month': '7',
-    'date-year': '2026',
-    startTime: '10:00',
-    endTime: '11:30',
-    joinUrl: JOIN_URL,
-    joiningNotes: 'Captions are on.',
-    capacity: '',
-    agenda1Title: 'Welcome',
-    audience: 'people',
-    audiencePeople: [amy.email, bo.email].join('\n'),
-    ...over,
-  });
+  const form = (over: FormBody = {}) => meetingFormBody([amy.email, bo.email], over);
   const schedule = async (over: Record<string, string | string[]> = {}) => {
     const res = await f.admin.submit('/meetings/new', form(over), '/meetings/new');
     assert.equal(res.statusCode, 302, errorSummary(res.body).join());
