@@ -74,6 +74,15 @@ export async function replaceReviewers(db: RecordsDb, meetingId: number, personI
   }
 }
 
+/** Drops the approvals of people no longer asked (the draft was sent again to others). */
+export async function dropApprovalsOfUnasked(db: RecordsDb, meetingId: number): Promise<void> {
+  await db
+    .deleteFrom('meeting_minutes_approvals')
+    .where('meeting_id', '=', meetingId)
+    .where('person_id', 'not in', (eb) => eb.selectFrom('meeting_minutes_reviewers').select('person_id').where('meeting_id', '=', meetingId))
+    .execute();
+}
+
 export const isReviewer = async (db: RecordsDb, meetingId: number, personId: number) =>
   (await db.selectFrom('meeting_minutes_reviewers').select('person_id').where('meeting_id', '=', meetingId).where('person_id', '=', personId).executeTakeFirst()) !== undefined;
 

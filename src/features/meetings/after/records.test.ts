@@ -215,6 +215,12 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     assert.equal(none.statusCode, 400);
     assert.deepEqual(errorSummary(none.body), [['Nobody is ticked as attended on the attendance page, so there is nobody to send the draft to. Record the attendance first', '#until-day']]);
     assert.equal((await db().selectFrom('meeting_minutes_reviewers').select('person_id').execute()).length, 2, 'the earlier request stands, nothing changed');
+    // Both approve; the attendance is corrected to Amy alone and the draft sent again: only Amy's approval stands.
+    for (const who of [amy, bo]) assert.equal((await (await f.signInAs(who.personId)).submit(`/meetings/${meetingId}/minutes/approve`, {}, `/meetings/${meetingId}`)).statusCode, 302);
+    await f.admin.submit(`/meetings/${meetingId}/attendance`, { attended: String(amy.personId) }, `/meetings/${meetingId}/attendance`);
+    assert.equal((await send()).statusCode, 302);
+    assert.deepEqual((await db().selectFrom('meeting_minutes_approvals').select('person_id').execute()).map((r) => r.person_id), [amy.personId]);
+    assert.match(mainText((await f.admin.get(`/meetings/${meetingId}/minutes`)).body), /Approved by 1: Amy Archer\./);
   });
 
   it('publishes once, telling each person once, when Publish is pressed several times at once', async () => {

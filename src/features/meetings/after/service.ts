@@ -192,6 +192,8 @@ export async function sendForComment(db: Db, viewer: Viewer, programmeId: number
     const now = ctx.clock().toISOString();
     if (!(await q.setMinutesState(r, meetingId, { status: 'review', reviewUntil: until.toISOString(), publishedAt: null }, viewer.id, now))) return { ok: false as const, reason: 'published' as const };
     await q.replaceReviewers(r, meetingId, people);
+    // "Approved by" names only people asked now (attendance corrected since, say).
+    await q.dropApprovalsOfUnasked(r, meetingId);
     const url = `${ctx.baseUrl}/meetings/${meetingId}#minutes`;
     const closes = `${formatDateTime(until.toISOString())} (UK time)`;
     for (const personId of people) {
