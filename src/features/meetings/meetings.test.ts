@@ -14,6 +14,7 @@ import { runDueJobs } from '../../platform/jobs/runner.ts';
 import { meetingsPersonalData } from './personal-data.ts';
 import { inTransaction } from '../../platform/db/database.ts';
 import { meetingFormBody, type FormBody } from './test-support.ts';
+import { calendarJobHandlers } from './calendar/part.ts';
 
 describe(`meetings on ${TEST_ENGINE}`, () => {
   let f: Fixture;
@@ -300,6 +301,21 @@ describe(`meetings on ${TEST_ENGINE}`, () => {
     assert.deepEqual(await cancel(db(), { id: f.admin.personId, role: 'admin' }, f.programmeId, m.id, ctx()), { ok: false, reason: 'ended' });
     assert.equal((await lastMeeting()).status, 'published');
     assert.equal((await outbox()).length, mails, 'nobody is told');
+  });
+
+  it('tells nobody when a meeting that has ended is put right (its title, who it was for)', async () => {
+    await schedule(f.admin);
+    const m = await lastMeeting();
+    const before = (await outbox()).length;
+    await runDueJobs(db(), f.t.clock, calendarJobHandlers({ ...ctx(), mailFrom: f.t.config.mailFrom }));
+    assert.equal((await outbox()).length, before + 2, 'Amy and Bo were invited');
+    f.t.clock.set(new Date(Date.parse(m.ends_at) + 60_000));
+    const admin = await f.signInAs(f.admin.personId);
+    const mails = (await outbox()).length;
+    const res = await admin.submit(`/meetings/${m.id}/edit`, form({ title: 'Steering group (June)', audiencePeople: amy.email }), `/meetings/${m.id}/edit`);
+    assert.equal(res.statusCode, 302, errorSummary(res.body).join());
+    assert.equal((await lastMeeting()).title, 'Steering group (June)');
+    assert.equal((await outbox()).length, mails, 'no update, and no “no longer invited” to Bo');
   });
 
   it('moves nobody up at a meeting that has ended when a place there is freed by an erasure', async () => {

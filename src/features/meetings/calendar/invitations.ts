@@ -124,11 +124,15 @@ export async function sendCancel(tx: Tx, ctx: CalendarContext, m: Meeting, peopl
   return people.length;
 }
 
-/** After a save of a published meeting: updates, invitations to newcomers, cancellations to those who left. */
+/**
+ * After a save of a published meeting: updates, invitations to newcomers, cancellations to those
+ * who left. Nothing once it has ended: its record may be put right, but nobody is to be told a
+ * meeting that is over has moved, changed or is no longer for them.
+ */
 export async function reconcile(tx: Tx, ctx: CalendarContext, meetingId: number, change: ChangeWords): Promise<number> {
   await q.lockMeeting(own(tx), meetingId);
   const m = await q.meetingRow(own(tx), meetingId);
-  if (m.status !== 'published') return 0;
+  if (m.status !== 'published' || Date.parse(m.ends_at) <= ctx.clock().getTime()) return 0;
   const [invited, audience] = await Promise.all([cq.invitedNow(calendarDb(tx), meetingId), addressees(tx, ITEM_KIND, meetingId)]);
   const inAudience = new Set(audience);
   const wasInvited = new Set(invited);
