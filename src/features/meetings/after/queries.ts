@@ -224,14 +224,27 @@ export async function actionCounts(db: RecordsDb, meetingId: number, today: stri
 // ---- Personal data
 
 export async function personRecords(db: RecordsDb, personId: number) {
-  const [attendance, comments, approvals, actions, asked] = await Promise.all([
+  const [attendance, comments, approvals, actions, asked, attendanceRecorded, minutesWritten, actionsSet] = await Promise.all([
     db.selectFrom('meeting_attendance').select(['meeting_id', 'attended', 'recorded_at']).where('person_id', '=', personId).orderBy('meeting_id').execute(),
     db.selectFrom('meeting_minutes_comments').select(['meeting_id', 'body', 'created_at']).where('person_id', '=', personId).orderBy('id').execute(),
     db.selectFrom('meeting_minutes_approvals').select(['meeting_id', 'approved_at']).where('person_id', '=', personId).orderBy('meeting_id').execute(),
     db.selectFrom('meeting_actions').select(['meeting_id', 'what', 'due_date', 'status', 'note', 'done_at']).where('owner_id', '=', personId).orderBy('id').execute(),
     db.selectFrom('meeting_minutes_reviewers').select(['meeting_id']).where('person_id', '=', personId).orderBy('meeting_id').execute(),
+    // As an organiser: what their name is on (erasure takes it off), without the other people's details.
+    db.selectFrom('meeting_attendance').select(['meeting_id', (eb) => eb.fn.max('recorded_at').as('recorded_at')]).where('recorded_by', '=', personId).groupBy('meeting_id').orderBy('meeting_id').execute(),
+    db.selectFrom('meeting_minutes').select(['meeting_id', 'updated_at']).where('updated_by', '=', personId).orderBy('meeting_id').execute(),
+    db.selectFrom('meeting_actions').select(['meeting_id', 'what', 'created_at']).where('created_by', '=', personId).orderBy('id').execute(),
   ]);
-  return { meeting_attendance: attendance, meeting_minutes_comments: comments, meeting_minutes_approvals: approvals, meeting_actions_owned: actions, meeting_minutes_asked: asked };
+  return {
+    meeting_attendance: attendance,
+    meeting_minutes_comments: comments,
+    meeting_minutes_approvals: approvals,
+    meeting_actions_owned: actions,
+    meeting_minutes_asked: asked,
+    meeting_attendance_recorded: attendanceRecorded,
+    meeting_minutes_last_saved: minutesWritten,
+    meeting_actions_set: actionsSet,
+  };
 }
 
 /** The open actions a person owns (their reminders go when their data is erased). */

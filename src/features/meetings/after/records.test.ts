@@ -469,9 +469,14 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     const kept = await db().selectFrom('meeting_actions').select(['what', 'owner_id']).execute();
     assert.deepEqual(kept.map((r) => ({ ...r })), [{ what: 'Send the budget', owner_id: null }]);
     assert.match(mainText((await f.admin.get(`/meetings/${meetingId}/minutes`)).body), /Send the budget \(owner removed\)/);
-    // The organiser's name comes off what they recorded.
+    // What the organiser's name is on is in their export, and comes off when they are erased.
+    const organiser = await data.exportPerson(db(), f.admin.personId);
+    assert.deepEqual(organiser.meeting_attendance_recorded!.map((r) => r.meeting_id), [meetingId]);
+    assert.deepEqual(organiser.meeting_minutes_last_saved!.map((r) => r.meeting_id), [meetingId]);
+    assert.deepEqual(organiser.meeting_actions_set!.map((r) => r.what), ['Send the budget']);
     await inTransaction(db(), (tx) => data.erasePerson(tx, f.admin.personId, f.t.clock));
     assert.deepEqual((await db().selectFrom('meeting_attendance').select('recorded_by').execute()).map((r) => r.recorded_by), [null]);
+    for (const [table, rows] of Object.entries(await data.exportPerson(db(), f.admin.personId))) assert.deepEqual(rows, [], table);
   });
 
   it('seeds the demo records of a past meeting: attendance, published minutes, two decisions, three actions', async () => {
