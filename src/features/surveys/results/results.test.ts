@@ -148,6 +148,7 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
     const text = mainText(res.body);
     assert.match(text, /Responses 20/);
     assert.doesNotMatch(text, /Response rate/, 'no audience, no rate');
+    assert.match(text, /Where people stop No one has started the survey without sending it/);
     // The threshold is the survey's own.
     await db().updateTable('surveys').set({ suppression_threshold: 3 }).where('id', '=', surveyId).execute();
     assert.deepEqual(table((await f.admin.get(url())).body, 'q-service-table'), [

@@ -151,7 +151,7 @@ export async function resultsPage(db: Db | Tx, survey: Survey, query: ResultsQue
     filtered,
     enough,
     rate: audience ? { audience, percent: Math.round((all / audience) * 100) } : null,
-    stops: stops.counts.map((c, i) => ({ page: i + 1, text: countText(c, threshold) })),
+    stops: drafts.size ? stops.counts.map((c, i) => ({ page: i + 1, text: countText(c, threshold) })) : [],
     versions,
     questions,
     results: enough ? questionResults(questions, agg, threshold, groups, by?.kind === 'question' ? by.key : null) : [],
