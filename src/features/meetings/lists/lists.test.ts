@@ -142,6 +142,20 @@ describe(`meeting lists on ${TEST_ENGINE}`, () => {
     assert.match(last.body, /month=2100-11/);
   });
 
+  it('puts October’s meetings on their London days across the autumn clock change', async () => {
+    await add('Before the change', '2026-10-25T00:30:00Z', [{ kind: 'project', id: p1 }]); // 01:30 BST, the first time round
+    await add('After the change', '2026-10-25T01:30:00Z', [{ kind: 'project', id: p1 }]); // 01:30 GMT, the second
+    await add('Last evening of October', '2026-10-31T23:30:00Z', [{ kind: 'project', id: p1 }]); // 23:30 GMT
+    await add('First of November', '2026-11-01T00:00:00Z', [{ kind: 'project', id: p1 }]);
+    await add('Last of September', '2026-09-30T23:30:00Z', [{ kind: 'project', id: p1 }]); // 00:30 BST on 1 October
+    const october = mainText((await f.admin.get('/meetings/calendar?month=2026-10')).body);
+    assert.match(october, /Thursday 1 October 2026 12:30am to 1:30am \(UK time\): Last of September/);
+    assert.match(october, /Sunday 25 October 2026 1:30am to 1:30am \(UK time\): Before the change 1:30am to 2:30am \(UK time\): After the change/, 'both on the 25th, in order');
+    assert.match(october, /Saturday 31 October 2026 11:30pm to Sunday 1 November 2026, 12:30am \(UK time\): Last evening of October/);
+    assert.doesNotMatch(october, /First of November/);
+    assert.match(october, /4 meetings/);
+  });
+
   it('answers a bad month, a hostile address, or someone who is not an admin with a 4xx, never a 500', async () => {
     for (const month of ['abc', '2026-13', '2026-3', '1999-01', '2026-00', '%3Cscript%3Ealert(1)%3C%2Fscript%3E', '9'.repeat(500), '2026-01%00']) {
       const res = await f.admin.get(`/meetings/calendar?month=${month}`);
