@@ -330,13 +330,19 @@ export async function organiserLists(db: Db, viewer: Viewer, programmeId: number
   return { upcoming: withWhen(upcoming), past: withWhen(past) };
 }
 
-/** "Your meetings": what this person is invited to (never drafts). */
-export async function yourMeetings(db: Db, viewer: Viewer, programmeId: number, clock: Clock, limit?: number) {
-  const now = clock().toISOString();
-  const cond = visibleTo(viewer, ITEM_KIND, 'meetings.id');
-  const [upcoming, past] = await Promise.all([q.meetingsWhere(own(db), programmeId, cond, 'upcoming', now, { withDrafts: false, limit }), q.meetingsWhere(own(db), programmeId, cond, 'past', now, { withDrafts: false, limit })]);
-  return { upcoming: withWhen(upcoming), past: withWhen(past) };
+/** "Your meetings": what this person is invited to (never drafts), to come or past. */
+async function invitedTo(db: Db, viewer: Viewer, programmeId: number, when: 'upcoming' | 'past', now: string, limit?: number): Promise<MeetingRow[]> {
+  return withWhen(await q.meetingsWhere(own(db), programmeId, visibleTo(viewer, ITEM_KIND, 'meetings.id'), when, now, { withDrafts: false, limit }));
 }
+
+export async function yourMeetings(db: Db, viewer: Viewer, programmeId: number, clock: Clock) {
+  const now = clock().toISOString();
+  const [upcoming, past] = await Promise.all([invitedTo(db, viewer, programmeId, 'upcoming', now), invitedTo(db, viewer, programmeId, 'past', now)]);
+  return { upcoming, past };
+}
+
+/** The person's next few meetings (their home page), without reading the past ones too. */
+export const yourNextMeetings = (db: Db, viewer: Viewer, programmeId: number, clock: Clock, limit: number) => invitedTo(db, viewer, programmeId, 'upcoming', clock().toISOString(), limit);
 
 // ---- One meeting
 
