@@ -166,6 +166,13 @@ describe(`after the meeting on ${TEST_ENGINE}`, () => {
     assert.match(tooLong.body, /Item 3 needs more\. x{5000}<\/textarea>/);
     assert.match(tooLong.body, /<title>Error: Comment on the draft minutes: Steering group/);
     assert.equal((await boC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: '' }, `/meetings/${meetingId}`)).statusCode, 404, 'not asked: not found, even with a bad comment');
+    const amyToken = await amyC.csrfToken(`/meetings/${meetingId}`);
+    for (const body of [{ comment: ['a', 'b'] }, { comment: '\u0000' }, {}] as Record<string, string | string[]>[]) {
+      const res = await amyC.post(`/meetings/${meetingId}/minutes/comments`, body, amyToken);
+      assert.equal(res.statusCode, 400, JSON.stringify(body));
+      assert.equal(errorSummary(res.body).length, 1, JSON.stringify(body));
+    }
+    assert.equal((await db().selectFrom('meeting_minutes_comments').select('id').execute()).length, 0, 'no bad comment saved');
     await amyC.submit(`/meetings/${meetingId}/minutes/comments`, { comment: 'Item 2: <b>add</b> the date' }, `/meetings/${meetingId}`);
     const approved = await amyC.submit(`/meetings/${meetingId}/minutes/approve`, {}, `/meetings/${meetingId}`);
     assert.match(mainText((await amyC.get(approved.headers.location!)).body), /you have approved these minutes/);
