@@ -45,6 +45,18 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
   describe('publishing at a set time', () => {
     const at = { publishWhen: 'at', 'publishAt-day': '1', 'publishAt-month': '6', 'publishAt-year': '2026', publishAtTime: '09:00' };
 
+    it('refuses to publish a draft whose start has gone by, keeping it a draft', async () => {
+      ok(await schedule({ publishWhen: 'draft' }));
+      const [m] = await meetings();
+      f.t.clock.set(new Date(Date.parse(m!.starts_at) + 60_000));
+      const admin = await f.signInAs(f.admin.personId);
+      const res = await admin.submit(`/meetings/${m!.id}/edit`, form({ publishWhen: 'now' }), `/meetings/${m!.id}/edit`);
+      assert.equal(res.statusCode, 400);
+      assert.deepEqual(errorSummary(res.body).map((e) => e[0]), ['The meeting must start in the future']);
+      assert.equal((await meetings())[0]!.status, 'draft');
+      assert.deepEqual(await jobs('meetings.invite'), [], 'nobody is to be invited');
+    });
+
     it('keeps the meeting a draft until its time, then a job publishes it and schedules its reminders', async () => {
       ok(await schedule(at));
       const [m] = await meetings();

@@ -226,6 +226,8 @@ export async function changeMeeting(db: Db, viewer: Viewer, programmeId: number,
   if (moved && Date.parse(draft.startsAt) <= now.getTime()) return { ok: false, reason: 'in_past' };
   // A published meeting stays published: saving it again never takes it back to a draft.
   const status = existing.status === 'published' || draft.publish ? 'published' : 'draft';
+  // A draft left until after its start is not published then: nobody is invited to a meeting gone by.
+  if (existing.status === 'draft' && status === 'published' && Date.parse(draft.startsAt) <= now.getTime()) return { ok: false, reason: 'in_past' };
   const publishAt = status === 'published' ? undefined : (draft.publishAt ?? null);
   const late = publishTimeRefusal(publishAt ?? null, draft.startsAt, now);
   if (late) return { ok: false, reason: late };
