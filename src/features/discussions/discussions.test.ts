@@ -225,6 +225,10 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     assert.equal((await amyC.get('/discussions/moderation')).statusCode, 404, 'a member has no queue');
     assert.match(mainText((await fac.get('/discussions/moderation')).body), /Project A talk: Topic .*It is rude/);
     assert.match(mainText((await f.admin.get('/discussions/moderation')).body), /It is rude/);
+    assert.match(mainText((await fac.get(`/discussions/moderation?space=${spaceId}`)).body), /Reported posts in Project A talk .*It is rude/);
+    const elsewhere = await openSpace(f.admin, projectB, 'Project B talk');
+    assert.doesNotMatch(mainText((await f.admin.get(`/discussions/moderation?space=${elsewhere}`)).body), /It is rude/, 'one space’s queue');
+    assert.equal((await fac.get(`/discussions/moderation?space=${elsewhere}`)).statusCode, 404, 'not a space they moderate');
     const otherFac = await f.t.signedIn('facilitator');
     await makeLead(db(), { kind: 'project', id: projectB }, otherFac.personId, f.t.clock);
     assert.doesNotMatch(mainText((await otherFac.get('/discussions/moderation')).body), /It is rude/, 'another project’s lead does not see it');
@@ -256,7 +260,7 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     f.t.clock.set('2026-03-10T00:00:01Z');
     await replyTo(boC, threadId, 'Back again');
     const actions = (await db().selectFrom('audit_events').select('action').where('action', 'like', 'discussions.%').orderBy('id').execute()).map((r) => r.action);
-    assert.deepEqual(actions, ['discussions.space.open', 'discussions.post.report', 'discussions.post.hide', 'discussions.post.restore', 'discussions.post.hide', 'discussions.member.suspend']);
+    assert.deepEqual(actions, ['discussions.space.open', 'discussions.post.report', 'discussions.space.open', 'discussions.post.hide', 'discussions.post.restore', 'discussions.post.hide', 'discussions.member.suspend']);
   });
 
   it('notifies by each person’s choice, and a digest lists only posts they can still see', async () => {

@@ -291,7 +291,7 @@ export async function resolveReports(db: DiscussionsDb, postId: number, by: numb
 }
 
 /** Open reports in the spaces passing the caller's condition (managedBy), oldest first. */
-export const openReports = (db: DiscussionsDb, programmeId: number, manages: (ref: string) => Cond) =>
+export const openReports = (db: DiscussionsDb, programmeId: number, manages: (ref: string) => Cond, spaceId: number | null) =>
   db
     .selectFrom('discussion_reports as r')
     .innerJoin('discussion_posts as p', 'p.id', 'r.post_id')
@@ -303,6 +303,7 @@ export const openReports = (db: DiscussionsDb, programmeId: number, manages: (re
     .where('s.programme_id', '=', programmeId)
     .where('r.resolved_at', 'is', null)
     .where(manages('s.id'))
+    .$if(spaceId !== null, (qb) => qb.where('s.id', '=', spaceId!))
     .orderBy('r.id')
     .limit(200)
     .execute();

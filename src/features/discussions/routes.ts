@@ -431,11 +431,18 @@ export function discussionsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     return reply.redirect(`/discussions/moderation`);
   });
 
-  app.get('/discussions/moderation', signedIn, async (request, reply) => {
+  app.get('/discussions/moderation', { ...signedIn, schema: { querystring: z.object({ space: rowId.optional().catch(undefined) }) } }, async (request, reply) => {
     const programme = await programmeOf(request, reply);
     if (!programme) return reply;
     if (!(await s.mayOpenSpaces(db, request.user))) return sendErrorPage(request, reply, 404);
-    return reply.view(`${V}/moderation.njk`, { pageTitle: 'Reported posts', reports: await s.reportQueue(db, request.user, programme.id) });
+    const spaceId = request.query.space;
+    const one = spaceId ? await s.readableSpace(db, request.user, programme.id, spaceId, clock) : null;
+    if (spaceId && !one?.manages) return sendErrorPage(request, reply, 404);
+    return reply.view(`${V}/moderation.njk`, {
+      pageTitle: one ? `Reported posts in ${one.space.name}` : 'Reported posts',
+      space: one?.space ?? null,
+      reports: await s.reportQueue(db, request.user, programme.id, one?.space.id ?? null),
+    });
   });
 
   const suspendPage = (reply: FastifyReply, access: s.SpaceAccess, ctx: ThreadCtx) =>

@@ -371,7 +371,8 @@ export async function moderatePost(db: Db, viewer: NonNullable<Viewer>, access: 
   return { ok: true };
 }
 
-export const reportQueue = (db: Db, viewer: Viewer, programmeId: number) => q.openReports(own(db), programmeId, manages(viewer));
+/** Open reports in the spaces this person moderates (admins: every space), or in one of them. */
+export const reportQueue = (db: Db, viewer: Viewer, programmeId: number, spaceId: number | null = null) => q.openReports(own(db), programmeId, manages(viewer), spaceId);
 export const suspensionsIn = (db: Db, spaceId: number, clock: Clock) => q.suspensionsIn(own(db), spaceId, clock().toISOString());
 
 export async function suspend(db: Db, viewer: NonNullable<Viewer>, access: SpaceAccess, input: { email: string; until: string; note: string }, clock: Clock): Promise<{ ok: true; name: string } | { ok: false; reason: 'no_person' | 'self' | 'in_past' }> {
