@@ -57,24 +57,30 @@ export type Aggregates = {
   values: Map<string, { n: number; min: number | null; max: number | null; median: number | null; first: string | null; last: string | null }>;
 };
 
-export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter, by: Breakdown): Promise<Aggregates> {
+/**
+ * The counts of a results page. `only` limits them to what a check needs: the groups alone, or
+ * one question's answers (a filter's margin, see the service), which saves the other queries.
+ */
+export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter, by: Breakdown, only?: 'groups' | { question: string }): Promise<Aggregates> {
   const base = matching(surveyId, filter, by);
   const isOther = sql`case when a.item = -1 then 1 else 0 end`;
+  const one = typeof only === 'object' ? sql`and q.key = ${only.question}` : sql``;
+  const none = { rows: [] };
   const [groups, answered, choices, ranges, numbers] = await Promise.all([
     sql<{ grp: string; n: unknown }>`select b.grp, count(*) as n from ${base} b group by b.grp`.execute(db),
-    sql<{ qkey: string; grp: string; n: unknown }>`select q.key as qkey, b.grp, count(distinct a.response_id) as n from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id group by q.key, b.grp`.execute(db),
-    sql<{ qkey: string; grp: string; other: unknown; ikey: string | null; okey: string | null; n: unknown; mean: unknown }>`
+    only === 'groups' ? none : sql<{ qkey: string; grp: string; n: unknown }>`select q.key as qkey, b.grp, count(distinct a.response_id) as n from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id where 1 = 1 ${one} group by q.key, b.grp`.execute(db),
+    only === 'groups' ? none : sql<{ qkey: string; grp: string; other: unknown; ikey: string | null; okey: string | null; n: unknown; mean: unknown }>`
       select q.key as qkey, b.grp, ${isOther} as other, io.key as ikey, o.key as okey, count(*) as n, avg(a.value_number) as mean
       from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id
       left join survey_options o on o.id = a.option_id left join survey_options io on io.id = a.item
-      where q.type in ('single', 'multiple', 'rating', 'matrix', 'ranking')
+      where q.type in ('single', 'multiple', 'rating', 'matrix', 'ranking') ${one}
       group by q.key, b.grp, ${isOther}, io.key, o.key`.execute(db),
-    sql<{ qkey: string; n: unknown; min: unknown; max: unknown; first: string | null; last: string | null }>`
+    only ? none : sql<{ qkey: string; n: unknown; min: unknown; max: unknown; first: string | null; last: string | null }>`
       select q.key as qkey, count(*) as n, min(a.value_number) as min, max(a.value_number) as max, min(a.value_date) as first, max(a.value_date) as last
       from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id
       where q.type in ('number', 'date') and a.item = 0 group by q.key`.execute(db),
     // The median of each number question: the middle value(s), found in SQL by position.
-    sql<{ qkey: string; v: unknown }>`
+    only ? none : sql<{ qkey: string; v: unknown }>`
       select x.qkey, x.v from (
         select q.key as qkey, a.value_number as v, row_number() over (partition by q.key order by a.value_number) as pos, count(*) over (partition by q.key) as cnt
         from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id

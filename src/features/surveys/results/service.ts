@@ -107,7 +107,7 @@ function groupsOf(by: Breakdown, questions: readonly CatalogueQuestion[], values
 async function marginHidden(r: ResultsDb, surveyId: number, filter: Filter, questions: readonly CatalogueQuestion[], values: Record<Attribute, string[]>, threshold: number): Promise<boolean> {
   if (filter.attribute) {
     const { name, value } = filter.attribute;
-    const m = await aggregates(r, surveyId, { ...filter, attribute: undefined }, { kind: 'attribute', name, named: values[name] });
+    const m = await aggregates(r, surveyId, { ...filter, attribute: undefined }, { kind: 'attribute', name, named: values[name] }, 'groups');
     const keys = [...values[name], ...((m.groups.get('') ?? 0) > 0 ? [''] : [])];
     const list = suppressList(keys.map((k) => m.groups.get(k) ?? 0), { threshold });
     const i = keys.indexOf(value);
@@ -116,7 +116,7 @@ async function marginHidden(r: ResultsDb, surveyId: number, filter: Filter, ques
   if (filter.answer) {
     const { question, option } = filter.answer;
     const q = questions.find((x) => x.key === question)!;
-    const m = await aggregates(r, surveyId, { ...filter, answer: undefined }, null);
+    const m = await aggregates(r, surveyId, { ...filter, answer: undefined }, null, { question });
     const [whole] = questionResults([q], m, threshold, null, null);
     const i = q.choices.findIndex((o) => o.key === option);
     // A shown count is digits; a hidden one is worded ("fewer than 5").
