@@ -11,7 +11,7 @@ import { setPreferences } from '../../platform/notify/notify.ts';
 import { sendDigests } from '../../platform/notify/digest.ts';
 import type { TestClient } from '../../../test/helpers/app.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
-import { assign, removeFromProject } from '../participants/service.ts';
+import { assign, createSubgroup, removeFromProject } from '../participants/service.ts';
 import { discussionsPersonalData } from './personal-data.ts';
 import { seedDemoDiscussions } from './demo.ts';
 import { readableThread, reply, viewerOf } from './service.ts';
@@ -111,6 +111,19 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     assert.equal((await amyC.get(`/discussions/spaces/${spaceId}/edit`)).statusCode, 404, 'a member does not manage it');
     const actions = (await db().selectFrom('audit_events').select('action').where('action', 'like', 'discussions.%').orderBy('id').execute()).map((r) => r.action);
     assert.deepEqual(actions, ['discussions.space.open', 'discussions.space.open', 'discussions.space.rename']);
+  });
+
+  it('lets a participant who leads a sub-group open and run a space for it, seen by its members only', async () => {
+    const group = await createSubgroup(db(), f.admin.personId, projectA, { name: 'Guidance', description: '' }, f.t.clock);
+    assert.ok(group.ok);
+    await assign(db(), f.admin.personId, { projectId: projectA, subgroupId: group.id }, [amy.personId], f.t.clock);
+    assert.ok((await makeLead(db(), { kind: 'subgroup', id: group.id }, amy.personId, f.t.clock)).ok);
+    ok(await amyC.submit('/discussions/spaces/new', { name: 'Guidance group', audience: 'subgroups', audienceSubgroups: String(group.id) }, '/discussions/spaces/new'));
+    const spaceId = await lastSpace();
+    const threadId = await startThread(amyC, spaceId, 'Our checklist', 'Draft attached');
+    assert.equal((await boC.get(`/discussions/spaces/${spaceId}`)).statusCode, 404, 'in the project but not the sub-group');
+    ok(await amyC.submit(`/discussions/threads/${threadId}/flags`, { what: 'pin' }, `/discussions/threads/${threadId}`));
+    assert.equal((await boC.get('/discussions/spaces/new')).statusCode, 403, 'a member who leads nothing opens nothing');
   });
 
   it('posts threads and replies with nesting, quoting, inert HTML and one post per double submit', async () => {
