@@ -1,8 +1,23 @@
 // Commenting on draft resources (issue 14): section-by-section consultations on the programme's
-// drafts, "you said, we did", versions, and the public library of final outputs.
+// drafts, "you said, we did", versions, and the public library of final outputs. This slice:
+// drafts (written or imported from Word), consultations, comments, triage and redaction.
 import { defineFeature } from '../../platform/feature.ts';
+import { KINDS } from './notifications.ts';
+import './visibility.ts';
 
 export const consultations = defineFeature({
   name: 'consultations',
-  personalData: 'none',
+  routes: async (app, deps) => (await import('./routes.ts')).consultationsRoutes(app, deps),
+  navigation: [
+    { href: '/admin/consultations', text: 'Consultations', roles: ['admin'], section: 'taking-part', order: 15 },
+    { href: '/consultations', text: 'Consultations', roles: ['participant', 'facilitator'], order: 40 },
+  ],
+  notificationKinds: KINDS,
+  jobs: async (deps) => ({ handlers: (await import('./service.ts')).consultationJobHandlers({ baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret }) }),
+  home: async (viewer, ctx) => (await import('./home.ts')).consultationsHomeSection(viewer, ctx),
+  homeOrder: 40,
+  personalData: {
+    exportPerson: async (db, personId) => (await import('./service.ts')).personRows(db, personId),
+    erasePerson: async (tx, personId) => (await import('./service.ts')).erasePerson(tx, personId),
+  },
 });

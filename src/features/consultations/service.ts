@@ -3,7 +3,6 @@
 // dates, comments by section / on the whole draft / on a guiding question, agree and reply where
 // comments are visible, triage with a response ("You said, we did"), and redaction. The team is
 // the programme's admins. Services return reason codes; pages word them.
-import { randomUUID } from 'node:crypto';
 import { addressees, maySee, setAudience, visibleTo, type AudienceTarget, type Viewer } from '../../platform/audience/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/database.ts';
@@ -12,6 +11,7 @@ import type { JobHandlers } from '../../platform/jobs/runner.ts';
 import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
 import { formatDateTime, type Clock } from '../../platform/time.ts';
 import type { SectionDraft } from './import.ts';
+import * as q from './queries.ts';
 import { CONSULTATION_CLOSING, CONSULTATION_OPENED, CONSULTATION_RESPONSE } from './notifications.ts';
 import type { BodyFormat, Comment, Consultation, ConsultationsDb, ConsultationsTables, CommentsVisible, Publication, Section, TriageStatus } from './tables.ts';
 
@@ -44,63 +44,32 @@ export async function createDraft(db: Db, viewer: NonNullable<Viewer>, programme
   return inTransaction(db, async (tx) => {
     const c = own(tx);
     const now = nowIso(clock);
-    const { id } = await c.insertInto('consultation_drafts').values({ programme_id: programmeId, title: input.title, summary: input.summary, aims: input.aims, created_by: viewer.id, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
-    const draftId = Number(id);
-    await setProjects(c, programmeId, draftId, input.projectIds);
-    const v = await c.insertInto('consultation_versions').values({ draft_id: draftId, number: 1, source: text.source, source_name: text.sourceName ?? null, created_by: viewer.id, created_at: now }).returning('id').executeTakeFirstOrThrow();
-    await insertSections(c, Number(v.id), text.sections, text.format);
+    const draftId = await q.insertDraft(c, { programmeId, title: input.title, summary: input.summary, aims: input.aims, createdBy: viewer.id }, now);
+    await q.setProjects(c, programmeId, draftId, input.projectIds);
+    const versionId = await q.insertVersion(c, { draftId, number: 1, source: text.source, sourceName: text.sourceName ?? null, createdBy: viewer.id }, now);
+    await q.insertSections(c, versionId, text.sections, text.format);
     await recordAudit(tx, { actorId: viewer.id, action: 'consultation.draft', recordType: 'consultation_draft', recordId: draftId, summary: text.source === 'word' ? 'Imported a draft from a Word document' : 'Wrote a draft' }, clock);
     return draftId;
   });
 }
 
-async function setProjects(c: ConsultationsDb, programmeId: number, draftId: number, projectIds: number[]): Promise<void> {
-  await c.deleteFrom('consultation_draft_projects').where('draft_id', '=', draftId).execute();
-  if (!projectIds.length) return;
-  // Only the programme's own projects: an id from elsewhere is ignored.
-  const real = await c.selectFrom('projects').select('id').where('programme_id', '=', programmeId).where('id', 'in', projectIds).execute();
-  if (real.length) await c.insertInto('consultation_draft_projects').values(real.map((p) => ({ draft_id: draftId, project_id: p.id }))).execute();
-}
-
-async function insertSections(c: ConsultationsDb, versionId: number, sections: SectionDraft[], format: BodyFormat): Promise<void> {
-  if (!sections.length) return;
-  await c
-    .insertInto('consultation_sections')
-    .values(sections.map((s, i) => ({ version_id: versionId, section_key: randomUUID(), position: i + 1, heading: s.heading, body: s.body, body_format: format, pictures_without_alt: s.picturesWithoutAlt })))
-    .execute();
-}
-
-export const draftsOf = (db: Db | Tx, programmeId: number) => own(db).selectFrom('consultation_drafts').selectAll().where('programme_id', '=', programmeId).orderBy('id', 'desc').execute();
+export const draftsOf = (db: Db | Tx, programmeId: number) => q.draftsOf(own(db), programmeId);
 
 export async function draftById(db: Db | Tx, programmeId: number, draftId: number) {
   const c = own(db);
-  const draft = await c.selectFrom('consultation_drafts').selectAll().where('id', '=', draftId).where('programme_id', '=', programmeId).executeTakeFirst();
+  const draft = await q.draftOf(c, programmeId, draftId);
   if (!draft) return undefined;
-  const version = await c.selectFrom('consultation_versions').selectAll().where('draft_id', '=', draftId).orderBy('number', 'desc').executeTakeFirstOrThrow();
-  const sections = await sectionsOf(c, version.id);
-  const projects = await c.selectFrom('consultation_draft_projects as dp').innerJoin('projects', 'projects.id', 'dp.project_id').select(['projects.id', 'projects.name']).where('dp.draft_id', '=', draftId).orderBy('projects.position').execute();
-  const consultations = await c.selectFrom('consultations').selectAll().where('draft_id', '=', draftId).orderBy('id').execute();
-  return { draft, version, sections, projects, consultations };
+  const version = await q.latestVersion(c, draftId);
+  return { draft, version, sections: await q.sectionsOf(c, version.id), projects: await q.projectsOfDraft(c, draftId), consultations: await q.consultationsOfDraft(c, draftId) };
 }
-
-const sectionsOf = (c: ConsultationsDb, versionId: number) => c.selectFrom('consultation_sections').selectAll().where('version_id', '=', versionId).orderBy('position').execute();
 
 export type SplitRefusal = 'not_found' | 'in_consultation' | 'last_section';
 
 /** A version a consultation runs on keeps its text: adjusting waits for the next version. */
 async function editableSection(c: ConsultationsDb, programmeId: number, draftId: number, sectionId: number): Promise<Section | 'not_found' | 'in_consultation'> {
-  const s = await c
-    .selectFrom('consultation_sections as s')
-    .innerJoin('consultation_versions as v', 'v.id', 's.version_id')
-    .innerJoin('consultation_drafts as d', 'd.id', 'v.draft_id')
-    .selectAll('s')
-    .where('s.id', '=', sectionId)
-    .where('d.id', '=', draftId)
-    .where('d.programme_id', '=', programmeId)
-    .executeTakeFirst();
+  const s = await q.sectionOfDraft(c, programmeId, draftId, sectionId);
   if (!s) return 'not_found';
-  const used = await c.selectFrom('consultations').select('id').where('version_id', '=', s.version_id).executeTakeFirst();
-  return used ? 'in_consultation' : s;
+  return (await q.versionInConsultation(c, s.version_id)) ? 'in_consultation' : s;
 }
 
 /** Renames a section. */
@@ -108,7 +77,7 @@ export async function renameSection(db: Db, programmeId: number, draftId: number
   const c = own(db);
   const s = await editableSection(c, programmeId, draftId, sectionId);
   if (typeof s === 'string') return { ok: false, reason: s };
-  await c.updateTable('consultation_sections').set({ heading }).where('id', '=', s.id).execute();
+  await q.renameSection(c, s.id, heading);
   return { ok: true };
 }
 
@@ -118,12 +87,10 @@ export async function mergeWithNext(db: Db, programmeId: number, draftId: number
     const c = own(tx);
     const s = await editableSection(c, programmeId, draftId, sectionId);
     if (typeof s === 'string') return { ok: false as const, reason: s };
-    const next = await c.selectFrom('consultation_sections').selectAll().where('version_id', '=', s.version_id).where('position', '>', s.position).orderBy('position').executeTakeFirst();
+    const next = await q.nextSection(c, s);
     if (!next) return { ok: false as const, reason: 'last_section' as const };
     const body = mergedBody(s, next);
-    await c.updateTable('consultation_sections').set({ body, body_format: s.body_format === 'html' || next.body_format === 'html' ? 'html' : 'markdown', pictures_without_alt: s.pictures_without_alt + next.pictures_without_alt }).where('id', '=', s.id).execute();
-    await c.deleteFrom('consultation_sections').where('id', '=', next.id).execute();
-    await c.updateTable('consultation_sections').set((eb) => ({ position: eb('position', '-', 1) })).where('version_id', '=', s.version_id).where('position', '>', next.position).execute();
+    await q.mergeSections(c, s, next, { body, format: s.body_format === 'html' || next.body_format === 'html' ? 'html' : 'markdown' });
     return { ok: true as const };
   });
 }
@@ -151,14 +118,7 @@ export async function createConsultation(db: Db, viewer: NonNullable<Viewer>, pr
   if (!found.sections.length) return { ok: false, reason: 'no_sections' };
   if (Date.parse(input.closesAt) <= clock().getTime()) return { ok: false, reason: 'closes_in_past' };
   return inTransaction(db, async (tx) => {
-    const c = own(tx);
-    const r = await c
-      .insertInto('consultations')
-      .values({ programme_id: programmeId, draft_id: draftId, version_id: found.version.id, opens_at: input.opensAt, closes_at: input.closesAt, comments_visible: input.commentsVisible, created_by: viewer.id, created_at: nowIso(clock) })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const id = Number(r.id);
-    if (input.questions.length) await c.insertInto('consultation_questions').values(input.questions.map((text, i) => ({ consultation_id: id, position: i + 1, text }))).execute();
+    const id = await q.insertConsultation(own(tx), { programmeId, draftId, versionId: found.version.id, opensAt: input.opensAt, closesAt: input.closesAt, commentsVisible: input.commentsVisible, createdBy: viewer.id, questions: input.questions }, nowIso(clock));
     await setAudience(tx, ITEM_KIND, id, input.audience);
     await scheduleNotices(tx, clock, id, input.opensAt, input.closesAt);
     await recordAudit(tx, { actorId: viewer.id, action: 'consultation.create', recordType: 'consultation', recordId: id, summary: 'Set up a consultation on a draft' }, clock);
@@ -186,23 +146,14 @@ export function stateOf(c: Pick<Consultation, 'opens_at' | 'closes_at'>, now: Da
 export async function readableConsultation(db: Db | Tx, viewer: Viewer, id: number) {
   if (!viewer) return undefined;
   const c = own(db);
-  const row = await c.selectFrom('consultations').innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id').selectAll('consultations').select(['d.title', 'd.summary']).where('consultations.id', '=', id).executeTakeFirst();
+  const row = await q.consultationWithDraft(c, id);
   if (!row || !(await maySee(db, viewer, ITEM_KIND, id))) return undefined;
-  const sections = await sectionsOf(c, row.version_id);
-  const questions = await c.selectFrom('consultation_questions').selectAll().where('consultation_id', '=', id).orderBy('position').execute();
-  return { consultation: row, sections, questions };
+  return { consultation: row, sections: await q.sectionsOf(c, row.version_id), questions: await q.questionsOf(c, id) };
 }
 
 /** The consultations this person may see, newest first. */
 export async function consultationsFor(db: Db | Tx, viewer: Viewer, programmeId: number) {
-  return own(db)
-    .selectFrom('consultations')
-    .innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id')
-    .select(['consultations.id', 'consultations.opens_at', 'consultations.closes_at', 'd.title'])
-    .where('consultations.programme_id', '=', programmeId)
-    .where(visibleTo(viewer, ITEM_KIND, 'consultations.id'))
-    .orderBy('consultations.closes_at', 'desc')
-    .execute();
+  return q.consultationsWhere(own(db), programmeId, visibleTo(viewer, ITEM_KIND, 'consultations.id'));
 }
 
 // ---- Comments
@@ -227,7 +178,7 @@ export async function addComment(db: Db, viewer: Viewer, consultationId: number,
     if (!s) return { ok: false, reason: 'wrong_section' };
     Object.assign(row, { version_id: s.version_id, section_key: s.section_key });
   } else if (target.kind === 'question') {
-    if (!found.questions.some((q) => q.id === target.questionId)) return { ok: false, reason: 'wrong_question' };
+    if (!found.questions.some((x) => x.id === target.questionId)) return { ok: false, reason: 'wrong_question' };
     row.question_id = target.questionId;
   } else if (target.kind === 'reply') {
     const parent = (await visibleComments(db, viewer, found.consultation)).find((x) => x.id === target.parentId && x.parent_id === null);
@@ -235,8 +186,7 @@ export async function addComment(db: Db, viewer: Viewer, consultationId: number,
     if (found.consultation.comments_visible !== 'participants') return { ok: false, reason: 'no_replies' };
     row.parent_id = parent.id;
   }
-  const r = await own(db).insertInto('consultation_comments').values({ ...row, body: input.body, publication: input.publication, created_at: nowIso(clock) }).returning('id').executeTakeFirstOrThrow();
-  return { ok: true, id: Number(r.id) };
+  return { ok: true, id: await q.insertComment(own(db), { ...row, person_id: viewer.id, body: input.body, publication: input.publication }, nowIso(clock)) };
 }
 
 export type ShownComment = Comment & { author: string | null; agrees: number; agreed: boolean; mine: boolean; shownBody: string };
@@ -249,21 +199,8 @@ export type ShownComment = Comment & { author: string | null; agrees: number; ag
  */
 export async function visibleComments(db: Db | Tx, viewer: Viewer, consultation: Pick<Consultation, 'id' | 'comments_visible'>): Promise<ShownComment[]> {
   if (!viewer) return [];
-  const c = own(db);
-  let q = c
-    .selectFrom('consultation_comments as cc')
-    .leftJoin('people', 'people.id', 'cc.person_id')
-    .selectAll('cc')
-    .select('people.name as person_name')
-    .select((eb) => [
-      eb.selectFrom('consultation_agrees as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.comment_id', '=', 'cc.id').as('agrees'),
-      eb.exists(eb.selectFrom('consultation_agrees as a').select('a.person_id').whereRef('a.comment_id', '=', 'cc.id').where('a.person_id', '=', viewer.id)).as('agreed'),
-    ])
-    .where('cc.consultation_id', '=', consultation.id);
-  if (!isTeam(viewer)) {
-    q = consultation.comments_visible === 'participants' ? q.where((eb) => eb.or([eb('cc.person_id', '=', viewer.id), eb('cc.publication', '!=', 'none')])) : q.where('cc.person_id', '=', viewer.id);
-  }
-  const rows = await q.orderBy('cc.id').execute();
+  const only = isTeam(viewer) ? 'all' : consultation.comments_visible === 'participants' ? 'published' : 'own';
+  const rows = await q.commentsFor(own(db), consultation.id, viewer.id, only);
   return rows.map(({ person_name, agrees, agreed, ...r }) => {
     const mine = r.person_id === viewer.id;
     const author = isTeam(viewer) ? (person_name ?? 'A former participant') : mine ? 'You' : r.publication === 'named' ? (person_name ?? 'A participant') : null;
@@ -278,12 +215,11 @@ export async function toggleAgree(db: Db, viewer: Viewer, consultationId: number
   if (stateOf(found.consultation, clock()) !== 'open') return { ok: false, reason: 'closed' };
   const comment = (await visibleComments(db, viewer, found.consultation)).find((x) => x.id === commentId && x.parent_id === null);
   if (!comment) return { ok: false, reason: 'not_found' };
-  const c = own(db);
   if (comment.agreed) {
-    await c.deleteFrom('consultation_agrees').where('comment_id', '=', commentId).where('person_id', '=', viewer.id).execute();
+    await q.unagree(own(db), commentId, viewer.id);
     return { ok: true, agreed: false };
   }
-  await c.insertInto('consultation_agrees').values({ comment_id: commentId, person_id: viewer.id, created_at: nowIso(clock) }).onConflict((oc) => oc.columns(['comment_id', 'person_id']).doNothing()).execute();
+  await q.agree(own(db), commentId, viewer.id, nowIso(clock));
   return { ok: true, agreed: true };
 }
 
@@ -292,17 +228,9 @@ export async function toggleAgree(db: Db, viewer: Viewer, consultationId: number
 export type TriageFilter = { sectionKey?: string; status?: TriageStatus | 'untriaged' };
 
 /** The team's list: a consultation's comments and answers (not replies), filtered. */
-export async function triageList(db: Db | Tx, consultationId: number, filter: TriageFilter) {
-  let q = own(db).selectFrom('consultation_comments as cc').leftJoin('people', 'people.id', 'cc.person_id').selectAll('cc').select('people.name as person_name').where('cc.consultation_id', '=', consultationId).where('cc.parent_id', 'is', null);
-  if (filter.sectionKey) q = q.where('cc.section_key', '=', filter.sectionKey);
-  if (filter.status === 'untriaged') q = q.where('cc.status', 'is', null);
-  else if (filter.status) q = q.where('cc.status', '=', filter.status);
-  return q.orderBy('cc.id').execute();
-}
+export const triageList = (db: Db | Tx, consultationId: number, filter: TriageFilter) => q.triageRows(own(db), consultationId, filter);
 
-export async function commentForTeam(db: Db | Tx, consultationId: number, commentId: number) {
-  return own(db).selectFrom('consultation_comments as cc').leftJoin('people', 'people.id', 'cc.person_id').selectAll('cc').select('people.name as person_name').where('cc.id', '=', commentId).where('cc.consultation_id', '=', consultationId).executeTakeFirst();
-}
+export const commentForTeam = (db: Db | Tx, consultationId: number, commentId: number) => q.commentWithName(own(db), consultationId, commentId);
 
 /** Records the team's status and response, and tells the commenter (in the same transaction). */
 export async function respond(db: Db, viewer: NonNullable<Viewer>, consultationId: number, commentId: number, input: { status: TriageStatus; response: string }, ctx: NotifyContext): Promise<boolean> {
@@ -310,10 +238,10 @@ export async function respond(db: Db, viewer: NonNullable<Viewer>, consultationI
     const c = own(tx);
     const comment = await commentForTeam(tx, consultationId, commentId);
     if (!comment || comment.parent_id !== null) return false;
-    await c.updateTable('consultation_comments').set({ status: input.status, response: input.response, responded_by: viewer.id, responded_at: nowIso(ctx.clock) }).where('id', '=', commentId).execute();
+    await q.setResponse(c, commentId, { ...input, by: viewer.id }, nowIso(ctx.clock));
     await recordAudit(tx, { actorId: viewer.id, action: 'consultation.respond', recordType: 'consultation_comment', recordId: commentId, summary: `Marked a comment ${STATUS_LABELS[input.status].toLowerCase()}` }, ctx.clock);
     if (comment.person_id !== null && comment.person_id !== viewer.id) {
-      const title = await titleOf(c, consultationId);
+      const title = await q.titleOf(c, consultationId);
       await notify(tx, ctx, comment.person_id, CONSULTATION_RESPONSE.kind, { kind: ITEM_KIND, id: consultationId, title, url: '/my/comments', group: 'Consultations' }, {
         subject: `The team has responded to your comment on ${title}`,
         greeting: 'Hello,',
@@ -329,28 +257,14 @@ export async function redact(db: Db, viewer: NonNullable<Viewer>, consultationId
   return inTransaction(db, async (tx) => {
     const comment = await commentForTeam(tx, consultationId, commentId);
     if (!comment) return false;
-    await own(tx).updateTable('consultation_comments').set({ redacted_body: input.redacted, redacted_by: viewer.id, redacted_at: nowIso(clock) }).where('id', '=', commentId).execute();
+    await q.setRedaction(own(tx), commentId, input.redacted, viewer.id, nowIso(clock));
     await recordAudit(tx, { actorId: viewer.id, action: 'consultation.redact', recordType: 'consultation_comment', recordId: commentId, summary: `Redacted a comment: ${input.reason}` }, clock);
     return true;
   });
 }
 
-const titleOf = async (c: ConsultationsDb, consultationId: number) =>
-  (await c.selectFrom('consultations').innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id').select('d.title').where('consultations.id', '=', consultationId).executeTakeFirstOrThrow()).title;
-
 /** "Your comments": every comment this person made, with the team's response. */
-export async function myComments(db: Db | Tx, personId: number) {
-  return own(db)
-    .selectFrom('consultation_comments as cc')
-    .innerJoin('consultations', 'consultations.id', 'cc.consultation_id')
-    .innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id')
-    .leftJoin('consultation_sections as s', (j) => j.onRef('s.version_id', '=', 'cc.version_id').onRef('s.section_key', '=', 'cc.section_key'))
-    .leftJoin('consultation_questions as q', 'q.id', 'cc.question_id')
-    .select(['cc.id', 'cc.consultation_id', 'cc.body', 'cc.status', 'cc.response', 'cc.created_at', 'cc.parent_id', 'cc.publication', 'd.title', 's.heading', 's.position', 'q.text as question'])
-    .where('cc.person_id', '=', personId)
-    .orderBy('cc.id', 'desc')
-    .execute();
-}
+export const myComments = (db: Db | Tx, personId: number) => q.commentsBy(own(db), personId);
 
 // ---- Jobs
 
@@ -360,7 +274,7 @@ export function consultationJobHandlers(site: Omit<NotifyContext, 'clock'>): Job
     'consultations.opened': async (p, job) => {
       const ctx = { ...site, clock: job.clock };
       await inTransaction(job.db, async (tx) => {
-      const c = await own(tx).selectFrom('consultations').selectAll().where('id', '=', p.consultationId).where('opens_at', '=', p.opensAt).executeTakeFirst();
+      const c = await q.consultationAt(own(tx), p.consultationId, { opensAt: p.opensAt });
       if (!c || stateOf(c, ctx.clock()) === 'closed') return;
       await tellAudience(tx, ctx, c, CONSULTATION_OPENED.kind, (title) => ({
         subject: `Consultation open: ${title}`,
@@ -371,7 +285,7 @@ export function consultationJobHandlers(site: Omit<NotifyContext, 'clock'>): Job
     'consultations.closing': async (p, job) => {
       const ctx = { ...site, clock: job.clock };
       await inTransaction(job.db, async (tx) => {
-      const c = await own(tx).selectFrom('consultations').selectAll().where('id', '=', p.consultationId).where('closes_at', '=', p.closesAt).executeTakeFirst();
+      const c = await q.consultationAt(own(tx), p.consultationId, { closesAt: p.closesAt });
       if (!c || stateOf(c, ctx.clock()) !== 'open') return;
       await tellAudience(tx, ctx, c, CONSULTATION_CLOSING.kind, (title) => ({
         subject: `Closing soon: ${title}`,
@@ -383,7 +297,7 @@ export function consultationJobHandlers(site: Omit<NotifyContext, 'clock'>): Job
 }
 
 async function tellAudience(tx: Tx, ctx: NotifyContext, c: Consultation, kind: string, words: (title: string) => { subject: string; parts: string[] }): Promise<void> {
-  const title = await titleOf(own(tx), c.id);
+  const title = await q.titleOf(own(tx), c.id);
   const { subject, parts } = words(title);
   for (const personId of await addressees(tx, ITEM_KIND, c.id)) {
     await notify(tx, ctx, personId, kind, { kind: ITEM_KIND, id: c.id, title, url: `/consultations/${c.id}`, group: 'Consultations' }, { subject, greeting: 'Hello,', parts: [...parts, { link: `${ctx.baseUrl}/consultations/${c.id}`, text: 'Read the draft and comment' }] });
@@ -392,21 +306,7 @@ async function tellAudience(tx: Tx, ctx: NotifyContext, c: Consultation, kind: s
 
 // ---- Personal data
 
-export async function personRows(db: Db | Tx, personId: number) {
-  const c = own(db);
-  return {
-    consultation_comments: await c.selectFrom('consultation_comments').select(['id', 'consultation_id', 'section_key', 'question_id', 'parent_id', 'body', 'publication', 'status', 'response', 'created_at']).where('person_id', '=', personId).orderBy('id').execute(),
-    consultation_agrees: await c.selectFrom('consultation_agrees').select(['comment_id', 'created_at']).where('person_id', '=', personId).execute(),
-  };
-}
+export const personRows = (db: Db | Tx, personId: number) => q.personRows(own(db), personId);
 
 /** Erasing a person deletes their comments (their replies and others' agreements with them go too) and agreements; their name comes off what they triaged. */
-export async function erasePerson(tx: Tx, personId: number): Promise<void> {
-  const c = own(tx);
-  await c.deleteFrom('consultation_agrees').where('person_id', '=', personId).execute();
-  await c.deleteFrom('consultation_comments').where('person_id', '=', personId).execute();
-  await c.updateTable('consultation_comments').set({ responded_by: null }).where('responded_by', '=', personId).execute();
-  await c.updateTable('consultation_comments').set({ redacted_by: null }).where('redacted_by', '=', personId).execute();
-  for (const t of ['consultation_drafts', 'consultation_versions', 'consultations'] as const) await c.updateTable(t).set({ created_by: null }).where('created_by', '=', personId).execute();
-}
-
+export const erasePerson = (tx: Tx, personId: number) => q.erasePersonRows(own(tx), personId);

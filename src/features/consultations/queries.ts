@@ -1,0 +1,187 @@
+// The consultations feature's SQL, on its own handle (its tables, and people and projects to read
+// names). Who may see a consultation comes as a condition from the platform's audience rule.
+import { randomUUID } from 'node:crypto';
+import type { Expression, SqlBool } from 'kysely';
+import type { SectionDraft } from './import.ts';
+import type { BodyFormat, CommentsVisible, ConsultationsDb, Publication, Section, TriageStatus } from './tables.ts';
+
+// ---- Drafts, versions, sections
+
+export async function insertDraft(c: ConsultationsDb, row: { programmeId: number; title: string; summary: string; aims: string; createdBy: number }, now: string): Promise<number> {
+  const r = await c.insertInto('consultation_drafts').values({ programme_id: row.programmeId, title: row.title, summary: row.summary, aims: row.aims, created_by: row.createdBy, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** The projects a draft serves: only the programme's own (an id from elsewhere is ignored). */
+export async function setProjects(c: ConsultationsDb, programmeId: number, draftId: number, projectIds: readonly number[]): Promise<void> {
+  await c.deleteFrom('consultation_draft_projects').where('draft_id', '=', draftId).execute();
+  if (!projectIds.length) return;
+  const real = await c.selectFrom('projects').select('id').where('programme_id', '=', programmeId).where('id', 'in', [...projectIds]).execute();
+  if (real.length) await c.insertInto('consultation_draft_projects').values(real.map((p) => ({ draft_id: draftId, project_id: p.id }))).execute();
+}
+
+export async function insertVersion(c: ConsultationsDb, row: { draftId: number; number: number; source: 'written' | 'word'; sourceName: string | null; createdBy: number }, now: string): Promise<number> {
+  const r = await c.insertInto('consultation_versions').values({ draft_id: row.draftId, number: row.number, source: row.source, source_name: row.sourceName, created_by: row.createdBy, created_at: now }).returning('id').executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** New sections, each with a new stable key. */
+export async function insertSections(c: ConsultationsDb, versionId: number, sections: readonly SectionDraft[], format: BodyFormat): Promise<void> {
+  if (!sections.length) return;
+  await c
+    .insertInto('consultation_sections')
+    .values(sections.map((s, i) => ({ version_id: versionId, section_key: randomUUID(), position: i + 1, heading: s.heading, body: s.body, body_format: format, pictures_without_alt: s.picturesWithoutAlt })))
+    .execute();
+}
+
+export const draftsOf = (c: ConsultationsDb, programmeId: number) => c.selectFrom('consultation_drafts').selectAll().where('programme_id', '=', programmeId).orderBy('id', 'desc').execute();
+export const draftOf = (c: ConsultationsDb, programmeId: number, draftId: number) => c.selectFrom('consultation_drafts').selectAll().where('id', '=', draftId).where('programme_id', '=', programmeId).executeTakeFirst();
+export const latestVersion = (c: ConsultationsDb, draftId: number) => c.selectFrom('consultation_versions').selectAll().where('draft_id', '=', draftId).orderBy('number', 'desc').executeTakeFirstOrThrow();
+export const sectionsOf = (c: ConsultationsDb, versionId: number) => c.selectFrom('consultation_sections').selectAll().where('version_id', '=', versionId).orderBy('position').execute();
+export const projectsOfDraft = (c: ConsultationsDb, draftId: number) =>
+  c.selectFrom('consultation_draft_projects as dp').innerJoin('projects', 'projects.id', 'dp.project_id').select(['projects.id', 'projects.name']).where('dp.draft_id', '=', draftId).orderBy('projects.position').execute();
+export const consultationsOfDraft = (c: ConsultationsDb, draftId: number) => c.selectFrom('consultations').selectAll().where('draft_id', '=', draftId).orderBy('id').execute();
+
+/** A section of this programme's draft, or undefined. */
+export const sectionOfDraft = (c: ConsultationsDb, programmeId: number, draftId: number, sectionId: number) =>
+  c
+    .selectFrom('consultation_sections as s')
+    .innerJoin('consultation_versions as v', 'v.id', 's.version_id')
+    .innerJoin('consultation_drafts as d', 'd.id', 'v.draft_id')
+    .selectAll('s')
+    .where('s.id', '=', sectionId)
+    .where('d.id', '=', draftId)
+    .where('d.programme_id', '=', programmeId)
+    .executeTakeFirst();
+
+export async function versionInConsultation(c: ConsultationsDb, versionId: number): Promise<boolean> {
+  return Boolean(await c.selectFrom('consultations').select('id').where('version_id', '=', versionId).executeTakeFirst());
+}
+
+export const renameSection = (c: ConsultationsDb, sectionId: number, heading: string) => c.updateTable('consultation_sections').set({ heading }).where('id', '=', sectionId).execute();
+export const nextSection = (c: ConsultationsDb, s: Section) => c.selectFrom('consultation_sections').selectAll().where('version_id', '=', s.version_id).where('position', '>', s.position).orderBy('position').executeTakeFirst();
+
+/** Replaces a section's text with the merged text and removes the next one, closing the gap in the numbering. */
+export async function mergeSections(c: ConsultationsDb, s: Section, next: Section, merged: { body: string; format: BodyFormat }): Promise<void> {
+  await c.updateTable('consultation_sections').set({ body: merged.body, body_format: merged.format, pictures_without_alt: s.pictures_without_alt + next.pictures_without_alt }).where('id', '=', s.id).execute();
+  await c.deleteFrom('consultation_sections').where('id', '=', next.id).execute();
+  await c.updateTable('consultation_sections').set((eb) => ({ position: eb('position', '-', 1) })).where('version_id', '=', s.version_id).where('position', '>', next.position).execute();
+}
+
+// ---- Consultations
+
+export async function insertConsultation(c: ConsultationsDb, row: { programmeId: number; draftId: number; versionId: number; opensAt: string; closesAt: string; commentsVisible: CommentsVisible; createdBy: number; questions: readonly string[] }, now: string): Promise<number> {
+  const r = await c
+    .insertInto('consultations')
+    .values({ programme_id: row.programmeId, draft_id: row.draftId, version_id: row.versionId, opens_at: row.opensAt, closes_at: row.closesAt, comments_visible: row.commentsVisible, created_by: row.createdBy, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const id = Number(r.id);
+  if (row.questions.length) await c.insertInto('consultation_questions').values(row.questions.map((text, i) => ({ consultation_id: id, position: i + 1, text }))).execute();
+  return id;
+}
+
+/** A consultation with its draft's title and summary. */
+export const consultationWithDraft = (c: ConsultationsDb, id: number) =>
+  c.selectFrom('consultations').innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id').selectAll('consultations').select(['d.title', 'd.summary']).where('consultations.id', '=', id).executeTakeFirst();
+export const consultationAt = (c: ConsultationsDb, id: number, at: { opensAt?: string; closesAt?: string }) => {
+  let q = c.selectFrom('consultations').selectAll().where('id', '=', id);
+  if (at.opensAt) q = q.where('opens_at', '=', at.opensAt);
+  if (at.closesAt) q = q.where('closes_at', '=', at.closesAt);
+  return q.executeTakeFirst();
+};
+export const questionsOf = (c: ConsultationsDb, consultationId: number) => c.selectFrom('consultation_questions').selectAll().where('consultation_id', '=', consultationId).orderBy('position').execute();
+export const titleOf = async (c: ConsultationsDb, consultationId: number) =>
+  (await c.selectFrom('consultations').innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id').select('d.title').where('consultations.id', '=', consultationId).executeTakeFirstOrThrow()).title;
+
+/** The programme's consultations the condition lets through (the audience rule), latest closing first. */
+export const consultationsWhere = (c: ConsultationsDb, programmeId: number, visible: Expression<SqlBool>) =>
+  c
+    .selectFrom('consultations')
+    .innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id')
+    .select(['consultations.id', 'consultations.opens_at', 'consultations.closes_at', 'd.title'])
+    .where('consultations.programme_id', '=', programmeId)
+    .where(visible)
+    .orderBy('consultations.closes_at', 'desc')
+    .execute();
+
+// ---- Comments
+
+export type CommentRow = { consultation_id: number; person_id: number; version_id: number | null; section_key: string | null; question_id: number | null; parent_id: number | null; body: string; publication: Publication };
+export async function insertComment(c: ConsultationsDb, row: CommentRow, now: string): Promise<number> {
+  const r = await c.insertInto('consultation_comments').values({ ...row, created_at: now }).returning('id').executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/**
+ * A consultation's comments with their writer's name and agreements, for one reader: `only` limits
+ * them to the reader's own ('own') or to their own and those that may be published ('published').
+ */
+export function commentsFor(c: ConsultationsDb, consultationId: number, readerId: number, only: 'all' | 'own' | 'published') {
+  let q = c
+    .selectFrom('consultation_comments as cc')
+    .leftJoin('people', 'people.id', 'cc.person_id')
+    .selectAll('cc')
+    .select('people.name as person_name')
+    .select((eb) => [
+      eb.selectFrom('consultation_agrees as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.comment_id', '=', 'cc.id').as('agrees'),
+      eb.exists(eb.selectFrom('consultation_agrees as a').select('a.person_id').whereRef('a.comment_id', '=', 'cc.id').where('a.person_id', '=', readerId)).as('agreed'),
+    ])
+    .where('cc.consultation_id', '=', consultationId);
+  if (only === 'own') q = q.where('cc.person_id', '=', readerId);
+  if (only === 'published') q = q.where((eb) => eb.or([eb('cc.person_id', '=', readerId), eb('cc.publication', '!=', 'none')]));
+  return q.orderBy('cc.id').execute();
+}
+
+export const unagree = (c: ConsultationsDb, commentId: number, personId: number) => c.deleteFrom('consultation_agrees').where('comment_id', '=', commentId).where('person_id', '=', personId).execute();
+export const agree = (c: ConsultationsDb, commentId: number, personId: number, now: string) =>
+  c.insertInto('consultation_agrees').values({ comment_id: commentId, person_id: personId, created_at: now }).onConflict((oc) => oc.columns(['comment_id', 'person_id']).doNothing()).execute();
+
+export function triageRows(c: ConsultationsDb, consultationId: number, filter: { sectionKey?: string; status?: TriageStatus | 'untriaged' }) {
+  let q = c.selectFrom('consultation_comments as cc').leftJoin('people', 'people.id', 'cc.person_id').selectAll('cc').select('people.name as person_name').where('cc.consultation_id', '=', consultationId).where('cc.parent_id', 'is', null);
+  if (filter.sectionKey) q = q.where('cc.section_key', '=', filter.sectionKey);
+  if (filter.status === 'untriaged') q = q.where('cc.status', 'is', null);
+  else if (filter.status) q = q.where('cc.status', '=', filter.status);
+  return q.orderBy('cc.id').execute();
+}
+
+export const commentWithName = (c: ConsultationsDb, consultationId: number, commentId: number) =>
+  c.selectFrom('consultation_comments as cc').leftJoin('people', 'people.id', 'cc.person_id').selectAll('cc').select('people.name as person_name').where('cc.id', '=', commentId).where('cc.consultation_id', '=', consultationId).executeTakeFirst();
+
+export const setResponse = (c: ConsultationsDb, commentId: number, r: { status: TriageStatus; response: string; by: number }, now: string) =>
+  c.updateTable('consultation_comments').set({ status: r.status, response: r.response, responded_by: r.by, responded_at: now }).where('id', '=', commentId).execute();
+export const setRedaction = (c: ConsultationsDb, commentId: number, redacted: string, by: number, now: string) =>
+  c.updateTable('consultation_comments').set({ redacted_body: redacted, redacted_by: by, redacted_at: now }).where('id', '=', commentId).execute();
+
+/** "Your comments": the person's comments with where they are and the team's response. */
+export const commentsBy = (c: ConsultationsDb, personId: number) =>
+  c
+    .selectFrom('consultation_comments as cc')
+    .innerJoin('consultations', 'consultations.id', 'cc.consultation_id')
+    .innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id')
+    .leftJoin('consultation_sections as s', (j) => j.onRef('s.version_id', '=', 'cc.version_id').onRef('s.section_key', '=', 'cc.section_key'))
+    .leftJoin('consultation_questions as q', 'q.id', 'cc.question_id')
+    .select(['cc.id', 'cc.consultation_id', 'cc.body', 'cc.status', 'cc.response', 'cc.created_at', 'cc.parent_id', 'cc.publication', 'd.title', 's.heading', 's.position', 'q.text as question'])
+    .where('cc.person_id', '=', personId)
+    .orderBy('cc.id', 'desc')
+    .execute();
+
+// ---- Personal data
+
+export async function personRows(c: ConsultationsDb, personId: number) {
+  return {
+    consultation_comments: await c.selectFrom('consultation_comments').select(['id', 'consultation_id', 'section_key', 'question_id', 'parent_id', 'body', 'publication', 'status', 'response', 'created_at']).where('person_id', '=', personId).orderBy('id').execute(),
+    consultation_agrees: await c.selectFrom('consultation_agrees').select(['comment_id', 'created_at']).where('person_id', '=', personId).execute(),
+  };
+}
+
+/** Deletes the person's comments (replies to them and agreements with them go too) and agreements; takes their name off what they triaged, redacted or made. */
+export async function erasePersonRows(c: ConsultationsDb, personId: number): Promise<void> {
+  await c.deleteFrom('consultation_agrees').where('person_id', '=', personId).execute();
+  await c.deleteFrom('consultation_comments').where('person_id', '=', personId).execute();
+  await c.updateTable('consultation_comments').set({ responded_by: null }).where('responded_by', '=', personId).execute();
+  await c.updateTable('consultation_comments').set({ redacted_by: null }).where('redacted_by', '=', personId).execute();
+  await c.updateTable('consultation_drafts').set({ created_by: null }).where('created_by', '=', personId).execute();
+  await c.updateTable('consultation_versions').set({ created_by: null }).where('created_by', '=', personId).execute();
+  await c.updateTable('consultations').set({ created_by: null }).where('created_by', '=', personId).execute();
+}

@@ -1,0 +1,401 @@
+// Consultations: the team's drafts (write, import from Word, adjust the sections), setting up a
+// consultation, triage and redaction (admins); the draft page, commenting by section, on the whole
+// draft or on a guiding question, agree and reply (the audience); "Your comments".
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { onlyRoles } from '../../platform/auth/guards.ts';
+import { audienceChoicesFor } from '../../platform/audience/access.ts';
+import { audienceFieldOrder, parseAudience, pickerChoices, type AudienceChoice } from '../../platform/forms/audience.ts';
+import { parseForm, typedValues, type FormFailure } from '../../platform/forms/parse-form.ts';
+import { sendErrorPage } from '../../platform/http/errors.ts';
+import type { AppDeps } from '../../platform/http/request-context.ts';
+import { formBody, idParams, oneText, rowId, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
+import { commentForm, COMMENT_ORDER, CONSULTATION_ANCHORS, CONSULTATION_ORDER, consultationForm, DRAFT_ORDER, importDraftForm, QUESTION_ROWS, redactForm, renameForm, respondForm, TEXT_MAX, writtenDraftForm, COMMENT_MAX } from './form.ts';
+import { DOCX_MAX_BYTES, importDocx, splitMarkdown } from './import.ts';
+import {
+  addComment,
+  commentForTeam,
+  consultationsFor,
+  createConsultation,
+  createDraft,
+  draftById,
+  draftsOf,
+  mergeWithNext,
+  myComments,
+  PUBLICATION_LABELS,
+  readableConsultation,
+  redact,
+  renameSection,
+  respond,
+  sectionHtml,
+  stateOf,
+  STATUS_LABELS,
+  STATUSES,
+  toggleAgree,
+  triageList,
+  visibleComments,
+  type CommentRefusal,
+  type CommentTarget,
+} from './service.ts';
+import { acceptUploads, uploadOf } from './upload.ts';
+
+const V = 'features/consultations/views';
+const team = { config: onlyRoles('admin') };
+const signedIn = { config: onlyRoles('admin', 'facilitator', 'participant', 'observer') };
+const sectionParams = z.object({ id: rowId, sectionId: rowId });
+const commentParams = z.object({ id: rowId, commentId: rowId });
+const questionParams = z.object({ id: rowId, questionId: rowId });
+const triageQuery = z.object({ section: oneText(100), status: oneText(20) });
+export const CONSULTATION_CHOICES: readonly AudienceChoice[] = ['programme', 'projects', 'subgroups', 'people', 'signed-in'];
+
+const COMMENT_REFUSALS: Record<Exclude<CommentRefusal, 'not_found' | 'wrong_section' | 'wrong_question'>, string> = {
+  not_open_yet: 'This consultation is not open yet, so comments cannot be added',
+  closed: 'This consultation has closed, so comments can no longer be added',
+  no_replies: 'Replies are not possible on this consultation',
+};
+const IMPORT_REFUSALS = {
+  too_large: `The file must be smaller than ${DOCX_MAX_BYTES / 1024 / 1024} MB`,
+  not_docx: 'The file must be a Word document (.docx) that opens in Word',
+  empty: 'The Word document has no text in it',
+};
+const statusChoice = (s: string | undefined) => (s === 'untriaged' || (STATUSES as readonly string[]).includes(s ?? '') ? (s as never) : undefined);
+
+export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
+  const app = appIn.withTypeProvider<ZodTypeProvider>();
+  const db = deps.data.db;
+  const clock = deps.clock;
+  const notifyCtx = () => ({ clock, baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret });
+  const programmeOr404 = async (request: FastifyRequest, reply: FastifyReply) => {
+    const p = await request.programme();
+    if (!p) await sendErrorPage(request, reply, 404);
+    return p;
+  };
+  type Failure = Partial<Pick<FormFailure, 'errors' | 'errorList'>>;
+
+  // ---- The team: drafts
+
+  app.get('/admin/consultations', team, async (request, reply) => {
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    const drafts = await draftsOf(db, programme.id);
+    const consultations = (await consultationsFor(db, request.user, programme.id)).map((c) => ({ ...c, state: stateOf(c, clock()) }));
+    return reply.view(`${V}/admin-list.njk`, { pageTitle: 'Consultations', drafts, consultations });
+  });
+
+
+  const draftPage = async (request: FastifyRequest, reply: FastifyReply, programmeId: number, kind: 'written' | 'word', values: Record<string, string | string[]>, failure: Failure = {}, status = 200, preview?: string) =>
+    reply.code(status).view(`${V}/draft-form.njk`, {
+      pageTitle: kind === 'word' ? 'Import a draft from a Word document' : 'Write a draft',
+      kind,
+      values,
+      errors: failure.errors ?? {},
+      errorList: failure.errorList,
+      preview: preview === undefined ? {} : { text: preview },
+      projects: (await audienceChoicesFor(db, request.user, programmeId)).projects,
+      maxMb: DOCX_MAX_BYTES / 1024 / 1024,
+    });
+
+  app.get('/admin/consultations/drafts/new', team, async (request, reply) => {
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    return draftPage(request, reply, programme.id, 'written', {});
+  });
+
+  app.post('/admin/consultations/drafts/new', { ...team, schema: { body: formBody } }, async (request, reply) => {
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    const values = typedValues(request.body, TEXT_MAX + 100);
+    if (request.body.action === 'preview') return draftPage(request, reply, programme.id, 'written', values, {}, 200, String(values.text ?? ''));
+    const form = parseForm(writtenDraftForm, request.body, { order: DRAFT_ORDER });
+    if (!form.ok) return draftPage(request, reply, programme.id, 'written', values, form, 400);
+    const sections = splitMarkdown(form.data.text);
+    const id = await createDraft(db, request.user!, programme.id, { title: form.data.title, summary: form.data.summary, aims: form.data.aims, projectIds: form.data.projects }, { sections, format: 'markdown', source: 'written' }, clock);
+    reply.flash(`Draft saved, in ${sections.length} ${sections.length === 1 ? 'section' : 'sections'}.`);
+    return reply.redirect(`/admin/consultations/drafts/${id}`);
+  });
+
+  // The Word import: its own encapsulated plugin, the only place a multipart body is read.
+  appIn.register(async (scope) => {
+    acceptUploads(scope);
+    const s = scope.withTypeProvider<ZodTypeProvider>();
+    s.get('/admin/consultations/drafts/import', team, async (request, reply) => {
+      const programme = await programmeOr404(request, reply);
+      if (!programme) return reply;
+      return draftPage(request, reply, programme.id, 'word', {});
+    });
+    s.post('/admin/consultations/drafts/import', { ...team, schema: { body: formBody } }, async (request, reply) => {
+      const programme = await programmeOr404(request, reply);
+      if (!programme) return reply;
+      const values = typedValues(request.body);
+      const form = parseForm(importDraftForm, request.body, { order: DRAFT_ORDER });
+      const file = uploadOf(request);
+      const fileError = !file ? 'Choose a Word document (.docx) to import' : null;
+      const imported = file ? await importDocx(file.data) : null;
+      const importError = imported && !imported.ok ? IMPORT_REFUSALS[imported.reason] : fileError;
+      if (!form.ok || importError || !imported?.ok) {
+        const errors = { ...(form.ok ? {} : form.errors), ...(importError ? { file: { text: importError } } : {}) };
+        const errorList = [...(form.ok ? [] : form.errorList), ...(importError ? [{ text: importError, href: '#file' }] : [])];
+        return draftPage(request, reply, programme.id, 'word', values, { errors, errorList }, imported && !imported.ok && imported.reason === 'too_large' ? 413 : 400);
+      }
+      const id = await createDraft(db, request.user!, programme.id, { title: form.data.title, summary: form.data.summary, aims: form.data.aims, projectIds: form.data.projects }, { sections: imported.sections, format: 'html', source: 'word', sourceName: file!.name }, clock);
+      const missing = imported.picturesWithoutAlt;
+      reply.flash(`Draft imported, in ${imported.sections.length} ${imported.sections.length === 1 ? 'section' : 'sections'}.${missing ? ` ${missing} ${missing === 1 ? 'picture has' : 'pictures have'} no description: see the sections marked below.` : ''}`);
+      return reply.redirect(`/admin/consultations/drafts/${id}`);
+    });
+  });
+
+  app.get('/admin/consultations/drafts/:id', { ...team, schema: { params: idParams } }, async (request, reply) => {
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    const found = await draftById(db, programme.id, request.params.id);
+    if (!found) return sendErrorPage(request, reply, 404);
+    const locked = found.consultations.some((c) => c.version_id === found.version.id);
+    return reply.view(`${V}/draft.njk`, { pageTitle: found.draft.title, ...found, locked, sections: found.sections.map((s) => ({ ...s, html: sectionHtml(s) })) });
+  });
+
+  const adjust = (path: string, run: (programmeId: number, draftId: number, sectionId: number, body: Record<string, string | string[]>) => Promise<{ ok: true } | { ok: false; reason: string } | FormFailure>) =>
+    app.post(path, { ...team, schema: { params: sectionParams, body: formBody } }, async (request, reply) => {
+      const programme = await programmeOr404(request, reply);
+      if (!programme) return reply;
+      const r = await run(programme.id, request.params.id, request.params.sectionId, request.body);
+      if (!r.ok && 'reason' in r && r.reason === 'not_found') return sendErrorPage(request, reply, 404);
+      if (!r.ok) {
+        const word = 'reason' in r ? (r.reason === 'in_consultation' ? 'A consultation runs on this version, so its sections cannot change' : 'The last section has no next section to merge with') : r.errorList[0]!.text;
+        reply.flash(`Not changed: ${word}.`);
+      } else reply.flash('Sections changed.');
+      return reply.redirect(`/admin/consultations/drafts/${request.params.id}#section-${request.params.sectionId}`);
+    });
+  adjust('/admin/consultations/drafts/:id/sections/:sectionId/merge', (p, d, s) => mergeWithNext(db, p, d, s));
+  adjust('/admin/consultations/drafts/:id/sections/:sectionId/rename', async (p, d, s, body) => {
+    const form = parseForm(renameForm, body);
+    return form.ok ? renameSection(db, p, d, s, form.data.heading) : form;
+  });
+
+  // ---- The team: setting up a consultation
+
+  const consultPage = async (request: FastifyRequest, reply: FastifyReply, programmeId: number, draft: { id: number; title: string }, values: Record<string, string | string[]>, failure: Failure = {}, status = 200) => {
+    const choices = await audienceChoicesFor(db, request.user, programmeId);
+    return reply.code(status).view(`${V}/consult-form.njk`, {
+      pageTitle: `Set up a consultation on ${draft.title}`,
+      draft,
+      values,
+      errors: failure.errors ?? {},
+      errorList: failure.errorList,
+      choices,
+      allow: pickerChoices(choices.allowedKinds, CONSULTATION_CHOICES),
+      rows: QUESTION_ROWS,
+    });
+  };
+
+  app.get('/admin/consultations/drafts/:id/consult', { ...team, schema: { params: idParams } }, async (request, reply) => {
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    const found = await draftById(db, programme.id, request.params.id);
+    if (!found) return sendErrorPage(request, reply, 404);
+    return consultPage(request, reply, programme.id, found.draft, { commentsVisible: 'participants' });
+  });
+
+  app.post('/admin/consultations/drafts/:id/consult', { ...team, schema: { params: idParams, body: formBody } }, async (request, reply) => {
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    const found = await draftById(db, programme.id, request.params.id);
+    if (!found) return sendErrorPage(request, reply, 404);
+    const values = typedValues(request.body);
+    const form = parseForm(consultationForm, request.body, { order: [...CONSULTATION_ORDER, ...audienceFieldOrder()], anchors: CONSULTATION_ANCHORS });
+    const audience = await parseAudience(db, request.body, { allow: CONSULTATION_CHOICES, choices: await audienceChoicesFor(db, request.user, programme.id) });
+    if (!form.ok || !audience.ok) {
+      const errors = { ...(form.ok ? {} : form.errors), ...(audience.ok ? {} : audience.errors) };
+      const errorList = [...(form.ok ? [] : form.errorList), ...(audience.ok ? [] : audience.errorList)];
+      return consultPage(request, reply, programme.id, found.draft, values, { errors, errorList }, 400);
+    }
+    const saved = await createConsultation(db, request.user!, programme.id, found.draft.id, { ...form.data, audience: audience.data }, clock);
+    if (!saved.ok) {
+      if (saved.reason === 'not_found') return sendErrorPage(request, reply, 404);
+      const text = saved.reason === 'no_sections' ? 'The draft has no sections to comment on yet' : 'The closing date must be in the future';
+      return consultPage(request, reply, programme.id, found.draft, values, { errors: { closes: { text } }, errorList: [{ text, href: '#closes-day' }] }, 400);
+    }
+    reply.flash('Consultation set up. Its audience will be told when it opens.');
+    return reply.redirect(`/consultations/${saved.id}`);
+  });
+
+  // ---- The team: triage and redaction
+
+  app.get('/admin/consultations/:id/triage', { ...team, schema: { params: idParams, querystring: triageQuery } }, async (request, reply) => {
+    const found = await readableConsultation(db, request.user, request.params.id);
+    if (!found) return sendErrorPage(request, reply, 404);
+    const status = statusChoice(request.query.status);
+    const sectionKey = found.sections.some((s) => s.section_key === request.query.section) ? request.query.section : undefined;
+    const rows = await triageList(db, found.consultation.id, { sectionKey, status });
+    const sectionByKey = new Map(found.sections.map((s) => [s.section_key, s]));
+    const questionById = new Map(found.questions.map((q) => [q.id, q]));
+    const comments = rows.map((r) => ({ ...r, on: onWhat(r, sectionByKey, questionById), statusLabel: r.status ? STATUS_LABELS[r.status] : 'Not triaged' }));
+    return reply.view(`${V}/triage.njk`, { pageTitle: `Comments on ${found.consultation.title}`, c: found.consultation, sections: found.sections, comments, filter: { section: sectionKey ?? '', status: status ?? '' }, statuses: STATUSES.map((s) => ({ value: s, text: STATUS_LABELS[s] })) });
+  });
+
+  const commentPageForTeam = async (request: FastifyRequest, reply: FastifyReply, consultationId: number, commentId: number, values: Record<string, string | string[]> = {}, failure: Failure = {}, status = 200) => {
+    const found = await readableConsultation(db, request.user, consultationId);
+    const comment = found && (await commentForTeam(db, consultationId, commentId));
+    if (!found || !comment || comment.parent_id !== null) return sendErrorPage(request, reply, 404);
+    const on = onWhat(comment, new Map(found.sections.map((s) => [s.section_key, s])), new Map(found.questions.map((q) => [q.id, q])));
+    return reply.code(status).view(`${V}/respond.njk`, {
+      pageTitle: `Respond to comment ${comment.id}`,
+      c: found.consultation,
+      comment,
+      on,
+      publication: PUBLICATION_LABELS[comment.publication],
+      values: { status: comment.status ?? '', response: comment.response ?? '', redacted: comment.redacted_body ?? comment.body, ...values },
+      errors: failure.errors ?? {},
+      errorList: failure.errorList,
+      statuses: STATUSES.map((s) => ({ value: s, text: STATUS_LABELS[s] })),
+    });
+  };
+
+  app.get('/admin/consultations/:id/comments/:commentId', { ...team, schema: { params: commentParams } }, async (request, reply) => commentPageForTeam(request, reply, request.params.id, request.params.commentId));
+
+  app.post('/admin/consultations/:id/comments/:commentId', { ...team, schema: { params: commentParams, body: formBody } }, async (request, reply) => {
+    const { id, commentId } = request.params;
+    if (!(await readableConsultation(db, request.user, id))) return sendErrorPage(request, reply, 404);
+    const form = parseForm(respondForm, request.body, { order: ['status', 'response'] });
+    if (!form.ok) return commentPageForTeam(request, reply, id, commentId, typedValues(request.body, COMMENT_MAX + 100), form, 400);
+    if (!(await respond(db, request.user!, id, commentId, form.data, notifyCtx()))) return sendErrorPage(request, reply, 404);
+    deps.pokeMailWorker();
+    reply.flash('Response saved. The commenter has been told.');
+    return reply.redirect(`/admin/consultations/${id}/triage`);
+  });
+
+  app.post('/admin/consultations/:id/comments/:commentId/redact', { ...team, schema: { params: commentParams, body: formBody } }, async (request, reply) => {
+    const { id, commentId } = request.params;
+    if (!(await readableConsultation(db, request.user, id))) return sendErrorPage(request, reply, 404);
+    const form = parseForm(redactForm, request.body, { order: ['redacted', 'reason'] });
+    if (!form.ok) return commentPageForTeam(request, reply, id, commentId, typedValues(request.body, COMMENT_MAX + 100), form, 400);
+    if (!(await redact(db, request.user!, id, commentId, form.data, clock))) return sendErrorPage(request, reply, 404);
+    reply.flash('Comment redacted. Others now read the redacted text; the original is kept for the team.');
+    return reply.redirect(`/admin/consultations/${id}/comments/${commentId}`);
+  });
+
+  // ---- The audience: reading and commenting
+
+  app.get('/consultations', signedIn, async (request, reply) => {
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    const list = (await consultationsFor(db, request.user, programme.id)).map((c) => ({ ...c, state: stateOf(c, clock()) }));
+    return reply.view(`${V}/list.njk`, { pageTitle: 'Consultations', list });
+  });
+
+  app.get('/consultations/:id', { ...signedIn, schema: { params: idParams } }, async (request, reply) => {
+    const found = await readableConsultation(db, request.user, request.params.id);
+    if (!found) return sendErrorPage(request, reply, 404);
+    const c = found.consultation;
+    const comments = await visibleComments(db, request.user, c);
+    const tops = comments.filter((x) => x.parent_id === null);
+    const repliesOf = (id: number) => comments.filter((x) => x.parent_id === id);
+    const withReplies = (list: typeof tops) => list.map((x) => ({ ...x, statusLabel: x.status ? STATUS_LABELS[x.status] : null, replies: repliesOf(x.id) }));
+    const sections = found.sections.map((s) => ({ ...s, html: sectionHtml(s), comments: withReplies(tops.filter((x) => x.section_key === s.section_key && x.version_id === s.version_id)) }));
+    const questions = found.questions.map((q) => ({ ...q, comments: withReplies(tops.filter((x) => x.question_id === q.id)) }));
+    const general = withReplies(tops.filter((x) => x.section_key === null && x.question_id === null));
+    return reply.view(`${V}/consultation.njk`, {
+      pageTitle: c.title,
+      c,
+      state: stateOf(c, clock()),
+      sections,
+      questions,
+      general,
+      team: request.user?.role === 'admin',
+      othersVisible: c.comments_visible === 'participants',
+    });
+  });
+
+  type Target = { target: CommentTarget; heading: string; action: string; reply?: boolean };
+  /** What a comment page is about, or null when it is not part of this consultation. */
+  const targetOf = (found: NonNullable<Awaited<ReturnType<typeof readableConsultation>>>, params: { sectionId?: number; questionId?: number; commentId?: number; general?: boolean }): Target | null => {
+    const id = found.consultation.id;
+    if (params.sectionId !== undefined) {
+      const s = found.sections.find((x) => x.id === params.sectionId);
+      return s ? { target: { kind: 'section', sectionId: s.id }, heading: `Comment on section ${s.position}: ${s.heading}`, action: `/consultations/${id}/sections/${s.id}/comment` } : null;
+    }
+    if (params.questionId !== undefined) {
+      const q = found.questions.find((x) => x.id === params.questionId);
+      return q ? { target: { kind: 'question', questionId: q.id }, heading: `Answer: ${q.text}`, action: `/consultations/${id}/questions/${q.id}/answer` } : null;
+    }
+    if (params.commentId !== undefined) return { target: { kind: 'reply', parentId: params.commentId }, heading: 'Reply to a comment', action: `/consultations/${id}/comments/${params.commentId}/reply`, reply: true };
+    return { target: { kind: 'general' }, heading: 'Comment on the whole draft', action: `/consultations/${id}/comment` };
+  };
+
+  const commentRoutes = (path: string, paramsSchema: z.ZodType<{ id: number } & Record<string, number>>, pick: (p: Record<string, number>) => { sectionId?: number; questionId?: number; commentId?: number }) => {
+    const page = async (request: FastifyRequest, reply: FastifyReply, found: NonNullable<Awaited<ReturnType<typeof readableConsultation>>>, t: Target, values: Record<string, string | string[]>, failure: Failure = {}, status = 200) =>
+      reply.code(status).view(`${V}/comment.njk`, {
+        pageTitle: `${t.heading} – ${found.consultation.title}`,
+        heading: t.heading,
+        c: found.consultation,
+        section: t.target.kind === 'section' ? found.sections.find((s) => s.id === (t.target as { sectionId: number }).sectionId) : null,
+        sectionHtml: t.target.kind === 'section' ? sectionHtml(found.sections.find((s) => s.id === (t.target as { sectionId: number }).sectionId)!) : '',
+        action: t.action,
+        reply: t.reply ?? false,
+        values,
+        errors: failure.errors ?? {},
+        errorList: failure.errorList,
+        state: stateOf(found.consultation, clock()),
+        publications: Object.entries(PUBLICATION_LABELS).map(([value, text]) => ({ value, text })),
+      });
+    const load = async (request: FastifyRequest, reply: FastifyReply, params: { id: number } & Record<string, number>) => {
+      const found = await readableConsultation(db, request.user, params.id);
+      const t = found && targetOf(found, pick(params));
+      if (!found || !t) {
+        await sendErrorPage(request, reply, 404);
+        return null;
+      }
+      if (t.target.kind === 'reply' && (found.consultation.comments_visible !== 'participants' || !(await visibleComments(db, request.user, found.consultation)).some((x) => x.id === params.commentId && x.parent_id === null))) {
+        await sendErrorPage(request, reply, 404);
+        return null;
+      }
+      return { found, t };
+    };
+    app.get(path, { ...signedIn, schema: { params: paramsSchema } }, async (request, reply) => {
+      const l = await load(request, reply, request.params);
+      if (!l) return reply;
+      return page(request, reply, l.found, l.t, {});
+    });
+    app.post(path, { ...signedIn, schema: { params: paramsSchema, body: formBody } }, async (request, reply) => {
+      const l = await load(request, reply, request.params);
+      if (!l) return reply;
+      const values = typedValues(request.body, COMMENT_MAX + 100);
+      // A reply is published as its comment's thread is: it asks for the same choice.
+      const form = parseForm(commentForm, request.body, { order: COMMENT_ORDER, anchors: { publication: 'publication' } });
+      if (!form.ok) return page(request, reply, l.found, l.t, values, form, 400);
+      const saved = await addComment(db, request.user, l.found.consultation.id, l.t.target, form.data, clock);
+      if (!saved.ok) {
+        if (saved.reason === 'not_found' || saved.reason === 'wrong_section' || saved.reason === 'wrong_question') return sendErrorPage(request, reply, 404);
+        const text = COMMENT_REFUSALS[saved.reason];
+        return page(request, reply, l.found, l.t, values, { errors: { body: { text } }, errorList: [{ text, href: '#body' }] }, 400);
+      }
+      reply.flash(l.t.reply ? 'Your reply has been added.' : 'Thank you: your comment has been sent to the team.');
+      return reply.redirect(`/consultations/${l.found.consultation.id}#comment-${saved.id}`);
+    });
+  };
+  commentRoutes('/consultations/:id/sections/:sectionId/comment', sectionParams, (p) => ({ sectionId: p.sectionId }));
+  commentRoutes('/consultations/:id/questions/:questionId/answer', questionParams, (p) => ({ questionId: p.questionId }));
+  commentRoutes('/consultations/:id/comments/:commentId/reply', commentParams, (p) => ({ commentId: p.commentId }));
+  commentRoutes('/consultations/:id/comment', idParams as z.ZodType<{ id: number } & Record<string, number>>, () => ({}));
+
+  app.post('/consultations/:id/comments/:commentId/agree', { ...signedIn, schema: { params: commentParams, body: formBody } }, async (request, reply) => {
+    const r = await toggleAgree(db, request.user, request.params.id, request.params.commentId, clock);
+    if (!r.ok && r.reason === 'not_found') return sendErrorPage(request, reply, 404);
+    reply.flash(!r.ok ? 'This consultation is not open, so agreement cannot change.' : r.agreed ? 'You agree with this comment.' : 'You no longer agree with this comment.');
+    return reply.redirect(`/consultations/${request.params.id}#comment-${request.params.commentId}`);
+  });
+
+  app.get('/my/comments', signedIn, async (request, reply) => {
+    const rows = (await myComments(db, request.user!.id)).map((r) => ({ ...r, statusLabel: r.status ? STATUS_LABELS[r.status] : null }));
+    return reply.view(`${V}/my-comments.njk`, { pageTitle: 'Your comments', rows });
+  });
+}
+
+/** Where a comment is: "Section 2: Heading", a guiding question, or the whole draft. */
+function onWhat(c: { section_key: string | null; question_id: number | null }, sections: Map<string, { position: number; heading: string }>, questions: Map<number, { text: string }>): string {
+  if (c.section_key) {
+    const s = sections.get(c.section_key);
+    return s ? `Section ${s.position}: ${s.heading}` : 'A section not in this version';
+  }
+  if (c.question_id) return `Question: ${questions.get(c.question_id)?.text ?? ''}`;
+  return 'The whole draft';
+}
