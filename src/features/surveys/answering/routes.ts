@@ -221,7 +221,7 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const responded = await hasResponded(db, ctx.survey.id, ctx.who);
     const draft = responded ? null : await loadDraft(db, ctx.survey, ctx.def, ctx.who);
     return personal(reply).view(`${V}/start.njk`, {
-      pageTitle: ctx.survey.title,
+      pageTitle: `Answer the survey: ${ctx.survey.title}`,
       survey: ctx.survey,
       base: ctx.base,
       pages: visibleSections(ctx.def, draft?.answers ?? {}).length,
