@@ -445,14 +445,15 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   });
 
   // ---- The open link (no account); sending is limited per address, and a hidden field catches form-filling bots.
+  // The limits are generous: many NHS staff share one outgoing address, and a team may answer together.
 
-  const linkLimit = formRateLimit(60);
+  const linkLimit = formRateLimit(200);
   app.get('/surveys/link/:token', { schema: { params: linkParams } }, async (request, reply) => showStart(reply, await linkCtx(request, reply, request.params.token, true)));
   app.post('/surveys/link/:token/start', { ...linkLimit, schema: { params: linkParams, body: formBody } }, async (request, reply) => start(reply, await linkCtx(request, reply, request.params.token, true), request.body));
   app.get('/surveys/link/:token/pages/:n', { schema: { params: linkPageParams } }, async (request, reply) => showPage(reply, await linkCtx(request, reply, request.params.token), request.params.n));
-  app.post('/surveys/link/:token/pages/:n', { ...formRateLimit(300), schema: { params: linkPageParams, body: formBody } }, async (request, reply) => postPage(reply, await linkCtx(request, reply, request.params.token), request.params.n, request.body));
+  app.post('/surveys/link/:token/pages/:n', { ...formRateLimit(1000), schema: { params: linkPageParams, body: formBody } }, async (request, reply) => postPage(reply, await linkCtx(request, reply, request.params.token), request.params.n, request.body));
   app.get('/surveys/link/:token/check', { schema: { params: linkParams } }, async (request, reply) => showCheck(reply, await linkCtx(request, reply, request.params.token)));
-  app.post('/surveys/link/:token/check', { ...formRateLimit(20), schema: { params: linkParams, body: formBody } }, async (request, reply) => submit(reply, await linkCtx(request, reply, request.params.token), request.body));
+  app.post('/surveys/link/:token/check', { ...formRateLimit(200), schema: { params: linkParams, body: formBody } }, async (request, reply) => submit(reply, await linkCtx(request, reply, request.params.token), request.body));
 }
 
 /** "Your surveys": open ones the person may see and has not answered (with a draft or not), and those answered. */
