@@ -13,6 +13,7 @@ import { scoped, type Db } from '../../platform/db/database.ts';
 import { findPersonByEmail } from '../../platform/auth/people.ts';
 import { addDays, londonDate, type Clock } from '../../platform/time.ts';
 import { londonToUtc } from '../meetings/london.ts';
+import { seedDemoDiscussions } from '../discussions/demo.ts';
 import { seedDemoAdjustments } from '../meetings/adjustments/demo.ts';
 import { seedDemoMeetingRecords } from '../meetings/after/demo.ts';
 import { seedDemoSeries } from '../meetings/demo-series.ts';
@@ -148,6 +149,8 @@ export async function seedDemoData(db: Db, clock: Clock, baseUrl: string): Promi
       groups.set(g.name, { projectId, id: made.id });
     }
 
+    // Accepted participants in a project or sub-group: the demo discussions' authors.
+    const placedPeople: number[] = [];
     for (const [i, r] of REGISTRANTS.entries()) {
       const registered = at(r.daysAgo);
       if (r.channel === 'web') {
@@ -197,6 +200,7 @@ export async function seedDemoData(db: Db, clock: Clock, baseUrl: string): Promi
         await assign(db, admin.id, { projectId: group?.projectId ?? projects[p.project]!.id, subgroupId: group?.id ?? null }, [person!.id], at(r.daysAgo - 3, 1));
       }
       if (r.status === 'withdrawn') await withdrawParticipant(db, person!.id, at(r.daysAgo - 12));
+      else if (person && r.status === 'accepted') placedPeople.push(person.id);
     }
 
     for (const [i, m] of REVIEW_EMAILS.entries()) {
@@ -248,6 +252,9 @@ export async function seedDemoData(db: Db, clock: Clock, baseUrl: string): Promi
 
     // A training-needs survey from the shipped template, a draft for the team to send.
     await seedDemoSurveys(db, programme.id, admin.id, at(3));
+
+    // A programme-wide lounge and a space per project, with threads and replies; one closed with a summary.
+    await seedDemoDiscussions(db, { programmeId: programme.id, adminId: admin.id, authors: placedPeople.slice(0, 4), clock: at(2) });
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
