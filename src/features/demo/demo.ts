@@ -18,6 +18,7 @@ import { seedDemoAdjustments } from '../meetings/adjustments/demo.ts';
 import { seedDemoMeetingRecords } from '../meetings/after/demo.ts';
 import { seedDemoSeries } from '../meetings/demo-series.ts';
 import { scheduleMeeting } from '../meetings/service.ts';
+import { seedDemoSurveyResponses } from '../surveys/answering/demo.ts';
 import { seedDemoSurveys } from '../surveys/demo.ts';
 import { saveDraft, saveTemplate, sendMessage } from '../messages/service.ts';
 import { assign, createSubgroup } from '../participants/service.ts';
@@ -250,8 +251,10 @@ export async function seedDemoData(db: Db, clock: Clock, baseUrl: string): Promi
     await seedDemoSeries(db, admin.id, programme.id, everyone, clock);
     await seedDemoAdjustments(db, programme.id, meetingIds.get('Programme update and questions')!, admin.id, clock);
 
-    // A training-needs survey from the shipped template, a draft for the team to send.
-    await seedDemoSurveys(db, programme.id, admin.id, at(3));
+    // A training-needs survey from the shipped template.
+    const { surveyId } = await seedDemoSurveys(db, programme.id, admin.id, at(3));
+    // It is sent to the programme (identified), beside an anonymous pulse survey, each with a few invented responses.
+    await seedDemoSurveyResponses(db, programme.id, admin.id, surveyId, at(3));
 
     // A programme-wide lounge and a space per project, with threads and replies; one closed with a summary.
     await seedDemoDiscussions(db, { programmeId: programme.id, adminId: admin.id, authors: placedPeople.slice(0, 4), clock: at(2) });

@@ -3,18 +3,17 @@
 // (WCAG 2.2 A and AA), with one h1 and a unique title: the send form (and with its errors), the
 // survey's admin page with its sending summary, "Your surveys", the start page, a question page
 // (and with its errors), check your answers, the confirmation and the copy, and the open link's
-// start page. Browser tests live in test/browser; this file is written to move there as
-// surveys-answering.test.ts (run it meanwhile with: node --test src/features/surveys/answering/test-pages-browser.ts).
+// start page.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { upsertPerson } from '../../../platform/auth/people.ts';
-import { systemClock } from '../../../platform/time.ts';
-import { findProgramme } from '../../programme/service.ts';
-import { acceptedParticipant, checkPage, newContext, signInAs, startSite, visit, type Site } from '../../../../test/browser/support.ts';
-import { createSurvey } from '../service.ts';
-import { SHIPPED_TEMPLATES } from '../templates.ts';
-import { saveSending } from './sending.ts';
-import type { SurveyDefinition } from '../definition.ts';
+import { upsertPerson } from '../../src/platform/auth/people.ts';
+import { systemClock } from '../../src/platform/time.ts';
+import { findProgramme } from '../../src/features/programme/service.ts';
+import { acceptedParticipant, checkPage, newContext, signInAs, startSite, visit, type Site } from './support.ts';
+import { createSurvey } from '../../src/features/surveys/service.ts';
+import { SHIPPED_TEMPLATES } from '../../src/features/surveys/templates.ts';
+import { saveSending } from '../../src/features/surveys/answering/sending.ts';
+import type { SurveyDefinition } from '../../src/features/surveys/definition.ts';
 
 describe('surveys: sending and answering pages (browser)', () => {
   let site: Site;
