@@ -12,6 +12,7 @@ import { runDueJobs } from '../../platform/jobs/runner.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
 import type { PersonalData } from '../../platform/feature.ts';
 import { consultations as feature } from './feature.ts';
+import { seedDemoConsultations } from './demo.ts';
 import { consultationJobHandlers } from './service.ts';
 
 const DRAFT = ['Intro text.', '', '# Why delegate', '', 'Because **shared** work.', '', '# How to delegate', '', '- Ask', '- Agree', '', '## Check in', '', 'Weekly.', '', '# After'].join('\n');
@@ -298,5 +299,19 @@ describe(`consultations on ${TEST_ENGINE}`, () => {
     const badConsult = await admin.submit(`/admin/consultations/drafts/${draftId}/consult`, { audience: 'nonsense', 'opens-day': '31', 'opens-month': '2', 'opens-year': '2026', 'closes-day': 'x', commentsVisible: ['a', 'b'] }, `/admin/consultations/drafts/${draftId}/consult`);
     assert.equal(badConsult.statusCode, 400);
     assert.deepEqual(errorSummary(badConsult.body).map((e) => e[1]), ['#opens-day', '#closes-day', '#commentsVisible', '#audience']);
+  });
+
+  it('seeds the demo consultation: six sections, open, with comments and responses the page shows', async () => {
+    const mailBefore = (await db().selectFrom('outbox').selectAll().execute()).length;
+    const id = await seedDemoConsultations(db(), { programmeId: f.programmeId, adminId: f.admin.personId, commenters: [amy.personId, bo.personId, cy.personId], clock: f.t.clock });
+    assert.ok(id);
+    const boC = await f.signInAs(bo.personId);
+    const text = mainText((await boC.get(`/consultations/${id}`)).body);
+    assert.match(text, /Safe delegation checklist/);
+    assert.match(text, /6\. Afterwards/);
+    assert.match(text, /Amy Archer ?, .*Accepted Thank you/);
+    assert.doesNotMatch(text, /shared drive/, 'a comment not to be published stays with the team and its writer');
+    assert.match(mainText((await (await f.signInAs(amy.personId)).get('/my/comments')).body), /Accepted/);
+    assert.equal((await db().selectFrom('outbox').selectAll().execute()).length, mailBefore, 'demo data sends no mail');
   });
 });
