@@ -181,10 +181,15 @@ export async function personRows(db: SurveysDb, personId: number) {
     db.selectFrom('survey_respondents').select(['survey_id']).where('person_id', '=', personId).orderBy('survey_id').execute(),
     db.selectFrom('survey_notices').select(['survey_id', 'kind']).where('person_id', '=', personId).orderBy('survey_id').orderBy('kind').execute(),
   ]);
-  const answers = responses.length
-    ? await db.selectFrom('survey_answers').select(['response_id', 'question_id', 'item', 'option_id', 'value_text', 'value_number', 'value_date']).where('response_id', 'in', responses.map((r) => r.id)).orderBy('response_id').orderBy('question_id').orderBy('item').execute()
-    : [];
-  return { surveys_made: surveys, survey_templates_made: templates, survey_responses: responses, survey_answers: answers, survey_drafts: drafts, surveys_responded: respondents, survey_notices: notices };
+  const responseIds = responses.map((r) => r.id);
+  const [answers, codes] = responseIds.length
+    ? await Promise.all([
+        db.selectFrom('survey_answers').select(['response_id', 'question_id', 'item', 'option_id', 'value_text', 'value_number', 'value_date']).where('response_id', 'in', responseIds).orderBy('response_id').orderBy('question_id').orderBy('item').execute(),
+        // The codes the team gave their identified answers are about them too.
+        db.selectFrom('survey_answer_codes as ac').innerJoin('survey_codes as c', 'c.id', 'ac.code_id').select(['ac.response_id', 'c.question_key', 'c.label']).where('ac.response_id', 'in', responseIds).orderBy('ac.response_id').orderBy('c.question_key').orderBy('c.label').execute(),
+      ])
+    : [[], []];
+  return { surveys_made: surveys, survey_templates_made: templates, survey_responses: responses, survey_answers: answers, survey_answer_codes: codes, survey_drafts: drafts, surveys_responded: respondents, survey_notices: notices };
 }
 
 /**

@@ -409,6 +409,9 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
     const codeIds = (await db().selectFrom('survey_codes').select(['id', 'survey_id']).execute());
     const hers = (await db().selectFrom('survey_responses').select('id').where('person_id', '=', amy.personId).executeTakeFirstOrThrow()).id;
     await db().insertInto('survey_answer_codes').values([{ response_id: hers, code_id: codeIds.find((c) => c.survey_id === s.id)!.id }, { response_id: ids[0]!, code_id: codeIds.find((c) => c.survey_id === surveyId)!.id }]).execute();
+    // Her export holds the code given to her answer.
+    const exported = (await surveysPersonalData.exportPerson(db(), amy.personId)) as Record<string, unknown[]>;
+    assert.deepEqual(exported.survey_answer_codes!.map((r) => ({ ...(r as object) })), [{ response_id: hers, question_key: 'comments', label: 'Time' }]);
     await inTransaction(db(), (tx) => surveysPersonalData.erasePerson(tx, amy.personId, f.t.clock));
     assert.deepEqual((await db().selectFrom('survey_answer_codes').select('response_id').execute()).map((r) => r.response_id), [ids[0]]);
   });
