@@ -92,8 +92,8 @@ export function splitHtml(html: string): SectionDraft[] {
     parts.push({ heading: heading ?? 'Introduction', body: html.slice(last) });
   } else if (textOf(html)) parts.push({ heading: 'Introduction', body: html });
   return parts.slice(0, SECTIONS_MAX).map((p, i) => {
-    // Deeper headings inside a section become h3 and below (the page has its own h1 and h2).
-    const shifted = p.body.replace(/<(\/?)h([1-6])\b/gi, (_m, close: string, n: string) => `<${close}h${Math.min(6, Math.max(3, Number(n) - top + 2))}`);
+    // Deeper headings inside a section start at h4: the page's h1 is the draft, h2 "The draft", h3 each section.
+    const shifted = p.body.replace(/<(\/?)h([1-6])\b/gi, (_m, close: string, n: string) => `<${close}h${Math.min(6, Math.max(4, Number(n) - top + 3))}`);
     const missing = (shifted.match(/\[PICTURE_WITHOUT_ALT\]/g) ?? []).length;
     const body = sanitizeRichHtml(shifted.replace(/\[PICTURE_WITHOUT_ALT\]/g, escape(NO_ALT_NOTE)));
     return { heading: headingText(p.heading, i + 1), body, picturesWithoutAlt: missing };
@@ -115,6 +115,8 @@ export function splitMarkdown(source: string): SectionDraft[] {
   const parts: { heading: string; body: string }[] = [];
   const before = lines.slice(0, cuts[0]?.line ?? lines.length).join('\n').trim();
   if (before) parts.push({ heading: 'Introduction', body: before });
+  // A deeper heading keeps its place under its section's, one level down ("##", shown as h4).
+  for (const h of headings) if (h.level > top) lines[h.line] = lines[h.line]!.replace(/^#+/, '#'.repeat(Math.min(6, h.level - top + 1)));
   cuts.forEach((h, i) => parts.push({ heading: h.text, body: lines.slice(h.line + 1, cuts[i + 1]?.line ?? lines.length).join('\n').trim() }));
   return parts.slice(0, SECTIONS_MAX).map((p, i) => ({ heading: headingText(p.heading.replace(/[\r\n]/g, ' ').trim(), i + 1), body: p.body, picturesWithoutAlt: 0 }));
 }

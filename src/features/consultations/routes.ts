@@ -87,7 +87,8 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     reply.code(status).view(`${V}/draft-form.njk`, {
       pageTitle: kind === 'word' ? 'Import a draft from a Word document' : 'Write a draft',
       kind,
-      values,
+      // One ticked project arrives as a string: the page wants the list.
+      values: { ...values, projects: ([] as string[]).concat(values.projects ?? []) },
       errors: failure.errors ?? {},
       errorList: failure.errorList,
       preview: preview === undefined ? {} : { text: preview },

@@ -100,7 +100,7 @@ function mergedBody(a: Section, b: Section): string {
   if (a.body_format === 'markdown' && b.body_format === 'markdown') return `${a.body}\n\n## ${b.heading}\n\n${b.body}`.trim();
   // HTML from an import: a Markdown side is rendered first, so the stored text stays sanitised HTML.
   const html = (s: Section) => (s.body_format === 'html' ? s.body : renderMarkdown(s.body));
-  return sanitize(`${html(a)}<h3>${escapeHtml(b.heading)}</h3>${html(b)}`);
+  return sanitize(`${html(a)}<h4>${escapeHtml(b.heading)}</h4>${html(b)}`);
 }
 import { renderRichText as renderMarkdown, sanitizeRichHtml as sanitize } from '../../platform/rich-text/rich-text.ts';
 
