@@ -13,6 +13,7 @@ import vm from 'node:vm';
 import ExcelJS from 'exceljs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { parseCsv } from '../../../test/helpers/csv.ts';
 import { createTestDatabase, TEST_ENGINE, type TestData } from '../../../test/helpers/database.ts';
 import { csvChunks, csvLine, defuse, keysetRows, safeFileName, sendExport, type Column, type ExportFormat } from './export.ts';
 
@@ -31,34 +32,6 @@ const HOSTILE = ['=HYPERLINK("https://evil.example","click")', '+44 20 7946 0000
 
 async function* fromArray<T>(rows: T[]): AsyncGenerator<T> {
   yield* rows;
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  return rows;
 }
 
 function appSending(rows: () => AsyncIterable<Row>, fileName = 'people-2026-03-01'): FastifyInstance {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { TestClient } from '../../../../test/helpers/app.ts';
+import { parseCsv } from '../../../../test/helpers/csv.ts';
 import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
 import { makeLead } from '../../../platform/audience/access.ts';
 import { inTransaction } from '../../../platform/db/database.ts';
@@ -18,29 +19,6 @@ import { afterPart } from './part.ts';
 import { assign } from '../../participants/service.ts';
 import { cancel, scheduleMeeting } from '../service.ts';
 import { publishMinutes, recordsJobHandlers, reminderAt } from './service.ts';
-
-/** RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') [cell, i] = [cell + '"', i + 1];
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') [row, cell] = [[...row, cell], ''];
-    else if (c === '\r' && text[i + 1] === '\n') {
-      rows.push([...row, cell]);
-      [row, cell, i] = [[], '', i + 1];
-    } else cell += c;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
-}
 
 describe(`after the meeting on ${TEST_ENGINE}`, () => {
   let f: Fixture;

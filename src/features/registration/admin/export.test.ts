@@ -4,7 +4,8 @@ import ExcelJS from 'exceljs';
 import { assign, createSubgroup, projectsWithGroups } from '../../participants/service.ts';
 import { acceptRegistration } from '../service.ts';
 import { csvLine, EXPORT_HEADERS, exportDateTime } from './export.ts';
-import { listedReferences, parseCsv, register, seededApp, type Seeded } from './test-factory.ts';
+import { parseCsv } from '../../../../test/helpers/csv.ts';
+import { listedReferences, register, seededApp, type Seeded } from './test-factory.ts';
 
 describe('registrations exports', () => {
   let s: Seeded;

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
+import { parseCsv } from '../../../../test/helpers/csv.ts';
 import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
 import { setAudience } from '../../../platform/audience/access.ts';
 import { shownBarChartSvg } from '../../../platform/views/bar-chart.ts';
@@ -62,34 +63,6 @@ function answersOf(i: number): TestResponse {
   if (i < 6) a.start = { date: DATES[i]! };
   if (i < 6) a.comments = { text: TEXTS[i]! };
   return { answers: a, attributes: { role_group: i < 10 ? 'Radiographer' : i < 17 ? 'Support worker' : 'Assistant practitioner', nation: i < 17 ? 'England' : 'Wales' } };
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  return rows;
 }
 
 /** A table's rows (th and td text) by its id. */
