@@ -204,6 +204,12 @@ export async function claimReminder(db: MeetingsDb, row: { meetingId: number; pe
   return r !== undefined;
 }
 
+/** The meetings not yet ended (a withdrawal lets go of the person in those). */
+export async function meetingsNotEnded(db: MeetingsDb, now: string): Promise<number[]> {
+  const rows = await db.selectFrom('meetings').select('id').where('ends_at', '>', now).execute();
+  return rows.map((r) => r.id);
+}
+
 /**
  * Deletes a person's answers and places at meetings that have not ended; returns the meetings
  * where they held a place (to be given to the waiting list).

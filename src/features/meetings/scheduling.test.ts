@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
+import { maySee } from '../../platform/audience/access.ts';
 import { inTransaction } from '../../platform/db/database.ts';
 import { runDueJobs } from '../../platform/jobs/runner.ts';
 import { setPreferences } from '../../platform/notify/notify.ts';
@@ -15,6 +16,7 @@ import { meetingsPersonalData } from './personal-data.ts';
 import { seedDemoSeries } from './demo-series.ts';
 import { nthDate } from './series.ts';
 import { meetingFormBody, type FormBody } from './test-support.ts';
+import { calendarJobHandlers } from './calendar/part.ts';
 import { withdrawParticipant } from '../registration/service.ts';
 import { ask } from './adjustments/service.ts';
 import { dropFromFutureMeetings, meetingJobHandlers, rsvp } from './service.ts';
@@ -430,6 +432,25 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
       await run();
       const bos = await db().selectFrom('meeting_responses').select('place').where('person_id', '=', bo.personId).where('meeting_id', '=', later!.id).executeTakeFirstOrThrow();
       assert.equal(bos.place, 'attending', 'her place went to Bo');
+    });
+
+    it('is taken off meetings to come that chose them by name, and told nothing more of them', async () => {
+      ok(await schedule({ 'date-day': '20', 'date-month': '3', title: 'Soon' }));
+      ok(await schedule());
+      const [soon, later] = await meetings();
+      await runDueJobs(db(), f.t.clock, calendarJobHandlers({ ...ctx(), mailFrom: f.t.config.mailFrom }));
+      const byName = (id: number) => db().selectFrom('audience_targets').select('target_id').where('item_kind', '=', 'meeting').where('item_id', '=', id).where('target_kind', '=', 'person').orderBy('target_id').execute();
+      f.t.clock.set('2026-04-01T12:00:00Z');
+      await withdrawParticipant(db(), amy.personId, f.t.clock);
+      assert.deepEqual((await byName(later!.id)).map((r) => r.target_id), [bo.personId, cy.personId].sort((a, b) => a - b));
+      assert.deepEqual((await byName(soon!.id)).map((r) => r.target_id), [amy.personId, bo.personId, cy.personId].sort((a, b) => a - b), 'a meeting gone by keeps who it was for');
+      assert.equal(await maySee(db(), { id: amy.personId, role: 'participant' }, 'meeting', later!.id), false, 'the meeting to come is no longer for her');
+      // The meeting moves: Bo and Cy are told; Amy, who withdrew, is sent nothing (not even that she is no longer invited).
+      const before = Number((await db().selectFrom('outbox').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? 0);
+      const admin = await f.signInAs(f.admin.personId);
+      ok(await admin.submit(`/meetings/${later!.id}/edit`, form({ startTime: '14:00', endTime: '15:00', audiencePeople: [bo.email, cy.email].join('\n') }), `/meetings/${later!.id}/edit`));
+      const mail = await db().selectFrom('outbox').select('to_address').where('id', '>', before).execute();
+      assert.deepEqual(mail.map((m) => m.to_address).sort(), [bo.email, cy.email].sort());
     });
   });
 });

@@ -8,7 +8,7 @@
 // Services return reason codes; pages word them.
 import { randomUUID } from 'node:crypto';
 import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/database.ts';
-import { addressees, audienceChoices, audienceChoicesFor, audienceOf, leadsAny, managedBy, mayAddress, mayManage, maySee, setAudience, visibleTo, type AudienceTarget, type Viewer } from '../../platform/audience/access.ts';
+import { addressees, audienceChoices, audienceChoicesFor, audienceOf, audiencesOf, leadsAny, managedBy, mayAddress, mayManage, maySee, setAudience, visibleTo, type AudienceTarget, type NamedTarget, type Viewer } from '../../platform/audience/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { pickerChoices, type AudienceChoice } from '../../platform/forms/audience.ts';
 import { cancelJobs, scheduleJob } from '../../platform/jobs/jobs.ts';
@@ -467,12 +467,22 @@ export async function erasePersonAnswers(tx: Tx, personId: number, clock: Clock)
 /**
  * A person withdrawn from the programme: their answers and places at meetings that have not ended
  * are removed, so they are neither counted nor reminded; a place they held goes to the waiting
- * list by a job (as on erasure). Past meetings keep their answers and attendance.
+ * list by a job (as on erasure); and where they were chosen by name, they are taken off who the
+ * meeting is for (the withdrawal takes them out of every group, so this leaves them in none).
+ * Past meetings keep their answers, attendance and audience.
  */
 export async function dropFromFutureMeetings(tx: Tx, personId: number, clock: Clock): Promise<void> {
-  const held = await q.dropFutureAnswers(own(tx), personId, clock().toISOString());
+  const now = clock().toISOString();
+  const held = await q.dropFutureAnswers(own(tx), personId, now);
   for (const meetingId of held) await scheduleJob(tx, 'meetings.fill-places', clock(), { meetingId }, `meetings.fill-places:${meetingId}`, { clock });
+  const isThem = (t: NamedTarget) => t.kind === 'person' && t.id === personId;
+  for (const [meetingId, targets] of await audiencesOf(tx, ITEM_KIND, await q.meetingsNotEnded(own(tx), now))) {
+    if (targets.some(isThem)) await setAudience(tx, ITEM_KIND, meetingId, targets.filter((t) => !isThem(t)).map(asTarget));
+  }
 }
+
+/** A stored audience line as setAudience takes it back. */
+const asTarget = (t: NamedTarget): AudienceTarget => (t.kind === 'signed-in' || t.kind === 'public' ? { kind: t.kind } : { kind: t.kind, id: t.id });
 
 /**
  * Reminds a published meeting's invitees, except those who said no; people on the waiting list

@@ -8,7 +8,7 @@ import { own } from '../service.ts';
 import { calendarDb } from './feed-tokens.ts';
 import { inviteNewcomers, MEETING_INVITED } from './invitations.ts';
 import { calendarSection } from './page.ts';
-import { deleteFeed, feedOf, forgetInvitations, invitationsOf } from './queries.ts';
+import { deleteFeed, feedOf, forgetInvitations, invitationsOf, withdrawInvitations } from './queries.ts';
 
 /** The invitation job: everyone in a published meeting's audience not yet invited (safe to run twice). */
 export function calendarJobHandlers(site: { baseUrl: string; secret: string; mailFrom: string }): JobHandlers {
@@ -49,4 +49,8 @@ export const calendarPart: MeetingsPart = {
   handlers: (deps) => calendarJobHandlers({ ...deps.notify, mailFrom: deps.config.mailFrom }),
   meetingPage: calendarSection,
   personalData: calendarPersonalData,
+  // Their invitations to meetings to come are taken back, so no update or cancellation about
+  // those goes to someone who has withdrawn (a meeting's change is essential mail, which a
+  // withdrawal does not stop). Their queued mail is dropped by the withdrawal itself.
+  onWithdraw: async (tx, personId, clock) => withdrawInvitations(calendarDb(tx), personId, clock().toISOString()),
 };

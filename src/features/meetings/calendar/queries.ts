@@ -55,6 +55,17 @@ export const invitationsOf = (db: CalendarDb, personId: number) =>
     .orderBy('meeting_invitations.meeting_id')
     .execute();
 
+/** Marks the person's invitations to meetings not yet ended as taken back: nothing more is sent to them about those. */
+export async function withdrawInvitations(db: CalendarDb, personId: number, now: string): Promise<void> {
+  await db
+    .updateTable('meeting_invitations')
+    .set({ cancelled_at: now })
+    .where('person_id', '=', personId)
+    .where('cancelled_at', 'is', null)
+    .where('meeting_id', 'in', db.selectFrom('meetings').select('id').where('ends_at', '>', now))
+    .execute();
+}
+
 export async function forgetInvitations(db: CalendarDb, personId: number): Promise<void> {
   await db.deleteFrom('meeting_invitations').where('person_id', '=', personId).execute();
 }
