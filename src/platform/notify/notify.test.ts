@@ -64,6 +64,17 @@ describe(`notify() on ${TEST_ENGINE}`, () => {
     assert.equal((await outbox()).length, 2);
   });
 
+  it('sets where replies go when the message says (an essential kind too), beside the unsubscribe headers', async () => {
+    const ada = await person();
+    await inTransaction(t.data.db, (tx) => notify(tx, ctx, ada, 'test.news', item(1), { ...message, replyTo: 'programme+t0k3n@example.org' }));
+    await inTransaction(t.data.db, (tx) => notify(tx, ctx, ada, 'test.moved', item(2), { ...message, replyTo: 'programme+other@example.org' }));
+    const [news, moved] = await outbox();
+    const newsHeaders = JSON.parse(news!.headers!) as Record<string, string>;
+    assert.equal(newsHeaders['Reply-To'], 'programme+t0k3n@example.org');
+    assert.ok(newsHeaders['List-Unsubscribe']);
+    assert.deepEqual(JSON.parse(moved!.headers!), { 'Reply-To': 'programme+other@example.org' });
+  });
+
   it('honours each choice: daily and weekly wait for a digest, off only records it', async () => {
     const ada = await person();
     for (const [delivery, expected] of [['daily', 'daily'], ['weekly', 'weekly'], ['off', 'off'], ['immediately', 'immediately']] as const) {

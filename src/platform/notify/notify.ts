@@ -27,6 +27,12 @@ export type NotifyMessage = {
   parts: MailPart[];
   /** A calendar invitation for the email; it goes only with an email sent at once (a digest line carries none). */
   calendar?: CalendarEvent;
+  /**
+   * Where a reply to this email goes, when a reply does something (a reply to a discussion post
+   * is posted): an address that names this person and item with a signed token. Only with an
+   * email sent at once.
+   */
+  replyTo?: string;
 };
 
 export type NotifyOutcome = RowDelivery | 'no-such-person';
@@ -87,6 +93,12 @@ export function unsubscribeHeaders(ctx: NotifyContext, personId: number, kind: s
   };
 }
 
+/** An immediate email's extra headers: one-click unsubscribe (not for essential kinds) and where replies go. */
+function mailHeaders(ctx: NotifyContext, personId: number, kind: NotificationKind, message: NotifyMessage): Record<string, string> | undefined {
+  const headers = { ...(kind.essential ? {} : unsubscribeHeaders(ctx, personId, kind.kind)), ...(message.replyTo ? { 'Reply-To': message.replyTo } : {}) };
+  return Object.keys(headers).length ? headers : undefined;
+}
+
 /** The people with their choice for one kind (null when they have made none): what rowDelivery reads. */
 function peopleWithChoice(db: Db | Tx, kindName: string) {
   return db
@@ -145,7 +157,7 @@ export async function notify(tx: Tx, ctx: NotifyContext, personId: number, kindN
     const body = composeMail(message.greeting, [...message.parts, ...settingsFooter(ctx, personId, kind.essential ? null : kindName, `about this: ${labelInSentence(kind)}`)]);
     await enqueueMail(
       tx,
-      { to: person.email, subject: message.subject, ...body, category: 'programme', headers: kind.essential ? undefined : unsubscribeHeaders(ctx, personId, kindName), calendar: message.calendar },
+      { to: person.email, subject: message.subject, ...body, category: 'programme', headers: mailHeaders(ctx, personId, kind, message), calendar: message.calendar },
       ctx.clock,
     );
   }
