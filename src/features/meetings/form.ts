@@ -124,6 +124,12 @@ export const meetingForm = z
         }
       }
     }
+    // The join link is shown only to invitees and only near the start: the texts every invitee
+    // reads at once (and calendars copy) must not carry it.
+    if (f.joinUrl) {
+      if (f.purpose.includes(f.joinUrl)) fail('purpose', 'Take the link to join out of the purpose: it goes in “Link to join”, which invitees see only from 30 minutes before the start');
+      if (f.joiningNotes.includes(f.joinUrl)) fail('joiningNotes', 'Take the link to join out of the joining notes: it goes in “Link to join”, which invitees see only from 30 minutes before the start');
+    }
     // When invitees see it: a set time must be a real London time before the start (the service
     // checks it is still in the future, against its clock).
     let publishAt: string | null = null;

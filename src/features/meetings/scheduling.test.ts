@@ -373,6 +373,14 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
       assert.deepEqual(errorSummary(res.body).map((e) => e[0]), [text]);
       assert.ok(res.body.includes(`<span class="govuk-visually-hidden">Error:</span> ${text}`), 'and beside the field');
     }
+    // The join link written into the notes or the purpose would reach every invitee at once, and their calendars.
+    const link = 'https://teams.example.org/meet/123';
+    const leaked = await schedule({ joiningNotes: `Join here: ${link}`, purpose: `See ${link}` });
+    assert.equal(leaked.statusCode, 400);
+    assert.deepEqual(errorSummary(leaked.body), [
+      ['Take the link to join out of the purpose: it goes in “Link to join”, which invitees see only from 30 minutes before the start', '#purpose'],
+      ['Take the link to join out of the joining notes: it goes in “Link to join”, which invitees see only from 30 minutes before the start', '#joiningNotes'],
+    ]);
     assert.equal((await meetings()).length, 0);
     ok(await schedule({ repeat: 'weekly', repeatCount: '2' }));
     const [first] = await meetings();
