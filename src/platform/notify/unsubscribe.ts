@@ -2,29 +2,21 @@
 // person without signing in. The token is the person and the kind, signed with the service's
 // secret (HMAC-SHA256), so it cannot be made up, and changing the person or the kind in it breaks
 // the signature: a token only ever turns off what it was issued for.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readToken, signToken } from '../auth/signed-tokens.ts';
 
 /** What a token can stop: one kind of notification, or a whole digest ("digest:daily"). */
 export type UnsubscribeTarget = { personId: number; kind: string };
 
-function signature(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(`unsubscribe:${payload}`).digest();
-}
+const PURPOSE = 'unsubscribe';
 
 export function unsubscribeToken(secret: string, target: UnsubscribeTarget): string {
-  const payload = `${target.personId}:${target.kind}`;
-  return `${Buffer.from(payload).toString('base64url')}.${signature(secret, payload).toString('base64url')}`;
+  return signToken(secret, PURPOSE, `${target.personId}:${target.kind}`);
 }
 
 /** The person and kind a token was issued for, or null when it is malformed or forged. */
 export function readUnsubscribeToken(secret: string, token: string): UnsubscribeTarget | null {
-  const [encoded, sig, ...rest] = token.split('.');
-  if (!encoded || !sig || rest.length) return null;
-  const payload = Buffer.from(encoded, 'base64url').toString();
-  const given = Buffer.from(sig, 'base64url');
-  const expected = signature(secret, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  const match = /^(\d{1,12}):([a-z0-9_.:-]{1,80})$/.exec(payload);
+  const payload = readToken(secret, PURPOSE, token);
+  const match = payload === null ? null : /^(\d{1,12}):([a-z0-9_.:-]{1,80})$/.exec(payload);
   if (!match) return null;
   return { personId: Number(match[1]), kind: match[2]! };
 }
