@@ -79,7 +79,7 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     if (!programme) return reply;
     const drafts = await draftsOf(db, programme.id);
     const consultations = (await consultationsFor(db, request.user, programme.id)).map((c) => ({ ...c, state: stateOf(c, clock()) }));
-    return reply.view(`${V}/admin-list.njk`, { pageTitle: 'Consultations', drafts, consultations });
+    return reply.view(`${V}/admin-list.njk`, { pageTitle: 'Consultations and drafts', drafts, consultations });
   });
 
 
@@ -151,7 +151,7 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     const found = await draftById(db, programme.id, request.params.id);
     if (!found) return sendErrorPage(request, reply, 404);
     const locked = found.consultations.some((c) => c.version_id === found.version.id);
-    return reply.view(`${V}/draft.njk`, { pageTitle: found.draft.title, ...found, locked, sections: found.sections.map((s) => ({ ...s, html: sectionHtml(s) })) });
+    return reply.view(`${V}/draft.njk`, { pageTitle: `${found.draft.title}: draft, version ${found.version.number}`, ...found, locked, sections: found.sections.map((s) => ({ ...s, html: sectionHtml(s) })) });
   });
 
   const adjust = (path: string, run: (programmeId: number, draftId: number, sectionId: number, body: Record<string, string | string[]>) => Promise<{ ok: true } | { ok: false; reason: string } | FormFailure>) =>
@@ -295,7 +295,7 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     const questions = found.questions.map((q) => ({ ...q, comments: withReplies(tops.filter((x) => x.question_id === q.id)) }));
     const general = withReplies(tops.filter((x) => x.section_key === null && x.question_id === null));
     return reply.view(`${V}/consultation.njk`, {
-      pageTitle: c.title,
+      pageTitle: `Consultation on ${c.title}`,
       c,
       state: stateOf(c, clock()),
       sections,

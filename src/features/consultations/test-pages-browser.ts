@@ -1,0 +1,85 @@
+/// <reference lib="dom" />
+// Every consultations page in real Chromium without JavaScript, each checked by axe (WCAG 2.2 A
+// and AA) with one h1 and a title of its own; then the journey by keyboard alone: read the draft,
+// comment on a section, and see the team's response. Run alone (it starts a browser):
+// `node --test src/features/consultations/test-pages-browser.ts` (for test/browser, where the lead
+// may move it as consultations.test.ts).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { upsertPerson } from '../../platform/auth/people.ts';
+import { systemClock } from '../../platform/time.ts';
+import { findProgramme } from '../programme/service.ts';
+import { acceptedParticipant, checkPage, newContext, press, pressAndLoad, signInAs, tabTo, visit, type Site, startSite } from '../../../test/browser/support.ts';
+import { seedDemoConsultations } from './demo.ts';
+import { commentForTeam, respond } from './service.ts';
+
+describe('consultations pages (browser)', () => {
+  let site: Site;
+  before(async () => {
+    site = await startSite();
+  });
+  after(async () => {
+    await site.close();
+  });
+
+  it('passes axe on every page without JavaScript, and a participant comments by keyboard and sees the response', async () => {
+    const db = site.data.db;
+    const { person: admin } = await upsertPerson(db, { email: 'cons-admin@example.org', name: 'Cons Admin', role: 'admin' }, systemClock);
+    const programmeId = (await findProgramme(db))!.id;
+    const amyId = await acceptedParticipant(site, admin.id, 'Amy Archer', 'amy.cons@example.org');
+    const boId = await acceptedParticipant(site, admin.id, 'Bo Baker', 'bo.cons@example.org');
+    const id = (await seedDemoConsultations(db, { programmeId, adminId: admin.id, commenters: [boId, boId, boId], clock: systemClock }))!;
+    const c = await db.selectFrom('consultations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const sections = await db.selectFrom('consultation_sections').selectAll().where('version_id', '=', c.version_id).orderBy('position').execute();
+    const [firstComment] = await db.selectFrom('consultation_comments').selectAll().where('consultation_id', '=', id).orderBy('id').execute();
+
+    const adminC = await newContext(site, false);
+    const amyC = await newContext(site, false);
+    try {
+      const a = await signInAs(site, admin.id, adminC);
+      const m = await signInAs(site, amyId, amyC);
+      const base = site.baseUrl;
+      for (const url of ['/admin/consultations', '/admin/consultations/drafts/new', '/admin/consultations/drafts/import', `/admin/consultations/drafts/${c.draft_id}`, `/admin/consultations/drafts/${c.draft_id}/consult`, `/admin/consultations/${id}/triage`, `/admin/consultations/${id}/comments/${firstComment!.id}`, `/consultations/${id}`]) {
+        await visit(a, `${base}${url}`);
+      }
+      // Forms with their errors.
+      await visit(a, `${base}/admin/consultations/drafts/${c.draft_id}/consult`);
+      await press(a, 'button', 'Set up the consultation');
+      assert.match(await a.locator('.govuk-error-summary').innerText(), /Enter the date the consultation opens/);
+      await visit(a, `${base}/admin/consultations/drafts/import`);
+      await press(a, 'button', 'Import the draft');
+      assert.match(await a.locator('.govuk-error-summary').innerText(), /Choose a Word document/);
+
+      for (const url of ['/consultations', `/consultations/${id}`, `/consultations/${id}/comment`, `/consultations/${id}/comments/${firstComment!.id}/reply`, '/my/comments', '/my']) {
+        await visit(m, `${base}${url}`);
+      }
+      // By keyboard: the section's link, the textarea, the choice, the button.
+      await visit(m, `${base}/consultations/${id}`);
+      await tabTo(m, `a[href="/consultations/${id}/sections/${sections[2]!.id}/comment"]`, 200);
+      await pressAndLoad(m);
+      await checkPage(m);
+      await press(m, 'button', 'Send your comment');
+      assert.match(await m.locator('.govuk-error-summary').innerText(), /Enter your comment/);
+      await m.locator('#body').focus();
+      await m.keyboard.type('Say who signs off the outcome.');
+      // A radio group is one tab stop; the arrow keys choose within it.
+      await tabTo(m, 'input[name="publication"]');
+      await m.keyboard.press('ArrowDown');
+      assert.equal(await m.locator('#publication-2').isChecked(), true);
+      await press(m, 'button', 'Send your comment');
+      assert.match(await m.locator('main').innerText(), /Thank you: your comment has been sent to the team/);
+      assert.match(await m.locator(`#section-${sections[2]!.id}`).innerText(), /Say who signs off the outcome\./);
+
+      const mine = (await db.selectFrom('consultation_comments').select('id').where('person_id', '=', amyId).executeTakeFirstOrThrow()).id;
+      assert.ok(await commentForTeam(db, id, mine));
+      assert.ok(await respond(db, { id: admin.id, role: 'admin' }, id, mine, { status: 'accepted', response: 'Added: the lead signs off.' }, { clock: systemClock, baseUrl: base, secret: site.config.sessionSecret }));
+      await visit(m, `${base}/my/comments`);
+      assert.match(await m.locator('main').innerText(), /Added: the lead signs off\./);
+      await visit(m, `${base}/consultations/${id}`);
+      assert.match(await m.locator(`#section-${sections[2]!.id}`).innerText(), /Accepted\s+Added: the lead signs off\./);
+    } finally {
+      await adminC.close();
+      await amyC.close();
+    }
+  });
+});
