@@ -91,6 +91,7 @@ describe(`consultations on ${TEST_ENGINE}`, () => {
   it('shows the draft to its audience only, and takes comments only while it is open', async () => {
     const draftId = await writeDraft();
     const id = await consult(draftId);
+    assert.match(mainText((await admin.get(`/admin/consultations/drafts/${draftId}`)).body), /Consultation from 1 June 2026 at 12:00am to 30 June 2026 at 11:59pm \(UK time\)/);
     const [s1] = await sections(draftId);
     let amyC = await f.signInAs(amy.personId);
     const cyC = await f.signInAs(cy.personId);
@@ -313,5 +314,45 @@ describe(`consultations on ${TEST_ENGINE}`, () => {
     assert.doesNotMatch(text, /shared drive/, 'a comment not to be published stays with the team and its writer');
     assert.match(mainText((await (await f.signInAs(amy.personId)).get('/my/comments')).body), /Accepted/);
     assert.equal((await db().selectFrom('outbox').selectAll().execute()).length, mailBefore, 'demo data sends no mail');
+  });
+
+  it('answers hostile bodies on the team’s forms with their messages, never a 500', async () => {
+    const draftId = await writeDraft();
+    const id = await consult(draftId);
+    await moveTo('2026-06-02T09:00:00Z');
+    const amyC = await f.signInAs(amy.personId);
+    ok(await commentOn(amyC, `/consultations/${id}/comment`, { body: 'A comment', publication: 'named' }));
+    const [c] = await comments();
+    const [s1] = await sections(draftId);
+    const from = `/admin/consultations/${id}/comments/${c!.id}`;
+    for (const [url, body] of [
+      [from, { status: ['accepted', 'noted'], response: ['a', 'b'] }],
+      [from, { status: 'accepted', response: 'x'.repeat(6000) }],
+      [`${from}/redact`, { redacted: ['a'], reason: '\u0000' }],
+      [`/admin/consultations/drafts/${draftId}/sections/${s1!.id}/rename`, { heading: ['a', 'b'] }],
+      [`/admin/consultations/drafts/${draftId}/sections/${s1!.id}/rename`, { heading: 'line\nbreak' }],
+      ['/admin/consultations/drafts/new', { title: 'x'.repeat(500), summary: ['a', 'b'], text: '\uD800', projects: ['1', 'x', '-3', '99999999999'] }],
+      [`/admin/consultations/drafts/${draftId}/consult`, { audience: 'projects', audienceProjects: ['999999'], 'opens-day': '1', 'opens-month': '6', 'opens-year': '2026', 'closes-day': '1', 'closes-month': '5', 'closes-year': '2026', commentsVisible: 'team', question1: 'a\nb' }],
+    ] as const) {
+      const res = await admin.submit(url, body as Record<string, string | string[]>, from);
+      assert.ok(res.statusCode === 400 || res.statusCode === 302, `${url}: ${res.statusCode}`);
+      if (res.statusCode === 400) assert.ok(errorSummary(res.body).length > 0, `${url}: a message`);
+    }
+    assert.equal((await comments())[0]!.status, null, 'nothing saved from a bad response');
+    assert.equal((await db().selectFrom('consultations').selectAll().execute()).length, 1);
+    // Another consultation's comment through this one's address: not found.
+    const other = await consult(await writeDraft('Other'));
+    assert.equal((await admin.get(`/admin/consultations/${other}/comments/${c!.id}`)).statusCode, 404);
+    assert.equal((await admin.submit(`/admin/consultations/${other}/comments/${c!.id}`, { status: 'noted', response: 'r' }, from)).statusCode, 404);
+  });
+
+  it('lists open consultations in the person’s home', async () => {
+    const id = await consult(await writeDraft());
+    await moveTo('2026-06-02T09:00:00Z');
+    const amyC = await f.signInAs(amy.personId);
+    const home = mainText((await amyC.get('/my')).body);
+    assert.match(home, /Drafts to comment on Safe delegation ?: open until 30 June 2026 at 11:59pm \(UK time\)/);
+    assert.match((await amyC.get('/my')).body, new RegExp(`href="/consultations/${id}"`));
+    assert.doesNotMatch(mainText((await (await f.signInAs(cy.personId)).get('/my')).body), /Drafts to comment on/);
   });
 });

@@ -14,6 +14,7 @@ import { commentForm, COMMENT_ORDER, CONSULTATION_ANCHORS, CONSULTATION_ORDER, c
 import { DOCX_MAX_BYTES, importDocx, splitMarkdown } from './import.ts';
 import {
   addComment,
+  closesShown,
   commentForTeam,
   consultationsFor,
   createConsultation,
@@ -151,7 +152,7 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     const found = await draftById(db, programme.id, request.params.id);
     if (!found) return sendErrorPage(request, reply, 404);
     const locked = found.consultations.some((c) => c.version_id === found.version.id);
-    return reply.view(`${V}/draft.njk`, { pageTitle: `${found.draft.title}: draft, version ${found.version.number}`, ...found, locked, sections: found.sections.map((s) => ({ ...s, html: sectionHtml(s) })) });
+    return reply.view(`${V}/draft.njk`, { pageTitle: `${found.draft.title}: draft, version ${found.version.number}`, ...found, consultations: found.consultations.map((c) => ({ ...c, closesShown: closesShown(c.closes_at) })), locked, sections: found.sections.map((s) => ({ ...s, html: sectionHtml(s) })) });
   });
 
   const adjust = (path: string, run: (programmeId: number, draftId: number, sectionId: number, body: Record<string, string | string[]>) => Promise<{ ok: true } | { ok: false; reason: string } | FormFailure>) =>

@@ -148,13 +148,16 @@ export async function readableConsultation(db: Db | Tx, viewer: Viewer, id: numb
   const c = own(db);
   const row = await q.consultationWithDraft(c, id);
   if (!row || !(await maySee(db, viewer, ITEM_KIND, id))) return undefined;
-  return { consultation: row, sections: await q.sectionsOf(c, row.version_id), questions: await q.questionsOf(c, id) };
+  return { consultation: { ...row, closesShown: closesShown(row.closes_at) }, sections: await q.sectionsOf(c, row.version_id), questions: await q.questionsOf(c, id) };
 }
 
 /** The consultations this person may see, newest first. */
 export async function consultationsFor(db: Db | Tx, viewer: Viewer, programmeId: number) {
-  return q.consultationsWhere(own(db), programmeId, visibleTo(viewer, ITEM_KIND, 'consultations.id'));
+  return (await q.consultationsWhere(own(db), programmeId, visibleTo(viewer, ITEM_KIND, 'consultations.id'))).map((c) => ({ ...c, closesShown: closesShown(c.closes_at) }));
 }
+
+/** A consultation closes at the end of a London day: shown as that day's last minute, not as midnight of the next. */
+export const closesShown = (closesAt: string) => formatDateTime(new Date(Date.parse(closesAt) - 60_000).toISOString());
 
 // ---- Comments
 
@@ -278,7 +281,7 @@ export function consultationJobHandlers(site: Omit<NotifyContext, 'clock'>): Job
       if (!c || stateOf(c, ctx.clock()) === 'closed') return;
       await tellAudience(tx, ctx, c, CONSULTATION_OPENED.kind, (title) => ({
         subject: `Consultation open: ${title}`,
-        parts: [`The programme team would like your comments on the draft "${title}". You can comment until ${formatDateTime(c.closes_at)} (UK time).`],
+        parts: [`The programme team would like your comments on the draft "${title}". You can comment until ${closesShown(c.closes_at)} (UK time).`],
       }));
       });
     },
@@ -289,7 +292,7 @@ export function consultationJobHandlers(site: Omit<NotifyContext, 'clock'>): Job
       if (!c || stateOf(c, ctx.clock()) !== 'open') return;
       await tellAudience(tx, ctx, c, CONSULTATION_CLOSING.kind, (title) => ({
         subject: `Closing soon: ${title}`,
-        parts: [`The consultation on "${title}" closes on ${formatDateTime(c.closes_at)} (UK time).`],
+        parts: [`The consultation on "${title}" closes on ${closesShown(c.closes_at)} (UK time).`],
       }));
       });
     },
