@@ -58,6 +58,11 @@ const schema = z
       .optional(),
     MAIL_FROM: z.string().min(3).default('Coproduce <no-reply@coproduce.invalid>'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    REPLY_MAILBOX: z.email({ error: 'must be an email address such as programme@example.org' }).optional(),
+    IMAP_URL: z
+      .string()
+      .regex(/^imaps?:\/\/[^@/]+@[^/]+/, 'must be imaps://user:password@host/INBOX (or imap://…)')
+      .optional(),
     TRUST_PROXY: z
       .string()
       .refine((v) => parseTrustProxy(v) !== null, 'must be a number of proxy hops (such as 1) or a comma-separated list of proxy addresses or CIDR ranges')
@@ -91,6 +96,14 @@ export type Config = {
   smtpUrl: string | undefined;
   mailFrom: string;
   sessionSecret: string;
+  /**
+   * The programme mailbox that replies to notification emails go to (REPLY_MAILBOX, else MAIL_FROM's
+   * address): each notification about a post says `local+r.<token>@domain`, which names the
+   * person and the thread (discussions/email-reply).
+   */
+  replyMailbox: string;
+  /** The programme mailbox read every 5 minutes for replies and registrations (IMAP_URL); unset: not read. */
+  imapUrl: string | undefined;
   logLevel: (typeof logLevels)[number];
   /** Which proxies' X-Forwarded-For to believe: a hop count, their addresses, or false for none. */
   trustProxy: number | string[] | false;
@@ -105,6 +118,11 @@ export type Config = {
    */
   devMail: boolean;
 };
+
+/** The bare address of a From value: "Coproduce <no-reply@example.org>" gives no-reply@example.org. */
+function addressIn(from: string): string {
+  return (/<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1] ?? from).trim();
+}
 
 export class ConfigError extends Error {}
 
@@ -139,6 +157,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
+    replyMailbox: (e.REPLY_MAILBOX ?? addressIn(e.MAIL_FROM)).toLowerCase(),
+    imapUrl: e.IMAP_URL,
     logLevel: e.LOG_LEVEL,
     outboxBodyRetentionDays: e.OUTBOX_BODY_RETENTION_DAYS,
     trustProxy: (e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null) || false,

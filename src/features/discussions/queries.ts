@@ -421,7 +421,7 @@ export async function visiblePostIds(db: DiscussionsDb, ids: readonly number[], 
 // ---- Personal data
 
 export async function personRows(db: DiscussionsDb, personId: number) {
-  const [posts, versions, follows, reads, reports, suspensions, votes] = await Promise.all([
+  const [posts, versions, follows, reads, reports, suspensions, votes, mailReplies] = await Promise.all([
     db.selectFrom('discussion_posts').select(['id', 'thread_id', 'body', 'status', 'created_at', 'edited_at']).where('author_id', '=', personId).orderBy('id').execute(),
     db
       .selectFrom('discussion_post_versions as v')
@@ -435,8 +435,9 @@ export async function personRows(db: DiscussionsDb, personId: number) {
     db.selectFrom('discussion_reports').select(['post_id', 'reason', 'created_at']).where('reporter_id', '=', personId).execute(),
     db.selectFrom('discussion_suspensions').select(['space_id', 'until', 'note', 'created_at']).where('person_id', '=', personId).execute(),
     db.selectFrom('discussion_poll_votes').select(['poll_id', 'choice', 'reason', 'created_at', 'updated_at']).where('person_id', '=', personId).execute(),
+    db.selectFrom('discussion_mail_replies').select(['thread_id', 'post_id', 'from_address', 'outcome', 'reason', 'created_at']).where('person_id', '=', personId).orderBy('id').execute(),
   ]);
-  return { discussion_posts: posts, discussion_post_versions: versions, discussion_follows: follows, discussion_reads: reads, discussion_reports: reports, discussion_suspensions: suspensions, discussion_poll_votes: votes };
+  return { discussion_posts: posts, discussion_post_versions: versions, discussion_follows: follows, discussion_reads: reads, discussion_reports: reports, discussion_suspensions: suspensions, discussion_poll_votes: votes, discussion_mail_replies: mailReplies };
 }
 
 /**
@@ -452,6 +453,8 @@ export async function erasePersonRows(db: DiscussionsDb, personId: number): Prom
   await db.updateTable('discussion_reports').set({ reporter_id: null, reason: '(removed)' }).where('reporter_id', '=', personId).execute();
   await db.deleteFrom('discussion_suspensions').where('person_id', '=', personId).execute();
   await db.deleteFrom('discussion_poll_votes').where('person_id', '=', personId).execute();
+  // The record of their emailed replies goes (the posts stay, without their name, as above).
+  await db.deleteFrom('discussion_mail_replies').where('person_id', '=', personId).execute();
 }
 
 export async function dropFollows(db: DiscussionsDb, personId: number): Promise<void> {

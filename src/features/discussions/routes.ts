@@ -39,7 +39,7 @@ export function discussionsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const app = appIn.withTypeProvider<ZodTypeProvider>();
   const db = deps.data.db;
   const clock = deps.clock;
-  const notifyCtx = () => ({ clock, baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret });
+  const notifyCtx = () => ({ clock, baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret, replyMailbox: deps.config.replyMailbox });
 
   const programmeOf = async (request: FastifyRequest, reply: FastifyReply) => {
     const programme = await request.programme();

@@ -10,6 +10,7 @@ import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/datab
 import { markdownToText } from '../../platform/rich-text/rich-text.ts';
 import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
 import type { Clock } from '../../platform/time.ts';
+import { replyAddress } from './email-reply/address.ts';
 import { mentionedIn, type Mentioned } from './mentions.ts';
 import { MENTION, NEW_THREAD, POST_ITEM, REPLY_FOLLOWED, REPLY_TO_YOU } from './notifications.ts';
 import * as q from './queries.ts';
@@ -22,6 +23,12 @@ const SPACE = q.SPACE_KIND;
 export const TITLE_MAX = 200;
 export const BODY_MAX = 20_000;
 export const NOTE_MAX = 1000;
+
+/**
+ * What posting needs to tell people: notify()'s context and, when replies by email are taken in,
+ * the programme mailbox their reply addresses are made from (config.replyMailbox).
+ */
+export type PostContext = NotifyContext & { replyMailbox?: string | null };
 
 /** A fresh key for a posting form: the same form posted twice makes one post. */
 export const newFormKey = () => randomUUID();
@@ -213,7 +220,7 @@ const excerpt = (body: string) => {
  * cannot see the space. The message is built here so that a signed reply address (the
  * reply-by-email slice) can be added to it in one place.
  */
-async function tellAbout(tx: Tx, ctx: NotifyContext, post: { id: number; threadId: number; spaceId: number; authorId: number; authorName: string; body: string; title: string; spaceName: string; isOpening: boolean }, reasons: { mention: number[]; replyTo: number[]; followers: number[] }) {
+async function tellAbout(tx: Tx, ctx: PostContext, post: { id: number; threadId: number; spaceId: number; authorId: number; authorName: string; body: string; title: string; spaceName: string; isOpening: boolean }, reasons: { mention: number[]; replyTo: number[]; followers: number[] }) {
   const told = new Set<number>([post.authorId]);
   const url = `/discussions/threads/${post.threadId}#post-${post.id}`;
   const link = new URL(url, ctx.baseUrl).toString();
@@ -223,7 +230,10 @@ async function tellAbout(tx: Tx, ctx: NotifyContext, post: { id: number; threadI
     told.add(personId);
     const person = await q.personById(own(tx), personId);
     if (!person || person.status !== 'active' || !(await maySee(tx, { id: person.id, role: person.role }, SPACE, post.spaceId))) return;
-    await notify(tx, ctx, personId, kind, item, { subject, greeting: 'Hello,', parts: [lead, `“${excerpt(post.body)}”`, { link, text: 'Read it and reply' }] });
+    // A reply to this email is posted in the thread as this person's (email-reply/take-reply.ts).
+    const replyTo = ctx.replyMailbox ? replyAddress(ctx.replyMailbox, ctx.secret, { personId, threadId: post.threadId }) : undefined;
+    const parts = [lead, `“${excerpt(post.body)}”`, { link, text: 'Read it and reply' }, ...(replyTo ? ['You can also reply to this email: write above the quoted message, and your reply is posted in the discussion.'] : [])];
+    await notify(tx, ctx, personId, kind, item, { subject, greeting: 'Hello,', parts, ...(replyTo ? { replyTo } : {}) });
   };
   for (const id of reasons.mention) await send(id, MENTION.kind, `${post.authorName} mentioned you in “${post.title}”`, `${post.authorName} mentioned you in “${post.title}” in ${post.spaceName}:`);
   for (const id of reasons.replyTo) await send(id, REPLY_TO_YOU.kind, `${post.authorName} replied to you in “${post.title}”`, `${post.authorName} replied to your post in “${post.title}”:`);
@@ -233,7 +243,7 @@ async function tellAbout(tx: Tx, ctx: NotifyContext, post: { id: number; threadI
 }
 
 /** `silent`: post without telling anyone (the invented demo data, which must send no mail). */
-export async function startThread(db: Db, ctx: NotifyContext, viewer: NonNullable<Viewer> & { name: string }, access: SpaceAccess, input: { title: string; body: string; key: string | null; silent?: boolean }): Promise<Posted | { ok: false; reason: PostRefusal }> {
+export async function startThread(db: Db, ctx: PostContext, viewer: NonNullable<Viewer> & { name: string }, access: SpaceAccess, input: { title: string; body: string; key: string | null; silent?: boolean }): Promise<Posted | { ok: false; reason: PostRefusal }> {
   const refused = refusal(access, viewer);
   if (refused) return { ok: false, reason: refused };
   return once(db, viewer, input.key, () =>
@@ -255,7 +265,7 @@ export async function startThread(db: Db, ctx: NotifyContext, viewer: NonNullabl
   );
 }
 
-export async function reply(db: Db, ctx: NotifyContext, viewer: NonNullable<Viewer> & { name: string }, access: ThreadAccess, input: { body: string; parentId: number | null; quoteOf: number | null; key: string | null; silent?: boolean }): Promise<Posted | { ok: false; reason: PostRefusal }> {
+export async function reply(db: Db, ctx: PostContext, viewer: NonNullable<Viewer> & { name: string }, access: ThreadAccess, input: { body: string; parentId: number | null; quoteOf: number | null; key: string | null; silent?: boolean }): Promise<Posted | { ok: false; reason: PostRefusal }> {
   const refused = refusal(access, viewer, access.thread);
   if (refused) return { ok: false, reason: refused };
   const d = own(db);

@@ -130,6 +130,19 @@ export interface DiscussionPollVotesTable {
   updated_at: string;
 }
 
+/** A message that came to a reply address (migration 033): once per Message-ID, posted or refused. */
+export interface DiscussionMailRepliesTable {
+  id: Generated<number>;
+  message_id: string;
+  person_id: number | null;
+  thread_id: number | null;
+  post_id: number | null;
+  from_address: string | null;
+  outcome: 'posted' | 'refused';
+  reason: string | null;
+  created_at: string;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
     discussion_spaces: DiscussionSpacesTable;
@@ -143,6 +156,7 @@ declare module '../../platform/db/schema.ts' {
     discussion_polls: DiscussionPollsTable;
     discussion_poll_options: DiscussionPollOptionsTable;
     discussion_poll_votes: DiscussionPollVotesTable;
+    discussion_mail_replies: DiscussionMailRepliesTable;
   }
 }
 
@@ -161,6 +175,7 @@ export type DiscussionsTables =
   | 'discussion_suspensions'
   | 'discussion_polls'
   | 'discussion_poll_options'
-  | 'discussion_poll_votes';
+  | 'discussion_poll_votes'
+  | 'discussion_mail_replies';
 /** The only handle the discussions feature's queries get: its own tables, and people to read names. */
 export type DiscussionsDb = Scoped<DiscussionsTables, 'people'>;

@@ -24,6 +24,7 @@ export function summaryText(s: ImportSummary): string {
     `  ${s.needsReview} need review by hand (see /admin/review)`,
     `  ${s.alreadyImported} already imported before (skipped)`,
     `  ${s.notRelevant} not relevant: no "${s.keyword}" in the subject (recorded, nothing registered)`,
+    ...(s.posted || s.refused ? [`  ${s.posted} replies posted in discussions, ${s.refused} replies refused (the sender told why)`] : []),
     ...(s.failed ? [`  ${s.failed} could not be read (recorded with the reason; see /admin/review)`] : []),
   ].join('\n');
 }
@@ -68,6 +69,7 @@ export async function runImportMail(source: string | undefined, config: Config):
       db: data.db,
       clock: systemClock,
       baseUrl: await linkBase(data.db, config),
+      replies: { mailbox: config.replyMailbox, secret: config.sessionSecret },
       onRegistered: (r) => registered.push(r),
       onProgress: (done, total) => {
         // A bar redrawn in place on a terminal; occasional plain lines in a log file.

@@ -104,7 +104,7 @@ describe('import-mail', () => {
   it('imports a folder of .eml files, nested too: plain, HTML-only and quoted-printable in three charsets', async () => {
     const progress: [number, number | null][] = [];
     const summary = await importFromSource(join(dir, 'folder'), { ...deps(), onProgress: (done, total) => progress.push([done, total]) });
-    assert.deepEqual(summary, { keyword: 'SUPPORT WORKFORCE', read: 5, created: 5, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0, failed: 0 });
+    assert.deepEqual(summary, { keyword: 'SUPPORT WORKFORCE', read: 5, created: 5, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0, failed: 0, posted: 0, refused: 0 });
     assert.deepEqual(progress, [[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
 
     const jo = (await reg('jo.bloggs@example.org'))!;
@@ -146,7 +146,7 @@ describe('import-mail', () => {
 
   it('imports an mbox: base64, forwarded, unreadable, off-topic, and one without a Message-ID', async () => {
     const summary = await importFromSource(join(dir, 'box.mbox'), deps());
-    assert.deepEqual(summary, { keyword: 'SUPPORT WORKFORCE', read: 5, created: 3, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1, failed: 0 });
+    assert.deepEqual(summary, { keyword: 'SUPPORT WORKFORCE', read: 5, created: 3, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1, failed: 0, posted: 0, refused: 0 });
     const kai = (await reg('kai@example.org'))!;
     assert.equal(kai.full_name, 'Kai Müller');
     assert.equal(kai.service_type, 'both');
@@ -186,11 +186,11 @@ describe('import-mail', () => {
       outbox: (await data.db.selectFrom('outbox').select('id').execute()).length,
     });
     const first = await importFromSource(dir, deps());
-    assert.deepEqual(first, { keyword: 'SUPPORT WORKFORCE', read: 10, created: 8, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1, failed: 0 });
+    assert.deepEqual(first, { keyword: 'SUPPORT WORKFORCE', read: 10, created: 8, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1, failed: 0, posted: 0, refused: 0 });
     const before = await count();
     assert.deepEqual(before, { registrations: 9, imports: 10, outbox: 8 });
     const again = await importFromSource(dir, deps());
-    assert.deepEqual(again, { keyword: 'SUPPORT WORKFORCE', read: 10, created: 0, updated: 0, needsReview: 0, alreadyImported: 10, notRelevant: 0, failed: 0 });
+    assert.deepEqual(again, { keyword: 'SUPPORT WORKFORCE', read: 10, created: 0, updated: 0, needsReview: 0, alreadyImported: 10, notRelevant: 0, failed: 0, posted: 0, refused: 0 });
     assert.deepEqual(await count(), before);
   });
 
@@ -253,7 +253,7 @@ describe('import-mail', () => {
   it('summarises and draws progress for the command line', () => {
     assert.equal(progressBar(1, 4, 8), '[##......] 1/4 (25%)');
     assert.equal(progressBar(0, 0, 4), '[####] 0/0 (100%)');
-    const text = summaryText({ keyword: 'SUPPORT WORKFORCE', read: 3, created: 1, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1, failed: 0 });
+    const text = summaryText({ keyword: 'SUPPORT WORKFORCE', read: 3, created: 1, updated: 0, needsReview: 1, alreadyImported: 0, notRelevant: 1, failed: 0, posted: 0, refused: 0 });
     assert.match(text, /^Read 3 messages:/);
     assert.match(text, /1 need review by hand/);
     assert.match(text, /1 not relevant: no "SUPPORT WORKFORCE" in the subject/);

@@ -22,7 +22,9 @@ import { findProgramme } from '../../programme/service.ts';
 import { addEvent, submitRegistration, type RegistrationDetails } from '../service.ts';
 import { htmlToText, isRelevant, oneLine, organisationKey, readLetter, serviceFromText, storable, type OrganisationNames, type Reading } from './parse.ts';
 import { importsWithMessageId, insertImport, organisationsForMatching, registrationByEmail, registrationsNamed, settleEarlierReviews, type NewMailImport } from './queries.ts';
-import { openSource, type RawMessage } from './sources.ts';
+import { openSource, type MessageSource, type RawMessage } from './sources.ts';
+import { recipientsIn, replyTargetOf } from '../../discussions/email-reply/address.ts';
+import { takeEmailReply } from '../../discussions/email-reply/take-reply.ts';
 import { aliasesOf } from '../organisation-aliases.ts';
 import { registrationDb } from '../tables.ts';
 import { behalfKey } from '../details.ts';
@@ -38,6 +40,10 @@ export type ImportSummary = {
   notRelevant: number;
   /** Messages that could not be read at all: recorded with the reason, shown to the team. */
   failed: number;
+  /** Replies to a discussion's reply address, posted in their thread. */
+  posted: number;
+  /** Replies to a reply address that were not posted (the sender is told why, when we can trust who sent it). */
+  refused: number;
 };
 /**
  * Someone registered (or whose registration was updated) by the import, for the operator. `email`
@@ -52,8 +58,15 @@ export type ImportDeps = {
   onProgress?: (done: number, total: number | null) => void;
   onRegistered?: (registered: Registered) => void;
   imapTimeoutMs?: number;
+  /**
+   * Replies by email: messages sent to a reply address of this mailbox (signed with this secret)
+   * are posted in their discussion, not read as registrations. Without it, none are recognised.
+   */
+  replies?: { mailbox: string; secret: string };
+  /** Where messages come from (openSource: files or IMAP); tests give a fake mailbox. */
+  open?: (source: string) => Promise<MessageSource>;
 };
-type Outcome = 'created' | 'updated' | 'needsReview' | 'alreadyImported' | 'notRelevant' | 'failed';
+type Outcome = 'created' | 'updated' | 'needsReview' | 'alreadyImported' | 'notRelevant' | 'failed' | 'posted' | 'refused';
 
 export class ImportError extends Error {}
 
@@ -84,8 +97,8 @@ export async function importFromSource(source: string, deps: ImportDeps): Promis
   const programme = await findProgramme(deps.db);
   if (!programme) throw new ImportError('There is no programme to register people for: run `node src/main.ts seed` (or create the programme) first');
   const orgs = await organisationIndex(deps.db);
-  const opened = await openSource(source, { imapTimeoutMs: deps.imapTimeoutMs });
-  const summary: ImportSummary = { keyword: programme.mailbox_subject, read: 0, created: 0, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0, failed: 0 };
+  const opened = deps.open ? await deps.open(source) : await openSource(source, { imapTimeoutMs: deps.imapTimeoutMs });
+  const summary: ImportSummary = { keyword: programme.mailbox_subject, read: 0, created: 0, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0, failed: 0, posted: 0, refused: 0 };
   const messageDeps: MessageDeps = {
     ...deps,
     programmeId: programme.id,
@@ -166,6 +179,16 @@ class TakenInElsewhere extends Error {}
 
 async function importMessage(message: RawMessage, deps: MessageDeps): Promise<Outcome> {
   const key = messageKey(message.raw);
+  const target = deps.replies ? replyTargetOf(recipientsIn(rawHeaders(message.raw)), deps.replies.mailbox, deps.replies.secret) : null;
+  if (target) {
+    try {
+      return await takeInReply(message, key.messageId, target, deps);
+    } catch (e) {
+      // Recorded for the team like any unreadable message; the next run tries the reply again.
+      await recordFailure(message, key, e, deps);
+      return 'failed';
+    }
+  }
   const earlier = await importsWithMessageId(deps.db, key.messageId);
   // Rows from before content hashes were kept ('') count as this message, as they did then.
   if (earlier.some((e) => e.content_hash === key.contentHash || e.content_hash === '')) return 'alreadyImported';
@@ -269,6 +292,28 @@ async function takeIn(message: RawMessage, key: { messageId: string; contentHash
   if (needsReview) return 'needsReview';
   deps.onRegistered?.({ fullName: registration.full_name, email: registration.email ?? '', reference: registration.reference, updated });
   return updated ? 'updated' : 'created';
+}
+
+const AUTOMATIC_PRECEDENCE = /^(bulk|junk|list|auto_reply)$/i;
+
+/** A message to a discussion's reply address: posted as the person's reply, or refused (discussions decides). */
+async function takeInReply(message: RawMessage, messageId: string, target: NonNullable<ReturnType<typeof replyTargetOf>>, deps: MessageDeps): Promise<Outcome> {
+  const parsed = await simpleParser(message.raw, { skipImageLinks: true, skipTextToHtml: true });
+  const header = (name: string) => {
+    const v = parsed.headers.get(name);
+    return typeof v === 'string' ? v.trim() : '';
+  };
+  const auto = header('auto-submitted');
+  const text = parsed.text?.trim() ? parsed.text : typeof parsed.html === 'string' ? htmlToText(parsed.html) : '';
+  const outcome = await takeEmailReply(deps.db, { clock: deps.clock, baseUrl: deps.baseUrl, secret: deps.replies!.secret, replyMailbox: deps.replies!.mailbox }, {
+    programmeId: deps.programmeId,
+    messageId: storable(messageId),
+    target,
+    fromAddress: storable(oneLine(parsed.from?.value[0]?.address)).slice(0, 320) || null,
+    text: storable(text.slice(0, 200_000)),
+    automatic: (auto !== '' && auto.toLowerCase() !== 'no') || AUTOMATIC_PRECEDENCE.test(header('precedence')) || header('x-autoreply') !== '' || header('x-autorespond') !== '',
+  });
+  return outcome.outcome === 'already' ? 'alreadyImported' : outcome.outcome;
 }
 
 /** The details read from a message, for the registration, with this address (null: none of their own). */

@@ -34,6 +34,7 @@ import * as m029 from './029-discussions.ts';
 import * as m030 from './030-discussion-moderation.ts';
 import * as m031 from './031-consultations.ts';
 import * as m032 from './032-consultation-comments.ts';
+import * as m033 from './033-mail-replies.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -71,6 +72,7 @@ const all: Record<string, EngineMigration> = {
   '030-discussion-moderation': m030,
   '031-consultations': m031,
   '032-consultation-comments': m032,
+  '033-mail-replies': m033,
   // next migration here
 };
 
