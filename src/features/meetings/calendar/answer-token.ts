@@ -2,29 +2,21 @@
 // signed with the service's secret (HMAC-SHA256, like the unsubscribe links), so it works without
 // signing in, cannot be made up, and changing any of the three breaks the signature. The link
 // opens a page with one button: only the POST answers, so a mail scanner following links cannot.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readToken, signToken } from '../../../platform/auth/signed-tokens.ts';
 import type { Response } from '../tables.ts';
 
 export type AnswerTarget = { personId: number; meetingId: number; answer: Response };
 
-function signature(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(`meeting-answer:${payload}`).digest();
-}
+const PURPOSE = 'meeting-answer';
 
 export function answerToken(secret: string, t: AnswerTarget): string {
-  const payload = `${t.personId}:${t.meetingId}:${t.answer}`;
-  return `${Buffer.from(payload).toString('base64url')}.${signature(secret, payload).toString('base64url')}`;
+  return signToken(secret, PURPOSE, `${t.personId}:${t.meetingId}:${t.answer}`);
 }
 
 /** The person, meeting and answer a token was issued for, or null when malformed or forged. */
 export function readAnswerToken(secret: string, token: string): AnswerTarget | null {
-  const [encoded, sig, ...rest] = token.split('.');
-  if (!encoded || !sig || rest.length) return null;
-  const payload = Buffer.from(encoded, 'base64url').toString();
-  const given = Buffer.from(sig, 'base64url');
-  const expected = signature(secret, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  const m = /^(\d{1,10}):(\d{1,10}):(yes|no|maybe)$/.exec(payload);
+  const payload = readToken(secret, PURPOSE, token);
+  const m = payload === null ? null : /^(\d{1,10}):(\d{1,10}):(yes|no|maybe)$/.exec(payload);
   if (!m) return null;
   return { personId: Number(m[1]), meetingId: Number(m[2]), answer: m[3] as Response };
 }
