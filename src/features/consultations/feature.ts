@@ -7,7 +7,10 @@ import './visibility.ts';
 
 export const consultations = defineFeature({
   name: 'consultations',
-  routes: async (app, deps) => (await import('./routes.ts')).consultationsRoutes(app, deps),
+  routes: async (app, deps) => {
+    (await import('./routes.ts')).consultationsRoutes(app, deps);
+    (await import('./versions/routes.ts')).versionRoutes(app, deps);
+  },
   navigation: [
     { href: '/admin/consultations', text: 'Consultations', roles: ['admin'], section: 'taking-part', order: 15 },
     { href: '/consultations', text: 'Consultations', roles: ['participant', 'facilitator'], order: 40 },

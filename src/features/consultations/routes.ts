@@ -39,6 +39,7 @@ import {
   type CommentTarget,
 } from './service.ts';
 import { acceptUploads, uploadOf } from './upload.ts';
+import { commentsAcrossVersions, versionsOf } from './versions/service.ts';
 
 const V = 'features/consultations/views';
 const team = { config: onlyRoles('admin') };
@@ -152,7 +153,17 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     const found = await draftById(db, programme.id, request.params.id);
     if (!found) return sendErrorPage(request, reply, 404);
     const locked = found.consultations.some((c) => c.version_id === found.version.id);
-    return reply.view(`${V}/draft.njk`, { pageTitle: `${found.draft.title}: draft, version ${found.version.number}`, ...found, consultations: found.consultations.map((c) => ({ ...c, closesShown: closesShown(c.closes_at) })), locked, sections: found.sections.map((s) => ({ ...s, html: sectionHtml(s) })) });
+    // Comments from every version, on the section that still has their key; the rest listed apart.
+    const earlier = await commentsAcrossVersions(db, found.draft.id, found.sections);
+    return reply.view(`${V}/draft.njk`, {
+      pageTitle: `${found.draft.title}: draft, version ${found.version.number}`,
+      ...found,
+      consultations: found.consultations.map((c) => ({ ...c, closesShown: closesShown(c.closes_at) })),
+      locked,
+      sections: found.sections.map((s) => ({ ...s, html: sectionHtml(s), earlier: (earlier.byKey.get(s.section_key) ?? []).map((c) => ({ ...c, statusLabel: c.status ? STATUS_LABELS[c.status] : 'Not triaged' })) })),
+      orphaned: earlier.orphaned,
+      versions: await versionsOf(db, found.draft.id),
+    });
   });
 
   const adjust = (path: string, run: (programmeId: number, draftId: number, sectionId: number, body: Record<string, string | string[]>) => Promise<{ ok: true } | { ok: false; reason: string } | FormFailure>) =>
