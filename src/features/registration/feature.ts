@@ -13,9 +13,11 @@ export const registration = defineFeature({
     { href: '/admin/review', text: 'Emails to review', roles: ['admin'], section: 'people', order: 20 },
     { href: '/admin/dashboard', text: 'Dashboard', roles: ['admin'], section: 'reports', order: 10 },
   ],
-  jobs: async () => {
+  jobs: async (deps) => {
     const { purgeOldDrafts } = await import('./journey/drafts.ts');
-    return { housekeeping: [{ name: 'registration drafts', run: purgeOldDrafts }] };
+    // With IMAP_URL set, the programme mailbox is read every 5 minutes (replies and registrations).
+    const { mailboxJobs } = await import('./email-import/mailbox-job.ts');
+    return { housekeeping: [{ name: 'registration drafts', run: purgeOldDrafts }], ...mailboxJobs({ config: deps.config }) };
   },
   seed: {
     reference: async (db) => (await import('./organisations.ts')).seedOrganisations(db),

@@ -2,6 +2,7 @@
 import type { Insertable } from 'kysely';
 import { normaliseEmail } from '../../../platform/auth/people.ts';
 import type { MailImportsTable, RegistrationDb } from '../tables.ts';
+import type { MailRun, MailRunsDb, MailRunsTable } from './runs-table.ts';
 
 export type NewMailImport = Insertable<MailImportsTable>;
 
@@ -106,3 +107,9 @@ export async function markItemRegistered(tx: RegistrationDb, importId: number, r
   const r = await tx.updateTable('mail_imports').set({ outcome: 'registered', registration_id: registrationId }).where('id', '=', importId).where('outcome', '=', 'needs_review').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+// The scheduled reads of the mailbox: a table of the email import's own (runs-table.ts).
+export const recordRun = (db: MailRunsDb, row: Insertable<MailRunsTable>): Promise<MailRun> => db.insertInto('mail_runs').values(row).returningAll().executeTakeFirstOrThrow();
+
+/** The latest runs, newest first, for the admins' review page. */
+export const latestRuns = (db: MailRunsDb, limit = 10) => db.selectFrom('mail_runs').selectAll().orderBy('id', 'desc').limit(limit).execute();

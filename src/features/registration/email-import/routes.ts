@@ -20,7 +20,8 @@ import { listOrganisations } from '../organisations.ts';
 import { completeReviewedRegistration, findRegistration, registrationAims, submitRegistration, type RegistrationDetails } from '../service.ts';
 import { registrationDb } from '../tables.ts';
 import type { Reading } from './parse.ts';
-import { failedImports, findReviewItem, markItemRegistered, markReviewed, newestReviewItemFor, reviewItemsFor, reviewQueue } from './queries.ts';
+import { mailRunsDb } from './runs-table.ts';
+import { failedImports, latestRuns, findReviewItem, markItemRegistered, markReviewed, newestReviewItemFor, reviewItemsFor, reviewQueue } from './queries.ts';
 
 const V = 'features/registration/email-import/views';
 
@@ -137,13 +138,15 @@ export function mailImportRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   const options = { nations: NATIONS, regions: ENGLAND_REGIONS, services: SERVICE_TYPES, roleGroups: ROLE_GROUPS };
 
   app.get('/admin/review', adminOnly, async (request, reply) => {
-    const [items, failed] = await Promise.all([reviewQueue(db), failedImports(db)]);
+    const [items, failed, runs] = await Promise.all([reviewQueue(db), failedImports(db), latestRuns(mailRunsDb(db))]);
     const done = z.object({ done: z.string().max(20).optional() }).safeParse(request.query);
     const reference = done.success && done.data.done && /^[A-Z0-9-]{1,20}$/.test(done.data.done) ? done.data.done : null;
     return reply.view(`${V}/queue.njk`, {
       pageTitle: 'Emails to review',
       items,
       failed,
+      runs,
+      mailboxOn: Boolean(deps.config.imapUrl),
       flash: reference ? `Registration ${reference} completed. We have emailed the link to confirm it.` : undefined,
     });
   });

@@ -1,0 +1,109 @@
+// The programme mailbox read on a schedule, on both engines: with IMAP_URL set the job is
+// declared every 5 minutes; each run reads a (fake) mailbox for registrations and replies alike
+// and records its outcome, which the admins' review page shows; a mailbox that cannot be reached
+// is recorded with the reason; reading the same mail again takes nothing in twice.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { formatDateTime } from '../../../platform/time.ts';
+import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
+import { scheduleDueOccurrences } from '../../../platform/jobs/recurring.ts';
+import { runDueJobs } from '../../../platform/jobs/runner.ts';
+import { mainText, setUp, type Fixture } from '../../participants/test-fixture.ts';
+import { replyAddress } from '../../discussions/email-reply/address.ts';
+import { mailboxJobs, readMailbox, READ_MAILBOX } from './mailbox-job.ts';
+import { SourceError, type MessageSource } from './sources.ts';
+
+const CRLF = '\r\n';
+let sentAt = '';
+const message = (id: string, headers: Record<string, string>, body: string) =>
+  Buffer.from([`Message-ID: <${id}@mail.example.org>`, `Date: ${sentAt}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', body.replace(/\n/g, CRLF)].join(CRLF));
+
+describe(`the programme mailbox read on a schedule on ${TEST_ENGINE}`, () => {
+  let f: Fixture;
+  let inbox: Buffer[];
+  let reachable: boolean;
+  const opened: string[] = [];
+  const db = () => f.t.data.db;
+  const imapUrl = 'imaps://programme:s3cret@imap.example.org/INBOX';
+  /** A fake IMAP mailbox: what the job reads, without a server. */
+  const open = async (source: string): Promise<MessageSource> => {
+    opened.push(source);
+    if (!reachable) throw new SourceError('Could not connect to the IMAP server at imap.example.org:993: the connection was refused (is the host and port right?)');
+    const messages = [...inbox];
+    return { total: messages.length, messages: (async function* () { for (const [i, raw] of messages.entries()) yield { source: `imap:INBOX/${i + 1}`, raw }; })(), close: async () => {} };
+  };
+  const deps = () => ({ config: { ...f.t.config, imapUrl }, open });
+  const runs = () => db().selectFrom('mail_runs').selectAll().orderBy('id').execute();
+
+  beforeEach(async () => {
+    f = await setUp();
+    reachable = true;
+    opened.length = 0;
+    sentAt = f.t.clock().toUTCString();
+    const mailbox = f.t.config.replyMailbox;
+    const forged = replyAddress(mailbox, 'not-the-secret-not-the-secret-not-the-secret', { personId: 1, threadId: 1 });
+    inbox = [
+      message('reg-1', { From: 'Jo Bloggs <jo.bloggs@example.org>', To: mailbox, Subject: 'SUPPORT WORKFORCE' }, 'Name: Jo Bloggs\nWhere I work: Airedale NHS Foundation Trust\nType of service: Diagnostic imaging\nJob title: Imaging assistant'),
+      message('reg-2', { From: 'vague@example.org', To: mailbox, Subject: 'SUPPORT WORKFORCE' }, 'Please add me, I work in x-ray!'),
+      message('reply-1', { From: 'someone@example.org', To: forged, Subject: 'Re: a discussion' }, 'Me too'),
+      message('news-1', { From: 'news@example.org', To: mailbox, Subject: 'Newsletter' }, 'Nothing to do with it'),
+    ];
+  });
+  afterEach(() => f.t.close());
+
+  it('is declared every 5 minutes only when IMAP_URL is set', () => {
+    assert.deepEqual(mailboxJobs({ config: { ...f.t.config, imapUrl: undefined } }).recurring, []);
+    const on = mailboxJobs(deps());
+    assert.deepEqual(on.recurring, [READ_MAILBOX]);
+    assert.equal(READ_MAILBOX.cron, '*/5 * * * *');
+    assert.ok(on.handlers['registration.read-mailbox']);
+  });
+
+  it('reads the mailbox on each occurrence, records what came of it, and shows the admins', async () => {
+    const { handlers, recurring } = mailboxJobs(deps());
+    // The next 5-minute mark after the fixture's time, and the runs on it and 5 and 10 minutes on.
+    const FIVE = 5 * 60_000;
+    const at = (n: number) => new Date((Math.floor(f.t.clock().getTime() / FIVE) + 1) * FIVE + n * FIVE);
+    const [t1, t2, t3] = [at(0), at(1), at(2)];
+    f.t.clock.set(new Date(t1.getTime() - 60_000));
+    await scheduleDueOccurrences(db(), f.t.clock, recurring); // records the first occurrence, 10:05
+    assert.equal((await runDueJobs(db(), f.t.clock, handlers)).ran, 0);
+    f.t.clock.set(t1);
+    assert.equal(await scheduleDueOccurrences(db(), f.t.clock, recurring), 1);
+    assert.equal((await runDueJobs(db(), f.t.clock, handlers)).ran, 1);
+    assert.deepEqual(opened, [imapUrl]);
+    const [first] = await runs();
+    assert.deepEqual({ read: first!.read, registered: first!.registered, for_review: first!.for_review, refused: first!.refused, posted: first!.posted, failed: first!.failed, skipped: first!.skipped, error: first!.error }, { read: 4, registered: 1, for_review: 1, refused: 1, posted: 0, failed: 0, skipped: 1, error: null });
+    assert.equal(first!.started_at, t1.toISOString());
+
+    // Five minutes on, the same mail (and nothing new): nothing is taken in twice.
+    f.t.clock.set(t2);
+    await scheduleDueOccurrences(db(), f.t.clock, recurring);
+    await runDueJobs(db(), f.t.clock, handlers);
+    const second = (await runs())[1]!;
+    assert.deepEqual([second.read, second.registered, second.refused, second.skipped], [4, 0, 0, 4]);
+    assert.equal((await db().selectFrom('registrations').select('id').execute()).length, 2, 'Jo, and the one waiting for review');
+
+    // The server cannot be reached: recorded with the reason, never the password; the next run tries again.
+    reachable = false;
+    f.t.clock.set(t3);
+    await scheduleDueOccurrences(db(), f.t.clock, recurring);
+    assert.equal((await runDueJobs(db(), f.t.clock, handlers)).failed, 0);
+    const third = (await runs())[2]!;
+    assert.match(third.error ?? '', /connection was refused/);
+    assert.doesNotMatch(JSON.stringify(await runs()), /s3cret/);
+
+    const page = await f.admin.get('/admin/review');
+    assert.equal(page.statusCode, 200);
+    const text = mainText(page.body);
+    assert.match(text, /The programme mailbox/);
+    assert.match(text, /The latest 3 reads of the mailbox, newest first \(UK time\)/);
+    assert.ok(text.includes(`${formatDateTime(t3.toISOString())} 0 0 0 0 0 0 Could not connect`), text);
+    assert.ok(text.includes(`${formatDateTime(t1.toISOString())} 4 1 0 1 1 0 None`), text);
+  });
+
+  it('does nothing without IMAP_URL', async () => {
+    assert.equal(await readMailbox(db(), f.t.clock, { config: { ...f.t.config, imapUrl: undefined }, open }), null);
+    assert.deepEqual(opened, []);
+  });
+});

@@ -1,0 +1,70 @@
+// The programme mailbox read on a schedule: with IMAP_URL set, every 5 minutes the import reads
+// the mailbox (read-only) for replies to discussions and registrations alike, exactly as
+// `import-mail` does by hand (each message is taken in once, so reading it all again is safe), and
+// records the run's outcome for the admins (counts only: no addresses). A run that cannot reach
+// the mailbox is recorded with the reason and waits for the next one, rather than retrying sooner.
+import type { Config } from '../../../config.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import type { RecurringJob } from '../../../platform/jobs/recurring.ts';
+import type { JobHandlers } from '../../../platform/jobs/runner.ts';
+import type { Clock } from '../../../platform/time.ts';
+import { importFromSource, ImportError, type ImportSummary } from './import.ts';
+import { SourceError, type MessageSource } from './sources.ts';
+import { storable } from './parse.ts';
+import { recordRun } from './queries.ts';
+import { mailRunsDb, type MailRun } from './runs-table.ts';
+
+declare module '../../../platform/jobs/jobs.ts' {
+  interface JobKinds {
+    /** One read of the programme mailbox (IMAP_URL) for replies and registrations. */
+    'registration.read-mailbox': Record<string, never>;
+  }
+}
+
+
+export const READ_MAILBOX: RecurringJob = { name: 'read-mailbox', cron: '*/5 * * * *', kind: 'registration.read-mailbox', payload: {}, maxAttempts: 1 };
+
+export type MailboxDeps = { config: Pick<Config, 'imapUrl' | 'baseUrl' | 'replyMailbox' | 'sessionSecret'>; open?: (source: string) => Promise<MessageSource> };
+
+/** Reads the mailbox once and records what came of it; returns the record. */
+export async function readMailbox(db: Db, clock: Clock, deps: MailboxDeps): Promise<MailRun | null> {
+  const source = deps.config.imapUrl;
+  if (!source) return null;
+  const started = clock().toISOString();
+  let summary: ImportSummary | null = null;
+  let error: string | null = null;
+  try {
+    summary = await importFromSource(source, {
+      db,
+      clock,
+      baseUrl: deps.config.baseUrl,
+      replies: { mailbox: deps.config.replyMailbox, secret: deps.config.sessionSecret },
+      ...(deps.open ? { open: deps.open } : {}),
+    });
+  } catch (e) {
+    // SourceError and ImportError say what went wrong in words for the team, never the password.
+    if (!(e instanceof SourceError || e instanceof ImportError)) throw e;
+    error = storable(e.message).slice(0, 500);
+  }
+  const s = summary;
+  return recordRun(mailRunsDb(db), {
+    started_at: started,
+    finished_at: clock().toISOString(),
+    read: s?.read ?? 0,
+    registered: (s?.created ?? 0) + (s?.updated ?? 0),
+    posted: s?.posted ?? 0,
+    for_review: s?.needsReview ?? 0,
+    refused: s?.refused ?? 0,
+    failed: s?.failed ?? 0,
+    skipped: (s?.alreadyImported ?? 0) + (s?.notRelevant ?? 0),
+    error,
+  });
+}
+
+export function mailboxJobs(deps: MailboxDeps): { handlers: JobHandlers; recurring: RecurringJob[] } {
+  if (!deps.config.imapUrl) return { handlers: {}, recurring: [] };
+  return {
+    handlers: { 'registration.read-mailbox': async (_payload, job) => void (await readMailbox(job.db, job.clock, deps)) },
+    recurring: [READ_MAILBOX],
+  };
+}
