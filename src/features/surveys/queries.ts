@@ -48,11 +48,12 @@ export const surveysOf = (db: SurveysDb, programmeId: number) =>
     .execute();
 
 /** A survey's versions, newest first, each with its number of responses. */
+// The count names the survey too, so it is a range of the (survey_id, version_id) index, not a scan of it.
 export const versionsOf = (db: SurveysDb, surveyId: number) =>
   db
     .selectFrom('survey_versions')
     .select(['id', 'number', 'created_at'])
-    .select((eb) => eb.selectFrom('survey_responses').select((e) => e.fn.countAll<number | string>().as('n')).whereRef('survey_responses.version_id', '=', 'survey_versions.id').as('responses'))
+    .select((eb) => eb.selectFrom('survey_responses').select((e) => e.fn.countAll<number | string>().as('n')).whereRef('survey_responses.survey_id', '=', 'survey_versions.survey_id').whereRef('survey_responses.version_id', '=', 'survey_versions.id').as('responses'))
     .where('survey_id', '=', surveyId)
     .orderBy('number', 'desc')
     .execute();

@@ -28,20 +28,51 @@ export type Breakdown = { kind: 'attribute'; name: Attribute; named: readonly st
 
 const n = (v: unknown) => Number(v ?? 0);
 
-/** The matching responses, each with its group in the breakdown ('' when it has none). */
-function matching(surveyId: number, filter: Filter, by: Breakdown): RawBuilder<unknown> {
+/**
+ * The ids of a survey's questions (every version's) with their stable keys and types, and of
+ * their options with their keys: the counts are grouped by ids, which the answers hold, and named
+ * by key here, so no count joins the question or option tables row by row.
+ */
+export type SurveyIds = { questions: Map<number, { key: string; type: string }>; options: Map<number, string> };
+
+export async function surveyIds(db: ResultsDb, surveyId: number): Promise<SurveyIds> {
+  const [questions, options] = await Promise.all([
+    db.selectFrom('survey_questions as q').innerJoin('survey_versions as v', 'v.id', 'q.version_id').select(['q.id', 'q.key', 'q.type']).where('v.survey_id', '=', surveyId).execute(),
+    db
+      .selectFrom('survey_options as o')
+      .innerJoin('survey_questions as q', 'q.id', 'o.question_id')
+      .innerJoin('survey_versions as v', 'v.id', 'q.version_id')
+      .select(['o.id', 'o.key'])
+      .where('v.survey_id', '=', surveyId)
+      .execute(),
+  ]);
+  return { questions: new Map(questions.map((q) => [Number(q.id), { key: q.key, type: q.type }])), options: new Map(options.map((o) => [Number(o.id), o.key])) };
+}
+
+const NO_IDS: SurveyIds = { questions: new Map(), options: new Map() };
+const idsOf = (ids: SurveyIds, test: (q: { key: string; type: string }) => boolean) => [...ids.questions].filter(([, q]) => test(q)).map(([id]) => id);
+/** `in (...)` of ids, never empty (an empty list is not SQL). */
+const inList = (xs: readonly number[]) => sql.join(xs.length ? xs : [-1]);
+
+/** The matching responses, each with its group in the breakdown ('' when it has none); null when every response of the survey matches, ungrouped. */
+function matching(surveyId: number, ids: SurveyIds, filter: Filter, by: Breakdown): RawBuilder<unknown> | null {
+  return by || filter.versionId !== undefined || filter.attribute || filter.answer ? matchingAlways(surveyId, ids, filter, by) : null;
+}
+
+function matchingAlways(surveyId: number, ids: SurveyIds, filter: Filter, by: Breakdown): RawBuilder<unknown> {
+  // The answer's question ids, so the lookup goes straight to the response's answers by (response, question) in its key.
   const grp =
     by?.kind === 'attribute'
       ? by.named.length
         ? sql`case when r.${sql.ref(by.name)} in (${sql.join([...by.named])}) then r.${sql.ref(by.name)} else '' end`
         : sql`''`
       : by?.kind === 'question'
-        ? sql`coalesce((select case when ga.item = -1 then '_other' else go.key end from survey_answers ga join survey_questions gq on gq.id = ga.question_id left join survey_options go on go.id = ga.option_id where ga.response_id = r.id and gq.key = ${by.key} and ga.item in (0, -1) order by ga.item desc limit 1), '')`
+        ? sql`coalesce((select case when ga.item = -1 then '_other' else go.key end from survey_answers ga left join survey_options go on go.id = ga.option_id where ga.response_id = r.id and ga.question_id in (${inList(idsOf(ids, (q) => q.key === by.key))}) and ga.item in (0, -1) order by ga.item desc limit 1), '')`
         : sql`''`;
   const version = filter.versionId === undefined ? sql`` : sql`and r.version_id = ${filter.versionId}`;
   const attribute = filter.attribute ? sql`and r.${sql.ref(filter.attribute.name)} = ${filter.attribute.value}` : sql``;
   const answer = filter.answer
-    ? sql`and exists (select 1 from survey_answers fa join survey_questions fq on fq.id = fa.question_id join survey_options fo on fo.id = (case when fq.type in ('multiple', 'ranking') then fa.item else fa.option_id end) where fa.response_id = r.id and fq.key = ${filter.answer.question} and fo.key = ${filter.answer.option})`
+    ? sql`and exists (select 1 from survey_answers fa join survey_options fo on fo.id = (case when fa.item > 0 then fa.item else fa.option_id end) where fa.response_id = r.id and fa.question_id in (${inList(idsOf(ids, (q) => q.key === filter.answer!.question))}) and fo.key = ${filter.answer.option})`
     : sql``;
   return sql`(select r.id as rid, ${grp} as grp from survey_responses r where r.survey_id = ${surveyId} ${version} ${attribute} ${answer})`;
 }
@@ -57,60 +88,113 @@ export type Aggregates = {
   values: Map<string, { n: number; min: number | null; max: number | null; median: number | null; first: string | null; last: string | null }>;
 };
 
+const CHOICE = ['single', 'multiple', 'rating', 'matrix', 'ranking'];
+/** Types with one row per answer (item 0, or -1 for an Other text alone): their answered count is their rows. */
+const ONE_ROW = ['short_text', 'long_text', 'single', 'rating', 'number', 'date'];
+
+/** The middle of counted values (value → how many), as a median of the list they stand for. */
+function medianOf(counts: Map<number, number>): number | null {
+  const sorted = [...counts].sort((a, b) => a[0] - b[0]);
+  const total = sorted.reduce((s, [, c]) => s + c, 0);
+  if (!total) return null;
+  const at = (pos: number) => {
+    let seen = 0;
+    for (const [v, c] of sorted) if ((seen += c) >= pos) return v;
+    return sorted.at(-1)![0];
+  };
+  return (at(Math.floor((total + 1) / 2)) + at(Math.floor((total + 2) / 2))) / 2;
+}
+
 /**
- * The counts of a results page. `only` limits them to what a check needs: the groups alone, or
- * one question's answers (a filter's margin, see the service), which saves the other queries.
+ * The counts of a results page, in two passes over the answers: one GROUP BY of every question
+ * (by question id, group, item and option; numbers also by value, so the median comes from the
+ * grouped counts), and a distinct count of the responses that answered the questions stored in
+ * several rows (multiple choice, matrix, ranking). Without a filter or breakdown the answers are
+ * read by question id alone (an index covers them), never joined to the responses. `only` limits
+ * them to what a check needs: the groups alone, or one question's answers (a filter's margin,
+ * see the service).
  */
-export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter, by: Breakdown, only?: 'groups' | { question: string }): Promise<Aggregates> {
-  const base = matching(surveyId, filter, by);
-  const isOther = sql`case when a.item = -1 then 1 else 0 end`;
-  const one = typeof only === 'object' ? sql`and q.key = ${only.question}` : sql``;
+export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter, by: Breakdown, only?: 'groups' | { question: string }, given?: SurveyIds): Promise<Aggregates> {
+  const ids = given ?? (await surveyIds(db, surveyId));
+  const base = matching(surveyId, ids, filter, by);
+  const wanted = (q: { key: string }) => typeof only !== 'object' || q.key === only.question;
+  const all = idsOf(ids, wanted);
+  const multi = idsOf(ids, (q) => wanted(q) && !ONE_ROW.includes(q.type));
+  const from = base ? sql`${base} b join survey_answers a on a.response_id = b.rid` : sql`survey_answers a`;
+  const grp = base ? sql`b.grp` : sql`''`;
   const none = { rows: [] };
-  const [groups, answered, choices, ranges, numbers] = await Promise.all([
-    sql<{ grp: string; n: unknown }>`select b.grp, count(*) as n from ${base} b group by b.grp`.execute(db),
-    only === 'groups' ? none : sql<{ qkey: string; grp: string; n: unknown }>`select q.key as qkey, b.grp, count(distinct a.response_id) as n from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id where 1 = 1 ${one} group by q.key, b.grp`.execute(db),
-    only === 'groups' ? none : sql<{ qkey: string; grp: string; other: unknown; ikey: string | null; okey: string | null; n: unknown; mean: unknown }>`
-      select q.key as qkey, b.grp, ${isOther} as other, io.key as ikey, o.key as okey, count(*) as n, avg(a.value_number) as mean
-      from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id
-      left join survey_options o on o.id = a.option_id left join survey_options io on io.id = a.item
-      where q.type in ('single', 'multiple', 'rating', 'matrix', 'ranking') ${one}
-      group by q.key, b.grp, ${isOther}, io.key, o.key`.execute(db),
-    only ? none : sql<{ qkey: string; n: unknown; min: unknown; max: unknown; first: string | null; last: string | null }>`
-      select q.key as qkey, count(*) as n, min(a.value_number) as min, max(a.value_number) as max, min(a.value_date) as first, max(a.value_date) as last
-      from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id
-      where q.type in ('number', 'date') and a.item = 0 group by q.key`.execute(db),
-    // The median of each number question: the middle value(s), found in SQL by position.
-    only ? none : sql<{ qkey: string; v: unknown }>`
-      select x.qkey, x.v from (
-        select q.key as qkey, a.value_number as v, row_number() over (partition by q.key order by a.value_number) as pos, count(*) over (partition by q.key) as cnt
-        from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id
-        where q.type = 'number' and a.item = 0 and a.value_number is not null) x
-      where x.pos in ((x.cnt + 1) / 2, (x.cnt + 2) / 2)`.execute(db),
+  type Row = { qid: unknown; grp: string; item: unknown; oid: unknown; v: unknown; n: unknown; first: string | null; last: string | null };
+  // One GROUP BY in the covering index's own order (question, item, option, number), so it does not
+  // sort: a range of question ids (a survey's are near each other) rather than an IN list, whose
+  // order the planner does not keep; a question of another survey in the range is dropped below.
+  // Numbers and ranking positions come grouped by value, so medians and means are made from them.
+  const range = all.length ? sql`a.question_id between ${Math.min(...all)} and ${Math.max(...all)}` : sql`1 = 0`;
+  const [groups, counted, distinct] = await Promise.all([
+    base ? sql<{ grp: string; n: unknown }>`select b.grp, count(*) as n from ${base} b group by b.grp`.execute(db) : sql<{ grp: string; n: unknown }>`select '' as grp, count(*) as n from survey_responses where survey_id = ${surveyId}`.execute(db),
+    only === 'groups'
+      ? none
+      : sql<Row>`select a.question_id as qid, ${grp} as grp, a.item, a.option_id as oid, a.value_number as v, count(*) as n, min(a.value_date) as first, max(a.value_date) as last
+      from ${from} where ${range} group by a.question_id, a.item, a.option_id, a.value_number${base ? sql`, b.grp` : sql``}`.execute(db),
+    only === 'groups' || !multi.length
+      ? none
+      : base
+        ? sql<{ qid: unknown; grp: string; n: unknown }>`select a.question_id as qid, b.grp, count(distinct a.response_id) as n from ${from} where a.question_id in (${inList(multi)}) group by a.question_id, b.grp`.execute(db)
+        : sql<{ qid: unknown; grp: string; n: unknown }>`select x.qid, '' as grp, count(*) as n from (select distinct a.question_id as qid, a.response_id from survey_answers a where a.question_id in (${inList(multi)})) x group by x.qid`.execute(db),
   ]);
-  const answeredMap = new Map<string, Map<string, number>>();
-  for (const r of answered.rows) {
-    if (!answeredMap.has(r.qkey)) answeredMap.set(r.qkey, new Map());
-    answeredMap.get(r.qkey)!.set(r.grp, n(r.n));
+  const wantedIds = new Set(all);
+  const rows = { rows: counted.rows.filter((r) => wantedIds.has(n(r.qid))) };
+  const answered = new Map<string, Map<string, number>>();
+  const addAnswered = (key: string, g: string, k: number) => {
+    if (!answered.has(key)) answered.set(key, new Map());
+    const m = answered.get(key)!;
+    m.set(g, (m.get(g) ?? 0) + k);
+  };
+  for (const r of distinct.rows) addAnswered(ids.questions.get(n(r.qid))!.key, r.grp, n(r.n));
+  const merged = new Map<string, { qkey: string; grp: string; ikey: string; okey: string; n: number; sum: number; valued: number }>();
+  const ranges = new Map<string, { n: number; min: number | null; max: number | null; counts: Map<number, number>; first: string | null; last: string | null }>();
+  for (const r of rows.rows) {
+    const q = ids.questions.get(n(r.qid))!;
+    const k = n(r.n);
+    if (ONE_ROW.includes(q.type)) addAnswered(q.key, r.grp, k);
+    const item = n(r.item);
+    if (CHOICE.includes(q.type)) {
+      const c = { qkey: q.key, grp: r.grp, ikey: item === -1 ? '_other' : item === 0 ? '' : (ids.options.get(item) ?? ''), okey: r.oid === null ? '' : (ids.options.get(n(r.oid)) ?? '') };
+      const id = JSON.stringify(c);
+      const known = merged.get(id) ?? { ...c, n: 0, sum: 0, valued: 0 };
+      known.n += k;
+      if (r.v !== null) {
+        known.sum += n(r.v) * k;
+        known.valued += k;
+      }
+      merged.set(id, known);
+    }
+    if ((q.type === 'number' || q.type === 'date') && item === 0) {
+      const range = ranges.get(q.key) ?? { n: 0, min: null, max: null, counts: new Map(), first: null, last: null };
+      range.n += k;
+      if (r.v !== null) {
+        const v = n(r.v);
+        range.counts.set(v, (range.counts.get(v) ?? 0) + k);
+        range.min = range.min === null ? v : Math.min(range.min, v);
+        range.max = range.max === null ? v : Math.max(range.max, v);
+      }
+      const first = r.first ? String(r.first).slice(0, 10) : null;
+      const last = r.last ? String(r.last).slice(0, 10) : null;
+      if (first && (!range.first || first < range.first)) range.first = first;
+      if (last && (!range.last || last > range.last)) range.last = last;
+      ranges.set(q.key, range);
+    }
   }
-  const middles = new Map<string, number[]>();
-  for (const r of numbers.rows) middles.set(r.qkey, [...(middles.get(r.qkey) ?? []), n(r.v)]);
-  const values = new Map(
-    ranges.rows.map((r) => {
-      const m = middles.get(r.qkey);
-      return [r.qkey, { n: n(r.n), min: r.min === null ? null : n(r.min), max: r.max === null ? null : n(r.max), median: m?.length ? m.reduce((x, y) => x + y, 0) / m.length : null, first: r.first ? String(r.first).slice(0, 10) : null, last: r.last ? String(r.last).slice(0, 10) : null }];
-    }),
-  );
   return {
     groups: new Map(groups.rows.map((r) => [r.grp, n(r.n)])),
-    answered: answeredMap,
-    choices: choices.rows.map((r) => ({ qkey: r.qkey, grp: r.grp, ikey: n(r.other) === 1 ? '_other' : (r.ikey ?? ''), okey: r.okey ?? '', n: n(r.n), mean: r.mean === null ? null : n(r.mean) })),
-    values,
+    answered,
+    choices: [...merged.values()].map((c) => ({ qkey: c.qkey, grp: c.grp, ikey: c.ikey, okey: c.okey, n: c.n, mean: c.valued ? c.sum / c.valued : null })),
+    values: new Map([...ranges].map(([key, r]) => [key, { n: r.n, min: r.min, max: r.max, median: medianOf(r.counts), first: r.first, last: r.last }])),
   };
 }
 
 /** Free-text answers to a question (item 0 of a text question, -1 for an Other text) among the matching responses, with their codes' ids. */
 export async function textAnswers(db: ResultsDb, surveyId: number, key: string, item: 0 | -1, filter: Filter, options: { codeId?: number; limit: number; offset: number }) {
-  const base = matching(surveyId, filter, null);
+  const base = matchingAlways(surveyId, filter.answer ? await surveyIds(db, surveyId) : NO_IDS, filter, null);
   const code = options.codeId === undefined ? sql`` : sql`and exists (select 1 from survey_answer_codes fc where fc.response_id = a.response_id and fc.code_id = ${options.codeId})`;
   const where = sql`from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id where q.key = ${key} and a.item = ${item} and a.value_text is not null ${code}`;
   const [rows, total] = await Promise.all([
@@ -142,7 +226,7 @@ async function codesOfResponses(db: ResultsDb, surveyId: number, key: string, id
 
 /** A question's code book, in order, each code with how many matching answers carry it. */
 export async function codeBook(db: ResultsDb, surveyId: number, key: string, filter: Filter = {}) {
-  const base = matching(surveyId, filter, null);
+  const base = matchingAlways(surveyId, filter.answer ? await surveyIds(db, surveyId) : NO_IDS, filter, null);
   const rows = await sql<{ id: number; label: string; n: unknown }>`
     select c.id, c.label, (select count(*) from survey_answer_codes ac join ${base} b on b.rid = ac.response_id where ac.code_id = c.id) as n
     from survey_codes c where c.survey_id = ${surveyId} and c.question_key = ${key} order by c.position, c.id`.execute(db);
@@ -208,22 +292,23 @@ export async function answeredText(db: ResultsDb, surveyId: number, key: string,
  * someone with it responded); in a breakdown it is counted with "Other or not known".
  */
 export async function attributeValues(db: ResultsDb, surveyId: number, threshold: number): Promise<Record<Attribute, string[]>> {
+  // One pass over the responses: their combinations of values, counted, then each attribute's totals.
+  const rows = await db
+    .selectFrom('survey_responses')
+    .select([...ATTRIBUTES, (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('survey_id', '=', surveyId)
+    .groupBy([...ATTRIBUTES])
+    .execute();
   const out = {} as Record<Attribute, string[]>;
-  await Promise.all(
-    ATTRIBUTES.map(async (a) => {
-      const rows = await db
-        .selectFrom('survey_responses')
-        .select(sql.ref<string>(a).as('v'))
-        .where('survey_id', '=', surveyId)
-        .where(sql.ref(a), 'is not', null)
-        .groupBy(sql.ref(a))
-        .having((eb) => eb.fn.countAll(), '>=', threshold)
-        .orderBy(sql.ref(a))
-        .limit(200)
-        .execute();
-      out[a] = rows.map((r) => String(r.v));
-    }),
-  );
+  for (const a of ATTRIBUTES) {
+    const counts = new Map<string, number>();
+    for (const r of rows) if (r[a] !== null) counts.set(r[a], (counts.get(r[a]) ?? 0) + n(r.n));
+    out[a] = [...counts]
+      .filter(([, c]) => c >= threshold)
+      .map(([v]) => v)
+      .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
+      .slice(0, 200);
+  }
   return out;
 }
 

@@ -22,8 +22,10 @@ import {
   labelTaken,
   renameCode,
   setSharing,
+  surveyIds,
   surveyRow,
   type ResultsDb,
+  type SurveyIds,
   type Attribute,
   type Breakdown,
   type Filter,
@@ -104,10 +106,10 @@ function groupsOf(by: Breakdown, questions: readonly CatalogueQuestion[], values
  * responses match" for the Radiotherapy filter would give away the count the first one hides
  * (and with it the other hidden count of that line). The same suppression decides both.
  */
-async function marginHidden(r: ResultsDb, surveyId: number, filter: Filter, questions: readonly CatalogueQuestion[], values: Record<Attribute, string[]>, threshold: number): Promise<boolean> {
+async function marginHidden(r: ResultsDb, surveyId: number, ids: SurveyIds, filter: Filter, questions: readonly CatalogueQuestion[], values: Record<Attribute, string[]>, threshold: number): Promise<boolean> {
   if (filter.attribute) {
     const { name, value } = filter.attribute;
-    const m = await aggregates(r, surveyId, { ...filter, attribute: undefined }, { kind: 'attribute', name, named: values[name] }, 'groups');
+    const m = await aggregates(r, surveyId, { ...filter, attribute: undefined }, { kind: 'attribute', name, named: values[name] }, 'groups', ids);
     const keys = [...values[name], ...((m.groups.get('') ?? 0) > 0 ? [''] : [])];
     const list = suppressList(keys.map((k) => m.groups.get(k) ?? 0), { threshold });
     const i = keys.indexOf(value);
@@ -116,7 +118,7 @@ async function marginHidden(r: ResultsDb, surveyId: number, filter: Filter, ques
   if (filter.answer) {
     const { question, option } = filter.answer;
     const q = questions.find((x) => x.key === question)!;
-    const m = await aggregates(r, surveyId, { ...filter, answer: undefined }, null, { question });
+    const m = await aggregates(r, surveyId, { ...filter, answer: undefined }, null, { question }, ids);
     const [whole] = questionResults([q], m, threshold, null, null);
     const i = q.choices.findIndex((o) => o.key === option);
     // A shown count is digits; a hidden one is worded ("fewer than 5").
@@ -131,8 +133,8 @@ export async function resultsPage(db: Db | Tx, survey: Survey, query: ResultsQue
   const threshold = survey.suppression_threshold;
   const { questions, versions, sections } = await catalogue(db, survey);
   const { filter, by, chosen } = readQuery(query, questions, versions);
-  const values = await attributeValues(r, survey.id, threshold);
-  const agg = await aggregates(r, survey.id, filter, by?.kind === 'attribute' ? { ...by, named: values[by.name] } : by);
+  const [values, ids] = await Promise.all([attributeValues(r, survey.id, threshold), surveyIds(r, survey.id)]);
+  const agg = await aggregates(r, survey.id, filter, by?.kind === 'attribute' ? { ...by, named: values[by.name] } : by, undefined, ids);
   const all = versions.reduce((n, v) => n + v.responses, 0);
   const matched = [...agg.groups.values()].reduce((a, b) => a + b, 0);
   const filtered = filter.versionId !== undefined || filter.attribute !== undefined || filter.answer !== undefined;
@@ -140,7 +142,7 @@ export async function resultsPage(db: Db | Tx, survey: Survey, query: ResultsQue
   const audience = survey.open_link_hash ? null : (await addressees(db, 'survey', survey.id)).length;
   const drafts = await draftsByPage(r, survey.id);
   const stops = suppressList(Array.from({ length: Math.max(sections, ...drafts.keys(), 0) }, (_, i) => drafts.get(i + 1) ?? 0), { threshold });
-  const enough = matched >= threshold && !(await marginHidden(r, survey.id, filter, questions, values, threshold));
+  const enough = matched >= threshold && !(await marginHidden(r, survey.id, ids, filter, questions, values, threshold));
   // "Not known" or "No answer" is a group only when someone is in it (an always-empty group would be hidden, hiding more).
   const groups = groupsOf(by, questions, values)?.filter((g) => g.key !== '' || (agg.groups.get('') ?? 0) > 0) ?? null;
   return {
