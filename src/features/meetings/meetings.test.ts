@@ -169,6 +169,28 @@ describe(`meetings on ${TEST_ENGINE}`, () => {
     assert.deepEqual(rows.filter((r) => r.place === 'waiting').map((r) => r.waiting_position).sort((a, b) => a! - b!), Array.from({ length: 19 }, (_, i) => i + 1), 'each waiting position once');
   });
 
+  it('lets only people with a place join a meeting with a limit on places (the waiting list waits)', async () => {
+    await schedule(f.admin, { capacity: '1', audiencePeople: [amy.email, bo.email, cy.email].join('\n') });
+    const m = await lastMeeting();
+    const answer = async (personId: number, response: string) => (await f.signInAs(personId)).submit(`/meetings/${m.id}/rsvp`, { response }, `/meetings/${m.id}`);
+    await answer(amy.personId, 'yes');
+    await answer(bo.personId, 'yes');
+    f.t.clock.set('2026-07-01T08:45:00Z'); // the link is open
+    const [amyC, boC, cyC] = [await f.signInAs(amy.personId), await f.signInAs(bo.personId), await f.signInAs(cy.personId)];
+    assert.equal((await amyC.get(`/meetings/${m.id}/join`)).headers.location, 'https://teams.example.org/meet/123');
+    for (const [c, words] of [[boC, /You are on the waiting list: we will tell you if a place comes up/], [cyC, /Only people with a place can join this meeting\./]] as const) {
+      const page = await c.get(`/meetings/${m.id}`);
+      assert.doesNotMatch(page.body, new RegExp(`href="/meetings/${m.id}/join"`));
+      assert.match(mainText(page.body), words);
+      const refused = await c.get(`/meetings/${m.id}/join`);
+      assert.equal(refused.headers.location, `/meetings/${m.id}`, 'back to the page, not to the call');
+    }
+    const joins = await db().selectFrom('meeting_responses').select('person_id').where('meeting_id', '=', m.id).where('first_joined_at', 'is not', null).execute();
+    assert.deepEqual(joins.map((r) => r.person_id), [amy.personId], 'a refused press is not recorded as joining');
+    // The organiser joins whatever the places.
+    assert.equal((await (await f.signInAs(f.admin.personId)).get(`/meetings/${m.id}/join`)).headers.location, 'https://teams.example.org/meet/123');
+  });
+
   it('moves the first on the waiting list up when a place is freed, and tells them', async () => {
     await schedule(f.admin, { capacity: '1', audiencePeople: [amy.email, bo.email, cy.email].join('\n') });
     const m = await lastMeeting();

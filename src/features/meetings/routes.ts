@@ -22,6 +22,7 @@ import {
   join,
   JOIN_OPENS_MINUTES,
   joinState,
+  needsPlaceToJoin,
   managedMeeting,
   mayOrganise,
   meetingAudience,
@@ -37,6 +38,7 @@ import {
   scheduleMeeting,
   seriesPlace,
   yourMeetings,
+  type JoinState,
   type SaveRefused,
 } from './service.ts';
 
@@ -59,6 +61,13 @@ const SAVE_REFUSALS: Record<Exclude<SaveRefused['reason'], 'not_found'>, { text:
   publish_after_start: { text: () => 'The time to publish the meeting must be before it starts', field: 'publishAt' },
   series_time_unclear: { text: (day) => `The times do not exist or happen twice on ${day}, when the clocks change in the UK. Choose other times, or fewer meetings`, field: 'startTime' },
   series_capacity_below_attending: { text: (day) => `The number of places cannot be fewer than the people who already have one at the meeting on ${day}`, field: 'capacity' },
+};
+
+const JOIN_REFUSALS: Record<'no_place' | Exclude<JoinState, 'open'>, string> = {
+  not_yet: `The link to join will appear here ${JOIN_OPENS_MINUTES} minutes before the meeting starts.`,
+  ended: 'This meeting has ended.',
+  cancelled: 'This meeting has been cancelled.',
+  no_place: 'Only people with a place can join this meeting. If you are on the waiting list, we will tell you when a place comes up.',
 };
 
 const PLACE_FLASH = { attending: 'You have a place at this meeting.', waiting: 'The meeting is full, so you are on the waiting list. We will tell you if a place comes up.' };
@@ -258,7 +267,7 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       ...details,
       placesLeft: placesLeft(meeting, details.counts.attending),
       // The join link is in the page only while it is open, and never for a draft.
-      joinOpen: meeting.status === 'published' && state === 'open',
+      joinOpen: meeting.status === 'published' && state === 'open' && !needsPlaceToJoin(meeting, manages, details.mine),
       joinState: state,
       joinOpensMinutes: JOIN_OPENS_MINUTES,
       mayAnswer: meeting.status === 'published' && state !== 'ended',
@@ -295,7 +304,7 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const result = await join(db, request.user, programme.id, request.params.id, clock);
     if (!result.ok) {
       if (result.reason === 'not_found') return sendErrorPage(request, reply, 404);
-      reply.flash(result.reason === 'not_yet' ? `The link to join will appear here ${JOIN_OPENS_MINUTES} minutes before the meeting starts.` : result.reason === 'ended' ? 'This meeting has ended.' : 'This meeting has been cancelled.');
+      reply.flash(JOIN_REFUSALS[result.reason]);
       return reply.redirect(`/meetings/${request.params.id}`);
     }
     return reply.redirect(result.url);

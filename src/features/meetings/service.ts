@@ -443,11 +443,18 @@ async function fillPlaces(tx: Tx, ctx: NotifyContext, meetingId: number): Promis
 }
 
 /** Where Join goes: the join link, recorded, for an invitee while the link is shown; otherwise why not. */
-export async function join(db: Db, viewer: Viewer, programmeId: number, meetingId: number, clock: Clock): Promise<{ ok: true; url: string } | { ok: false; reason: 'not_found' | JoinState }> {
+/**
+ * A meeting with a limit on places is joined only by those with a place (and its organisers):
+ * otherwise the waiting list could join anyway and the limit would mean nothing online.
+ */
+export const needsPlaceToJoin = (m: Meeting, manages: boolean, mine: { place: string | null } | undefined) => m.capacity !== null && !manages && mine?.place !== 'attending';
+
+export async function join(db: Db, viewer: Viewer, programmeId: number, meetingId: number, clock: Clock): Promise<{ ok: true; url: string } | { ok: false; reason: 'not_found' | 'no_place' | Exclude<JoinState, 'open'> }> {
   const readable = await readableMeeting(db, viewer, programmeId, meetingId);
   if (!viewer || !readable || readable.meeting.status === 'draft') return { ok: false, reason: 'not_found' };
   const state = joinState(readable.meeting, clock());
   if (state !== 'open') return { ok: false, reason: state };
+  if (needsPlaceToJoin(readable.meeting, readable.manages, await q.responseOf(own(db), meetingId, viewer.id))) return { ok: false, reason: 'no_place' };
   await q.recordJoin(own(db), meetingId, viewer.id, clock().toISOString());
   return { ok: true, url: readable.meeting.join_url };
 }
