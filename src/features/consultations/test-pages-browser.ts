@@ -12,6 +12,7 @@ import { findProgramme } from '../programme/service.ts';
 import { acceptedParticipant, checkPage, newContext, press, pressAndLoad, signInAs, tabTo, visit, type Site, startSite } from '../../../test/browser/support.ts';
 import { seedDemoConsultations } from './demo.ts';
 import { commentForTeam, respond } from './service.ts';
+import { editSection, newVersion } from './versions/service.ts';
 
 describe('consultations pages (browser)', () => {
   let site: Site;
@@ -40,6 +41,13 @@ describe('consultations pages (browser)', () => {
       const m = await signInAs(site, amyId, amyC);
       const base = site.baseUrl;
       for (const url of ['/admin/consultations', '/admin/consultations/drafts/new', '/admin/consultations/drafts/import', `/admin/consultations/drafts/${c.draft_id}`, `/admin/consultations/drafts/${c.draft_id}/consult`, `/admin/consultations/${id}/triage`, `/admin/consultations/${id}/comments/${firstComment!.id}`, `/consultations/${id}`]) {
+        await visit(a, `${base}${url}`);
+      }
+      // A second version, its section form and the comparison.
+      assert.ok((await newVersion(db, { id: admin.id, role: 'admin' }, programmeId, c.draft_id, 'Clearer steps', systemClock)).ok);
+      const v2 = await db.selectFrom('consultation_sections as s').innerJoin('consultation_versions as v', 'v.id', 's.version_id').select('s.id').where('v.draft_id', '=', c.draft_id).where('v.number', '=', 2).orderBy('s.position').execute();
+      assert.ok((await editSection(db, programmeId, c.draft_id, v2[0]!.id, { heading: 'Choose the task well', body: 'Pick work someone can finish.' })).ok);
+      for (const url of [`/admin/consultations/drafts/${c.draft_id}`, `/admin/consultations/drafts/${c.draft_id}/sections/${v2[0]!.id}/edit`, `/admin/consultations/drafts/${c.draft_id}/sections/new`, `/admin/consultations/drafts/${c.draft_id}/compare`]) {
         await visit(a, `${base}${url}`);
       }
       // Forms with their errors.
