@@ -161,7 +161,7 @@ export const commentsBy = (c: ConsultationsDb, personId: number) =>
     .innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id')
     .leftJoin('consultation_sections as s', (j) => j.onRef('s.version_id', '=', 'cc.version_id').onRef('s.section_key', '=', 'cc.section_key'))
     .leftJoin('consultation_questions as q', 'q.id', 'cc.question_id')
-    .select(['cc.id', 'cc.consultation_id', 'cc.body', 'cc.status', 'cc.response', 'cc.created_at', 'cc.parent_id', 'cc.publication', 'd.title', 's.heading', 's.position', 'q.text as question'])
+    .select(['cc.id', 'cc.consultation_id', 'cc.body', 'cc.status', 'cc.response', 'cc.change_ref', 'cc.created_at', 'cc.parent_id', 'cc.publication', 'd.title', 's.heading', 's.position', 'q.text as question'])
     .where('cc.person_id', '=', personId)
     .orderBy('cc.id', 'desc')
     .execute();

@@ -39,6 +39,7 @@ import {
   type CommentTarget,
 } from './service.ts';
 import { acceptUploads, uploadOf } from './upload.ts';
+import { changeChoices, changesOf } from './versions/changes.ts';
 import { commentsAcrossVersions, versionsOf } from './versions/service.ts';
 
 const V = 'features/consultations/views';
@@ -250,8 +251,10 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     const comment = found && (await commentForTeam(db, consultationId, commentId));
     if (!found || !comment || comment.parent_id !== null) return sendErrorPage(request, reply, 404);
     const on = onWhat(comment, new Map(found.sections.map((s) => [s.section_key, s])), new Map(found.questions.map((q) => [q.id, q])));
+    const laterSections = await changeChoices(db, consultationId);
     return reply.code(status).view(`${V}/respond.njk`, {
       pageTitle: `Respond to comment ${comment.id}`,
+      changeItems: [{ value: '', text: 'No change linked' }, ...laterSections.map((s) => ({ value: String(s.id), text: `Version ${s.version}, section ${s.position}: ${s.heading}`, selected: comment.change_ref === `section:${s.id}` }))],
       c: found.consultation,
       comment,
       on,
@@ -398,7 +401,9 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
   });
 
   app.get('/my/comments', signedIn, async (request, reply) => {
-    const rows = (await myComments(db, request.user!.id)).map((r) => ({ ...r, statusLabel: r.status ? STATUS_LABELS[r.status] : null }));
+    const mine = await myComments(db, request.user!.id);
+    const changeOf = await changesOf(db, mine.map((r) => r.change_ref));
+    const rows = mine.map((r) => ({ ...r, statusLabel: r.status ? STATUS_LABELS[r.status] : null, change: changeOf(r.change_ref) }));
     return reply.view(`${V}/my-comments.njk`, { pageTitle: 'Your comments', rows });
   });
 }

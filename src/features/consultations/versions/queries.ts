@@ -41,3 +41,23 @@ export const sectionCommentsOfDraft = (c: ConsultationsDb, draftId: number) =>
     .where('cc.section_key', 'is not', null)
     .orderBy('cc.id')
     .execute();
+
+/** The sections of a draft's versions after `afterNumber`, for linking a comment to the change it caused. */
+export const sectionsAfter = (c: ConsultationsDb, draftId: number, afterNumber: number) =>
+  c
+    .selectFrom('consultation_sections as s')
+    .innerJoin('consultation_versions as v', 'v.id', 's.version_id')
+    .select(['s.id', 's.heading', 's.position', 's.body', 's.body_format', 's.section_key', 'v.number as version'])
+    .where('v.draft_id', '=', draftId)
+    .where('v.number', '>', afterNumber)
+    .orderBy('v.number', 'desc')
+    .orderBy('s.position')
+    .execute();
+
+export const setChangeRef = (c: ConsultationsDb, commentId: number, ref: string | null) => c.updateTable('consultation_comments').set({ change_ref: ref }).where('id', '=', commentId).execute();
+
+/** The sections named by change links ("section:<id>"), with their version's number. */
+export const sectionsByIds = (c: ConsultationsDb, ids: readonly number[]) =>
+  ids.length
+    ? c.selectFrom('consultation_sections as s').innerJoin('consultation_versions as v', 'v.id', 's.version_id').select(['s.id', 's.heading', 's.position', 's.body', 's.body_format', 'v.number as version']).where('s.id', 'in', [...ids]).execute()
+    : Promise.resolve([]);

@@ -10,11 +10,14 @@ import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { formBody, idParams, oneText, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { HEADING_MAX } from '../import.ts';
 import { draftById } from '../service.ts';
+import { linkChange } from './changes.ts';
 import { addSection, compareVersions, editSection, newVersion, removeSection, versionsOf, type VersionRefusal } from './service.ts';
 
 const V = 'features/consultations/versions/views';
 const team = { config: onlyRoles('admin') };
 const sectionParams = z.object({ id: rowId, sectionId: rowId });
+const commentParams = z.object({ id: rowId, commentId: rowId });
+const changeBody = z.looseObject({ section: oneText(12) });
 const compareQuery = z.object({ from: oneText(6), to: oneText(6) });
 const SECTION_TEXT_MAX = 50_000;
 const sectionForm = z.looseObject({
@@ -121,6 +124,16 @@ export function versionRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     if (!r.ok && r.reason === 'not_found') return sendErrorPage(request, reply, 404);
     reply.flash(r.ok ? 'Section removed from this version.' : `Not removed: ${REFUSED[r.reason as Exclude<VersionRefusal, 'not_found'>]}.`);
     return reply.redirect(back(request.params.id));
+  });
+
+  // The change a comment caused: a section of a later version (or none).
+  app.post('/admin/consultations/:id/comments/:commentId/change', { ...team, schema: { params: commentParams, body: changeBody } }, async (request, reply) => {
+    const { id, commentId } = request.params;
+    const raw = request.body.section ?? '';
+    const sectionId = /^\d{1,9}$/.test(raw) ? Number(raw) : raw === '' ? null : -1;
+    if (sectionId === -1 || !(await linkChange(db, request.user!.id, id, commentId, sectionId, clock))) return sendErrorPage(request, reply, 404);
+    reply.flash(sectionId === null ? 'The link to a change has been taken off.' : 'Linked: the commenter now sees what changed because of their comment.');
+    return reply.redirect(`/admin/consultations/${id}/comments/${commentId}`);
   });
 
   app.get('/admin/consultations/drafts/:id/compare', { ...team, schema: { params: idParams, querystring: compareQuery } }, async (request, reply) => {

@@ -78,6 +78,17 @@ describe(`consultation draft versions on ${TEST_ENGINE}`, () => {
     assert.equal((await admin.get(`${draftPage}/compare?from=1&to=9`)).statusCode, 404);
     assert.equal((await admin.get(`${draftPage}/compare?from=x&to[]=2`)).statusCode, 200, 'an unreadable choice falls back to the latest two');
     assert.equal((await amyC.get(`${draftPage}/compare`)).statusCode, 403);
+    // The change a comment caused: a section of a later version, which the commenter then sees.
+    const [first] = await db().selectFrom('consultation_comments').select('id').orderBy('id').execute();
+    const respondPage = `/admin/consultations/${consultationId}/comments/${first!.id}`;
+    assert.match(mainText((await admin.get(respondPage)).body), /The change it caused .*Version 2, section 1: Ask first/);
+    assert.equal((await admin.submit(`${respondPage}/change`, { section: String(v1[0]!.id) }, respondPage)).statusCode, 404, 'not a later version');
+    assert.equal((await admin.submit(`${respondPage}/change`, { section: 'abc' }, respondPage)).statusCode, 404);
+    ok(await admin.submit(`${respondPage}/change`, { section: String(v2[0]!.id) }, respondPage));
+    const mine = mainText((await (await f.signInAs(amy.personId)).get('/my/comments')).body);
+    assert.match(mine, /What changed because of your comment: version 2, section 1, Ask first Ask the person, and listen, before you hand over the task\./);
+    const audit = await db().selectFrom('audit_events').select('action').where('action', '=', 'consultation.change-link').execute();
+    assert.equal(audit.length, 1);
   });
 
   it('asks again when a section or version form is incomplete', async () => {
