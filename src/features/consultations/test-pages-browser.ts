@@ -47,7 +47,7 @@ describe('consultations pages (browser)', () => {
       assert.ok((await newVersion(db, { id: admin.id, role: 'admin' }, programmeId, c.draft_id, 'Clearer steps', systemClock)).ok);
       const v2 = await db.selectFrom('consultation_sections as s').innerJoin('consultation_versions as v', 'v.id', 's.version_id').select('s.id').where('v.draft_id', '=', c.draft_id).where('v.number', '=', 2).orderBy('s.position').execute();
       assert.ok((await editSection(db, programmeId, c.draft_id, v2[0]!.id, { heading: 'Choose the task well', body: 'Pick work someone can finish.' })).ok);
-      for (const url of [`/admin/consultations/drafts/${c.draft_id}`, `/admin/consultations/drafts/${c.draft_id}/sections/${v2[0]!.id}/edit`, `/admin/consultations/drafts/${c.draft_id}/sections/new`, `/admin/consultations/drafts/${c.draft_id}/compare`]) {
+      for (const url of [`/admin/consultations/drafts/${c.draft_id}`, `/admin/consultations/drafts/${c.draft_id}/sections/${v2[0]!.id}/edit`, `/admin/consultations/drafts/${c.draft_id}/sections/new`, `/admin/consultations/drafts/${c.draft_id}/compare`, `/admin/consultations/${id}/comments/${firstComment!.id}`]) {
         await visit(a, `${base}${url}`);
       }
       // Forms with their errors.
