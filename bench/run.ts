@@ -34,6 +34,7 @@ try {
     await (await import('./digests.ts')).benchDigests();
   }
   if (wanted('meetings')) await (await import('./meetings.ts')).benchMeetings();
+  if (wanted('discussions')) await (await import('./discussions.ts')).benchDiscussions();
   if (wanted('surveys')) await (await import('./surveys.ts')).benchSurveys();
 } finally {
   await app.close();
