@@ -13,6 +13,7 @@ import { scoped, type Db } from '../../platform/db/database.ts';
 import { findPersonByEmail } from '../../platform/auth/people.ts';
 import { addDays, londonDate, type Clock } from '../../platform/time.ts';
 import { londonToUtc } from '../meetings/london.ts';
+import { seedDemoConsultations } from '../consultations/demo.ts';
 import { seedDemoDiscussions } from '../discussions/demo.ts';
 import { seedDemoAdjustments } from '../meetings/adjustments/demo.ts';
 import { seedDemoMeetingRecords } from '../meetings/after/demo.ts';
@@ -258,6 +259,9 @@ export async function seedDemoData(db: Db, clock: Clock, baseUrl: string): Promi
 
     // A programme-wide lounge and a space per project, with threads and replies; one closed with a summary.
     await seedDemoDiscussions(db, { programmeId: programme.id, adminId: admin.id, authors: placedPeople.slice(0, 4), clock: at(2) });
+
+    // A draft resource out for comment, section by section, with comments and the team's responses.
+    await seedDemoConsultations(db, { programmeId: programme.id, adminId: admin.id, commenters: placedPeople.slice(0, 3), clock });
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -1,18 +1,16 @@
 /// <reference lib="dom" />
 // Every consultations page in real Chromium without JavaScript, each checked by axe (WCAG 2.2 A
 // and AA) with one h1 and a title of its own; then the journey by keyboard alone: read the draft,
-// comment on a section, and see the team's response. Run alone (it starts a browser):
-// `node --test src/features/consultations/test-pages-browser.ts` (for test/browser, where the lead
-// may move it as consultations.test.ts).
+// comment on a section, and see the team's response.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { upsertPerson } from '../../platform/auth/people.ts';
-import { systemClock } from '../../platform/time.ts';
-import { findProgramme } from '../programme/service.ts';
-import { acceptedParticipant, checkPage, newContext, press, pressAndLoad, signInAs, tabTo, visit, type Site, startSite } from '../../../test/browser/support.ts';
-import { seedDemoConsultations } from './demo.ts';
-import { commentForTeam, respond } from './service.ts';
-import { editSection, newVersion } from './versions/service.ts';
+import { upsertPerson } from '../../src/platform/auth/people.ts';
+import { systemClock } from '../../src/platform/time.ts';
+import { findProgramme } from '../../src/features/programme/service.ts';
+import { acceptedParticipant, checkPage, newContext, press, pressAndLoad, signInAs, tabTo, visit, type Site, startSite } from './support.ts';
+import { seedDemoConsultations } from '../../src/features/consultations/demo.ts';
+import { commentForTeam, respond } from '../../src/features/consultations/service.ts';
+import { editSection, newVersion } from '../../src/features/consultations/versions/service.ts';
 
 describe('consultations pages (browser)', () => {
   let site: Site;
