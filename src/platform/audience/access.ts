@@ -124,7 +124,28 @@ export function visibleTo(viewer: Viewer, itemKind: string, item: ItemRef): Expr
   if (viewer?.role === 'admin') return ALWAYS;
   const e = builder();
   if (!viewer || viewer.role === 'observer') return e.exists(targetsOf(itemKind, item).where('aud_t.target_kind', '=', 'public'));
+  // In a list, the items the person can see are found from their side (the targets that reach
+  // them, each by the target index), not by testing every item of the list in turn: a programme
+  // with thousands of meetings costs what the person is invited to, not what the programme holds.
+  if (typeof item === 'string') return e(sql.ref<number>(item), 'in', itemsReaching(viewer, itemKind));
   return e.exists(targetsOf(itemKind, item).where(reaches(viewer)));
+}
+
+/** The ids of the items of a kind with a target that includes this person: the same rule as reaches(), one indexed arm per kind of target. */
+function itemsReaching(viewer: { id: number; role: Role }, itemKind: string) {
+  const e = builder();
+  const arm = () => e.selectFrom('audience_targets as aud_t').select('aud_t.item_id').where('aud_t.item_kind', '=', itemKind);
+  const arms = [
+    arm().where('aud_t.target_kind', 'in', ['public', 'signed-in']),
+    arm().where('aud_t.target_kind', '=', 'person').where('aud_t.target_id', '=', viewer.id),
+    ...(['programme', 'project', 'subgroup'] as const).map((kind) => arm().where('aud_t.target_kind', '=', kind).where('aud_t.target_id', 'in', memberOf(kind, viewer.id))),
+  ];
+  const kind = leadRole(viewer.role);
+  if (kind === 'project') {
+    arms.push(arm().where('aud_t.target_kind', '=', 'project').where('aud_t.target_id', 'in', ledProjects(viewer.id)));
+    arms.push(arm().where('aud_t.target_kind', '=', 'subgroup').where('aud_t.target_id', 'in', e.selectFrom('audience_groups').select('group_id').where('group_kind', '=', 'subgroup').where('project_id', 'in', ledProjects(viewer.id))));
+  } else if (kind === 'subgroup') arms.push(arm().where('aud_t.target_kind', '=', 'subgroup').where('aud_t.target_id', 'in', ledSubgroupsAsMember(viewer.id)));
+  return arms.reduce((all, next) => all.unionAll(next));
 }
 
 /**
