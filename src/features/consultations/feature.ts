@@ -10,6 +10,7 @@ export const consultations = defineFeature({
   routes: async (app, deps) => {
     (await import('./routes.ts')).consultationsRoutes(app, deps);
     (await import('./versions/routes.ts')).versionRoutes(app, deps);
+    (await import('./report/routes.ts')).reportRoutes(app, deps);
   },
   navigation: [
     { href: '/admin/consultations', text: 'Consultations', roles: ['admin'], section: 'taking-part', order: 15 },
