@@ -88,7 +88,7 @@ async function load(db: Db, now: Date): Promise<Loaded> {
     if (!nested) lastTop = Number(r!.id);
   }
   const rest: Insertable<DiscussionPostsTable>[] = [];
-  while (n < POSTS) rest.push(post(n, threadIds[n % (THREADS - 1)]!, false, null)), n++;
+  for (; n < POSTS; n++) rest.push(post(n, threadIds[n % (THREADS - 1)]!, false, null));
   await insertChunked(rest, (chunk) => db.insertInto('discussion_posts').values(chunk).execute());
   // The reader has read half the threads, up to some post.
   const reads = threadIds.filter((_, i) => i % 2 === 0).map((id) => ({ thread_id: id, person_id: readerId, last_post_id: 1, read_at: at }));
