@@ -155,11 +155,6 @@ export async function lockMeeting(db: MeetingsDb, meetingId: number): Promise<vo
   await db.updateTable('meetings').set({ sequence: sql<number>`sequence` }).where('id', '=', meetingId).execute();
 }
 
-export async function nextWaitingPosition(db: MeetingsDb, meetingId: number): Promise<number> {
-  const r = await db.selectFrom('meeting_responses').select((eb) => eb.fn.max('waiting_position').as('m')).where('meeting_id', '=', meetingId).executeTakeFirst();
-  return Number(r?.m ?? 0) + 1;
-}
-
 export async function saveResponse(db: MeetingsDb, meetingId: number, personId: number, row: { response: Response; place: Place | null; waitingPosition: number | null }, now: string): Promise<void> {
   await db
     .insertInto('meeting_responses')
@@ -252,4 +247,25 @@ export async function forgetPerson(db: MeetingsDb, personId: number): Promise<vo
   await db.deleteFrom('meeting_reminders_sent').where('person_id', '=', personId).execute();
   await db.updateTable('meetings').set({ created_by: null }).where('created_by', '=', personId).execute();
   await db.updateTable('meeting_series').set({ created_by: null }).where('created_by', '=', personId).execute();
+}
+
+/**
+ * Takes the meeting's row lock (as lockMeeting) and reads the row as it is under the lock, in one
+ * round trip: what an answer needs first. Undefined when there is no such meeting in the programme.
+ */
+export const lockAndRead = (db: MeetingsDb, programmeId: number, meetingId: number) =>
+  db.updateTable('meetings').set({ sequence: sql<number>`sequence` }).where('id', '=', meetingId).where('programme_id', '=', programmeId).returningAll().executeTakeFirst();
+
+/** Under the lock, in one round trip: this person's place, how many have a place, and the last waiting position. */
+export async function placesState(db: MeetingsDb, meetingId: number, personId: number): Promise<{ place: Place | null; waitingPosition: number | null; attending: number; lastWaiting: number }> {
+  const mine = (column: 'place' | 'waiting_position') => db.selectFrom('meeting_responses').select(column).where('meeting_id', '=', meetingId).where('person_id', '=', personId);
+  const row = await db
+    .selectNoFrom((eb) => [
+      mine('place').as('place'),
+      mine('waiting_position').as('waiting_position'),
+      eb.selectFrom('meeting_responses').select((e) => e.fn.countAll<number | string>().as('n')).where('meeting_id', '=', meetingId).where('place', '=', 'attending').as('attending'),
+      eb.selectFrom('meeting_responses').select((e) => e.fn.max('waiting_position').as('m')).where('meeting_id', '=', meetingId).as('last_waiting'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { place: (row.place as Place | null) ?? null, waitingPosition: row.waiting_position === null ? null : Number(row.waiting_position), attending: Number(row.attending ?? 0), lastWaiting: Number(row.last_waiting ?? 0) };
 }

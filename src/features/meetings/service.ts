@@ -397,23 +397,23 @@ export async function rsvp(db: Db, viewer: Viewer, programmeId: number, meetingI
   if (meeting.status === 'draft') return { ok: false, reason: 'draft' };
   return inTransaction(db, async (tx) => {
     const m = own(tx);
-    await q.lockMeeting(m, meetingId);
-    // Read again under the lock: the meeting may have been cancelled or changed meanwhile.
-    const current = (await q.meetingById(m, programmeId, meetingId))!;
+    // Lock and read again under the lock (the meeting may have been cancelled or changed
+    // meanwhile), then everything about places at once: three round trips while others wait.
+    const current = (await q.lockAndRead(m, programmeId, meetingId))!;
     if (current.status === 'cancelled') return { ok: false as const, reason: 'cancelled' as const };
     if (Date.parse(current.ends_at) <= ctx.clock().getTime()) return { ok: false as const, reason: 'ended' as const };
     const now = ctx.clock().toISOString();
-    const before = await q.responseOf(m, meetingId, viewer.id);
+    const before = await q.placesState(m, meetingId, viewer.id);
     let place: 'attending' | 'waiting' | null = null;
     let waitingPosition: number | null = null;
     if (response === 'yes') {
-      if (before?.place === 'attending' || current.capacity === null) place = 'attending';
-      else if (before?.place === 'waiting') [place, waitingPosition] = ['waiting', before.waiting_position];
-      else if ((await q.attendingCount(m, meetingId)) < current.capacity) place = 'attending';
-      else [place, waitingPosition] = ['waiting', await q.nextWaitingPosition(m, meetingId)];
+      if (before.place === 'attending' || current.capacity === null) place = 'attending';
+      else if (before.place === 'waiting') [place, waitingPosition] = ['waiting', before.waitingPosition];
+      else if (before.attending < current.capacity) place = 'attending';
+      else [place, waitingPosition] = ['waiting', before.lastWaiting + 1];
     }
     await q.saveResponse(m, meetingId, viewer.id, { response, place, waitingPosition }, now);
-    if (before?.place === 'attending' && place !== 'attending') await fillPlaces(tx, ctx, meetingId);
+    if (before.place === 'attending' && place !== 'attending') await fillPlaces(tx, ctx, meetingId);
     return { ok: true as const, response, place };
   });
 }
