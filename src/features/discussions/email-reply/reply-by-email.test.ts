@@ -208,4 +208,22 @@ describe(`reply by email on ${TEST_ENGINE}`, () => {
     assert.equal((await mailTo(amy.email)).filter((m) => m.subject === 'Your reply was not posted').length, 0);
     assert.deepEqual((await db().selectFrom('discussion_mail_replies').select('reason').orderBy('id').execute()).map((r) => r.reason), ['forged', 'automatic']);
   });
+
+  it('answers hostile messages with a refusal or a failure, never a crash', async () => {
+    const noThread = replyAddress(mailbox(), secret(), { personId: amy.personId, threadId: 999_999 });
+    const noPerson = replyAddress(mailbox(), secret(), { personId: 999_999, threadId });
+    const messages = [
+      message('h-1', { From: amy.email, To: noThread, Subject: 'Re: x' }, 'A thread that is not there'),
+      message('h-2', { From: amy.email, To: noPerson, Subject: 'Re: x' }, 'A person who is not there'),
+      message('h-3', { To: amyReplyTo(), Subject: 'Re: x' }, 'No From at all'),
+      message('h-4', { From: amy.email, To: amyReplyTo(), Subject: 'Re: x' }, `Nul\u0000 bytes and a long body ${'x'.repeat(25_000)}`),
+      message('h-5', { From: `"${'A'.repeat(5000)}" <${amy.email}>`, To: `${amyReplyTo()}, ${'b'.repeat(3000)}@example.org`, Subject: `Re: ${'\u202e'.repeat(50)}` }, '\u0000\u0001'),
+    ];
+    const summary = await importFile('hostile.mbox', mbox(messages));
+    assert.equal(summary.read, 5);
+    assert.equal(summary.refused, 5, JSON.stringify(summary) + JSON.stringify(await db().selectFrom('discussion_mail_replies').select('reason').execute()));
+    assert.equal(summary.failed, 0);
+    assert.deepEqual((await db().selectFrom('discussion_mail_replies').select('reason').orderBy('id').execute()).map((r) => r.reason), ['no_access', 'no_person', 'not_their_address', 'too_long', 'empty']);
+    assert.equal((await posts()).length, 2);
+  });
 });

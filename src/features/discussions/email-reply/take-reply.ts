@@ -11,6 +11,7 @@ import { composeMail, type MailPart } from '../../../platform/mail/templates.ts'
 import { formatDateTime } from '../../../platform/time.ts';
 import { BODY_MAX, own, readableThread, reply, type PostContext } from '../service.ts';
 import type { ReplyTarget } from './address.ts';
+import { threadById } from '../queries.ts';
 import { earlierReply, personWithEmail, recordReply } from './queries.ts';
 import { stripQuoted } from './strip-quoted.ts';
 
@@ -62,7 +63,7 @@ export async function takeEmailReply(db: Db, ctx: PostContext, message: EmailedR
   const d = own(db);
   if (await earlierReply(d, message.messageId)) return { outcome: 'already' };
   const now = () => ctx.clock().toISOString();
-  const refuse = async (reason: ReplyRefusal, extra: { personId?: number; threadId?: number; threadTitle?: string; until?: string | null; link?: boolean } = {}): Promise<ReplyOutcome> => {
+  const refuse = async (reason: ReplyRefusal, extra: { personId?: number; threadId?: number | undefined; threadTitle?: string; until?: string | null; link?: boolean } = {}): Promise<ReplyOutcome> => {
     const link = extra.link && extra.threadId ? new URL(`/discussions/threads/${extra.threadId}`, ctx.baseUrl).toString() : null;
     const parts = refusalText(reason, { threadTitle: extra.threadTitle ?? null, link, until: extra.until ?? null });
     const recorded = await inTransaction(db, async (tx) => {
@@ -78,16 +79,18 @@ export async function takeEmailReply(db: Db, ctx: PostContext, message: EmailedR
 
   if (message.target === 'forged') return refuse('forged');
   if (message.automatic) return refuse('automatic');
-  const { personId, threadId } = message.target;
+  const { personId } = message.target;
+  // Signed, so the ids were real when the email went out; either may have gone since (the record keeps only what is there).
+  const threadId = (await threadById(d, message.target.threadId)) ? message.target.threadId : undefined;
   const person = await personWithEmail(d, personId);
   if (!person) return refuse('no_person', { threadId });
   // Checked before anything about the thread is said: the sender may not be the person.
   if (!sameAddress(message.fromAddress, person.email)) return refuse('not_their_address', { personId, threadId });
   if (person.status !== 'active') return refuse('no_access', { personId, threadId });
   const viewer = { id: person.id, role: person.role, name: person.name };
-  const access = await readableThread(db, viewer, message.programmeId, threadId, ctx.clock);
+  const access = threadId === undefined ? null : await readableThread(db, viewer, message.programmeId, threadId, ctx.clock);
   if (!access || viewer.role === 'observer') return refuse('no_access', { personId, threadId });
-  const about = { personId, threadId, threadTitle: access.thread.title };
+  const about = { personId, threadId: access.thread.id, threadTitle: access.thread.title };
   if (access.space.archived_at) return refuse('archived', about);
   if (access.suspendedUntil) return refuse('suspended', { ...about, until: access.suspendedUntil });
   if (access.thread.locked_at || access.thread.closed_at) return refuse('locked', { ...about, link: true });
@@ -99,6 +102,6 @@ export async function takeEmailReply(db: Db, ctx: PostContext, message: EmailedR
   const key = `email:${createHash('sha256').update(message.messageId).digest('hex').slice(0, 40)}`;
   const posted = await reply(db, ctx, viewer, access, { body, parentId: null, quoteOf: null, key });
   if (!posted.ok) return refuse(posted.reason === 'bad_parent' || posted.reason === 'observer' ? 'no_access' : posted.reason, about);
-  await recordReply(d, { message_id: message.messageId, person_id: personId, thread_id: threadId, post_id: posted.postId, from_address: message.fromAddress, outcome: 'posted', reason: null, created_at: now() });
+  await recordReply(d, { message_id: message.messageId, person_id: personId, thread_id: access.thread.id, post_id: posted.postId, from_address: message.fromAddress, outcome: 'posted', reason: null, created_at: now() });
   return posted.duplicate ? { outcome: 'already' } : { outcome: 'posted', postId: posted.postId };
 }
