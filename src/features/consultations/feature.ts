@@ -11,10 +11,12 @@ export const consultations = defineFeature({
     (await import('./routes.ts')).consultationsRoutes(app, deps);
     (await import('./versions/routes.ts')).versionRoutes(app, deps);
     (await import('./report/routes.ts')).reportRoutes(app, deps);
+    (await import('./library/routes.ts')).libraryRoutes(app, deps);
   },
   navigation: [
     { href: '/admin/consultations', text: 'Consultations', roles: ['admin'], section: 'taking-part', order: 15 },
     { href: '/consultations', text: 'Consultations', roles: ['participant', 'facilitator'], order: 40 },
+    { href: '/library', text: 'Library', roles: 'everyone', notFor: ['admin'], order: 90 },
   ],
   notificationKinds: KINDS,
   jobs: async (deps) => ({ handlers: (await import('./service.ts')).consultationJobHandlers({ baseUrl: deps.config.baseUrl, secret: deps.config.sessionSecret }) }),

@@ -90,6 +90,7 @@ export const consultationAt = (c: ConsultationsDb, id: number, at: { opensAt?: s
   if (at.closesAt) q = q.where('closes_at', '=', at.closesAt);
   return q.executeTakeFirst();
 };
+export const consultationById = (c: ConsultationsDb, id: number) => c.selectFrom('consultations').selectAll().where('id', '=', id).executeTakeFirst();
 export const questionsOf = (c: ConsultationsDb, consultationId: number) => c.selectFrom('consultation_questions').selectAll().where('consultation_id', '=', consultationId).orderBy('position').execute();
 export const titleOf = async (c: ConsultationsDb, consultationId: number) =>
   (await c.selectFrom('consultations').innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id').select('d.title').where('consultations.id', '=', consultationId).executeTakeFirstOrThrow()).title;

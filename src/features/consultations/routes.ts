@@ -141,7 +141,7 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
         const errorList = [...(form.ok ? [] : form.errorList), ...(importError ? [{ text: importError, href: '#file' }] : [])];
         return draftPage(request, reply, programme.id, 'word', values, { errors, errorList }, imported && !imported.ok && imported.reason === 'too_large' ? 413 : 400);
       }
-      const id = await createDraft(db, request.user!, programme.id, { title: form.data.title, summary: form.data.summary, aims: form.data.aims, projectIds: form.data.projects }, { sections: imported.sections, format: 'html', source: 'word', sourceName: file!.name }, clock);
+      const id = await createDraft(db, request.user!, programme.id, { title: form.data.title, summary: form.data.summary, aims: form.data.aims, projectIds: form.data.projects }, { sections: imported.sections, format: 'html', source: 'word', sourceName: file!.name, original: file!.data }, clock);
       const missing = imported.picturesWithoutAlt;
       reply.flash(`Draft imported, in ${imported.sections.length} ${imported.sections.length === 1 ? 'section' : 'sections'}.${missing ? ` ${missing} ${missing === 1 ? 'picture has' : 'pictures have'} no description: see the sections marked below.` : ''}`);
       return reply.redirect(`/admin/consultations/drafts/${id}`);

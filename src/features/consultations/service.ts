@@ -12,6 +12,8 @@ import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
 import { formatDateTime, type Clock } from '../../platform/time.ts';
 import type { SectionDraft } from './import.ts';
 import * as q from './queries.ts';
+import { eraseLibraryPerson, saveOriginal } from './library/queries.ts';
+import type { LibraryDb, LibraryTables } from './library/tables.ts';
 import { CONSULTATION_CLOSING, CONSULTATION_OPENED, CONSULTATION_RESPONSE } from './notifications.ts';
 import type { BodyFormat, Comment, Consultation, ConsultationsDb, ConsultationsTables, CommentsVisible, Publication, Section, TriageStatus } from './tables.ts';
 
@@ -26,6 +28,8 @@ declare module '../../platform/jobs/jobs.ts' {
 
 export const own = (db: Db | Tx): ConsultationsDb => scoped<ConsultationsTables, 'people' | 'projects'>(db);
 export const ITEM_KIND = 'consultation';
+export const libraryDb = (db: Db | Tx): LibraryDb => scoped<LibraryTables, 'people' | 'projects' | 'aims'>(db);
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 /** The closing-soon reminder goes this many days before the close. */
 export const CLOSING_SOON_DAYS = 3;
 export const QUESTIONS_MAX = 6;
@@ -40,7 +44,7 @@ const nowIso = (clock: Clock) => clock().toISOString();
 
 export type DraftInput = { title: string; summary: string; aims: string; projectIds: number[] };
 
-export async function createDraft(db: Db, viewer: NonNullable<Viewer>, programmeId: number, input: DraftInput, text: { sections: SectionDraft[]; format: BodyFormat; source: 'written' | 'word'; sourceName?: string }, clock: Clock): Promise<number> {
+export async function createDraft(db: Db, viewer: NonNullable<Viewer>, programmeId: number, input: DraftInput, text: { sections: SectionDraft[]; format: BodyFormat; source: 'written' | 'word'; sourceName?: string; original?: Buffer }, clock: Clock): Promise<number> {
   return inTransaction(db, async (tx) => {
     const c = own(tx);
     const now = nowIso(clock);
@@ -48,6 +52,8 @@ export async function createDraft(db: Db, viewer: NonNullable<Viewer>, programme
     await q.setProjects(c, programmeId, draftId, input.projectIds);
     const versionId = await q.insertVersion(c, { draftId, number: 1, source: text.source, sourceName: text.sourceName ?? null, createdBy: viewer.id }, now);
     await q.insertSections(c, versionId, text.sections, text.format);
+    // The Word file itself, for the library's "original file" download (the import limits its size).
+    if (text.original) await saveOriginal(libraryDb(tx), { versionId, fileName: text.sourceName ?? 'draft.docx', contentType: DOCX_TYPE, data: text.original }, now);
     await recordAudit(tx, { actorId: viewer.id, action: 'consultation.draft', recordType: 'consultation_draft', recordId: draftId, summary: text.source === 'word' ? 'Imported a draft from a Word document' : 'Wrote a draft' }, clock);
     return draftId;
   });
@@ -312,4 +318,7 @@ async function tellAudience(tx: Tx, ctx: NotifyContext, c: Consultation, kind: s
 export const personRows = (db: Db | Tx, personId: number) => q.personRows(own(db), personId);
 
 /** Erasing a person deletes their comments (their replies and others' agreements with them go too) and agreements; their name comes off what they triaged. */
-export const erasePerson = (tx: Tx, personId: number) => q.erasePersonRows(own(tx), personId);
+export async function erasePerson(tx: Tx, personId: number): Promise<void> {
+  await q.erasePersonRows(own(tx), personId);
+  await eraseLibraryPerson(libraryDb(tx), personId);
+}

@@ -35,6 +35,7 @@ import * as m030 from './030-discussion-moderation.ts';
 import * as m031 from './031-consultations.ts';
 import * as m032 from './032-consultation-comments.ts';
 import * as m033 from './033-mail-replies.ts';
+import * as m034 from './034-library.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -73,6 +74,7 @@ const all: Record<string, EngineMigration> = {
   '031-consultations': m031,
   '032-consultation-comments': m032,
   '033-mail-replies': m033,
+  '034-library': m034,
   // next migration here
 };
 
