@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // Every consultations page in real Chromium without JavaScript, each checked by axe (WCAG 2.2 A
 // and AA) with one h1 and a title of its own; then the journey by keyboard alone: read the draft,
-// comment on a section, and see the team's response.
+// comment on a section, and see the team's response; the team's report and publishing; then,
+// signed out, the library searched by keyboard, the published version with its report, printable.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { upsertPerson } from '../../src/platform/auth/people.ts';
@@ -83,6 +84,42 @@ describe('consultations pages (browser)', () => {
       assert.match(await m.locator('main').innerText(), /Added: the lead signs off\./);
       await visit(m, `${base}/consultations/${id}`);
       assert.match(await m.locator(`#section-${sections[2]!.id}`).innerText(), /Accepted\s+Added: the lead signs off\./);
+
+      // The team's report, then publishing to the library (by keyboard, the error first).
+      await visit(a, `${base}/admin/consultations/${id}/report`);
+      assert.match(await a.locator('main').innerText(), /Comments by section/);
+      await visit(a, `${base}/admin/consultations/drafts/${c.draft_id}/publish`);
+      await press(a, 'button', /Publish version/);
+      assert.match(await a.locator('.govuk-error-summary').innerText(), /Choose at least one programme aim/);
+      await tabTo(a, 'input[name="aims"]');
+      await a.keyboard.press('Space');
+      await press(a, 'button', /Publish version/);
+      assert.match(await a.locator('main').innerText(), /Published to the library/);
+      const outputUrl = new URL(a.url()).pathname;
+
+      // Anyone, signed out: the library, searched by keyboard; the output with its report; the printable page.
+      const anyone = await newContext(site, false);
+      try {
+        const p = await anyone.newPage();
+        await visit(p, `${base}/library`);
+        await p.locator('#q').focus();
+        await p.keyboard.type('delegation');
+        await press(p, 'button', 'Search');
+        assert.match(await p.locator('main').innerText(), /1 output found/);
+        await tabTo(p, `main a[href="${outputUrl}"]`);
+        await pressAndLoad(p);
+        await checkPage(p);
+        const text = await p.locator('main').innerText();
+        assert.match(text, /The consultation report/);
+        assert.match(text, /Added: the lead signs off\./, 'the response the commenter saw, in the published report');
+        await visit(p, `${base}${outputUrl}/print`);
+        await p.emulateMedia({ media: 'print' });
+        assert.equal(await p.locator('.govuk-header').isVisible(), false, 'the print stylesheet leaves the header off');
+        assert.equal(await p.locator('main h1').isVisible(), true);
+        await visit(p, `${base}/library?q=nothing-like-this`);
+      } finally {
+        await anyone.close();
+      }
     } finally {
       await adminC.close();
       await amyC.close();
