@@ -13,7 +13,9 @@ import { buildApp } from '../../../app.ts';
 import { loadConfig } from '../../../config.ts';
 import { issueSignInLink } from '../../../platform/auth/sign-in.ts';
 import { buildAssets } from '../../../platform/http/assets.ts';
-import { errorSummary, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
+import { inTransaction } from '../../../platform/db/database.ts';
+import { setPreferences } from '../../../platform/notify/notify.ts';
+import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
 import { createSurvey } from '../service.ts';
 import type { QuestionDef, SurveyDefinition } from '../definition.ts';
 
@@ -212,5 +214,19 @@ describe(`surveys: answers checked against their questions on ${TEST_ENGINE}`, (
     assert.match(log, /"route":"\/surveys\/:id\/check"/);
     for (const secret of [...rs.map((r) => r.id), amy.name, amy.email, bo.name, bo.email, 'Topic of']) assert.ok(!log.includes(secret), `not in the log: ${secret}`);
     for (const who of [amy, bo]) assert.doesNotMatch(log, new RegExp(`"(person|personId|userId|user)":${who.personId}\\b`));
+  });
+
+  it('says on the send page how many people its invitation reaches and who is left out', async () => {
+    const cy = await f.register('Cy Carter');
+    const made = await createSurvey(db(), f.admin.personId, f.programmeId, structuredClone(DEF), f.t.clock);
+    assert.ok(made.ok);
+    assert.doesNotMatch(mainText((await f.admin.get(`/admin/surveys/${made.id}/send`)).body), /It is for/, 'nothing to count before an audience is chosen');
+    const res = await f.admin.submit(`/admin/surveys/${made.id}/send`, { ...sendForm('no'), audiencePeople: [amy.email, bo.email, cy.email].join('\n') }, `/admin/surveys/${made.id}/send`);
+    assert.ok([200, 302].includes(res.statusCode), errorSummary(res.body).join());
+    await inTransaction(db(), (tx) => setPreferences(tx, bo.personId, { 'surveys.invited': 'off' }, f.t.clock));
+    await db().updateTable('people').set({ programme_mail_stopped_at: '2026-03-10T13:00:00.000Z' }).where('id', '=', cy.personId).execute();
+    const page = mainText((await f.admin.get(`/admin/surveys/${made.id}/send`)).body);
+    assert.match(page, /It is for 3 people now\. Its invitation reaches 1 of them by email\./);
+    assert.match(page, /2 are left out of the emails: 1 withdrawn from the programme, 1 turned these emails off/);
   });
 });

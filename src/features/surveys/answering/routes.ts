@@ -24,6 +24,7 @@ import type { SurveyDefinition } from '../definition.ts';
 import { LIMITS } from '../definition.ts';
 import { surveyById } from '../queries.ts';
 import { surveyByLinkHash, surveyRow, surveysForPerson } from './queries.ts';
+import { surveyReach } from './reach.ts';
 import { own } from '../service.ts';
 import type { Survey } from '../tables.ts';
 import { pruneHiddenAnswers, visibleQuestions, visibleSections, type Answers } from '../visibility.ts';
@@ -72,6 +73,7 @@ export function answeringRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       opened: survey.opens_at ? londonInstant(survey.opens_at) : '',
       anonymityLocked: survey.status === 'open',
       sent: isSent(survey),
+      reach: survey.open_link_hash ? null : await surveyReach(db, survey.id),
     });
   };
 

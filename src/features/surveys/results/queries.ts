@@ -195,16 +195,19 @@ export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter
 
 /** Free-text answers to a question (item 0 of a text question, -1 for an Other text) among the matching responses, with their codes' ids. */
 export async function textAnswers(db: ResultsDb, surveyId: number, key: string, item: 0 | -1, filter: Filter, options: { codeId?: number; limit: number; offset: number }) {
-  const base = matchingAlways(surveyId, filter.answer ? await surveyIds(db, surveyId) : NO_IDS, filter, null);
+  const ids = await surveyIds(db, surveyId);
+  // By the question's ids (every version's), read in the covering index; joined to the responses only when a filter picks some.
+  const base = matching(surveyId, ids, filter, null);
   const code = options.codeId === undefined ? sql`` : sql`and exists (select 1 from survey_answer_codes fc where fc.response_id = a.response_id and fc.code_id = ${options.codeId})`;
-  const where = sql`from ${base} b join survey_answers a on a.response_id = b.rid join survey_questions q on q.id = a.question_id where q.key = ${key} and a.item = ${item} and a.value_text is not null ${code}`;
+  const from = base ? sql`${base} b join survey_answers a on a.response_id = b.rid` : sql`survey_answers a`;
+  const where = sql`from ${from} where a.question_id in (${inList(idsOf(ids, (q) => q.key === key))}) and a.item = ${item} and a.value_text is not null ${code}`;
   const [rows, total] = await Promise.all([
     // By the response's random id: never the order the answers came in.
     sql<{ rid: string; text: string }>`select a.response_id as rid, a.value_text as text ${where} order by a.response_id limit ${options.limit} offset ${options.offset}`.execute(db),
     sql<{ n: unknown }>`select count(*) as n ${where}`.execute(db),
   ]);
-  const ids = rows.rows.map((r) => r.rid);
-  const codes = await codesOfResponses(db, surveyId, key, ids);
+  const found = rows.rows.map((r) => r.rid);
+  const codes = await codesOfResponses(db, surveyId, key, found);
   return { total: n(total.rows[0]?.n), rows: rows.rows.map((r) => ({ responseId: r.rid, text: r.text, codes: codes.get(r.rid) ?? [] })) };
 }
 
