@@ -120,7 +120,10 @@ export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter
   const wanted = (q: { key: string }) => typeof only !== 'object' || q.key === only.question;
   const all = idsOf(ids, wanted);
   const multi = idsOf(ids, (q) => wanted(q) && !ONE_ROW.includes(q.type));
-  const from = base ? sql`${base} b join survey_answers a on a.response_id = b.rid` : sql`survey_answers a`;
+  // The matching responses made once, before the join: left as a subquery the planner would
+  // flatten it and work out a breakdown's group (itself a lookup) for every answer row, not every response.
+  const withB = base ? sql`with b as materialized ${base} ` : sql``;
+  const from = base ? sql`b join survey_answers a on a.response_id = b.rid` : sql`survey_answers a`;
   const grp = base ? sql`b.grp` : sql`''`;
   const none = { rows: [] };
   type Row = { qid: unknown; grp: string; item: unknown; oid: unknown; v: unknown; n: unknown; first: string | null; last: string | null };
@@ -130,16 +133,16 @@ export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter
   // Numbers and ranking positions come grouped by value, so medians and means are made from them.
   const range = all.length ? sql`a.question_id between ${Math.min(...all)} and ${Math.max(...all)}` : sql`1 = 0`;
   const [groups, counted, distinct] = await Promise.all([
-    base ? sql<{ grp: string; n: unknown }>`select b.grp, count(*) as n from ${base} b group by b.grp`.execute(db) : sql<{ grp: string; n: unknown }>`select '' as grp, count(*) as n from survey_responses where survey_id = ${surveyId}`.execute(db),
+    base ? sql<{ grp: string; n: unknown }>`${withB}select b.grp, count(*) as n from b group by b.grp`.execute(db) : sql<{ grp: string; n: unknown }>`select '' as grp, count(*) as n from survey_responses where survey_id = ${surveyId}`.execute(db),
     only === 'groups'
       ? none
-      : sql<Row>`select a.question_id as qid, ${grp} as grp, a.item, a.option_id as oid, a.value_number as v, count(*) as n, min(a.value_date) as first, max(a.value_date) as last
+      : sql<Row>`${withB}select a.question_id as qid, ${grp} as grp, a.item, a.option_id as oid, a.value_number as v, count(*) as n, min(a.value_date) as first, max(a.value_date) as last
       from ${from} where ${range} group by a.question_id, a.item, a.option_id, a.value_number${base ? sql`, b.grp` : sql``}`.execute(db),
     only === 'groups' || !multi.length
       ? none
       : base
         ? // Grouped twice rather than count(distinct): PostgreSQL hashes the inner groups instead of sorting every row.
-          sql<{ qid: unknown; grp: string; n: unknown }>`select x.qid, x.grp, count(*) as n from (select a.question_id as qid, b.grp, a.response_id from ${from} where a.question_id in (${inList(multi)}) group by a.question_id, b.grp, a.response_id) x group by x.qid, x.grp`.execute(db)
+          sql<{ qid: unknown; grp: string; n: unknown }>`${withB}select x.qid, x.grp, count(*) as n from (select a.question_id as qid, b.grp, a.response_id from ${from} where a.question_id in (${inList(multi)}) group by a.question_id, b.grp, a.response_id) x group by x.qid, x.grp`.execute(db)
         : sql<{ qid: unknown; grp: string; n: unknown }>`select x.qid, '' as grp, count(*) as n from (select distinct a.question_id as qid, a.response_id from survey_answers a where a.question_id in (${inList(multi)})) x group by x.qid`.execute(db),
   ]);
   const wantedIds = new Set(all);
@@ -199,12 +202,13 @@ export async function textAnswers(db: ResultsDb, surveyId: number, key: string, 
   // By the question's ids (every version's), read in the covering index; joined to the responses only when a filter picks some.
   const base = matching(surveyId, ids, filter, null);
   const code = options.codeId === undefined ? sql`` : sql`and exists (select 1 from survey_answer_codes fc where fc.response_id = a.response_id and fc.code_id = ${options.codeId})`;
-  const from = base ? sql`${base} b join survey_answers a on a.response_id = b.rid` : sql`survey_answers a`;
+  const withB = base ? sql`with b as materialized ${base} ` : sql``;
+  const from = base ? sql`b join survey_answers a on a.response_id = b.rid` : sql`survey_answers a`;
   const where = sql`from ${from} where a.question_id in (${inList(idsOf(ids, (q) => q.key === key))}) and a.item = ${item} and a.value_text is not null ${code}`;
   const [rows, total] = await Promise.all([
     // By the response's random id: never the order the answers came in.
-    sql<{ rid: string; text: string }>`select a.response_id as rid, a.value_text as text ${where} order by a.response_id limit ${options.limit} offset ${options.offset}`.execute(db),
-    sql<{ n: unknown }>`select count(*) as n ${where}`.execute(db),
+    sql<{ rid: string; text: string }>`${withB}select a.response_id as rid, a.value_text as text ${where} order by a.response_id limit ${options.limit} offset ${options.offset}`.execute(db),
+    sql<{ n: unknown }>`${withB}select count(*) as n ${where}`.execute(db),
   ]);
   const found = rows.rows.map((r) => r.rid);
   const codes = await codesOfResponses(db, surveyId, key, found);
