@@ -9,14 +9,14 @@ import { textField } from '../../platform/http/form-fields.ts';
 import { londonToUtc, utcToLondon } from './london.ts';
 import type { AgendaInput } from './queries.ts';
 import { SERIES_MAX, SERIES_MIN } from './series.ts';
-import { AGENDA_ROWS } from './service.ts';
+import { AGENDA_ROWS, JOIN_OPENS_MAX, JOIN_OPENS_MINUTES } from './service.ts';
 import type { AgendaItem, Meeting, SeriesFrequency } from './tables.ts';
 
 export const TITLE_MAX = 150;
 export const RICH_MAX = 10_000;
 const rows = Array.from({ length: AGENDA_ROWS }, (_, i) => i + 1);
 
-export const FIELD_ORDER = ['title', 'purpose', ...rows.flatMap((i) => [`agenda${i}Title`, `agenda${i}Lead`, `agenda${i}Minutes`]), 'date', 'startTime', 'endDate', 'endTime', 'joinUrl', 'joiningNotes', 'capacity', 'repeat', 'repeatCount', 'publishWhen', 'publishAt', 'publishAtTime', 'scope'];
+export const FIELD_ORDER = ['title', 'purpose', ...rows.flatMap((i) => [`agenda${i}Title`, `agenda${i}Lead`, `agenda${i}Minutes`]), 'date', 'startTime', 'endDate', 'endTime', 'joinUrl', 'joinOpensMinutes', 'joiningNotes', 'capacity', 'repeat', 'repeatCount', 'publishWhen', 'publishAt', 'publishAtTime', 'scope'];
 export const ANCHORS = { date: 'date-day', endDate: 'endDate-day', publishAt: 'publishAt-day' };
 
 export type PublishWhen = 'now' | 'at' | 'draft';
@@ -59,6 +59,8 @@ const PLACES_AS_NUMBER = 'Enter the number of places as a whole number, or leave
 const SKIPPED = 'does not exist in the UK: the clocks go forward from 1am to 2am that night. Choose another time';
 const AMBIGUOUS = 'happens twice in the UK: the clocks go back from 2am to 1am that night. Choose a time outside 1am to 2am';
 
+const MINUTES_AS_NUMBER = 'Enter how many minutes before the start to show the link, as a whole number, for example 30';
+
 export const meetingForm = z
   .looseObject({
     title: textField('Title', TITLE_MAX, 'Enter a title', { oneLine: true }),
@@ -87,6 +89,14 @@ export const meetingForm = z
         }
       }, 'Enter the link to join as a full web address starting https://, for example https://teams.microsoft.com/...'),
     joiningNotes: textField('Joining notes', RICH_MAX, null),
+    joinOpensMinutes: z
+      .string({ error: MINUTES_AS_NUMBER })
+      .optional()
+      .default('')
+      .transform((s) => s.trim())
+      .refine((s) => s === '' || /^\d{1,3}$/.test(s), MINUTES_AS_NUMBER)
+      .transform((s) => (s === '' ? JOIN_OPENS_MINUTES : Number(s)))
+      .refine((n) => n <= JOIN_OPENS_MAX, `Show the link at most ${JOIN_OPENS_MAX} minutes (4 hours) before the start`),
     capacity: z
       .string({ error: PLACES_AS_NUMBER })
       .optional()
@@ -127,8 +137,8 @@ export const meetingForm = z
     // The join link is shown only to invitees and only near the start: the texts every invitee
     // reads at once (and calendars copy) must not carry it.
     if (f.joinUrl) {
-      if (f.purpose.includes(f.joinUrl)) fail('purpose', 'Take the link to join out of the purpose: it goes in “Link to join”, which invitees see only from 30 minutes before the start');
-      if (f.joiningNotes.includes(f.joinUrl)) fail('joiningNotes', 'Take the link to join out of the joining notes: it goes in “Link to join”, which invitees see only from 30 minutes before the start');
+      if (f.purpose.includes(f.joinUrl)) fail('purpose', 'Take the link to join out of the purpose: it goes in “Link to join”, which invitees see only shortly before the start');
+      if (f.joiningNotes.includes(f.joinUrl)) fail('joiningNotes', 'Take the link to join out of the joining notes: it goes in “Link to join”, which invitees see only shortly before the start');
     }
     // When invitees see it: a set time must be a real London time before the start (the service
     // checks it is still in the future, against its clock).
@@ -176,7 +186,7 @@ export const meetingForm = z
       if (minutes === 0) fail(`agenda${i}Minutes`, `Enter at least 1 minute for agenda item ${i}, or leave it blank`);
       agenda.push({ title, leadName: lead || null, minutes: minutes || null });
     }
-    return { title: f.title, purpose: f.purpose, startsAt: startsAt ?? '', endsAt: endsAt ?? '', joinUrl: f.joinUrl, joiningNotes: f.joiningNotes, capacity: f.capacity, agenda, publishWhen: f.publishWhen, publishAt, repeat, scope: (f.scope ?? 'one') as Scope };
+    return { title: f.title, purpose: f.purpose, startsAt: startsAt ?? '', endsAt: endsAt ?? '', joinUrl: f.joinUrl, joinOpensMinutes: f.joinOpensMinutes, joiningNotes: f.joiningNotes, capacity: f.capacity, agenda, publishWhen: f.publishWhen, publishAt, repeat, scope: (f.scope ?? 'one') as Scope };
   });
 
 /** A saved meeting as the form's values (London date and times), for its edit page. */
@@ -193,6 +203,7 @@ export function formValues(m: Meeting, agenda: readonly Pick<AgendaItem, 'title'
     startTime: start.time,
     endTime: end.time,
     joinUrl: m.join_url,
+    joinOpensMinutes: String(m.join_opens_minutes),
     joiningNotes: m.joining_notes,
     capacity: m.capacity === null ? '' : String(m.capacity),
   };

@@ -169,6 +169,19 @@ describe(`meetings on ${TEST_ENGINE}`, () => {
     assert.deepEqual(rows.filter((r) => r.place === 'waiting').map((r) => r.waiting_position).sort((a, b) => a! - b!), Array.from({ length: 19 }, (_, i) => i + 1), 'each waiting position once');
   });
 
+  it('shows the join link from the time the organiser chose before the start, and says so', async () => {
+    await schedule(f.admin, { joinOpensMinutes: '10' });
+    const m = await lastMeeting();
+    assert.equal(m.join_opens_minutes, 10);
+    assert.match((await f.admin.get(`/meetings/${m.id}/edit`)).body, /id="joinOpensMinutes" name="joinOpensMinutes" type="text" value="10"/);
+    f.t.clock.set('2026-07-01T08:45:00Z'); // 15 minutes before
+    const amyC = await f.signInAs(amy.personId);
+    assert.match(mainText((await amyC.get(`/meetings/${m.id}`)).body), /The link to join will appear here 10 minutes before the meeting starts/);
+    assert.equal((await amyC.get(`/meetings/${m.id}/join`)).headers.location, `/meetings/${m.id}`);
+    f.t.clock.set('2026-07-01T08:50:00Z');
+    assert.equal((await amyC.get(`/meetings/${m.id}/join`)).headers.location, 'https://teams.example.org/meet/123');
+  });
+
   it('lets only people with a place join a meeting with a limit on places (the waiting list waits)', async () => {
     await schedule(f.admin, { capacity: '1', audiencePeople: [amy.email, bo.email, cy.email].join('\n') });
     const m = await lastMeeting();

@@ -11,6 +11,8 @@ export type MeetingInput = {
   joinUrl: string;
   joiningNotes: string;
   capacity: number | null;
+  /** Minutes before the start the join link shows (30 when not given). */
+  joinOpensMinutes?: number;
 };
 export type AgendaInput = { title: string; leadName: string | null; minutes: number | null };
 
@@ -26,6 +28,7 @@ export async function insertMeeting(db: MeetingsDb, row: MeetingInput & { progra
       starts_at: row.startsAt,
       ends_at: row.endsAt,
       join_url: row.joinUrl,
+      join_opens_minutes: row.joinOpensMinutes ?? 30,
       joining_notes: row.joiningNotes,
       capacity: row.capacity,
       status: row.status,
@@ -50,6 +53,7 @@ export async function updateMeeting(db: MeetingsDb, id: number, input: MeetingIn
       starts_at: input.startsAt,
       ends_at: input.endsAt,
       join_url: input.joinUrl,
+      ...(input.joinOpensMinutes === undefined ? {} : { join_opens_minutes: input.joinOpensMinutes }),
       joining_notes: input.joiningNotes,
       capacity: input.capacity,
       status: input.status,

@@ -20,7 +20,6 @@ import {
   cancel,
   changeMeeting,
   join,
-  JOIN_OPENS_MINUTES,
   joinState,
   needsPlaceToJoin,
   managedMeeting,
@@ -64,7 +63,7 @@ const SAVE_REFUSALS: Record<Exclude<SaveRefused['reason'], 'not_found'>, { text:
 };
 
 const JOIN_REFUSALS: Record<'no_place' | Exclude<JoinState, 'open'>, string> = {
-  not_yet: `The link to join will appear here ${JOIN_OPENS_MINUTES} minutes before the meeting starts.`,
+  not_yet: 'It is too early to join: the link appears on this page shortly before the meeting starts.',
   ended: 'This meeting has ended.',
   cancelled: 'This meeting has been cancelled.',
   no_place: 'Only people with a place can join this meeting. If you are on the waiting list, we will tell you when a place comes up.',
@@ -269,7 +268,7 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       // The join link is in the page only while it is open, and never for a draft.
       joinOpen: meeting.status === 'published' && state === 'open' && !needsPlaceToJoin(meeting, manages, details.mine),
       joinState: state,
-      joinOpensMinutes: JOIN_OPENS_MINUTES,
+      joinOpensMinutes: meeting.join_opens_minutes,
       mayAnswer: meeting.status === 'published' && state !== 'ended',
       // A meeting that has ended happened: it can be changed (its record put right), not cancelled.
       mayCancel: meeting.status !== 'cancelled' && state !== 'ended',

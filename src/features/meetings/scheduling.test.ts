@@ -373,13 +373,21 @@ describe(`meetings: publishing, series, reminders on ${TEST_ENGINE}`, () => {
       assert.deepEqual(errorSummary(res.body).map((e) => e[0]), [text]);
       assert.ok(res.body.includes(`<span class="govuk-visually-hidden">Error:</span> ${text}`), 'and beside the field');
     }
+    // How long before the start the link shows: a whole number of minutes, at most 4 hours.
+    for (const [value, text] of [['-5', 'Enter how many minutes before the start to show the link, as a whole number, for example 30'], ['241', 'Show the link at most 240 minutes (4 hours) before the start'], ['ten', 'Enter how many minutes before the start to show the link, as a whole number, for example 30']] as const) {
+      const res = await schedule({ joinOpensMinutes: value });
+      assert.equal(res.statusCode, 400, value);
+      assert.deepEqual(errorSummary(res.body), [[text, '#joinOpensMinutes']]);
+    }
+    const twiceMinutes = await schedule({ joinOpensMinutes: ['10', '20'] });
+    assert.deepEqual(errorSummary(twiceMinutes.body).map((e) => e[0]), ['Enter how many minutes before the start to show the link, as a whole number, for example 30']);
     // The join link written into the notes or the purpose would reach every invitee at once, and their calendars.
     const link = 'https://teams.example.org/meet/123';
     const leaked = await schedule({ joiningNotes: `Join here: ${link}`, purpose: `See ${link}` });
     assert.equal(leaked.statusCode, 400);
     assert.deepEqual(errorSummary(leaked.body), [
-      ['Take the link to join out of the purpose: it goes in “Link to join”, which invitees see only from 30 minutes before the start', '#purpose'],
-      ['Take the link to join out of the joining notes: it goes in “Link to join”, which invitees see only from 30 minutes before the start', '#joiningNotes'],
+      ['Take the link to join out of the purpose: it goes in “Link to join”, which invitees see only shortly before the start', '#purpose'],
+      ['Take the link to join out of the joining notes: it goes in “Link to join”, which invitees see only shortly before the start', '#joiningNotes'],
     ]);
     assert.equal((await meetings()).length, 0);
     ok(await schedule({ repeat: 'weekly', repeatCount: '2' }));

@@ -43,6 +43,8 @@ export const ITEM_KIND = 'meeting';
 export const MEETING_CHOICES: readonly AudienceChoice[] = ['programme', 'projects', 'subgroups', 'people'];
 /** The join link shows from this long before the start until the end. */
 export const JOIN_OPENS_MINUTES = 30;
+/** The longest an organiser may show the join link before the start. */
+export const JOIN_OPENS_MAX = 240;
 export const AGENDA_ROWS = 6;
 
 // ---- Organisers
@@ -353,7 +355,7 @@ export type JoinState = 'open' | 'not_yet' | 'ended' | 'cancelled';
 export function joinState(m: Meeting, now: Date): JoinState {
   if (m.status === 'cancelled') return 'cancelled';
   if (now.getTime() >= Date.parse(m.ends_at)) return 'ended';
-  if (now.getTime() < Date.parse(m.starts_at) - JOIN_OPENS_MINUTES * 60000) return 'not_yet';
+  if (now.getTime() < Date.parse(m.starts_at) - m.join_opens_minutes * 60000) return 'not_yet';
   return 'open';
 }
 
@@ -517,7 +519,7 @@ async function remind(tx: Tx, ctx: NotifyContext, payload: { meetingId: number; 
       greeting: 'Hello,',
       parts: waiting
         ? [`“${meeting.title}” is ${soon}: ${when}.`, 'You are on the waiting list for a place. We will tell you if one comes up before it starts.', { link: url, text: 'See the meeting' }]
-        : [`“${meeting.title}” is ${soon}: ${when}.`, `The link to join will be on the meeting’s page from ${JOIN_OPENS_MINUTES} minutes before the start.`, { link: url, text: 'See the meeting' }],
+        : [`“${meeting.title}” is ${soon}: ${when}.`, `The link to join will be on the meeting’s page from ${meeting.join_opens_minutes} minutes before the start.`, { link: url, text: 'See the meeting' }],
     });
     told++;
   }

@@ -26,6 +26,8 @@ export interface MeetingsTable {
   joining_notes: string;
   /** Null: no limit. */
   capacity: number | null;
+  /** How long before the start the join link is shown to invitees (0 to 240; 30 unless the organiser chose). */
+  join_opens_minutes: Generated<number>;
   status: MeetingStatus;
   /** A draft to be published at this instant (the meetings.publish job); null: published (or to be) by hand. */
   publish_at: string | null;

@@ -13,7 +13,7 @@ import { markdownToText } from '../../../platform/rich-text/rich-text.ts';
 import { meetingWhen } from '../london.ts';
 import { MEETING_CHANGED } from '../notifications.ts';
 import * as q from '../queries.ts';
-import { ITEM_KIND, JOIN_OPENS_MINUTES, own } from '../service.ts';
+import { ITEM_KIND, own } from '../service.ts';
 import type { Meeting } from '../tables.ts';
 import { answerUrl } from './answer-token.ts';
 import { meetingPageUrl, meetingsCalendar, type CalendarMeeting, type CalendarMethod } from './ics.ts';
@@ -68,7 +68,7 @@ export async function inviteNewcomers(tx: Tx, ctx: CalendarContext, m: Meeting, 
         `You are invited to “${m.title}” on ${when}.`,
         ...(purpose ? [purpose] : []),
         ...answerLinks(ctx, personId, m.id),
-        `The button to join will be on the meeting’s page from ${JOIN_OPENS_MINUTES} minutes before the start.`,
+        `The button to join will be on the meeting’s page from ${m.join_opens_minutes} minutes before the start.`,
         { link: meetingPageUrl(ctx.baseUrl, m.id), text: 'See the meeting' },
         // A calendar's own Accept or Decline goes to the programme's mailbox, not to the site.
         'The calendar invitation with this email adds the meeting to your calendar. Accepting or declining it there does not tell us whether you are coming: use the links above.',

@@ -36,6 +36,7 @@ import * as m031 from './031-consultations.ts';
 import * as m032 from './032-consultation-comments.ts';
 import * as m033 from './033-mail-replies.ts';
 import * as m034 from './034-library.ts';
+import * as m035 from './035-meeting-join-window.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -75,6 +76,7 @@ const all: Record<string, EngineMigration> = {
   '032-consultation-comments': m032,
   '033-mail-replies': m033,
   '034-library': m034,
+  '035-meeting-join-window': m035,
   // next migration here
 };
 
