@@ -11,6 +11,7 @@ import { markdownToText } from '../../platform/rich-text/rich-text.ts';
 import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
 import type { Clock } from '../../platform/time.ts';
 import { replyAddress } from './email-reply/address.ts';
+import { GREETING, REPLY_HINT } from './email-reply/strip-quoted.ts';
 import { mentionedIn, type Mentioned } from './mentions.ts';
 import { MENTION, NEW_THREAD, POST_ITEM, REPLY_FOLLOWED, REPLY_TO_YOU } from './notifications.ts';
 import * as q from './queries.ts';
@@ -232,8 +233,8 @@ async function tellAbout(tx: Tx, ctx: PostContext, post: { id: number; threadId:
     if (!person || person.status !== 'active' || !(await maySee(tx, { id: person.id, role: person.role }, SPACE, post.spaceId))) return;
     // A reply to this email is posted in the thread as this person's (email-reply/take-reply.ts).
     const replyTo = ctx.replyMailbox ? replyAddress(ctx.replyMailbox, ctx.secret, { personId, threadId: post.threadId }) : undefined;
-    const parts = [lead, `“${excerpt(post.body)}”`, { link, text: 'Read it and reply' }, ...(replyTo ? ['You can also reply to this email: write above the quoted message, and your reply is posted in the discussion.'] : [])];
-    await notify(tx, ctx, personId, kind, item, { subject, greeting: 'Hello,', parts, ...(replyTo ? { replyTo } : {}) });
+    const parts = [lead, `“${excerpt(post.body)}”`, { link, text: 'Read it and reply' }, ...(replyTo ? [REPLY_HINT] : [])];
+    await notify(tx, ctx, personId, kind, item, { subject, greeting: GREETING, parts, ...(replyTo ? { replyTo } : {}) });
   };
   for (const id of reasons.mention) await send(id, MENTION.kind, `${post.authorName} mentioned you in “${post.title}”`, `${post.authorName} mentioned you in “${post.title}” in ${post.spaceName}:`);
   for (const id of reasons.replyTo) await send(id, REPLY_TO_YOU.kind, `${post.authorName} replied to you in “${post.title}”`, `${post.authorName} replied to your post in “${post.title}”:`);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readReplyAddress, recipientsIn, replyAddress, replyTargetOf } from './address.ts';
-import { stripQuoted } from './strip-quoted.ts';
+import { REPLY_HINT, stripQuoted } from './strip-quoted.ts';
 
 const SECRET = 'a-test-secret-a-test-secret-a-test-secret';
 const MAILBOX = 'Programme+Team@Example.org';
@@ -45,6 +45,16 @@ describe('stripping quoted text', () => {
     assert.equal(stripQuoted('Short one\n\nSent from my iPhone'), 'Short one');
     assert.equal(stripQuoted('Short one\n\nGet Outlook for iOS\n____\nold'), 'Short one');
     assert.equal(stripQuoted('> all quoted\n> nothing new'), '');
+  });
+
+  it('cuts our own notification quoted without a marker, from its greeting, and Outlook headers in other languages', () => {
+    const notification = ['Hello,', '', 'Bo replied in “T”:', '', '“Bo’s words”', '', 'Read it and reply: https://example.org/discussions/threads/1', '', REPLY_HINT, '', 'Unsubscribe: https://example.org/u/x'].join('\n');
+    assert.equal(stripQuoted(`Hello,\nFine by me.\n\n${notification}`), 'Hello,\nFine by me.');
+    assert.equal(stripQuoted(`Fine by me.\n${notification.replace(/^/gm, '  ')}`), 'Fine by me.');
+    // A mail program that wrapped or lost the greeting: cut at the hint at least.
+    assert.equal(stripQuoted(`Fine.\n\n${REPLY_HINT}\nUnsubscribe: x`), 'Fine.');
+    assert.equal(stripQuoted('Vale.\n\nDe: Coproduce <no-reply@example.org>\nEnviado: martes, 1 de diciembre de 2026 9:12\n\nold'), 'Vale.');
+    assert.equal(stripQuoted('Prima.\n\nVan: Coproduce <no-reply@example.org>\nVerzonden: dinsdag 1 december 2026 09:12\n\nold'), 'Prima.');
   });
 
   it('keeps a line that only looks like a marker in the middle of a sentence', () => {

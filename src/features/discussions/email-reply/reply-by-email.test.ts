@@ -119,6 +119,18 @@ describe(`reply by email on ${TEST_ENGINE}`, () => {
     assert.equal((await db().selectFrom('discussion_mail_replies').selectAll().execute()).length, 0);
   });
 
+  it('never posts the notification itself when a mail program quotes it with no marker it is known by', async () => {
+    // The notification Amy got (Bo's words, her own links), pasted under her reply as-is, as a
+    // mail program in another language or set to quote without a header would.
+    const notification = (await mailTo(amy.email)).find((m) => /replied to you/.test(m.subject))!;
+    assert.match(notification.text_body, /Hello,/);
+    const sent = fromAmy('unmarked-1', `Hello, agreed.\n\nAmy\n\n${notification.text_body}`);
+    assert.equal((await importFile('unmarked.eml', sent)).posted, 1);
+    const posted = (await posts()).at(-1)!;
+    assert.equal(posted.body, 'Hello, agreed.\n\nAmy');
+    assert.doesNotMatch(posted.body, /library has a lift|unsubscribe|http/i);
+  });
+
   it('posts replies from an .mbox, stripping Gmail and Apple Mail quotes, signatures and "Sent from my iPhone"', async () => {
     const gmail = fromAmy('gmail-1', [
       'Thursday suits me.',
