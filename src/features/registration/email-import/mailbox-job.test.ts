@@ -10,7 +10,7 @@ import { scheduleDueOccurrences } from '../../../platform/jobs/recurring.ts';
 import { runDueJobs } from '../../../platform/jobs/runner.ts';
 import { mainText, setUp, type Fixture } from '../../participants/test-fixture.ts';
 import { replyAddress } from '../../discussions/email-reply/address.ts';
-import { mailboxJobs, readMailbox, READ_MAILBOX } from './mailbox-job.ts';
+import { mailboxJobs, readMailbox, READ_MAILBOX, UNEXPECTED } from './mailbox-job.ts';
 import { SourceError, type MessageSource } from './sources.ts';
 
 const CRLF = '\r\n';
@@ -100,6 +100,17 @@ describe(`the programme mailbox read on a schedule on ${TEST_ENGINE}`, () => {
     assert.match(text, /The latest 3 reads of the mailbox, newest first \(UK time\)/);
     assert.ok(text.includes(`${formatDateTime(t3.toISOString())} 0 0 0 0 0 0 Could not connect`), text);
     assert.ok(text.includes(`${formatDateTime(t1.toISOString())} 4 1 0 1 1 0 None`), text);
+  });
+
+  it('records a run that failed for a reason of its own, without its words, and lets the job runner see the error', async () => {
+    const failing = async (): Promise<MessageSource> => {
+      throw new Error('unexpected at imaps://programme:s3cret@imap.example.org');
+    };
+    await assert.rejects(readMailbox(db(), f.t.clock, { config: { ...f.t.config, imapUrl }, open: failing }), /unexpected/);
+    const [run] = await runs();
+    assert.equal(run!.error, UNEXPECTED);
+    assert.equal(run!.read, 0);
+    assert.doesNotMatch(JSON.stringify(await runs()), /s3cret/);
   });
 
   it('does nothing without IMAP_URL', async () => {

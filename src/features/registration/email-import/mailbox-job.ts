@@ -43,10 +43,21 @@ export async function readMailbox(db: Db, clock: Clock, deps: MailboxDeps): Prom
     });
   } catch (e) {
     // SourceError and ImportError say what went wrong in words for the team, never the password.
-    if (!(e instanceof SourceError || e instanceof ImportError)) throw e;
+    // Anything else is a fault of ours: the admins still see that this run failed (its words may
+    // hold anything, so they go only to the server log, through the job runner).
+    if (!(e instanceof SourceError || e instanceof ImportError)) {
+      await record(db, started, clock, null, UNEXPECTED);
+      throw e;
+    }
     error = storable(e.message).slice(0, 500);
   }
-  const s = summary;
+  return record(db, started, clock, summary, error);
+}
+
+/** What the admins read when a run failed for a reason of ours rather than the mailbox's. */
+export const UNEXPECTED = 'The mailbox could not be read because of a problem in Coproduce itself. The details are in the server log; the next run tries again.';
+
+function record(db: Db, started: string, clock: Clock, s: ImportSummary | null, error: string | null): Promise<MailRun> {
   return recordRun(mailRunsDb(db), {
     started_at: started,
     finished_at: clock().toISOString(),
