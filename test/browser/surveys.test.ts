@@ -120,6 +120,9 @@ describe('surveys: build, send, answer and read the results (browser)', () => {
       await visit(a, `${base}${surveyPath}/results`);
       await checkPage(a);
       assert.match(await a.locator('main').innerText(), /2 responses|Responses\s*2/);
+      // Its printable summary, reached by keyboard, passes axe too.
+      await press(a, 'link', 'Printable summary');
+      assert.match(a.url(), /\/results\/print$/);
     } finally {
       await adminC.close();
       await amyC.close();

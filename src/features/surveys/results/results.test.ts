@@ -370,6 +370,66 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
     assert.ok(xmlText.includes(FORMULA) && !sheet.getRow(2).getCell(col('7. Anything else') + 1).formula);
   });
 
+  it('leaves a question its condition hid blank in the exports, every later column in its place', async () => {
+    const cond: SurveyDefinition = {
+      title: 'Conditions',
+      intro: '',
+      sections: [
+        {
+          title: 'S',
+          intro: '',
+          questions: [
+            question('sup', 'single', 'Do you supervise?', { choices: opts('yes', 'no') }),
+            question('how', 'short_text', 'How?', { conditions: [{ question: 'sup', operator: 'equals', option: 'yes' }] }),
+            question('hours', 'number', 'Hours'),
+          ],
+        },
+      ],
+    };
+    const s = await makeSurvey(cond, false);
+    await insertResponses(db(), { id: s.id, versionId: s.versionId, anonymous: false }, [
+      { id: '00000000-0000-4000-8000-000000000001', answers: { sup: { choices: ['yes'] }, how: { text: 'Weekly' }, hours: { number: 3 } } },
+      { id: '00000000-0000-4000-8000-000000000002', answers: { sup: { choices: ['no'] }, hours: { number: 7 } } },
+    ]);
+    const rows = parseCsv((await f.admin.get(`/admin/surveys/${s.id}/results/responses.csv`)).body.slice(1));
+    const head = rows[0]!;
+    const col = (h: string) => head.indexOf(h);
+    assert.deepEqual([rows[1]![col('1. Do you supervise?')], rows[1]![col('2. How?')], rows[1]![col('3. Hours')]], ['Yes', 'Weekly', '3']);
+    assert.deepEqual([rows[2]![col('1. Do you supervise?')], rows[2]![col('2. How?')], rows[2]![col('3. Hours')]], ['No', '', '7']);
+    assert.ok(rows.every((r) => r.length === head.length), 'every row has every column');
+    const xlsx = await f.admin.get(`/admin/surveys/${s.id}/results/responses.xlsx`);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Responses')!;
+    const cell = (r: number, h: string) => sheet.getRow(r).getCell(col(h) + 1).value ?? '';
+    assert.deepEqual([cell(3, '1. Do you supervise?'), cell(3, '2. How?'), String(cell(3, '3. Hours'))], ['No', '', '7']);
+  });
+
+  it('prints a summary with the same suppressed counts, without the forms, for the team and where shared', async () => {
+    const page = await f.admin.get(url());
+    assert.match(page.body, new RegExp(`href="/admin/surveys/${surveyId}/results/print"`));
+    const print = await f.admin.get(url('/print'));
+    assert.equal(print.statusCode, 200);
+    assert.deepEqual(table(print.body, 'q-service-table'), table(page.body, 'q-service-table'));
+    assert.deepEqual(table(print.body, 'q-topics-table'), table(page.body, 'q-topics-table'));
+    const main = /<main[\s\S]*<\/main>/.exec(print.body)![0];
+    assert.doesNotMatch(main, /<form|<select|Code the|responses\.csv/);
+    assert.match(print.body, /<title>[^<]*\(printable\)/);
+    assert.match(main, /coproduce-print-keep/);
+    // A filtered print says what it is for, and suppresses the same.
+    const filtered = await f.admin.get(url('/print?by=role_group'));
+    assert.equal(filtered.statusCode, 200);
+    assert.deepEqual(table(filtered.body, 'q-service-table'), table((await f.admin.get(url('?by=role_group'))).body, 'q-service-table'));
+    assert.match(mainText(filtered.body), /Shown for: Role group/);
+    // Shared: nothing while team-only, the same page once public.
+    assert.equal((await f.t.client().get(`/surveys/${surveyId}/results/print`)).statusCode, 404);
+    await db().updateTable('surveys').set({ results_shared_with: 'public' }).where('id', '=', surveyId).execute();
+    const shared = await f.t.client().get(`/surveys/${surveyId}/results/print`);
+    assert.equal(shared.statusCode, 200);
+    assert.deepEqual(table(shared.body, 'q-service-table'), table(page.body, 'q-service-table'));
+    assert.equal((await f.t.client().get(`/surveys/${surveyId}/results/print?by=%00`)).statusCode < 500, true);
+  });
+
   it('exports an identified survey’s responses with the name and email', async () => {
     const amy = await f.register('Amy Archer');
     const s = await makeSurvey({ ...DEF, title: 'Named survey' }, false);

@@ -81,12 +81,13 @@ export function resultsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     return out;
   };
 
-  const render = async (reply: FastifyReply, survey: Survey, query: ResultsQuery, shared: boolean, extra: Errors & { status?: number } = {}) => {
+  const render = async (reply: FastifyReply, survey: Survey, query: ResultsQuery, shared: boolean, extra: Errors & { status?: number; print?: boolean } = {}) => {
     const page = await resultsPage(db, survey, query);
     const answered = new Map(page.results.map((r) => [r.key, r.kind === 'text' ? r.answeredCount : 0]));
     const textParts = page.enough ? await texts(survey, page.questions, page.filter, shared, answered) : new Map();
     return reply.code(extra.status ?? 200).view(`${V}/results.njk`, {
-      pageTitle: shared ? `Results: ${survey.title}` : `Results of ${survey.title}`,
+      pageTitle: `${shared ? `Results: ${survey.title}` : `Results of ${survey.title}`}${extra.print ? ' (printable)' : ''}`,
+      print: extra.print ?? false,
       survey,
       shared,
       page,
@@ -110,6 +111,23 @@ export function resultsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const survey = await load(request, reply, request.params.id);
     return survey && render(reply, survey, request.query, false);
   });
+
+  // The printable summary: the same figures through the same suppression (the same render), without the forms and links.
+  app.get('/admin/surveys/:id/results/print', { ...admins, schema: { params: idParams, querystring: resultsQuery } }, async (request, reply) => {
+    const survey = await load(request, reply, request.params.id);
+    return survey && render(reply, survey, request.query, false, { print: true });
+  });
+
+  const sharedPage = (print: boolean) => async (request: FastifyRequest<{ Params: { id: number }; Querystring: ResultsQuery }>, reply: FastifyReply) => {
+    const programme = await request.programme();
+    const survey = programme ? await surveyOf(db, programme.id, request.params.id) : undefined;
+    // Shared with the audience: someone not signed in may be in it, so they sign in first.
+    if (survey && !request.user && survey.status !== 'draft' && survey.results_shared_with === 'audience') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`);
+    // Not shared with this person reads as not there: a team-only survey's results are no one's business.
+    if (!survey || !(await maySeeShared(db, request.user, survey))) return sendErrorPage(request, reply, 404);
+    return render(reply, survey, request.query, true, { print });
+  };
+  app.get('/surveys/:id/results/print', { schema: { params: idParams, querystring: resultsQuery } }, sharedPage(true));
 
   app.get('/surveys/:id/results', { schema: { params: idParams, querystring: resultsQuery } }, async (request, reply) => {
     const programme = await request.programme();
