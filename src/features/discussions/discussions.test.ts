@@ -96,6 +96,66 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     assert.equal((await boC.get(`/discussions/threads/${threadId}`)).statusCode, 404);
   });
 
+  it('never shows a private space to a lead of another space: not through quoting, replying, the poll, the moderators\' pages or a lead\'s forms', async () => {
+    f.t.clock.set('2026-03-02T10:00:00Z');
+    const spaceA = await openSpace(f.admin, projectA);
+    const threadA = await startThread(amyC, spaceA, 'Where shall we meet?', 'Somewhere with step-free access, say the library.');
+    const postA = await lastPost();
+    const poll = `/discussions/threads/${threadA}/poll`;
+    ok(await f.admin.submit(poll, { question: 'Secret ballot?', kind: 'agreement', 'closes-day': '5', 'closes-month': '3', 'closes-year': '2026' }, poll));
+    ok(await boC.submit(`/discussions/posts/${postA}/report`, { reason: 'Reported in A' }, `/discussions/posts/${postA}/report`));
+    // Cy leads a sub-group of project B and runs its space: a moderator, but not of A.
+    const group = await createSubgroup(db(), f.admin.personId, projectB, { name: 'B group', description: '' }, f.t.clock);
+    assert.ok(group.ok);
+    await assign(db(), f.admin.personId, { projectId: projectB, subgroupId: group.id }, [cy.personId], f.t.clock);
+    assert.ok((await makeLead(db(), { kind: 'subgroup', id: group.id }, cy.personId, f.t.clock)).ok);
+    ok(await cyC.submit('/discussions/spaces/new', { name: 'Project B talk', audience: 'subgroups', audienceSubgroups: String(group.id) }, '/discussions/spaces/new'));
+    const spaceB = await lastSpace();
+    const threadB = await startThread(cyC, spaceB, 'Our plans', 'Plans for B.');
+    const secret = /step-free|Secret ballot|Reported in A|Where shall we meet/;
+
+    assert.equal((await cyC.get(`/discussions/threads/${threadB}/reply?to=${postA}&quote=1`)).statusCode, 404, 'quoting a post of A from a thread of B');
+    const token = await cyC.csrfToken(`/discussions/threads/${threadB}`);
+    for (const extra of [{ quoteOf: String(postA) }, { parentId: String(postA) }, { parentId: String(postA), quoteOf: String(postA) }]) {
+      const res = await cyC.post(`/discussions/threads/${threadB}/replies`, { body: 'Quoting A', key: `abcdefgh-${Object.keys(extra).join('')}`, action: 'post', ...extra }, token);
+      assert.equal(res.statusCode, 400, JSON.stringify(extra));
+      assert.doesNotMatch(res.body, secret);
+      // The preview of such a reply does not show it either.
+      assert.doesNotMatch((await cyC.post(`/discussions/threads/${threadB}/replies`, { body: 'Quoting A', action: 'preview', ...extra }, token)).body, secret);
+    }
+    assert.equal((await posts()).filter((p) => p.body === 'Quoting A').length, 0);
+
+    for (const url of [poll, `/discussions/threads/${threadA}/close`, `/discussions/spaces/${spaceA}/edit`, `/discussions/spaces/${spaceA}/suspend`, `/discussions/moderation?space=${spaceA}`]) {
+      assert.equal((await cyC.get(url)).statusCode, 404, url);
+    }
+    for (const [url, body] of [
+      [`/discussions/threads/${threadA}/vote`, { choice: 'agree', reason: '' }],
+      [`/discussions/threads/${threadA}/flags`, { what: 'lock' }],
+      [`/discussions/threads/${threadA}/close`, { summary: 'Closed by B' }],
+      [poll, { question: 'Another?', kind: 'agreement', 'closes-day': '5', 'closes-month': '3', 'closes-year': '2026' }],
+      [`/discussions/posts/${postA}/moderate`, { action: 'hide', note: 'From B' }],
+      [`/discussions/posts/${postA}/edit`, { body: 'Changed by B' }],
+      [`/discussions/posts/${postA}/delete`, {}],
+      [`/discussions/spaces/${spaceA}/archive`, { on: '1' }],
+      [`/discussions/spaces/${spaceA}/edit`, { name: 'Renamed by B', description: '' }],
+      [`/discussions/spaces/${spaceA}/suspend`, { email: amy.email, 'until-day': '9', 'until-month': '3', 'until-year': '2026', note: 'x' }],
+    ] as const) {
+      const res = await cyC.post(url, body, token);
+      assert.equal(res.statusCode, 404, url);
+      assert.doesNotMatch(res.body, secret, url);
+    }
+    const moderation = await cyC.get('/discussions/moderation');
+    assert.equal(moderation.statusCode, 200);
+    assert.doesNotMatch(moderation.body, secret);
+    const [a] = await db().selectFrom('discussion_spaces').selectAll().where('id', '=', spaceA).execute();
+    assert.deepEqual([a!.name, a!.archived_at], ['Project A talk', null]);
+    const [t] = await db().selectFrom('discussion_threads').selectAll().where('id', '=', threadA).execute();
+    assert.deepEqual([t!.locked_at, t!.closed_at], [null, null]);
+    assert.deepEqual((await posts()).find((p) => p.id === postA)!.status, 'visible');
+    assert.equal((await db().selectFrom('discussion_poll_votes').selectAll().execute()).length, 0);
+    assert.equal((await db().selectFrom('discussion_suspensions').selectAll().execute()).length, 0);
+  });
+
   it('lets a project lead open spaces only for their own projects, and manage only those', async () => {
     const fac = await f.t.signedIn('facilitator');
     assert.equal((await fac.get('/discussions/spaces/new')).statusCode, 403, 'leads nothing yet');

@@ -46,36 +46,22 @@ export function discussionsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     if (!programme) await sendErrorPage(request, reply, 404);
     return programme;
   };
-  const spaceOr404 = async (request: FastifyRequest, reply: FastifyReply, spaceId: number, needManage = false) => {
-    const programme = await programmeOf(request, reply);
-    if (!programme) return null;
-    const access = await s.readableSpace(db, request.user, programme.id, spaceId, clock);
-    if (!access || (needManage && !access.manages)) {
-      await sendErrorPage(request, reply, 404);
-      return null;
-    }
-    return { programme, access };
-  };
-  const threadOr404 = async (request: FastifyRequest, reply: FastifyReply, threadId: number, needManage = false) => {
-    const programme = await programmeOf(request, reply);
-    if (!programme) return null;
-    const access = await s.readableThread(db, request.user, programme.id, threadId, clock);
-    if (!access || (needManage && !access.manages)) {
-      await sendErrorPage(request, reply, 404);
-      return null;
-    }
-    return { programme, access };
-  };
-  const postOr404 = async (request: FastifyRequest, reply: FastifyReply, postId: number, needManage = false) => {
-    const programme = await programmeOf(request, reply);
-    if (!programme) return null;
-    const access = await s.readablePost(db, request.user, programme.id, postId, clock);
-    if (!access || (needManage && !access.manages)) {
-      await sendErrorPage(request, reply, 404);
-      return null;
-    }
-    return { programme, access };
-  };
+  /** What a route reads through one of the service's access checks: a 404 when the person may not see it (or manage it, when asked). */
+  const or404 =
+    <A extends { manages: boolean }>(read: (viewer: FastifyRequest['user'], programmeId: number, id: number) => Promise<A | null>) =>
+    async (request: FastifyRequest, reply: FastifyReply, id: number, needManage = false) => {
+      const programme = await programmeOf(request, reply);
+      if (!programme) return null;
+      const access = await read(request.user, programme.id, id);
+      if (!access || (needManage && !access.manages)) {
+        await sendErrorPage(request, reply, 404);
+        return null;
+      }
+      return { programme, access };
+    };
+  const spaceOr404 = or404((viewer, programmeId, id) => s.readableSpace(db, viewer, programmeId, id, clock));
+  const threadOr404 = or404((viewer, programmeId, id) => s.readableThread(db, viewer, programmeId, id, clock));
+  const postOr404 = or404((viewer, programmeId, id) => s.readablePost(db, viewer, programmeId, id, clock));
 
   // ---- Spaces
 
