@@ -1,7 +1,7 @@
 // The consultations feature's SQL, on its own handle (its tables, and people and projects to read
 // names). Who may see a consultation comes as a condition from the platform's audience rule.
 import { randomUUID } from 'node:crypto';
-import type { Expression, SqlBool } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import type { SectionDraft } from './import.ts';
 import type { BodyFormat, CommentsVisible, ConsultationsDb, Publication, Section, TriageStatus } from './tables.ts';
 
@@ -118,7 +118,7 @@ export async function insertComment(c: ConsultationsDb, row: CommentRow, now: st
  * A consultation's comments with their writer's name and agreements, for one reader: `only` limits
  * them to the reader's own ('own') or to their own and those that may be published ('published').
  */
-export function commentsFor(c: ConsultationsDb, consultationId: number, readerId: number, only: 'all' | 'own' | 'published') {
+export function commentsFor(c: ConsultationsDb, consultationId: number, readerId: number, only: 'all' | 'own' | 'published', ids?: readonly number[]) {
   let q = c
     .selectFrom('consultation_comments as cc')
     .leftJoin('people', 'people.id', 'cc.person_id')
@@ -131,6 +131,18 @@ export function commentsFor(c: ConsultationsDb, consultationId: number, readerId
     .where('cc.consultation_id', '=', consultationId);
   if (only === 'own') q = q.where('cc.person_id', '=', readerId);
   if (only === 'published') q = q.where((eb) => eb.or([eb('cc.person_id', '=', readerId), eb('cc.publication', '!=', 'none')]));
+  if (ids) q = ids.length ? q.where('cc.id', 'in', [...ids]) : q.where(sql<SqlBool>`1 = 0`);
+  return q.orderBy('cc.id').execute();
+}
+
+/**
+ * The same comments as commentsFor, only where each is (no text, names or agreements): cheap to
+ * read for thousands, so a page can count them all and read in full only those it shows.
+ */
+export function commentHeads(c: ConsultationsDb, consultationId: number, readerId: number, only: 'all' | 'own' | 'published') {
+  let q = c.selectFrom('consultation_comments as cc').select(['cc.id', 'cc.parent_id', 'cc.version_id', 'cc.section_key', 'cc.question_id', 'cc.person_id']).where('cc.consultation_id', '=', consultationId);
+  if (only === 'own') q = q.where('cc.person_id', '=', readerId);
+  if (only === 'published') q = q.where((eb) => eb.or([eb('cc.person_id', '=', readerId), eb('cc.publication', '!=', 'none')]));
   return q.orderBy('cc.id').execute();
 }
 
@@ -138,12 +150,20 @@ export const unagree = (c: ConsultationsDb, commentId: number, personId: number)
 export const agree = (c: ConsultationsDb, commentId: number, personId: number, now: string) =>
   c.insertInto('consultation_agrees').values({ comment_id: commentId, person_id: personId, created_at: now }).onConflict((oc) => oc.columns(['comment_id', 'person_id']).doNothing()).execute();
 
-export function triageRows(c: ConsultationsDb, consultationId: number, filter: { sectionKey?: string; status?: TriageStatus | 'untriaged' }) {
-  let q = c.selectFrom('consultation_comments as cc').leftJoin('people', 'people.id', 'cc.person_id').selectAll('cc').select('people.name as person_name').where('cc.consultation_id', '=', consultationId).where('cc.parent_id', 'is', null);
+function triageBase(c: ConsultationsDb, consultationId: number, filter: { sectionKey?: string; status?: TriageStatus | 'untriaged' }) {
+  let q = c.selectFrom('consultation_comments as cc').where('cc.consultation_id', '=', consultationId).where('cc.parent_id', 'is', null);
   if (filter.sectionKey) q = q.where('cc.section_key', '=', filter.sectionKey);
   if (filter.status === 'untriaged') q = q.where('cc.status', 'is', null);
   else if (filter.status) q = q.where('cc.status', '=', filter.status);
-  return q.orderBy('cc.id').execute();
+  return q;
+}
+/** One page of the team's list, oldest first. */
+export function triageRows(c: ConsultationsDb, consultationId: number, filter: { sectionKey?: string; status?: TriageStatus | 'untriaged' }, page: { limit: number; offset: number }) {
+  return triageBase(c, consultationId, filter).leftJoin('people', 'people.id', 'cc.person_id').selectAll('cc').select('people.name as person_name').orderBy('cc.id').limit(page.limit).offset(page.offset).execute();
+}
+export async function triageCount(c: ConsultationsDb, consultationId: number, filter: { sectionKey?: string; status?: TriageStatus | 'untriaged' }): Promise<number> {
+  const r = await triageBase(c, consultationId, filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(r?.n ?? 0);
 }
 
 export const commentWithName = (c: ConsultationsDb, consultationId: number, commentId: number) =>

@@ -16,6 +16,7 @@ import {
   addComment,
   closesShown,
   commentForTeam,
+  commentsByPlace,
   consultationsFor,
   createConsultation,
   createDraft,
@@ -37,6 +38,7 @@ import {
   visibleComments,
   type CommentRefusal,
   type CommentTarget,
+  type Place,
 } from './service.ts';
 import { acceptUploads, uploadOf } from './upload.ts';
 import { changeChoices, changesOf } from './versions/changes.ts';
@@ -48,7 +50,10 @@ const signedIn = { config: onlyRoles('admin', 'facilitator', 'participant', 'obs
 const sectionParams = z.object({ id: rowId, sectionId: rowId });
 const commentParams = z.object({ id: rowId, commentId: rowId });
 const questionParams = z.object({ id: rowId, questionId: rowId });
-const triageQuery = z.object({ section: oneText(100), status: oneText(20) });
+const triageQuery = z.object({ section: oneText(100), status: oneText(20), page: oneText(6) });
+const pageQuery = z.object({ page: oneText(6) });
+const pageOf = (v: string | undefined) => (/^\d{1,6}$/.test(v ?? '') ? Number(v) : 1);
+const PLACE_PAGE = 25;
 export const CONSULTATION_CHOICES: readonly AudienceChoice[] = ['programme', 'projects', 'subgroups', 'people', 'signed-in'];
 
 const COMMENT_REFUSALS: Record<Exclude<CommentRefusal, 'not_found' | 'wrong_section' | 'wrong_question'>, string> = {
@@ -239,11 +244,13 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     if (!found) return sendErrorPage(request, reply, 404);
     const status = statusChoice(request.query.status);
     const sectionKey = found.sections.some((s) => s.section_key === request.query.section) ? request.query.section : undefined;
-    const rows = await triageList(db, found.consultation.id, { sectionKey, status });
+    const list = await triageList(db, found.consultation.id, { sectionKey, status }, pageOf(request.query.page));
+    const rows = list.rows;
+    const link = (n: number) => `/admin/consultations/${found.consultation.id}/triage?${new URLSearchParams({ ...(sectionKey ? { section: sectionKey } : {}), ...(status ? { status: String(status) } : {}), page: String(n) } as Record<string, string>).toString()}`;
     const sectionByKey = new Map(found.sections.map((s) => [s.section_key, s]));
     const questionById = new Map(found.questions.map((q) => [q.id, q]));
     const comments = rows.map((r) => ({ ...r, on: onWhat(r, sectionByKey, questionById), statusLabel: r.status ? STATUS_LABELS[r.status] : 'Not triaged' }));
-    return reply.view(`${V}/triage.njk`, { pageTitle: `Comments on ${found.consultation.title}`, c: found.consultation, sections: found.sections, comments, filter: { section: sectionKey ?? '', status: status ?? '' }, statuses: STATUSES.map((s) => ({ value: s, text: STATUS_LABELS[s] })) });
+    return reply.view(`${V}/triage.njk`, { pageTitle: `Comments on ${found.consultation.title}`, c: found.consultation, sections: found.sections, comments, total: list.total, page: list.page, pages: list.pages, pagination: paging(list.page, list.pages, link), filter: { section: sectionKey ?? '', status: status ?? '' }, statuses: STATUSES.map((s) => ({ value: s, text: STATUS_LABELS[s] })) });
   });
 
   const commentPageForTeam = async (request: FastifyRequest, reply: FastifyReply, consultationId: number, commentId: number, values: Record<string, string | string[]> = {}, failure: Failure = {}, status = 200) => {
@@ -302,13 +309,15 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     const found = await readableConsultation(db, request.user, request.params.id);
     if (!found) return sendErrorPage(request, reply, 404);
     const c = found.consultation;
-    const comments = await visibleComments(db, request.user, c);
-    const tops = comments.filter((x) => x.parent_id === null);
-    const repliesOf = (id: number) => comments.filter((x) => x.parent_id === id);
-    const withReplies = (list: typeof tops) => list.map((x) => ({ ...x, statusLabel: x.status ? STATUS_LABELS[x.status] : null, replies: repliesOf(x.id) }));
-    const sections = found.sections.map((s) => ({ ...s, html: sectionHtml(s), comments: withReplies(tops.filter((x) => x.section_key === s.section_key && x.version_id === s.version_id)) }));
-    const questions = found.questions.map((q) => ({ ...q, comments: withReplies(tops.filter((x) => x.question_id === q.id)) }));
-    const general = withReplies(tops.filter((x) => x.section_key === null && x.question_id === null));
+    // Each place shows the reader's own comments and the newest few; the rest are on the place's own page.
+    const places: Place[] = [...found.sections.map((s) => ({ kind: 'section' as const, key: s.section_key, versionId: s.version_id })), ...found.questions.map((q) => ({ kind: 'question' as const, id: q.id })), { kind: 'general' }];
+    const byPlace = await commentsByPlace(db, request.user, c, places);
+    const labelled = (list: (typeof byPlace.shown)[number]) => list.map((x) => ({ ...x, statusLabel: x.status ? STATUS_LABELS[x.status] : null }));
+    const at = (i: number) => ({ comments: labelled(byPlace.shown[i]!), count: byPlace.counts[i]! });
+    const sections = found.sections.map((s, i) => ({ ...s, html: sectionHtml(s), ...at(i), all: `/consultations/${c.id}/sections/${s.id}/comments` }));
+    const questions = found.questions.map((q, i) => ({ ...q, ...at(found.sections.length + i), all: `/consultations/${c.id}/questions/${q.id}/comments` }));
+    const generalAt = at(places.length - 1);
+    const general = generalAt.comments;
     return reply.view(`${V}/consultation.njk`, {
       pageTitle: `Consultation on ${c.title}`,
       c,
@@ -316,10 +325,45 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
       sections,
       questions,
       general,
+      generalCount: generalAt.count,
+      generalAll: `/consultations/${c.id}/general/comments`,
       team: request.user?.role === 'admin',
       othersVisible: c.comments_visible === 'participants',
     });
   });
+
+  // Every comment in one place (a section, a question, the whole draft), a page at a time.
+  const placePage = (path: string, paramsSchema: z.ZodType<{ id: number } & Record<string, number>>, pick: (found: NonNullable<Awaited<ReturnType<typeof readableConsultation>>>, p: Record<string, number>) => { place: Place; heading: string } | null) =>
+    app.get(path, { ...signedIn, schema: { params: paramsSchema, querystring: pageQuery } }, async (request, reply) => {
+      const found = await readableConsultation(db, request.user, request.params.id);
+      const where = found && pick(found, request.params);
+      if (!found || !where) return sendErrorPage(request, reply, 404);
+      const c = found.consultation;
+      const first = await commentsByPlace(db, request.user, c, [where.place], { place: where.place, offset: 0, limit: 0 });
+      const pages = Math.max(1, Math.ceil(first.counts[0]! / PLACE_PAGE));
+      const current = Math.min(pageOf(request.query.page), pages);
+      const list = await commentsByPlace(db, request.user, c, [where.place], { place: where.place, offset: (current - 1) * PLACE_PAGE, limit: PLACE_PAGE });
+      const base = request.url.split('?')[0]!;
+      return reply.view(`${V}/place-comments.njk`, {
+        pageTitle: `${where.heading}: comments${pages > 1 ? ` (page ${current} of ${pages})` : ''} – ${c.title}`,
+        heading: where.heading,
+        c,
+        count: list.counts[0],
+        comments: list.shown[0]!.map((x) => ({ ...x, statusLabel: x.status ? STATUS_LABELS[x.status] : null })),
+        pagination: paging(current, pages, (n) => `${base}?page=${n}`),
+        state: stateOf(c, clock()),
+        othersVisible: c.comments_visible === 'participants',
+      });
+    });
+  placePage('/consultations/:id/sections/:sectionId/comments', sectionParams, (found, p) => {
+    const s = found.sections.find((x) => x.id === p.sectionId);
+    return s ? { place: { kind: 'section', key: s.section_key, versionId: s.version_id }, heading: `Section ${s.position}: ${s.heading}` } : null;
+  });
+  placePage('/consultations/:id/questions/:questionId/comments', questionParams, (found, p) => {
+    const q = found.questions.find((x) => x.id === p.questionId);
+    return q ? { place: { kind: 'question', id: q.id }, heading: `Question: ${q.text}` } : null;
+  });
+  placePage('/consultations/:id/general/comments', idParams as z.ZodType<{ id: number } & Record<string, number>>, () => ({ place: { kind: 'general' }, heading: 'The whole draft' }));
 
   type Target = { target: CommentTarget; heading: string; action: string; reply?: boolean };
   /** What a comment page is about, or null when it is not part of this consultation. */
@@ -360,7 +404,7 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
         await sendErrorPage(request, reply, 404);
         return null;
       }
-      if (t.target.kind === 'reply' && (found.consultation.comments_visible !== 'participants' || !(await visibleComments(db, request.user, found.consultation)).some((x) => x.id === params.commentId && x.parent_id === null))) {
+      if (t.target.kind === 'reply' && (found.consultation.comments_visible !== 'participants' || !(await visibleComments(db, request.user, found.consultation, [params.commentId!])).some((x) => x.id === params.commentId && x.parent_id === null))) {
         await sendErrorPage(request, reply, 404);
         return null;
       }
@@ -406,6 +450,18 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     const rows = mine.map((r) => ({ ...r, statusLabel: r.status ? STATUS_LABELS[r.status] : null, change: changeOf(r.change_ref) }));
     return reply.view(`${V}/my-comments.njk`, { pageTitle: 'Your comments', rows });
   });
+}
+
+/** GOV.UK pagination's items for page `current` of `pages`, or null when there is one page. */
+function paging(current: number, pages: number, href: (n: number) => string) {
+  if (pages <= 1) return null;
+  const near = [...new Set([1, current - 1, current, current + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = [];
+  near.forEach((n, i) => {
+    if (i && n - near[i - 1]! > 1) items.push({ ellipsis: true });
+    items.push({ number: n, href: href(n), current: n === current });
+  });
+  return { items, previous: current > 1 ? { href: href(current - 1) } : undefined, next: current < pages ? { href: href(current + 1) } : undefined };
 }
 
 /** Where a comment is: "Section 2: Heading", a guiding question, or the whole draft. */

@@ -190,12 +190,55 @@ export async function addComment(db: Db, viewer: Viewer, consultationId: number,
     if (!found.questions.some((x) => x.id === target.questionId)) return { ok: false, reason: 'wrong_question' };
     row.question_id = target.questionId;
   } else if (target.kind === 'reply') {
-    const parent = (await visibleComments(db, viewer, found.consultation)).find((x) => x.id === target.parentId && x.parent_id === null);
+    const parent = (await visibleComments(db, viewer, found.consultation, [target.parentId])).find((x) => x.id === target.parentId && x.parent_id === null);
     if (!parent) return { ok: false, reason: 'not_found' };
     if (found.consultation.comments_visible !== 'participants') return { ok: false, reason: 'no_replies' };
     row.parent_id = parent.id;
   }
   return { ok: true, id: await q.insertComment(own(db), { ...row, person_id: viewer.id, body: input.body, publication: input.publication }, nowIso(clock)) };
+}
+
+const readingOf = (viewer: NonNullable<Viewer>, consultation: Pick<Consultation, 'comments_visible'>) => (isTeam(viewer) ? 'all' : consultation.comments_visible === 'participants' ? 'published' : 'own');
+
+/** On the draft page each place shows the reader's own comments and this many of the newest others'; the rest are a link away. */
+export const SHOWN_PER_PLACE = 3;
+export type Place = { kind: 'section'; key: string; versionId: number } | { kind: 'question'; id: number } | { kind: 'general' };
+type Head = Awaited<ReturnType<typeof q.commentHeads>>[number];
+const placeKey = (p: Place) => (p.kind === 'section' ? `s:${p.versionId}:${p.key}` : p.kind === 'question' ? `q:${p.id}` : 'g');
+const headPlace = (h: Head) => (h.section_key !== null ? `s:${h.version_id}:${h.section_key}` : h.question_id !== null ? `q:${h.question_id}` : 'g');
+
+/**
+ * The draft page's comments, read in two steps so a draft with thousands stays quick: where every
+ * visible comment is (to count them all), then in full only those shown: in each place the
+ * reader's own and the newest SHOWN_PER_PLACE others', or one page of a place's list (`page`).
+ */
+export async function commentsByPlace(db: Db | Tx, viewer: Viewer, consultation: Pick<Consultation, 'id' | 'comments_visible'>, places: readonly Place[], page?: { place: Place; offset: number; limit: number }) {
+  if (!viewer) return { counts: places.map(() => 0), shown: places.map(() => [] as (ShownComment & { replies: ShownComment[] })[]), total: 0 };
+  const heads = await q.commentHeads(own(db), consultation.id, viewer.id, readingOf(viewer, consultation));
+  // One pass over the heads: each place's comments (oldest first) and each comment's replies.
+  const topsByPlace = new Map<string, Head[]>();
+  const repliesOf = new Map<number, number[]>();
+  for (const h of heads) {
+    if (h.parent_id === null) {
+      const k = headPlace(h);
+      const list = topsByPlace.get(k);
+      if (list) list.push(h);
+      else topsByPlace.set(k, [h]);
+    } else repliesOf.set(h.parent_id, [...(repliesOf.get(h.parent_id) ?? []), h.id]);
+  }
+  const chosen = (p: Place) => {
+    const tops = topsByPlace.get(placeKey(p)) ?? [];
+    if (page) return { count: tops.length, tops: tops.slice(page.offset, page.offset + page.limit) };
+    const others = new Set(tops.filter((h) => h.person_id !== viewer.id).slice(-SHOWN_PER_PLACE));
+    return { count: tops.length, tops: tops.filter((h) => h.person_id === viewer.id || others.has(h)) };
+  };
+  const picked = (page ? [page.place] : places).map(chosen);
+  const topIds = picked.flatMap((x) => x.tops.map((h) => h.id));
+  const replyIds = topIds.flatMap((id) => repliesOf.get(id) ?? []);
+  const full = topIds.length ? await visibleComments(db, viewer, consultation, [...topIds, ...replyIds]) : [];
+  const byId = new Map(full.map((x) => [x.id, x]));
+  const withReplies = (tops: readonly Head[]) => tops.flatMap((h) => (byId.has(h.id) ? [{ ...byId.get(h.id)!, replies: (repliesOf.get(h.id) ?? []).flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])) }] : []));
+  return { counts: picked.map((x) => x.count), shown: picked.map((x) => withReplies(x.tops)), total: heads.length - [...repliesOf.values()].reduce((n, r) => n + r.length, 0) };
 }
 
 export type ShownComment = Comment & { author: string | null; agrees: number; agreed: boolean; mine: boolean; shownBody: string };
@@ -206,10 +249,9 @@ export type ShownComment = Comment & { author: string | null; agrees: number; ag
  * commenter asked to keep unpublished). Others read the redacted text where there is one. The
  * commenter's name is shown to others only when they agreed to be named.
  */
-export async function visibleComments(db: Db | Tx, viewer: Viewer, consultation: Pick<Consultation, 'id' | 'comments_visible'>): Promise<ShownComment[]> {
+export async function visibleComments(db: Db | Tx, viewer: Viewer, consultation: Pick<Consultation, 'id' | 'comments_visible'>, ids?: readonly number[]): Promise<ShownComment[]> {
   if (!viewer) return [];
-  const only = isTeam(viewer) ? 'all' : consultation.comments_visible === 'participants' ? 'published' : 'own';
-  const rows = await q.commentsFor(own(db), consultation.id, viewer.id, only);
+  const rows = await q.commentsFor(own(db), consultation.id, viewer.id, readingOf(viewer, consultation), ids);
   return rows.map(({ person_name, agrees, agreed, ...r }) => {
     const mine = r.person_id === viewer.id;
     const author = isTeam(viewer) ? (person_name ?? 'A former participant') : mine ? 'You' : r.publication === 'named' ? (person_name ?? 'A participant') : null;
@@ -222,7 +264,7 @@ export async function toggleAgree(db: Db, viewer: Viewer, consultationId: number
   const found = await readableConsultation(db, viewer, consultationId);
   if (!found || !viewer || found.consultation.comments_visible !== 'participants') return { ok: false, reason: 'not_found' };
   if (stateOf(found.consultation, clock()) !== 'open') return { ok: false, reason: 'closed' };
-  const comment = (await visibleComments(db, viewer, found.consultation)).find((x) => x.id === commentId && x.parent_id === null);
+  const comment = (await visibleComments(db, viewer, found.consultation, [commentId])).find((x) => x.id === commentId && x.parent_id === null);
   if (!comment) return { ok: false, reason: 'not_found' };
   if (comment.agreed) {
     await q.unagree(own(db), commentId, viewer.id);
@@ -237,7 +279,14 @@ export async function toggleAgree(db: Db, viewer: Viewer, consultationId: number
 export type TriageFilter = { sectionKey?: string; status?: TriageStatus | 'untriaged' };
 
 /** The team's list: a consultation's comments and answers (not replies), filtered. */
-export const triageList = (db: Db | Tx, consultationId: number, filter: TriageFilter) => q.triageRows(own(db), consultationId, filter);
+export const TRIAGE_PAGE = 50;
+/** One page (from 1) of the team's list, and how many there are in all. */
+export async function triageList(db: Db | Tx, consultationId: number, filter: TriageFilter, page = 1) {
+  const total = await q.triageCount(own(db), consultationId, filter);
+  const pages = Math.max(1, Math.ceil(total / TRIAGE_PAGE));
+  const current = Math.min(Math.max(1, page), pages);
+  return { rows: await q.triageRows(own(db), consultationId, filter, { limit: TRIAGE_PAGE, offset: (current - 1) * TRIAGE_PAGE }), total, page: current, pages };
+}
 
 export const commentForTeam = (db: Db | Tx, consultationId: number, commentId: number) => q.commentWithName(own(db), consultationId, commentId);
 
