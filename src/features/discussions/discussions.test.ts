@@ -295,6 +295,10 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     const noReason = await amyC.submit(`/discussions/posts/${id}/report`, { reason: '' }, `/discussions/posts/${id}/report`);
     assert.deepEqual(errorSummary(noReason.body), [['Say why you are reporting this post', '#reason']]);
     ok(await amyC.submit(`/discussions/posts/${id}/report`, { reason: 'It is rude' }, `/discussions/posts/${id}/report`));
+    // A double click: still one report in the queue and the log.
+    ok(await amyC.submit(`/discussions/posts/${id}/report`, { reason: 'It is rude' }, `/discussions/posts/${id}/report`));
+    assert.equal((await db().selectFrom('discussion_reports').select('id').where('post_id', '=', id).execute()).length, 1);
+    assert.equal((await db().selectFrom('audit_events').select('id').where('action', '=', 'discussions.post.report').execute()).length, 1);
     assert.equal((await amyC.get('/discussions/moderation')).statusCode, 404, 'a member has no queue');
     assert.match(mainText((await fac.get('/discussions/moderation')).body), /Project A talk: Topic .*It is rude/);
     assert.match(mainText((await f.admin.get('/discussions/moderation')).body), /It is rude/);
@@ -418,7 +422,15 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     assert.deepEqual(errorSummary(unreal.body), [['The closing date must be a real date', '#closes-day']]);
     const past = await f.admin.submit(form, { question: 'Agree?', kind: 'agreement', 'closes-day': '1', 'closes-month': '3', 'closes-year': '2026' }, form);
     assert.deepEqual(errorSummary(past.body), [['The closing date must be today or in the future', '#closes-day']]);
-    ok(await f.admin.submit(form, { question: 'Shall we meet monthly?', kind: 'agreement', 'closes-day': '5', 'closes-month': '3', 'closes-year': '2026', hideResults: '1' }, form));
+    const pollBody = { question: 'Shall we meet monthly?', kind: 'agreement', 'closes-day': '5', 'closes-month': '3', 'closes-year': '2026', hideResults: '1' };
+    // A double click, the second at the same moment as the first: one poll, and both are done.
+    const token = await f.admin.csrfToken(form);
+    const both = await Promise.all([f.admin.post(form, pollBody, token), f.admin.post(form, pollBody, token)]);
+    assert.deepEqual(both.map((r) => r.statusCode), [302, 302]);
+    ok(await f.admin.submit(form, pollBody, form));
+    assert.equal((await db().selectFrom('discussion_polls').select('id').where('thread_id', '=', threadId).execute()).length, 1);
+    const another = await f.admin.submit(form, { ...pollBody, question: 'Or weekly?' }, form);
+    assert.deepEqual(errorSummary(another.body), [['This discussion already has a poll', '#question']]);
     const page = `/discussions/threads/${threadId}`;
     ok(await amyC.submit(`${page}/vote`, { choice: 'agree', reason: 'Suits <b>shift</b> workers' }, page));
     ok(await boC.submit(`${page}/vote`, { choice: 'agree', reason: '' }, page));

@@ -6,7 +6,7 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import { inTransaction, type Db } from '../../platform/db/database.ts';
 import { formatDate, londonDate, type Clock } from '../../platform/time.ts';
 import * as q from './queries.ts';
-import { own, type ThreadAccess } from './service.ts';
+import { isDuplicate, own, type ThreadAccess } from './service.ts';
 
 export const AGREEMENT = [
   { value: 'agree', label: 'Agree' },
@@ -19,12 +19,25 @@ export const OPTIONS_MAX = 10;
 export type PollInput = { kind: 'agreement' | 'options'; question: string; options: string[]; closesAt: string; hideResults: boolean };
 
 export async function addPoll(db: Db, viewer: { id: number }, access: ThreadAccess, input: PollInput, clock: Clock): Promise<{ ok: true } | { ok: false; reason: 'exists' | 'in_past' }> {
-  if (await q.pollOf(own(db), access.thread.id)) return { ok: false, reason: 'exists' };
+  // The same person sending the same poll again (a double click) made it already: done, not refused.
+  const existing = async () => {
+    const poll = await q.pollOf(own(db), access.thread.id);
+    return poll ? (poll.created_by === viewer.id && poll.question === input.question ? ({ ok: true } as const) : ({ ok: false, reason: 'exists' } as const)) : null;
+  };
+  const before = await existing();
+  if (before) return before;
   if (input.closesAt <= clock().toISOString()) return { ok: false, reason: 'in_past' };
-  await inTransaction(db, async (tx) => {
-    await q.insertPoll(own(tx), { threadId: access.thread.id, kind: input.kind, question: input.question, closesAt: input.closesAt, hideResults: input.hideResults, options: input.kind === 'options' ? input.options : [], by: viewer.id }, clock().toISOString());
-    await recordAudit(tx, { actorId: viewer.id, action: 'discussions.poll.add', recordType: 'discussion_thread', recordId: access.thread.id, summary: `Added a poll to the discussion “${access.thread.title}”` }, clock);
-  });
+  try {
+    await inTransaction(db, async (tx) => {
+      await q.insertPoll(own(tx), { threadId: access.thread.id, kind: input.kind, question: input.question, closesAt: input.closesAt, hideResults: input.hideResults, options: input.kind === 'options' ? input.options : [], by: viewer.id }, clock().toISOString());
+      await recordAudit(tx, { actorId: viewer.id, action: 'discussions.poll.add', recordType: 'discussion_thread', recordId: access.thread.id, summary: `Added a poll to the discussion “${access.thread.title}”` }, clock);
+    });
+  } catch (e) {
+    // Two submits at the same moment: the thread's one poll (a unique index) went to the other.
+    const after = isDuplicate(e) ? await existing() : null;
+    if (after) return after;
+    throw e;
+  }
   return { ok: true };
 }
 

@@ -286,6 +286,9 @@ export async function insertReport(db: DiscussionsDb, row: { postId: number; spa
   return Number(r.id);
 }
 
+export const openReportBy = (db: DiscussionsDb, postId: number, reporterId: number) =>
+  db.selectFrom('discussion_reports').select('id').where('post_id', '=', postId).where('reporter_id', '=', reporterId).where('resolved_at', 'is', null).executeTakeFirst();
+
 export async function resolveReports(db: DiscussionsDb, postId: number, by: number, outcome: 'hidden' | 'kept' | 'restored', now: string): Promise<void> {
   await db.updateTable('discussion_reports').set({ resolved_at: now, resolved_by: by, outcome }).where('post_id', '=', postId).where('resolved_at', 'is', null).execute();
 }

@@ -192,7 +192,7 @@ async function splitMentions(tx: Tx, spaceId: number, authorId: number, text: st
 }
 
 /** A unique-index clash: the same form posted twice at the same moment. */
-const isDuplicate = (e: unknown) => /unique|duplicate key/i.test(String((e as Error)?.message ?? e));
+export const isDuplicate = (e: unknown) => /unique|duplicate key/i.test(String((e as Error)?.message ?? e));
 
 async function once(db: Db, viewer: NonNullable<Viewer>, key: string | null, write: () => Promise<Posted>): Promise<Posted> {
   const earlier = async () => {
@@ -363,6 +363,8 @@ export async function setFollow(db: Db, viewer: NonNullable<Viewer>, kind: 'spac
 // ---- Moderation
 
 export async function reportPost(db: Db, viewer: NonNullable<Viewer>, access: ThreadAccess & { post: Post }, reason: string, clock: Clock): Promise<void> {
+  // One open report a person for a post: a second (a double click) adds nothing to the queue or the log.
+  if (await q.openReportBy(own(db), access.post.id, viewer.id)) return;
   await inTransaction(db, async (tx) => {
     const id = await q.insertReport(own(tx), { postId: access.post.id, spaceId: access.space.id, reporterId: viewer.id, reason }, clock().toISOString());
     await recordAudit(tx, { actorId: viewer.id, action: 'discussions.post.report', recordType: 'discussion_post', recordId: access.post.id, summary: `Reported a post in “${access.thread.title}” (report ${id})` }, clock);
