@@ -283,6 +283,11 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     ok(await f.admin.submit(`/discussions/threads/${first}/close`, { summary: 'We agreed on the **library**.' }, `/discussions/threads/${first}/close`));
     assert.match(mainText((await boC.get(`/discussions/spaces/${spaceId}`)).body), /What was agreed Older Closed .* We agreed on the library/);
     assert.equal((await boC.get(`/discussions/threads/${first}/close`)).statusCode, 404, 'members do not close');
+    // Sent again (a second click): the summary stands, closed once in the log.
+    const again = await f.admin.post(`/discussions/threads/${first}/close`, { summary: 'Something else' }, await f.admin.csrfToken(`/discussions/threads/${first}`));
+    assert.equal(again.statusCode, 302);
+    assert.equal((await db().selectFrom('discussion_threads').select('summary').where('id', '=', first).executeTakeFirstOrThrow()).summary, 'We agreed on the **library**.');
+    assert.equal((await db().selectFrom('audit_events').select('id').where('action', '=', 'discussions.thread.close').execute()).length, 1);
     assert.equal((await boC.submit(`/discussions/threads/${first}/replies`, { body: 'x', key: 'abcdefgh-3' }, `/discussions/threads/${first}`)).statusCode, 403);
   });
 

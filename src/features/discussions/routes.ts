@@ -326,6 +326,8 @@ export function discussionsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
   app.post('/discussions/threads/:id/close', { ...signedIn, schema: { params: idParams, body: formBody } }, async (request, reply) => {
     const found = await threadOr404(request, reply, request.params.id, true);
     if (!found) return reply;
+    // Closed already (a second click, or another lead): its summary stands, as the form's page says.
+    if (found.access.thread.closed_at) return reply.redirect(`/discussions/threads/${found.access.thread.id}`);
     const values = typedValues(request.body, s.BODY_MAX + 100);
     if (request.body.action === 'preview') return closePage(reply, found.access, { values, preview: true });
     const form = parseForm(closeForm, request.body);
