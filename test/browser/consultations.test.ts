@@ -57,7 +57,7 @@ describe('consultations pages (browser)', () => {
       await press(a, 'button', 'Import the draft');
       assert.match(await a.locator('.govuk-error-summary').innerText(), /Choose a Word document/);
 
-      for (const url of ['/consultations', `/consultations/${id}`, `/consultations/${id}/comment`, `/consultations/${id}/comments/${firstComment!.id}/reply`, '/my/comments', '/my']) {
+      for (const url of ['/consultations', `/consultations/${id}`, `/consultations/${id}/sections/${sections[0]!.id}/comments`, `/consultations/${id}/general/comments`, `/consultations/${id}/comment`, `/consultations/${id}/comments/${firstComment!.id}/reply`, '/my/comments', '/my']) {
         await visit(m, `${base}${url}`);
       }
       // By keyboard: the section's link, the textarea, the choice, the button.
