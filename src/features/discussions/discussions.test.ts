@@ -116,7 +116,7 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
 
     assert.equal((await cyC.get(`/discussions/threads/${threadB}/reply?to=${postA}&quote=1`)).statusCode, 404, 'quoting a post of A from a thread of B');
     const token = await cyC.csrfToken(`/discussions/threads/${threadB}`);
-    for (const extra of [{ quoteOf: String(postA) }, { parentId: String(postA) }, { parentId: String(postA), quoteOf: String(postA) }]) {
+    for (const extra of [{ quoteOf: String(postA) }, { parentId: String(postA) }, { parentId: String(postA), quoteOf: String(postA) }] as Record<string, string>[]) {
       const res = await cyC.post(`/discussions/threads/${threadB}/replies`, { body: 'Quoting A', key: `abcdefgh-${Object.keys(extra).join('')}`, action: 'post', ...extra }, token);
       assert.equal(res.statusCode, 400, JSON.stringify(extra));
       assert.doesNotMatch(res.body, secret);
