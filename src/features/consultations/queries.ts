@@ -91,6 +91,25 @@ export const consultationAt = (c: ConsultationsDb, id: number, at: { opensAt?: s
   return q.executeTakeFirst();
 };
 export const consultationById = (c: ConsultationsDb, id: number) => c.selectFrom('consultations').selectAll().where('id', '=', id).executeTakeFirst();
+export async function commentCount(c: ConsultationsDb, consultationId: number): Promise<number> {
+  const r = await c.selectFrom('consultation_comments').select((eb) => eb.fn.countAll<number>().as('n')).where('consultation_id', '=', consultationId).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+export async function answeredQuestionIds(c: ConsultationsDb, consultationId: number): Promise<Set<number>> {
+  const rows = await c.selectFrom('consultation_comments').select('question_id').distinct().where('consultation_id', '=', consultationId).where('question_id', 'is not', null).execute();
+  return new Set(rows.map((r) => r.question_id!));
+}
+export const updateConsultationRow = (c: ConsultationsDb, id: number, row: { opensAt: string; closesAt: string; commentsVisible: CommentsVisible }) =>
+  c.updateTable('consultations').set({ opens_at: row.opensAt, closes_at: row.closesAt, comments_visible: row.commentsVisible }).where('id', '=', id).execute();
+/** The form's question rows onto the stored questions, by position: same text kept (with its answers), changed text updated, blank removed, new added. */
+export async function replaceQuestions(c: ConsultationsDb, consultationId: number, existing: readonly { id: number; position: number; text: string }[], rows: readonly string[]): Promise<void> {
+  for (const [i, text] of rows.entries()) {
+    const old = existing.find((x) => x.position === i + 1);
+    if (old && !text) await c.deleteFrom('consultation_questions').where('id', '=', old.id).execute();
+    else if (old && text !== old.text) await c.updateTable('consultation_questions').set({ text }).where('id', '=', old.id).execute();
+    else if (!old && text) await c.insertInto('consultation_questions').values({ consultation_id: consultationId, position: i + 1, text }).execute();
+  }
+}
 export const questionsOf = (c: ConsultationsDb, consultationId: number) => c.selectFrom('consultation_questions').selectAll().where('consultation_id', '=', consultationId).orderBy('position').execute();
 export const titleOf = async (c: ConsultationsDb, consultationId: number) =>
   (await c.selectFrom('consultations').innerJoin('consultation_drafts as d', 'd.id', 'consultations.draft_id').select('d.title').where('consultations.id', '=', consultationId).executeTakeFirstOrThrow()).title;

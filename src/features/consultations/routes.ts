@@ -4,8 +4,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { onlyRoles } from '../../platform/auth/guards.ts';
-import { audienceChoicesFor } from '../../platform/audience/access.ts';
-import { audienceFieldOrder, parseAudience, pickerChoices, type AudienceChoice } from '../../platform/forms/audience.ts';
+import { audienceChoicesFor, audienceOf } from '../../platform/audience/access.ts';
+import { londonDate } from '../../platform/time.ts';
+import { audienceFieldOrder, audienceFormValues, parseAudience, pickerChoices, type AudienceChoice } from '../../platform/forms/audience.ts';
 import { parseForm, typedValues, type FormFailure } from '../../platform/forms/parse-form.ts';
 import { sendErrorPage } from '../../platform/http/errors.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
@@ -17,6 +18,10 @@ import {
   closesShown,
   commentForTeam,
   commentsByPlace,
+  consultationById,
+  ITEM_KIND,
+  updateConsultation,
+  type EditRefusal,
   consultationsFor,
   createConsultation,
   createDraft,
@@ -235,6 +240,69 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     }
     reply.flash('Consultation set up. Its audience will be told when it opens.');
     return reply.redirect(`/consultations/${saved.id}`);
+  });
+
+  // ---- The team: changing a consultation after it is set up
+
+  const EDIT_REFUSALS: Record<Exclude<EditRefusal, 'not_found' | 'answered_question'>, [string, string]> = {
+    opened: ['opens', 'The consultation has opened, so its opening date cannot change'],
+    closes_in_past: ['closes', 'The closing date must be in the future'],
+    made_public: ['commentsVisible', 'People have commented for the team alone, so their comments cannot be made readable by everyone'],
+  };
+  const editPage = async (request: FastifyRequest, reply: FastifyReply, programmeId: number, consultationId: number, values: Record<string, string | string[]> | null, failure: Failure = {}, status = 200) => {
+    const found = await readableConsultation(db, request.user, consultationId);
+    if (!found || found.consultation.programme_id !== programmeId) return sendErrorPage(request, reply, 404);
+    const c = found.consultation;
+    const london = (iso: string) => londonDate(new Date(iso)).split('-');
+    const [oy, om, od] = london(c.opens_at);
+    const [cy, cm, cd] = london(new Date(Date.parse(c.closes_at) - 60_000).toISOString());
+    const stored = { 'opens-day': String(Number(od)), 'opens-month': String(Number(om)), 'opens-year': oy!, 'closes-day': String(Number(cd)), 'closes-month': String(Number(cm)), 'closes-year': cy!, commentsVisible: c.comments_visible, ...Object.fromEntries(found.questions.map((q) => [`question${q.position}`, q.text])), ...audienceFormValues(await audienceOf(db, ITEM_KIND, c.id)) };
+    const choices = await audienceChoicesFor(db, request.user, programmeId);
+    return reply.code(status).view(`${V}/consult-form.njk`, {
+      pageTitle: `Change the consultation on ${c.title}`,
+      heading: 'Change the consultation',
+      editNote: 'Once people have taken part, some changes are refused: the opening date after it opens, a guiding question that has answers, and making comments written for the team readable by everyone.',
+      action: `/admin/consultations/${c.id}/edit`,
+      buttonText: 'Save the changes',
+      draft: { id: c.draft_id, title: c.title },
+      values: values ?? stored,
+      errors: failure.errors ?? {},
+      errorList: failure.errorList,
+      choices,
+      allow: pickerChoices(choices.allowedKinds, CONSULTATION_CHOICES),
+      rows: QUESTION_ROWS,
+    });
+  };
+
+  app.get('/admin/consultations/:id/edit', { ...team, schema: { params: idParams } }, async (request, reply) => {
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    return editPage(request, reply, programme.id, request.params.id, null);
+  });
+
+  app.post('/admin/consultations/:id/edit', { ...team, schema: { params: idParams, body: formBody } }, async (request, reply) => {
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    const existing = await consultationById(db, request.params.id);
+    if (!existing || existing.programme_id !== programme.id) return sendErrorPage(request, reply, 404);
+    const values = typedValues(request.body);
+    const form = parseForm(consultationForm, request.body, { order: [...CONSULTATION_ORDER, ...audienceFieldOrder()], anchors: CONSULTATION_ANCHORS });
+    const audience = await parseAudience(db, request.body, { allow: CONSULTATION_CHOICES, choices: await audienceChoicesFor(db, request.user, programme.id) });
+    if (!form.ok || !audience.ok) {
+      const errors = { ...(form.ok ? {} : form.errors), ...(audience.ok ? {} : audience.errors) };
+      const errorList = [...(form.ok ? [] : form.errorList), ...(audience.ok ? [] : audience.errorList)];
+      return editPage(request, reply, programme.id, existing.id, values, { errors, errorList }, 400);
+    }
+    const questionRows = QUESTION_ROWS.map((i) => String(values[`question${i}`] ?? '').trim());
+    const saved = await updateConsultation(db, request.user!, programme.id, existing.id, { opensAt: form.data.opensAt, closesAt: form.data.closesAt, commentsVisible: form.data.commentsVisible, audience: audience.data, questionRows }, clock);
+    if (!saved.ok) {
+      if (saved.reason === 'not_found') return sendErrorPage(request, reply, 404);
+      const [field, text] = saved.reason === 'answered_question' ? [`question${saved.question}`, `Question ${saved.question} has answers, so it cannot be reworded or removed: add a new question instead`] : EDIT_REFUSALS[saved.reason];
+      const href = field === 'opens' || field === 'closes' ? `#${field}-day` : `#${field}`;
+      return editPage(request, reply, programme.id, existing.id, values, { errors: { [field]: { text } }, errorList: [{ text, href }] }, 400);
+    }
+    reply.flash('Consultation changed.');
+    return reply.redirect(`/consultations/${existing.id}`);
   });
 
   // ---- The team: triage and redaction

@@ -132,6 +132,40 @@ export async function createConsultation(db: Db, viewer: NonNullable<Viewer>, pr
   });
 }
 
+export type EditRefusal = 'not_found' | 'closes_in_past' | 'opened' | 'answered_question' | 'made_public';
+/**
+ * Changes a consultation after it is set up: dates, audience, guiding questions, who reads the
+ * comments. Refused where a change would not make sense once people have taken part: the opening
+ * date once it has opened; an answered question reworded or removed (its answers would answer
+ * another question: `questionRows` is the form's rows, blank for none); comments made readable
+ * by everyone after people wrote some for the team alone. The notices are scheduled again.
+ */
+export async function updateConsultation(db: Db, viewer: NonNullable<Viewer>, programmeId: number, id: number, input: Omit<ConsultationInput, 'questions'> & { questionRows: string[] }, clock: Clock): Promise<{ ok: true } | { ok: false; reason: EditRefusal; question?: number }> {
+  return inTransaction(db, async (tx) => {
+    const c = own(tx);
+    const current = await q.consultationById(c, id);
+    if (!current || current.programme_id !== programmeId) return { ok: false, reason: 'not_found' };
+    const now = clock().getTime();
+    if (input.opensAt !== current.opens_at && Date.parse(current.opens_at) <= now) return { ok: false, reason: 'opened' };
+    if (input.closesAt !== current.closes_at && Date.parse(input.closesAt) <= now) return { ok: false, reason: 'closes_in_past' };
+    const comments = await q.commentCount(c, id);
+    if (comments && current.comments_visible === 'team' && input.commentsVisible === 'participants') return { ok: false, reason: 'made_public' };
+    const questions = await q.questionsOf(c, id);
+    const answered = await q.answeredQuestionIds(c, id);
+    for (const old of questions) {
+      if (answered.has(old.id) && (input.questionRows[old.position - 1] ?? '') !== old.text) return { ok: false, reason: 'answered_question', question: old.position };
+    }
+    await q.updateConsultationRow(c, id, { opensAt: input.opensAt, closesAt: input.closesAt, commentsVisible: input.commentsVisible });
+    await q.replaceQuestions(c, id, questions, input.questionRows);
+    await setAudience(tx, ITEM_KIND, id, input.audience);
+    await scheduleNotices(tx, clock, id, input.opensAt, input.closesAt);
+    await recordAudit(tx, { actorId: viewer.id, action: 'consultation.edit', recordType: 'consultation', recordId: id, summary: 'Changed a consultation' }, clock);
+    return { ok: true };
+  });
+}
+
+export const consultationById = (db: Db | Tx, id: number) => q.consultationById(own(db), id);
+
 const noticeKey = (id: number) => `consultations:${id}:`;
 /** The opening notice at the opening time (at once if that is past) and the closing-soon reminder, if still ahead. */
 async function scheduleNotices(tx: Tx, clock: Clock, id: number, opensAt: string, closesAt: string): Promise<void> {
