@@ -12,6 +12,7 @@ import { inTransaction } from '../../../platform/db/database.ts';
 import type { PersonalData } from '../../../platform/feature.ts';
 import { consultations as feature } from '../feature.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
+import { seedDemoLibrary } from './demo.ts';
 
 const DRAFT = ['Intro text.', '', '# Why delegate', '', 'Because shared work matters.', '', '# How to delegate', '', 'Ask first.'].join('\n');
 
@@ -172,5 +173,28 @@ describe(`library of outputs on ${TEST_ENGINE}`, () => {
     }
     for (const q of ['?q=' + '%'.repeat(3), '?q=' + 'x'.repeat(5000), '?aim=1&aim=2', '?q[]=a', '?q=%27%3B--']) assert.equal((await anyone.get(`/library${q}`)).statusCode, 200, q);
     assert.equal((await db().selectFrom('library_outputs').selectAll().execute()).length, 0);
+  });
+});
+
+describe(`the demo library on ${TEST_ENGINE}`, () => {
+  let f: Fixture;
+  beforeEach(async () => {
+    f = await setUp();
+  });
+  afterEach(() => f.t.close());
+
+  it('seeds a published output with two versions and its consultation report', async () => {
+    const amy = await f.register('Amy Archer');
+    const bo = await f.register('Bo Baker');
+    const id = await seedDemoLibrary(f.t.data.db, { programmeId: f.programmeId, adminId: f.admin.personId, commenters: [amy.personId, bo.personId], clock: f.t.clock });
+    const page = await f.t.client().get(`/library/${id}`);
+    assert.equal(page.statusCode, 200);
+    const text = mainText(page.body);
+    assert.match(text, /Welcome guide for new support workers/);
+    assert.match(text, /version 2/);
+    assert.match(text, /where the lockers are/);
+    assert.match(text, /Added to "Your first day"\./);
+    assert.match(text, /Amy Archer/);
+    assert.doesNotMatch(text, /Bo Baker/, 'anonymous');
   });
 });
