@@ -39,7 +39,7 @@ describe('consultations pages (browser)', () => {
       const a = await signInAs(site, admin.id, adminC);
       const m = await signInAs(site, amyId, amyC);
       const base = site.baseUrl;
-      for (const url of ['/admin/consultations', '/admin/consultations/drafts/new', '/admin/consultations/drafts/import', `/admin/consultations/drafts/${c.draft_id}`, `/admin/consultations/drafts/${c.draft_id}/consult`, `/admin/consultations/${id}/triage`, `/admin/consultations/${id}/comments/${firstComment!.id}`, `/consultations/${id}`]) {
+      for (const url of ['/admin/consultations', '/admin/consultations/drafts/new', '/admin/consultations/drafts/import', `/admin/consultations/drafts/${c.draft_id}`, `/admin/consultations/drafts/${c.draft_id}/consult`, `/admin/consultations/${id}/triage`, `/admin/consultations/${id}/edit`, `/admin/consultations/${id}/comments/${firstComment!.id}`, `/consultations/${id}`]) {
         await visit(a, `${base}${url}`);
       }
       // A second version, its section form and the comparison.
@@ -53,6 +53,10 @@ describe('consultations pages (browser)', () => {
       await visit(a, `${base}/admin/consultations/drafts/${c.draft_id}/consult`);
       await press(a, 'button', 'Set up the consultation');
       assert.match(await a.locator('.govuk-error-summary').innerText(), /Enter the date the consultation opens/);
+      await visit(a, `${base}/admin/consultations/${id}/edit`);
+      await a.locator('#opens-day').fill('1');
+      await press(a, 'button', 'Save the changes');
+      assert.match(await a.locator('.govuk-error-summary').innerText(), /opening date cannot change/);
       await visit(a, `${base}/admin/consultations/drafts/import`);
       await press(a, 'button', 'Import the draft');
       assert.match(await a.locator('.govuk-error-summary').innerText(), /Choose a Word document/);
