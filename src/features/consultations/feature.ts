@@ -1,6 +1,8 @@
 // Commenting on draft resources (issue 14): section-by-section consultations on the programme's
-// drafts, "you said, we did", versions, and the public library of final outputs. This slice:
-// drafts (written or imported from Word), consultations, comments, triage and redaction.
+// drafts, "you said, we did", versions, and the public library of final outputs. Parts: drafts
+// (written or imported from Word), consultations (set up, changed), comments, triage and redaction
+// (here); versions/ (stable section keys, changelog, word diff); report/ (the consultation report,
+// team and public readings, CSV/Excel); library/ (publishing, /library, printable page, original file).
 import { defineFeature } from '../../platform/feature.ts';
 import { KINDS } from './notifications.ts';
 import './visibility.ts';
