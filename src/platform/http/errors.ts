@@ -11,6 +11,7 @@ const PAGES: Record<number, ErrorPage> = {
   413: { title: 'Too much was sent', heading: 'What you sent was too large', paragraphs: ['Shorten your answer, or send a smaller file, and try again.'] },
   415: { title: 'Form not accepted', heading: 'What you sent could not be read', paragraphs: ['Use the form on this website: go back, refresh the page and try again.'] },
   429: { title: 'Too many requests', heading: 'Sorry, you have tried too many times', paragraphs: ['Wait a few minutes, then try again.'] },
+  503: { title: 'That took too long', heading: 'Sorry, that took too long', paragraphs: ['The service is busy or what you asked for is very large. Try again in a minute, or ask for less at once (for example, a narrower filter).', 'Nothing you saved before this has been lost.'] },
   500: { title: 'Sorry, there is a problem with the service', heading: 'Sorry, there is a problem with the service', paragraphs: ['Try again later. Nothing you saved before this has been lost.'] },
 };
 
@@ -27,8 +28,12 @@ export async function sendErrorPage(request: FastifyRequest, reply: FastifyReply
   return reply.view('error.njk', { pageTitle: page.title, heading: page.heading, paragraphs: page.paragraphs, showSignIn: status === 403 && !request.user });
 }
 
+/** PostgreSQL's "canceling statement due to statement timeout": the request asked too much, the service is not broken. */
+const STATEMENT_TIMEOUT = '57014';
+
 function statusOf(error: FastifyError): number {
   if (error.code?.startsWith('FST_CSRF')) return 403;
+  if (error.code === STATEMENT_TIMEOUT) return 503;
   // A path that names something that cannot exist (/registrations/abc) is not found.
   if (error.validation || error.code === 'FST_ERR_VALIDATION') return error.validationContext === 'params' ? 404 : 400;
   const s = error.statusCode ?? 500;
