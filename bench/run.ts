@@ -36,6 +36,7 @@ try {
   if (wanted('meetings')) await (await import('./meetings.ts')).benchMeetings();
   if (wanted('discussions')) await (await import('./discussions.ts')).benchDiscussions();
   if (wanted('surveys')) await (await import('./surveys.ts')).benchSurveys();
+  if (wanted('consultations')) await (await import('./consultations.ts')).benchConsultations();
 } finally {
   await app.close();
 }

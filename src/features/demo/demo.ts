@@ -14,6 +14,7 @@ import { findPersonByEmail } from '../../platform/auth/people.ts';
 import { addDays, londonDate, type Clock } from '../../platform/time.ts';
 import { londonToUtc } from '../meetings/london.ts';
 import { seedDemoConsultations } from '../consultations/demo.ts';
+import { seedDemoLibrary } from '../consultations/library/demo.ts';
 import { seedDemoDiscussions } from '../discussions/demo.ts';
 import { seedDemoAdjustments } from '../meetings/adjustments/demo.ts';
 import { seedDemoMeetingRecords } from '../meetings/after/demo.ts';
@@ -262,6 +263,8 @@ export async function seedDemoData(db: Db, clock: Clock, baseUrl: string): Promi
 
     // A draft resource out for comment, section by section, with comments and the team's responses.
     await seedDemoConsultations(db, { programmeId: programme.id, adminId: admin.id, commenters: placedPeople.slice(0, 3), clock });
+    // An earlier draft, consulted on and published: the public library's first output.
+    await seedDemoLibrary(db, { programmeId: programme.id, adminId: admin.id, commenters: placedPeople.slice(0, 2), clock });
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
