@@ -19,7 +19,7 @@ import { findProgramme } from '../src/features/programme/service.ts';
 import { commentsByPlace, createConsultation, createDraft, readableConsultation, sectionHtml, type Place } from '../src/features/consultations/service.ts';
 import { compareVersions, editSection, newVersion } from '../src/features/consultations/versions/service.ts';
 import { systemClock } from '../src/platform/time.ts';
-import { fmt, startApp, table, type BenchApp } from './lib.ts';
+import { fmt, startApp, table, type BenchApp, engineOf, percentiles, timed as timeRuns } from './lib.ts';
 
 const COMMENTS = Number(process.env.BENCH_COMMENTS ?? 5_000);
 const SECTIONS = 60;
@@ -30,23 +30,10 @@ const WARM_UP = 5;
 const DAY = 86_400_000;
 const WORDS = 'the team checks each task before it is handed on so that support workers know who to ask and when the work is signed off by a registered practitioner'.split(' ');
 
-const engineOf = (url: string) => (url.startsWith('postgres') ? 'postgres' : 'sqlite');
 const text = (seed: number, words: number) => Array.from({ length: words }, (_, i) => WORDS[(seed * 7 + i * 3) % WORDS.length]).join(' ');
 
-function percentiles(times: number[]): [number, number] {
-  const sorted = [...times].sort((a, b) => a - b);
-  return [fmt(sorted[Math.floor(sorted.length * 0.5)]!, 1), fmt(sorted[Math.ceil(sorted.length * 0.95) - 1]!, 1)];
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS + WARM_UP; i++) {
-    const s = performance.now();
-    await run();
-    if (i >= WARM_UP) times.push(performance.now() - s);
-  }
-  return times;
-}
+/** Times one call after another, after WARM_UP calls not counted. */
+const timed = (run: () => Promise<unknown>, repeats = REPEATS) => timeRuns(run, repeats, WARM_UP);
 
 async function get(url: string, cookie: string): Promise<void> {
   const res = await fetch(url, { headers: { cookie } });

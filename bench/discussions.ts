@@ -19,7 +19,7 @@ import { findProgramme } from '../src/features/programme/service.ts';
 import { readableThread, search, threadPageFor, threadsOf, PAGE_SIZE } from '../src/features/discussions/service.ts';
 import type { DiscussionPostsTable, DiscussionThreadsTable } from '../src/features/discussions/tables.ts';
 import { systemClock } from '../src/platform/time.ts';
-import { fmt, startApp, table, type BenchApp } from './lib.ts';
+import { fmt, startApp, table, type BenchApp, engineOf, percentiles, timed as timeRuns } from './lib.ts';
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 10_000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 200_000);
@@ -30,22 +30,8 @@ const WARM_UP = 10;
 const explain = process.argv.includes('--explain');
 const WORDS = ['access', 'library', 'parking', 'captions', 'imaging', 'rota', 'training', 'breaks', 'lift', 'hearing', 'loop', 'agenda', 'minutes', 'survey', 'budget', 'travel', 'shifts', 'mentoring', 'wellbeing', 'handover'];
 
-const engineOf = (url: string) => (url.startsWith('postgres') ? 'postgres' : 'sqlite');
-
-function percentiles(times: number[]): [number, number] {
-  const sorted = [...times].sort((a, b) => a - b);
-  return [fmt(sorted[Math.floor(sorted.length * 0.5)]!, 1), fmt(sorted[Math.ceil(sorted.length * 0.95) - 1]!, 1)];
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS + WARM_UP; i++) {
-    const s = performance.now();
-    await run();
-    if (i >= WARM_UP) times.push(performance.now() - s);
-  }
-  return times;
-}
+/** Times one call after another, after WARM_UP calls not counted. */
+const timed = (run: () => Promise<unknown>, repeats = REPEATS) => timeRuns(run, repeats, WARM_UP);
 
 async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>, size = 500): Promise<void> {
   for (let k = 0; k < rows.length; k += size) await insert(rows.slice(k, k + size));

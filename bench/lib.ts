@@ -89,3 +89,23 @@ export function table(rows: (string | number)[][]): string {
 }
 
 export const fmt = (n: number, digits = 0) => Number(n.toFixed(digits));
+
+/** Which engine a database URL names, for the benches' headings. */
+export const engineOf = (url: string) => (url.startsWith('postgres') ? 'postgres' : 'sqlite');
+
+/** p50 and p95 of a list of times, in ms to one decimal place. */
+export function percentiles(times: number[]): [number, number] {
+  const sorted = [...times].sort((a, b) => a - b);
+  return [fmt(sorted[Math.floor(sorted.length * 0.5)]!, 1), fmt(sorted[Math.ceil(sorted.length * 0.95) - 1]!, 1)];
+}
+
+/** Times `run` one call after another: `warmUp` calls not counted, then `repeats` counted (ms each). */
+export async function timed(run: () => Promise<unknown>, repeats: number, warmUp: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < repeats + warmUp; i++) {
+    const s = performance.now();
+    await run();
+    if (i >= warmUp) times.push(performance.now() - s);
+  }
+  return times;
+}

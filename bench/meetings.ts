@@ -24,7 +24,7 @@ import { organiserLists, rsvp, yourMeetings } from '../src/features/meetings/ser
 import type { MeetingResponsesTable, MeetingsTable } from '../src/features/meetings/tables.ts';
 import type { AudienceTargetsTable } from '../src/platform/audience/tables.ts';
 import { startOfLondonDay, systemClock } from '../src/platform/time.ts';
-import { bareServer, fmt, startApp, table, type BenchApp } from './lib.ts';
+import { bareServer, fmt, startApp, table, type BenchApp, engineOf, percentiles, timed as timeRuns } from './lib.ts';
 
 const MEETINGS = Number(process.env.BENCH_MEETINGS ?? 5_000);
 const PEOPLE = 2_000;
@@ -36,23 +36,8 @@ const WARM_UP = 10;
 const DAY = 86_400_000;
 const explain = process.argv.includes('--explain');
 
-const engineOf = (url: string) => (url.startsWith('postgres') ? 'postgres' : 'sqlite');
-
-/** p50 and p95 of a list of times, in ms to one decimal place. */
-function percentiles(times: number[]): [number, number] {
-  const sorted = [...times].sort((a, b) => a - b);
-  return [fmt(sorted[Math.floor(sorted.length * 0.5)]!, 1), fmt(sorted[Math.ceil(sorted.length * 0.95) - 1]!, 1)];
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS + WARM_UP; i++) {
-    const s = performance.now();
-    await run();
-    if (i >= WARM_UP) times.push(performance.now() - s);
-  }
-  return times;
-}
+/** Times one call after another, after WARM_UP calls not counted. */
+const timed = (run: () => Promise<unknown>, repeats = REPEATS) => timeRuns(run, repeats, WARM_UP);
 
 /** A statement's parameters are limited (SQLite 32,766), so rows go in chunks. */
 async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {

@@ -25,7 +25,7 @@ import { saveDraft, submitResponse } from '../src/features/surveys/answering/res
 import { resultsPage, surveyOf } from '../src/features/surveys/results/service.ts';
 import type { Answers } from '../src/features/surveys/visibility.ts';
 import { systemClock } from '../src/platform/time.ts';
-import { fmt, startApp, table, type BenchApp } from './lib.ts';
+import { fmt, startApp, table, type BenchApp, engineOf, percentiles, timed as timeRuns } from './lib.ts';
 
 const RESPONSES = Number(process.env.BENCH_RESPONSES ?? 100_000);
 const SUBMITTERS = 500;
@@ -48,22 +48,8 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 20);
 const WARM_UP = 3;
 const explain = process.argv.includes('--explain');
 
-const engineOf = (url: string) => (url.startsWith('postgres') ? 'postgres' : 'sqlite');
-
-function percentiles(times: number[]): [number, number] {
-  const sorted = [...times].sort((a, b) => a - b);
-  return [fmt(sorted[Math.floor(sorted.length * 0.5)]!, 1), fmt(sorted[Math.ceil(sorted.length * 0.95) - 1]!, 1)];
-}
-
-async function timed(run: () => Promise<unknown>, repeats = REPEATS): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < repeats + WARM_UP; i++) {
-    const s = performance.now();
-    await run();
-    if (i >= WARM_UP) times.push(performance.now() - s);
-  }
-  return times;
-}
+/** Times one call after another, after WARM_UP calls not counted. */
+const timed = (run: () => Promise<unknown>, repeats = REPEATS) => timeRuns(run, repeats, WARM_UP);
 
 const opts = (...labels: string[]) => labels.map((label, i) => ({ key: `o${i + 1}`, label }));
 const question = (key: string, type: QuestionDef['type'], title: string, extra: Partial<QuestionDef> = {}): QuestionDef => ({ key, type, title, help: '', required: false, other: false, min: null, max: null, choices: [], rows: [], showIf: 'all', conditions: [], ...extra });
