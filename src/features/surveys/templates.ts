@@ -5,7 +5,8 @@
 import type { ConditionDef, OptionDef, QuestionDef, SurveyDefinition } from './definition.ts';
 
 const opts = (...labels: string[]): OptionDef[] => labels.map((label, i) => ({ key: `o${i + 1}`, label }));
-const q = (key: string, type: QuestionDef['type'], title: string, more: Partial<QuestionDef> = {}): QuestionDef => ({
+/** A question with every optional part empty: templates, and tests that build surveys, start from it. */
+export const questionDef = (key: string, type: QuestionDef['type'], title: string, more: Partial<QuestionDef> = {}): QuestionDef => ({
   key,
   type,
   title,
@@ -20,6 +21,7 @@ const q = (key: string, type: QuestionDef['type'], title: string, more: Partial<
   conditions: [],
   ...more,
 });
+const q = questionDef;
 const when = (question: string, operator: ConditionDef['operator'], option?: string): ConditionDef => ({ question, operator, option: option ?? null });
 
 const AGREE = opts('Strongly disagree', 'Disagree', 'Neither agree nor disagree', 'Agree', 'Strongly agree');

@@ -4,6 +4,7 @@
 // dropped) and nothing of it saved; a fuzz of random fields, values and lengths against the
 // answering routes (never a 5xx, nothing invalid stored); and anonymity: after anonymous
 // responses no person link in the response tables, the survey's audit events or the request log.
+import { questionDef as q } from '../templates.ts';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -17,9 +18,8 @@ import { inTransaction } from '../../../platform/db/database.ts';
 import { setPreferences } from '../../../platform/notify/notify.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
 import { createSurvey } from '../service.ts';
-import type { QuestionDef, SurveyDefinition } from '../definition.ts';
+import type { SurveyDefinition } from '../definition.ts';
 
-const q = (key: string, type: QuestionDef['type'], title: string, more: Partial<QuestionDef> = {}): QuestionDef => ({ key, type, title, help: '', required: false, other: false, min: null, max: null, choices: [], rows: [], showIf: 'all', conditions: [], ...more });
 const DEF: SurveyDefinition = {
   title: 'Checks',
   intro: '',

@@ -4,6 +4,7 @@
 // response each, save and return across two devices, hidden answers discarded on save and submit,
 // the open link (one per browser), reminders to non-respondents by the injected clock, closing
 // clearing drafts, hostile input answered 4xx, and typed markup inert on the copy of answers.
+import { questionDef as q } from '../templates.ts';
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
@@ -11,27 +12,12 @@ import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../..
 import { inTransaction } from '../../../platform/db/database.ts';
 import { runDueJobs } from '../../../platform/jobs/runner.ts';
 import { createSurvey } from '../service.ts';
-import type { SurveyDefinition, QuestionDef } from '../definition.ts';
+import type { SurveyDefinition } from '../definition.ts';
 import { surveyJobHandlers } from './notices.ts';
 import { surveysPersonalData } from '../personal-data.ts';
 import { seedDemoSurveyResponses } from './demo.ts';
 import { seedDemoSurveys } from '../demo.ts';
 
-const q = (key: string, type: QuestionDef['type'], title: string, more: Partial<QuestionDef> = {}): QuestionDef => ({
-  key,
-  type,
-  title,
-  help: '',
-  required: false,
-  other: false,
-  min: null,
-  max: null,
-  choices: [],
-  rows: [],
-  showIf: 'all',
-  conditions: [],
-  ...more,
-});
 
 /** Two pages; c is shown only if a is "yes" and b includes "x" (two conditions on one question); e only if a is "no". */
 const DEF: SurveyDefinition = {
