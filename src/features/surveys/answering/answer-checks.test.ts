@@ -4,7 +4,6 @@
 // dropped) and nothing of it saved; a fuzz of random fields, values and lengths against the
 // answering routes (never a 5xx, nothing invalid stored); and anonymity: after anonymous
 // responses no person link in the response tables, the survey's audit events or the request log.
-import { questionDef as q } from '../templates.ts';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -19,6 +18,8 @@ import { setPreferences } from '../../../platform/notify/notify.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
 import { createSurvey } from '../service.ts';
 import type { SurveyDefinition } from '../definition.ts';
+import { questionDef as q } from '../templates.ts';
+import { sendFormBody } from './test-support.ts';
 
 const DEF: SurveyDefinition = {
   title: 'Checks',
@@ -43,21 +44,7 @@ describe(`surveys: answers checked against their questions on ${TEST_ENGINE}`, (
   let f: Fixture;
   let amy: Someone, bo: Someone;
   const db = () => f.t.data.db;
-  const sendForm = (anonymous: 'yes' | 'no') => ({
-    reach: 'audience',
-    audience: 'people',
-    audiencePeople: [amy.email, bo.email].join('\n'),
-    'opens-day': '10',
-    'opens-month': '3',
-    'opens-year': '2026',
-    opensTime: '12:00',
-    'closes-day': '20',
-    'closes-month': '3',
-    'closes-year': '2026',
-    closesTime: '17:00',
-    anonymous,
-    editable: 'no',
-  });
+  const sendForm = (anonymous: 'yes' | 'no') => sendFormBody([amy.email, bo.email], { anonymous });
   const sent = async (def: SurveyDefinition, anonymous: 'yes' | 'no' = 'no') => {
     const made = await createSurvey(db(), f.admin.personId, f.programmeId, structuredClone(def), f.t.clock);
     assert.ok(made.ok);

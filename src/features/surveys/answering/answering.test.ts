@@ -5,6 +5,7 @@
 // the open link (one per browser), reminders to non-respondents by the injected clock, closing
 // clearing drafts, hostile input answered 4xx, and typed markup inert on the copy of answers.
 import { questionDef as q } from '../templates.ts';
+import { sendFormBody } from './test-support.ts';
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
@@ -49,22 +50,7 @@ describe(`surveys: sending and answering on ${TEST_ENGINE}`, () => {
     assert.ok(made.ok);
     return made.id;
   };
-  const sendForm = (over: Record<string, string> = {}) => ({
-    reach: 'audience',
-    audience: 'people',
-    audiencePeople: [amy.email, bo.email].join('\n'),
-    'opens-day': '10',
-    'opens-month': '3',
-    'opens-year': '2026',
-    opensTime: '12:00',
-    'closes-day': '20',
-    'closes-month': '3',
-    'closes-year': '2026',
-    closesTime: '17:00',
-    anonymous: 'no',
-    editable: 'no',
-    ...over,
-  });
+  const sendForm = (over: Record<string, string> = {}) => sendFormBody([amy.email, bo.email], over);
   const send = async (id: number, over: Record<string, string> = {}) => {
     const res = await f.admin.submit(`/admin/surveys/${id}/send`, sendForm(over), `/admin/surveys/${id}/send`);
     return res;
