@@ -197,11 +197,11 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
 
   // ---- The team: setting up a consultation
 
-  const consultPage = async (request: FastifyRequest, reply: FastifyReply, programmeId: number, draft: { id: number; title: string }, values: Record<string, string | string[]>, failure: Failure = {}, status = 200) => {
+  /** The consultation form (setting one up, or changing it: `page` says which), with the audience picker this person may use. */
+  const consultForm = async (request: FastifyRequest, reply: FastifyReply, programmeId: number, page: Record<string, unknown>, values: Record<string, string | string[]>, failure: Failure, status: number) => {
     const choices = await audienceChoicesFor(db, request.user, programmeId);
     return reply.code(status).view(`${V}/consult-form.njk`, {
-      pageTitle: `Set up a consultation on ${draft.title}`,
-      draft,
+      ...page,
       values,
       errors: failure.errors ?? {},
       errorList: failure.errorList,
@@ -210,6 +210,8 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
       rows: QUESTION_ROWS,
     });
   };
+  const consultPage = (request: FastifyRequest, reply: FastifyReply, programmeId: number, draft: { id: number; title: string }, values: Record<string, string | string[]>, failure: Failure = {}, status = 200) =>
+    consultForm(request, reply, programmeId, { pageTitle: `Set up a consultation on ${draft.title}`, draft }, values, failure, status);
 
   app.get('/admin/consultations/drafts/:id/consult', { ...team, schema: { params: idParams } }, async (request, reply) => {
     const programme = await programmeOr404(request, reply);
@@ -257,21 +259,15 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     const [oy, om, od] = london(c.opens_at);
     const [cy, cm, cd] = london(new Date(Date.parse(c.closes_at) - 60_000).toISOString());
     const stored = { 'opens-day': String(Number(od)), 'opens-month': String(Number(om)), 'opens-year': oy!, 'closes-day': String(Number(cd)), 'closes-month': String(Number(cm)), 'closes-year': cy!, commentsVisible: c.comments_visible, ...Object.fromEntries(found.questions.map((q) => [`question${q.position}`, q.text])), ...audienceFormValues(await audienceOf(db, ITEM_KIND, c.id)) };
-    const choices = await audienceChoicesFor(db, request.user, programmeId);
-    return reply.code(status).view(`${V}/consult-form.njk`, {
+    const page = {
       pageTitle: `Change the consultation on ${c.title}`,
       heading: 'Change the consultation',
       editNote: 'Once people have taken part, some changes are refused: the opening date after it opens, a guiding question that has answers, and making comments written for the team readable by everyone.',
       action: `/admin/consultations/${c.id}/edit`,
       buttonText: 'Save the changes',
       draft: { id: c.draft_id, title: c.title },
-      values: values ?? stored,
-      errors: failure.errors ?? {},
-      errorList: failure.errorList,
-      choices,
-      allow: pickerChoices(choices.allowedKinds, CONSULTATION_CHOICES),
-      rows: QUESTION_ROWS,
-    });
+    };
+    return consultForm(request, reply, programmeId, page, values ?? stored, failure, status);
   };
 
   app.get('/admin/consultations/:id/edit', { ...team, schema: { params: idParams } }, async (request, reply) => {
