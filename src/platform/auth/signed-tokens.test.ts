@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readToken, signToken } from './signed-tokens.ts';
+import { hexSignature, hexSignatureMatches, readToken, signToken } from './signed-tokens.ts';
 
 const SECRET = 'a-test-secret-of-enough-length-000000';
 
@@ -17,5 +17,15 @@ describe('signed tokens', () => {
     const [payload, sig] = signToken(SECRET, 'p', '1:2').split('.') as [string, string];
     const forged = `${Buffer.from('1:3').toString('base64url')}.${sig}`;
     for (const t of [forged, `${payload}.${sig.slice(1)}`, `${payload}.`, `.${sig}`, `${payload}.${sig}.x`, '', '...', 'é.é']) assert.equal(readToken(SECRET, 'p', t), null, t);
+  });
+
+  it('give a short lower-case hex signature that survives lower-casing and matches only its own payload and purpose', () => {
+    const sig = hexSignature(SECRET, 'discussion-reply', '6:1', 20);
+    assert.match(sig, /^[0-9a-f]{20}$/);
+    assert.equal(hexSignatureMatches(SECRET, 'discussion-reply', '6:1', sig), true);
+    assert.equal(hexSignatureMatches(SECRET, 'discussion-reply', '6:1', sig.toUpperCase()), true);
+    assert.equal(hexSignatureMatches(SECRET, 'discussion-reply', '6:2', sig), false);
+    assert.equal(hexSignatureMatches(SECRET, 'unsubscribe', '6:1', sig), false);
+    assert.equal(hexSignatureMatches(SECRET, 'discussion-reply', '6:1', ''), false);
   });
 });

@@ -24,3 +24,19 @@ export function readToken(secret: string, purpose: string, token: string): strin
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   return payload;
 }
+
+/**
+ * A short lower-case hex signature of a payload for this purpose (the first `hexChars` of the
+ * HMAC), for tokens that must survive being lower-cased, such as an email address's local part
+ * (discussion reply addresses). The payload travels beside it, in the caller's own form.
+ */
+export function hexSignature(secret: string, purpose: string, payload: string, hexChars: number): string {
+  return signature(secret, purpose, payload).toString('hex').slice(0, hexChars);
+}
+
+/** Whether a given hex signature is the payload's for this purpose (compared in constant time). */
+export function hexSignatureMatches(secret: string, purpose: string, payload: string, given: string): boolean {
+  const expected = Buffer.from(hexSignature(secret, purpose, payload, given.length));
+  const actual = Buffer.from(given.toLowerCase());
+  return given.length > 0 && actual.length === expected.length && timingSafeEqual(actual, expected);
+}

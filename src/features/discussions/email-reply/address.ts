@@ -2,15 +2,14 @@
 // sub-address that names the person and the thread, signed so it cannot be made up:
 // programme+r.<person>.<thread>.<signature>@example.org. Everything in it is lower case (base 36
 // and hex), because some mail systems lower-case the local part on the way.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hexSignature, hexSignatureMatches } from '../../../platform/auth/signed-tokens.ts';
 
 export type ReplyTarget = { personId: number; threadId: number };
 
 const SIGNATURE_LENGTH = 20; // 80 bits of HMAC-SHA256: enough that guessing one is hopeless
 
-function signature(secret: string, personId: number, threadId: number): string {
-  return createHmac('sha256', secret).update(`discussion-reply:${personId}:${threadId}`).digest('hex').slice(0, SIGNATURE_LENGTH);
-}
+const PURPOSE = 'discussion-reply';
+const signature = (secret: string, personId: number, threadId: number) => hexSignature(secret, PURPOSE, `${personId}:${threadId}`, SIGNATURE_LENGTH);
 
 function split(mailbox: string): { local: string; domain: string } {
   const at = mailbox.lastIndexOf('@');
@@ -43,9 +42,8 @@ export function readReplyAddress(address: string, mailbox: string, secret: strin
   const personId = parseInt(m[1]!, 36);
   const threadId = parseInt(m[2]!, 36);
   if (!Number.isSafeInteger(personId) || !Number.isSafeInteger(threadId)) return 'forged';
-  const expected = Buffer.from(signature(secret, personId, threadId));
-  const given = Buffer.from(m[3]!);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? { personId, threadId } : 'forged';
+  const given = m[3]!;
+  return given.length === SIGNATURE_LENGTH && hexSignatureMatches(secret, PURPOSE, `${personId}:${threadId}`, given) ? { personId, threadId } : 'forged';
 }
 
 /** The addresses a message was sent to, read from its headers (To, Cc and what the mail server adds). */
