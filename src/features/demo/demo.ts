@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { scoped, type Db } from '../../platform/db/database.ts';
 import { findPersonByEmail } from '../../platform/auth/people.ts';
 import { addDays, londonDate, type Clock } from '../../platform/time.ts';
-import { londonToUtc } from '../meetings/london.ts';
+import { londonToUtc } from '../../platform/london-time.ts';
 import { seedDemoConsultations } from '../consultations/demo.ts';
 import { seedDemoLibrary } from '../consultations/library/demo.ts';
 import { seedDemoDiscussions } from '../discussions/demo.ts';

@@ -4,7 +4,7 @@
 import type { AudienceTarget } from '../../platform/audience/access.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/time.ts';
-import { londonToUtc, utcToLondon } from './london.ts';
+import { londonToUtc, utcToLondon } from '../../platform/london-time.ts';
 import { scheduleMeeting } from './service.ts';
 
 const at = (date: string, time: string): string => {

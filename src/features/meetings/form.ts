@@ -6,7 +6,7 @@
 // change is for it alone or for the rest of the series too.
 import { z } from 'zod';
 import { textField } from '../../platform/http/form-fields.ts';
-import { londonToUtc, utcToLondon } from './london.ts';
+import { londonToUtc, utcToLondon } from '../../platform/london-time.ts';
 import type { AgendaInput } from './queries.ts';
 import { SERIES_MAX, SERIES_MIN } from './series.ts';
 import { AGENDA_ROWS, JOIN_OPENS_MAX, JOIN_OPENS_MINUTES } from './service.ts';

@@ -9,7 +9,7 @@ import { sendErrorPage } from '../../platform/http/errors.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import { formBody, formOf, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
 import { ANCHORS, FIELD_ORDER, formValues, meetingForm, RICH_MAX } from './form.ts';
-import { londonDay, meetingWhen } from './london.ts';
+import { londonDay, londonSpan } from '../../platform/london-time.ts';
 import { SERIES_MAX, SERIES_MIN } from './series.ts';
 import type { Meeting } from './tables.ts';
 import { meetingPageParts } from './parts.ts';
@@ -218,7 +218,7 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       reply.flash(ENDED_NOT_CANCELLED);
       return reply.redirect(`/meetings/${found.m.id}`);
     }
-    return reply.view(`${V}/cancel.njk`, { pageTitle: `Cancel “${found.m.title}”?`, meeting: found.m, when: meetingWhen(found.m.starts_at, found.m.ends_at), seriesRest: await restOfSeriesCount(db, found.m, clock) });
+    return reply.view(`${V}/cancel.njk`, { pageTitle: `Cancel “${found.m.title}”?`, meeting: found.m, when: londonSpan(found.m.starts_at, found.m.ends_at), seriesRest: await restOfSeriesCount(db, found.m, clock) });
   });
 
   app.post('/meetings/:id/cancel', { ...organisers, schema: { params: idParam, body: cancelBody } }, async (request, reply) => {
@@ -262,7 +262,7 @@ export function meetingsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
       pageTitle: meeting.title,
       meeting,
       manages,
-      when: meetingWhen(meeting.starts_at, meeting.ends_at),
+      when: londonSpan(meeting.starts_at, meeting.ends_at),
       ...details,
       placesLeft: placesLeft(meeting, details.counts.attending),
       // The join link is in the page only while it is open, and never for a draft.

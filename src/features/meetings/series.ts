@@ -3,7 +3,7 @@
 // so each meeting's times are worked out from its own London date, never by adding hours. A date
 // on which a time does not exist or happens twice (the clock changes) refuses the whole series.
 import { addDays, daysBetween } from '../../platform/time.ts';
-import { londonToUtc, utcToLondon } from './london.ts';
+import { londonToUtc, utcToLondon } from '../../platform/london-time.ts';
 import type { SeriesFrequency } from './tables.ts';
 
 export const SERIES_MIN = 2;

@@ -17,7 +17,7 @@ import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
 import type { Clock } from '../../platform/time.ts';
 import { announceCancelled, announceChanged, announcePublished, type MeetingsContext } from './announce.ts';
 import type { Repeat, Scope } from './form.ts';
-import { londonInstant, meetingWhen, utcToLondon } from './london.ts';
+import { londonInstant, londonSpan, utcToLondon } from '../../platform/london-time.ts';
 import { MEETING_PLACE, MEETING_REMINDER } from './notifications.ts';
 import * as q from './queries.ts';
 import type { AgendaInput, MeetingInput } from './queries.ts';
@@ -308,7 +308,7 @@ export async function seriesPlace(db: Db | Tx, meeting: Meeting) {
   return {
     position: all.findIndex((x) => x.id === meeting.id) + 1,
     count: all.length,
-    meetings: all.map((x) => ({ id: x.id, title: x.title, status: x.status, when: meetingWhen(x.starts_at, x.ends_at), current: x.id === meeting.id })),
+    meetings: all.map((x) => ({ id: x.id, title: x.title, status: x.status, when: londonSpan(x.starts_at, x.ends_at), current: x.id === meeting.id })),
   };
 }
 
@@ -321,7 +321,7 @@ export async function restOfSeriesCount(db: Db | Tx, meeting: Meeting, clock: Cl
 
 /** A meeting in a list: when it is, and for a draft with a set time, when it will be published. */
 export type MeetingRow = Meeting & { when: string; publishOn: string | null };
-const withWhen = (rows: Meeting[]): MeetingRow[] => rows.map((m) => ({ ...m, when: meetingWhen(m.starts_at, m.ends_at), publishOn: publishOn(m) }));
+const withWhen = (rows: Meeting[]): MeetingRow[] => rows.map((m) => ({ ...m, when: londonSpan(m.starts_at, m.ends_at), publishOn: publishOn(m) }));
 
 /** "Tuesday 1 December 2026 at 9:00am (UK time)" for a draft to be published at a set time; else null. */
 export const publishOn = (m: Meeting): string | null => (m.status === 'draft' && m.publish_at ? londonInstant(m.publish_at) : null);
@@ -435,7 +435,7 @@ async function fillPlaces(tx: Tx, ctx: NotifyContext, meetingId: number): Promis
     if (!next) return;
     await q.promote(m, meetingId, next.person_id, ctx.clock().toISOString());
     const url = `${ctx.baseUrl}/meetings/${meetingId}`;
-    const when = meetingWhen(meeting.starts_at, meeting.ends_at);
+    const when = londonSpan(meeting.starts_at, meeting.ends_at);
     await notify(tx, ctx, next.person_id, MEETING_PLACE.kind, { kind: ITEM_KIND, id: meetingId, title: meeting.title, url: `/meetings/${meetingId}`, group: 'Meetings' }, {
       subject: `You have a place at “${meeting.title}”`,
       greeting: 'Hello,',
@@ -505,7 +505,7 @@ async function remind(tx: Tx, ctx: NotifyContext, payload: { meetingId: number; 
   const meeting = await q.meetingIfAny(m, payload.meetingId);
   if (!meeting || meeting.status !== 'published' || meeting.starts_at !== payload.startsAt) return 0;
   const answers = new Map((await q.answersAt(m, meeting.id)).map((a) => [a.person_id, a]));
-  const when = meetingWhen(meeting.starts_at, meeting.ends_at);
+  const when = londonSpan(meeting.starts_at, meeting.ends_at);
   const soon = payload.hours === 1 ? 'in 1 hour' : payload.hours === 24 ? 'tomorrow' : `in ${payload.hours} hours`;
   const url = `${ctx.baseUrl}/meetings/${meeting.id}`;
   let told = 0;

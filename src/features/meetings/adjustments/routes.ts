@@ -7,7 +7,7 @@ import { parseForm, type FormFailure } from '../../../platform/forms/parse-form.
 import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { formBody, idParams, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
-import { meetingWhen } from '../london.ts';
+import { londonSpan } from '../../../platform/london-time.ts';
 import type { Meeting } from '../tables.ts';
 import { arrangeForm, DETAILS_MAX, NOTE_MAX, REQUEST_ANCHORS, REQUEST_ORDER, requestForm } from './form.ts';
 import { arrange, ask, closedReason, inviteeMeeting, myRequest, NEED_LABELS, needsOf, organisedMeeting, requestFor, requestsFor, withdraw } from './service.ts';
@@ -56,7 +56,7 @@ export function adjustmentsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     return reply.code(ctx.status ?? 200).view(`${V}/request.njk`, {
       pageTitle: ctx.changing ? `Change your adjustment request for “${meeting.title}”` : `Ask for an adjustment for “${meeting.title}”`,
       meeting,
-      when: meetingWhen(meeting.starts_at, meeting.ends_at),
+      when: londonSpan(meeting.starts_at, meeting.ends_at),
       changing: ctx.changing,
       needItems: NEEDS.map((n) => ({ value: n, text: NEED_LABELS[n], checked: chosen.has(n) })),
       details: typeof ctx.values.details === 'string' ? ctx.values.details : '',
@@ -111,13 +111,13 @@ export function adjustmentsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     const found = await organised(request, reply, request.params.id);
     if (!found) return reply;
     const { meeting } = found;
-    return reply.view(`${V}/requests.njk`, { pageTitle: `Adjustment requests for “${meeting.title}”`, meeting, when: meetingWhen(meeting.starts_at, meeting.ends_at), requests: await requestsFor(db, meeting.id) });
+    return reply.view(`${V}/requests.njk`, { pageTitle: `Adjustment requests for “${meeting.title}”`, meeting, when: londonSpan(meeting.starts_at, meeting.ends_at), requests: await requestsFor(db, meeting.id) });
   });
 
   const arrangePage = async (reply: FastifyReply, meeting: Meeting, requestId: number, ctx: { note?: string; errors?: FormFailure['errors']; errorList?: FormFailure['errorList']; status?: number }) => {
     const r = await requestFor(db, meeting.id, requestId);
     if (!r) return null;
-    return reply.code(ctx.status ?? 200).view(`${V}/arrange.njk`, { pageTitle: `Adjustment request from ${r.name}`, meeting, when: meetingWhen(meeting.starts_at, meeting.ends_at), r, closed: closedReason(meeting, clock()), closedText: ARRANGE_CLOSED_TEXT, note: ctx.note ?? r.arranged_note ?? '', noteMax: NOTE_MAX, errors: ctx.errors ?? {}, errorList: ctx.errorList });
+    return reply.code(ctx.status ?? 200).view(`${V}/arrange.njk`, { pageTitle: `Adjustment request from ${r.name}`, meeting, when: londonSpan(meeting.starts_at, meeting.ends_at), r, closed: closedReason(meeting, clock()), closedText: ARRANGE_CLOSED_TEXT, note: ctx.note ?? r.arranged_note ?? '', noteMax: NOTE_MAX, errors: ctx.errors ?? {}, errorList: ctx.errorList });
   };
 
   app.get('/meetings/:id/adjustments/:requestId', { ...organisers, schema: { params: requestParams } }, async (request, reply) => {

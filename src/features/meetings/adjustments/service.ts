@@ -8,7 +8,7 @@ import { recordAudit } from '../../../platform/audit/audit.ts';
 import type { Viewer } from '../../../platform/audience/access.ts';
 import { notify, type NotifyContext } from '../../../platform/notify/notify.ts';
 import type { Clock } from '../../../platform/time.ts';
-import { meetingWhen } from '../london.ts';
+import { londonSpan } from '../../../platform/london-time.ts';
 import { ITEM_KIND, joinState, readableMeeting } from '../service.ts';
 import type { Meeting } from '../tables.ts';
 import { MEETING_ADJUSTMENT } from './notifications.ts';
@@ -109,7 +109,7 @@ export async function arrange(db: Db, viewer: Viewer, programmeId: number, meeti
       subject: `Your adjustment for “${meeting.title}” is arranged`,
       greeting: 'Hello,',
       parts: [
-        `The organisers have arranged what you asked for (${what}) for “${meeting.title}” on ${meetingWhen(meeting.starts_at, meeting.ends_at)}.`,
+        `The organisers have arranged what you asked for (${what}) for “${meeting.title}” on ${londonSpan(meeting.starts_at, meeting.ends_at)}.`,
         ...(note ? [`Their note: ${note}`] : []),
         { link: `${url}#adjustments`, text: 'See the meeting' },
       ],

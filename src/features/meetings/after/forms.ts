@@ -3,7 +3,7 @@
 // when they do not exist; a time the clocks skip or repeat likewise.
 import { z } from 'zod';
 import { textField } from '../../../platform/http/form-fields.ts';
-import { londonToUtc } from '../london.ts';
+import { londonToUtc } from '../../../platform/london-time.ts';
 
 export const MINUTES_MAX = 20_000;
 export const COMMENT_MAX = 5_000;

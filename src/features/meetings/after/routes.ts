@@ -11,7 +11,7 @@ import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { formBody, formOf, idParams, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { londonDate } from '../../../platform/time.ts';
-import { meetingWhen } from '../london.ts';
+import { londonSpan } from '../../../platform/london-time.ts';
 import { managedMeeting, mayOrganise } from '../service.ts';
 import type { Meeting } from '../tables.ts';
 import { ACTION_ANCHORS, ACTION_ORDER, actionForm, COMMENT_MAX, commentForm, decisionForm, MINUTES_MAX, minutesForm, REVIEW_ANCHORS, REVIEW_ORDER, reviewForm } from './forms.ts';
@@ -93,7 +93,7 @@ export function recordsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     if (!found) return reply;
     if (!hasStarted(found.meeting, clock())) return notStarted(reply, found.meeting);
     const sheet = await attendanceSheet(db, found.meeting.id);
-    return reply.view(`${V}/attendance.njk`, { pageTitle: `Attendance: ${found.meeting.title}`, meeting: found.meeting, when: meetingWhen(found.meeting.starts_at, found.meeting.ends_at), ...sheet });
+    return reply.view(`${V}/attendance.njk`, { pageTitle: `Attendance: ${found.meeting.title}`, meeting: found.meeting, when: londonSpan(found.meeting.starts_at, found.meeting.ends_at), ...sheet });
   });
 
   app.post('/meetings/:id/attendance', { ...organisers, schema: { params: idParam, body: attendanceBody } }, async (request, reply) => {
@@ -113,7 +113,7 @@ export function recordsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     return reply.code(state.status ?? 200).view(`${V}/minutes.njk`, {
       pageTitle: `Minutes and actions: ${meeting.title}`,
       meeting,
-      when: meetingWhen(meeting.starts_at, meeting.ends_at),
+      when: londonSpan(meeting.starts_at, meeting.ends_at),
       ...page,
       values,
       errors: state.errors ?? {},

@@ -11,7 +11,7 @@ import { cancelJobs, scheduleJob } from '../../../platform/jobs/jobs.ts';
 import type { JobHandlers } from '../../../platform/jobs/runner.ts';
 import { notify, type NotifyContext } from '../../../platform/notify/notify.ts';
 import { addDays, formatDate, formatDateTime, londonDate, type Clock } from '../../../platform/time.ts';
-import { londonToUtc, meetingWhen } from '../london.ts';
+import { londonToUtc, londonSpan } from '../../../platform/london-time.ts';
 import { ITEM_KIND, managedMeeting, readableMeeting } from '../service.ts';
 import type { Meeting } from '../tables.ts';
 import { ACTION_DUE, MINUTES_PUBLISHED, MINUTES_REVIEW } from './notifications.ts';
@@ -200,7 +200,7 @@ export async function sendForComment(db: Db, viewer: Viewer, programmeId: number
       await notify(tx, ctx, personId, MINUTES_REVIEW.kind, { kind: ITEM_KIND, id: meetingId, title: `Draft minutes: ${m.title}`, url: `/meetings/${meetingId}#minutes`, group: 'Meetings' }, {
         subject: `Draft minutes of “${m.title}”: your comments`,
         greeting: 'Hello,',
-        parts: [`The draft minutes of “${m.title}” (${meetingWhen(m.starts_at, m.ends_at)}) are ready. You can comment on them, or say you approve them, until ${closes}.`, { link: url, text: 'Read the draft minutes' }],
+        parts: [`The draft minutes of “${m.title}” (${londonSpan(m.starts_at, m.ends_at)}) are ready. You can comment on them, or say you approve them, until ${closes}.`, { link: url, text: 'Read the draft minutes' }],
       });
     }
     await recordAudit(tx, { actorId: viewer.id, action: 'meeting.minutes.review', recordType: 'meeting', recordId: meetingId, summary: `Sent draft minutes to ${people.length} people for comment` }, ctx.clock);
@@ -224,7 +224,7 @@ export async function publishMinutes(db: Db, viewer: Viewer, programmeId: number
       await notify(tx, ctx, personId, MINUTES_PUBLISHED.kind, { kind: ITEM_KIND, id: meetingId, title: `Minutes: ${m.title}`, url: `/meetings/${meetingId}#minutes`, group: 'Meetings' }, {
         subject: `Minutes of “${m.title}”`,
         greeting: 'Hello,',
-        parts: [`The minutes of “${m.title}” (${meetingWhen(m.starts_at, m.ends_at)}) are published, with the decisions made and the actions agreed.`, { link: url, text: 'Read the minutes' }],
+        parts: [`The minutes of “${m.title}” (${londonSpan(m.starts_at, m.ends_at)}) are published, with the decisions made and the actions agreed.`, { link: url, text: 'Read the minutes' }],
       });
     }
     await recordAudit(tx, { actorId: viewer.id, action: 'meeting.minutes.publish', recordType: 'meeting', recordId: meetingId, summary: `Published minutes and told ${people.length} people` }, ctx.clock);

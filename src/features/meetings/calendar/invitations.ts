@@ -10,7 +10,7 @@ import type { MailPart } from '../../../platform/mail/templates.ts';
 import type { NotificationKind } from '../../../platform/notify/kinds.ts';
 import { notify } from '../../../platform/notify/notify.ts';
 import { markdownToText } from '../../../platform/rich-text/rich-text.ts';
-import { meetingWhen } from '../london.ts';
+import { londonSpan } from '../../../platform/london-time.ts';
 import { MEETING_CHANGED } from '../notifications.ts';
 import * as q from '../queries.ts';
 import { ITEM_KIND, own } from '../service.ts';
@@ -56,7 +56,7 @@ export async function inviteNewcomers(tx: Tx, ctx: CalendarContext, m: Meeting, 
   const now = ctx.clock().toISOString();
   const full = await calendarMeeting(tx, m);
   const calendar = await calendarEvent(tx, full, 'REQUEST', ctx);
-  const when = meetingWhen(m.starts_at, m.ends_at);
+  const when = londonSpan(m.starts_at, m.ends_at);
   const purpose = markdownToText(m.purpose, { baseUrl: ctx.baseUrl });
   let told = 0;
   for (const personId of people) {
@@ -84,7 +84,7 @@ export async function inviteNewcomers(tx: Tx, ctx: CalendarContext, m: Meeting, 
 export async function sendUpdate(tx: Tx, ctx: CalendarContext, m: Meeting, people: readonly number[], change: ChangeWords): Promise<number> {
   if (!people.length) return 0;
   const calendar = await calendarEvent(tx, await calendarMeeting(tx, m), 'REQUEST', ctx);
-  const when = meetingWhen(m.starts_at, m.ends_at);
+  const when = londonSpan(m.starts_at, m.ends_at);
   const subject = change.moved ? `“${m.title}” has moved` : `“${m.title}” has changed`;
   const what = change.moved
     ? [`“${m.title}” has moved. It is now on ${when}.`, ...(change.details ? ['Its details have changed too: see the meeting’s page.'] : [])]
@@ -108,7 +108,7 @@ export async function sendUpdate(tx: Tx, ctx: CalendarContext, m: Meeting, peopl
 export async function sendCancel(tx: Tx, ctx: CalendarContext, m: Meeting, people: readonly number[], why: 'cancelled' | 'removed'): Promise<number> {
   if (!people.length) return 0;
   const calendar = await calendarEvent(tx, await calendarMeeting(tx, m), 'CANCEL', ctx);
-  const when = meetingWhen(m.starts_at, m.ends_at);
+  const when = londonSpan(m.starts_at, m.ends_at);
   for (const personId of people) {
     await notify(tx, ctx, personId, MEETING_CHANGED.kind, item(m), {
       subject: why === 'cancelled' ? `“${m.title}” is cancelled` : `You are no longer invited to “${m.title}”`,

@@ -8,7 +8,7 @@ import { sendErrorPage } from '../../../platform/http/errors.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { formBody, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
 import { formatDate, londonDate } from '../../../platform/time.ts';
-import { meetingWhen } from '../london.ts';
+import { londonSpan } from '../../../platform/london-time.ts';
 import { readableMeeting, rsvp } from '../service.ts';
 import { answerUrl, readAnswerToken } from './answer-token.ts';
 import { feedIcs, meetingIcs } from './calendars.ts';
@@ -67,7 +67,7 @@ export function calendarRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     return reply.view(`${V}/answer.njk`, {
       pageTitle: `Answer: “${m.title}”`,
       meeting: m,
-      when: meetingWhen(m.starts_at, m.ends_at),
+      when: londonSpan(m.starts_at, m.ends_at),
       state: m.status === 'cancelled' ? 'cancelled' : ended ? 'ended' : 'open',
       button: ANSWER_BUTTON[target.answer],
       action: new URL(answerUrl(deps.config.baseUrl, deps.config.sessionSecret, target)).pathname,
@@ -88,7 +88,7 @@ export function calendarRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     return reply.view(`${V}/answered.njk`, {
       pageTitle: result.ok ? 'Your answer is saved' : result.reason === 'cancelled' ? 'This meeting is cancelled' : 'This meeting has ended',
       meeting: m,
-      when: meetingWhen(m.starts_at, m.ends_at),
+      when: londonSpan(m.starts_at, m.ends_at),
       outcome: result.ok ? (result.place ?? result.response) : result.reason,
     });
   });

@@ -7,7 +7,7 @@ import { expressionBuilder } from 'kysely';
 import { londonDate, startOfLondonDay } from '../../../platform/time.ts';
 import type { Clock } from '../../../platform/time.ts';
 import * as core from '../queries.ts';
-import { meetingWhen } from '../london.ts';
+import { londonSpan } from '../../../platform/london-time.ts';
 import { ITEM_KIND, own as meetingsDb } from '../service.ts';
 import type { Meeting } from '../tables.ts';
 import type { Database } from '../../../platform/db/schema.ts';
@@ -37,7 +37,7 @@ export async function groupMeetings(db: Db, viewer: Viewer, programmeId: number,
   const cond = e.and([q.isForGroup(group.kind, group.id), e.or([e.and([e('meetings.status', '!=', 'draft'), visibleTo(viewer, ITEM_KIND, 'meetings.id')]), managedBy(viewer, ITEM_KIND, 'meetings.id')])]);
   const list = (when: 'upcoming' | 'past') => core.meetingsWhere(meetingsDb(db), programmeId, cond, when, now, { withDrafts: true });
   const [upcoming, past] = await Promise.all([list('upcoming'), list('past')]);
-  const withWhen = (rows: Meeting[]) => rows.map((m) => ({ ...m, when: meetingWhen(m.starts_at, m.ends_at) }));
+  const withWhen = (rows: Meeting[]) => rows.map((m) => ({ ...m, when: londonSpan(m.starts_at, m.ends_at) }));
   return { upcoming: withWhen(upcoming), past: withWhen(past) };
 }
 
@@ -83,7 +83,7 @@ export async function monthCalendar(db: Db, programmeId: number, month: string) 
     const date = londonDate(new Date(m.starts_at));
     let day = days.get(date);
     if (!day) days.set(date, (day = { date, label: dayName.format(new Date(`${date}T00:00:00Z`)).replace(',', ''), meetings: [] }));
-    const when = meetingWhen(String(m.starts_at), String(m.ends_at));
+    const when = londonSpan(String(m.starts_at), String(m.ends_at));
     const dayPrefix = `${day.label}, `;
     day.meetings.push({ id: m.id, title: m.title, status: m.status, time: when.startsWith(dayPrefix) ? when.slice(dayPrefix.length) : when });
   }

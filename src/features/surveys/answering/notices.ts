@@ -9,7 +9,7 @@ import { byAudience } from '../../../platform/notify/audience-visibility.ts';
 import { declareItemVisibility } from '../../../platform/notify/digest.ts';
 import type { NotificationKind } from '../../../platform/notify/kinds.ts';
 import { notify, type NotifyContext } from '../../../platform/notify/notify.ts';
-import { londonInstant } from '../../meetings/london.ts';
+import { londonInstant } from '../../../platform/london-time.ts';
 import { own } from '../service.ts';
 import type { NoticeKind } from '../tables.ts';
 import { setStatus } from '../queries.ts';

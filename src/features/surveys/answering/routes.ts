@@ -18,7 +18,7 @@ import { sendErrorPage } from '../../../platform/http/errors.ts';
 import { formRateLimit } from '../../../platform/http/rate-limits.ts';
 import type { AppDeps } from '../../../platform/http/request-context.ts';
 import { formBody, rowId, type ZodTypeProvider } from '../../../platform/http/zod-schemas.ts';
-import { londonInstant } from '../../meetings/london.ts';
+import { londonInstant } from '../../../platform/london-time.ts';
 import { answerText, answerValues, parsePage } from '../answers.ts';
 import type { SurveyDefinition } from '../definition.ts';
 import { LIMITS } from '../definition.ts';

@@ -2,7 +2,7 @@
 // times, stored in UTC), anonymous or not, and whether answers can be changed. The audience is
 // parsed beside it by parseAudience. Errors come back in page order with what was typed.
 import { z } from 'zod';
-import { londonToUtc, utcToLondon } from '../../meetings/london.ts';
+import { londonToUtc, utcToLondon } from '../../../platform/london-time.ts';
 import type { Survey } from '../tables.ts';
 
 export const SEND_FIELDS = ['reach', 'audience', 'opens', 'opensTime', 'closes', 'closesTime', 'anonymous', 'editable'];

@@ -1,8 +1,8 @@
-// Meeting times are typed and shown in London time and stored in UTC. A wall-clock time on the
-// day the clocks change may not exist (01:00 to 01:59 on the last Sunday in March is skipped) or
-// may happen twice (01:00 to 01:59 on the last Sunday in October): both are refused, by name.
-// Plain date arithmetic and the platform's date formats are platform/time.ts's (addDays,
-// daysBetween, formatDate); this module holds only what meetings word and parse their own way.
+// Times people type and read in London time, stored in UTC (meetings, survey and consultation
+// dates, reminders). A wall-clock time on the day the clocks change may not exist (01:00 to 01:59
+// on the last Sunday in March is skipped) or may happen twice (01:00 to 01:59 on the last Sunday
+// in October): londonToUtc says which, so forms refuse them by name. Plain date arithmetic and the
+// short date formats are time.ts's (addDays, daysBetween, formatDate).
 const wall = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 function wallClock(at: Date): string {
@@ -38,7 +38,7 @@ const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London',
 const clockTime = (at: Date) => timeFormat.format(at).replace(/\s/g, '').toLowerCase();
 
 /** "Tuesday 1 December 2026, 10:00am to 11:30am (UK time)". */
-export function meetingWhen(startsAt: string, endsAt: string): string {
+export function londonSpan(startsAt: string, endsAt: string): string {
   const s = new Date(startsAt);
   const e = new Date(endsAt);
   const sameDay = dayFormat.format(s) === dayFormat.format(e);
