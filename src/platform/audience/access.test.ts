@@ -21,6 +21,7 @@ import {
   mayManage,
   mayManageGroup,
   maySee,
+  seenBy,
   setAudience,
   stopLead,
   visibleTo,
@@ -122,6 +123,25 @@ describe('who may see and manage an item', () => {
       assert.deepEqual(await listed(viewer), visible, who);
       for (const name of names) assert.equal(await maySee(db(), viewer, 'test-item', idOf(name)), visible.includes(name), `${who}: one item, ${name}`);
     }
+  });
+
+  it('lists the people who may see an item (seenBy) exactly as maySee answers for each of them', async () => {
+    const people = () => db() as unknown as Kysely<{ people: { id: number; role: Role } }>;
+    const check = async (when: string) => {
+      const everyone: Who[] = [admin, amy, bo, carl, dan, wyn, fay, gil, obs];
+      for (const name of names) {
+        const rows = await people().selectFrom('people').select('people.id').where(seenBy('test-item', idOf(name), { id: 'people.id', role: 'people.role' })).execute();
+        const seeing = new Set(rows.map((r) => r.id));
+        for (const who of everyone) assert.equal(seeing.has(who.id), await maySee(db(), who, 'test-item', idOf(name)), `${when}: person ${who.id} (${who.role}) and ${name}`);
+      }
+    };
+    await check('at first');
+    assert.ok(!(await people().selectFrom('people').select('id').where(seenBy('test-item', idOf('subgroup2'), { id: 'people.id', role: 'people.role' })).execute()).some((r) => r.id === amy.id), 'not a member of sub-group 2');
+    // It reads the person's role and groups now: a lead made an observer, a member taken out.
+    await setPersonRole(db(), fay.id, 'observer', f.t.clock);
+    fay = { id: fay.id, role: 'observer' };
+    await removeFromSubgroup(db(), admin.id, s1, amy.id, f.t.clock);
+    await check('after changes');
   });
 
   it('for each audience kind, a member sees the item and a non-member does not', async () => {

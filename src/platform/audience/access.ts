@@ -160,6 +160,47 @@ export function managedBy(viewer: Viewer, itemKind: string, item: ItemRef): Expr
   return e.and([e.exists(targetsOf(itemKind, item)), e.not(e.exists(targetsOf(itemKind, item).where(e.not(ledTarget(viewer, STORED)))))]);
 }
 
+/**
+ * The rule turned round, for a query of people: the person in this row (the caller's columns for
+ * their id and role, e.g. `{ id: 'people.id', role: 'people.role' }`) may see this one item, as
+ * maySee would say for them. For lists of the people who can see an item (whom a discussion post
+ * may mention, who is told about it), so that nobody who may not see it is ever read. Their
+ * account's status is the caller's to check (keep to active people).
+ */
+export function seenBy(itemKind: string, itemId: number, person: { id: string; role: string }): Expression<SqlBool> {
+  const e = builder();
+  const id = sql.ref<number>(person.id);
+  const role = sql.ref<string>(person.role);
+  const t = STORED;
+  const inGroup = e.exists(
+    e.selectFrom('audience_members as aud_m').select(sql.lit(1).as('one')).whereRef('aud_m.group_kind', '=', t.kind).whereRef('aud_m.group_id', '=', t.id).where('aud_m.person_id', '=', id),
+  );
+  const leads = (kind: LedGroupKind, groupId: Expression<number>) =>
+    e.exists(e.selectFrom('group_leads as aud_l').select(sql.lit(1).as('one')).where('aud_l.group_kind', '=', kind).where('aud_l.group_id', '=', groupId).where('aud_l.person_id', '=', id));
+  const subgroupOfLedProject = e.exists(
+    e
+      .selectFrom('audience_groups as aud_g')
+      .innerJoin('group_leads as aud_l', (j) => j.on('aud_l.group_kind', '=', 'project').onRef('aud_l.group_id', '=', 'aud_g.project_id'))
+      .select(sql.lit(1).as('one'))
+      .where('aud_g.group_kind', '=', 'subgroup')
+      .whereRef('aud_g.group_id', '=', t.id)
+      .where('aud_l.person_id', '=', id),
+  );
+  const reachesThem = e.or([
+    e(t.kind, 'in', ['public', 'signed-in']),
+    e.and([e(t.kind, '=', 'person'), e(t.id, '=', id)]),
+    e.and([e(t.kind, 'in', ['programme', 'project', 'subgroup']), inGroup]),
+    // A facilitator leads projects and their sub-groups (a participant leads only a sub-group
+    // they are a member of, which membership above already covers).
+    e.and([e(role, '=', 'facilitator'), e.or([e.and([e(t.kind, '=', 'project'), leads('project', t.id)]), e.and([e(t.kind, '=', 'subgroup'), subgroupOfLedProject])])]),
+  ]);
+  return e.or([
+    e(role, '=', 'admin'),
+    e.and([e(role, '=', 'observer'), e.exists(targetsOf(itemKind, itemId).where('aud_t.target_kind', '=', 'public'))]),
+    e.and([e(role, 'not in', ['admin', 'observer']), e.exists(targetsOf(itemKind, itemId).where(reachesThem))]),
+  ]);
+}
+
 async function holds(db: Db | Tx, condition: Expression<SqlBool>): Promise<boolean> {
   const row = await own(db)
     .selectNoFrom(sql<number | boolean>`case when ${condition} then 1 else 0 end`.as('ok'))
