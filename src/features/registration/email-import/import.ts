@@ -22,7 +22,7 @@ import { findProgramme } from '../../programme/service.ts';
 import { addEvent, submitRegistration, type RegistrationDetails } from '../service.ts';
 import { htmlToText, isRelevant, oneLine, organisationKey, readLetter, serviceFromText, storable, type OrganisationNames, type Reading } from './parse.ts';
 import { importsWithMessageId, insertImport, organisationsForMatching, registrationByEmail, registrationsNamed, settleEarlierReviews, type NewMailImport } from './queries.ts';
-import { openSource, type MessageSource, type RawMessage } from './sources.ts';
+import { openSource, type MailboxMark, type MessageSource, type OpenOptions, type RawMessage } from './sources.ts';
 import { recipientsIn, replyTargetOf } from '../../discussions/email-reply/address.ts';
 import { takeEmailReply } from '../../discussions/email-reply/take-reply.ts';
 import { aliasesOf } from '../organisation-aliases.ts';
@@ -64,7 +64,16 @@ export type ImportDeps = {
    */
   replies?: { mailbox: string; secret: string };
   /** Where messages come from (openSource: files or IMAP); tests give a fake mailbox. */
-  open?: (source: string) => Promise<MessageSource>;
+  open?: (source: string, options: OpenOptions) => Promise<MessageSource>;
+  /**
+   * The scheduled read of an IMAP mailbox: read only the messages after this mark (all of them
+   * when the mailbox's UIDVALIDITY is another), and be told, once the run ends (or fails), how far
+   * it got: the highest UID taken in with every message before it. A message that will be tried
+   * again (a reply that failed) holds the mark where it is. `import-mail` gives neither: it reads
+   * everything.
+   */
+  after?: MailboxMark | null;
+  onPosition?: (mark: MailboxMark) => Promise<void>;
 };
 type Outcome = 'created' | 'updated' | 'needsReview' | 'alreadyImported' | 'notRelevant' | 'failed' | 'posted' | 'refused';
 
@@ -97,7 +106,8 @@ export async function importFromSource(source: string, deps: ImportDeps): Promis
   const programme = await findProgramme(deps.db);
   if (!programme) throw new ImportError('There is no programme to register people for: run `node src/main.ts seed` (or create the programme) first');
   const orgs = await organisationIndex(deps.db);
-  const opened = deps.open ? await deps.open(source) : await openSource(source, { imapTimeoutMs: deps.imapTimeoutMs });
+  const options: OpenOptions = { imapTimeoutMs: deps.imapTimeoutMs, after: deps.after ?? null };
+  const opened = deps.open ? await deps.open(source, options) : await openSource(source, options);
   const summary: ImportSummary = { keyword: programme.mailbox_subject, read: 0, created: 0, updated: 0, needsReview: 0, alreadyImported: 0, notRelevant: 0, failed: 0, posted: 0, refused: 0 };
   const messageDeps: MessageDeps = {
     ...deps,
@@ -107,17 +117,57 @@ export async function importFromSource(source: string, deps: ImportDeps): Promis
     closesAt: endOfLondonDay(programme.registration_closes_on),
     closesOn: programme.registration_closes_on,
   };
+  const position = new ReadPosition(opened.uidValidity, deps.after ?? null);
   try {
     for await (const message of opened.messages) {
-      const outcome = await importMessage(message, messageDeps);
+      // At or before the mark: taken in by an earlier run (IMAP answers "N:*" with the last message).
+      if (position.passed(message.uid)) continue;
+      const { outcome, settled } = await importMessage(message, messageDeps);
       summary.read++;
       summary[outcome]++;
+      position.done(message.uid, settled);
       deps.onProgress?.(summary.read, opened.total);
     }
   } finally {
     await opened.close();
+    const mark = position.moved();
+    if (mark && deps.onPosition) await deps.onPosition(mark);
   }
   return summary;
+}
+
+/**
+ * How far a read of an IMAP mailbox got: the highest UID taken in with every message before it.
+ * It stops moving at the first message that will be tried again, or if the server ever sends the
+ * messages out of UID order (so a message is never passed by unread).
+ */
+export class ReadPosition {
+  readonly #uidValidity: string | undefined;
+  readonly #start: number;
+  #uid: number;
+  #held = false;
+
+  constructor(uidValidity: string | undefined, after: MailboxMark | null) {
+    this.#uidValidity = uidValidity;
+    this.#start = after && after.uidValidity === uidValidity ? after.uid : 0;
+    this.#uid = this.#start;
+  }
+
+  passed(uid: number | undefined): boolean {
+    return uid !== undefined && this.#start > 0 && uid <= this.#start;
+  }
+
+  done(uid: number | undefined, settled: boolean): void {
+    if (uid === undefined || this.#held) return;
+    if (!settled || uid <= this.#uid) this.#held = true;
+    else this.#uid = uid;
+  }
+
+  /** The new mark, when there is one to keep (it moved on, or the mailbox's UIDVALIDITY changed). */
+  moved(): MailboxMark | null {
+    if (this.#uidValidity === undefined) return null;
+    return this.#uid > this.#start || this.#start === 0 ? { uidValidity: this.#uidValidity, uid: this.#uid } : null;
+  }
 }
 
 /** `closesAt`: the end of the registration window; a message sent after it is late. */
@@ -177,18 +227,23 @@ export const REUSED_MESSAGE_ID = 'reuses the Message-ID of an earlier, different
 /** Thrown inside a message's transaction when another run recorded the same message first. */
 class TakenInElsewhere extends Error {}
 
-async function importMessage(message: RawMessage, deps: MessageDeps): Promise<Outcome> {
+/** `settled`: false when a later read must try the message again (a reply that failed). */
+async function importMessage(message: RawMessage, deps: MessageDeps): Promise<{ outcome: Outcome; settled: boolean }> {
   const key = messageKey(message.raw);
   const target = deps.replies ? replyTargetOf(recipientsIn(rawHeaders(message.raw)), deps.replies.mailbox, deps.replies.secret) : null;
   if (target) {
     try {
-      return await takeInReply(message, key.messageId, target, deps);
+      return { outcome: await takeInReply(message, key.messageId, target, deps), settled: true };
     } catch (e) {
       // Recorded for the team like any unreadable message; the next run tries the reply again.
       await recordFailure(message, key, e, deps);
-      return 'failed';
+      return { outcome: 'failed', settled: false };
     }
   }
+  return { outcome: await takeInMessage(message, key, deps), settled: true };
+}
+
+async function takeInMessage(message: RawMessage, key: { messageId: string; contentHash: string }, deps: MessageDeps): Promise<Outcome> {
   const earlier = await importsWithMessageId(deps.db, key.messageId);
   // Rows from before content hashes were kept ('') count as this message, as they did then.
   if (earlier.some((e) => e.content_hash === key.contentHash || e.content_hash === '')) return 'alreadyImported';

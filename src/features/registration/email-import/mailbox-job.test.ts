@@ -1,7 +1,9 @@
 // The programme mailbox read on a schedule, on both engines: with IMAP_URL set the job is
 // declared every 5 minutes; each run reads a (fake) mailbox for registrations and replies alike
 // and records its outcome, which the admins' review page shows; a mailbox that cannot be reached
-// is recorded with the reason; reading the same mail again takes nothing in twice.
+// is recorded with the reason; reading the same mail again takes nothing in twice. Each run reads
+// only the messages after where the last stopped (by UID), all again when the UIDVALIDITY changes,
+// and a run that fails midway skips nothing; import-mail by hand still reads everything.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { formatDateTime } from '../../../platform/time.ts';
@@ -10,8 +12,9 @@ import { scheduleDueOccurrences } from '../../../platform/jobs/recurring.ts';
 import { runDueJobs } from '../../../platform/jobs/runner.ts';
 import { mainText, setUp, type Fixture } from '../../participants/test-fixture.ts';
 import { replyAddress } from '../../discussions/email-reply/address.ts';
+import { importFromSource, ReadPosition } from './import.ts';
 import { mailboxJobs, readMailbox, READ_MAILBOX, UNEXPECTED } from './mailbox-job.ts';
-import { SourceError, type MessageSource } from './sources.ts';
+import { SourceError, type MessageSource, type OpenOptions } from './sources.ts';
 
 const CRLF = '\r\n';
 let sentAt = '';
@@ -111,6 +114,104 @@ describe(`the programme mailbox read on a schedule on ${TEST_ENGINE}`, () => {
     assert.equal(run!.error, UNEXPECTED);
     assert.equal(run!.read, 0);
     assert.doesNotMatch(JSON.stringify(await runs()), /s3cret/);
+  });
+
+  describe('remembering where it stopped', () => {
+    /** A fake IMAP mailbox with UIDs: fetches by UID after the mark as a server does. */
+    let box: { uidValidity: string; messages: { uid: number; raw: Buffer }[]; failAfter?: number };
+    let fetched: number[];
+    const imapOpen = async (_source: string, options: OpenOptions): Promise<MessageSource> => {
+      const after = options.after;
+      const from = after && after.uidValidity === box.uidValidity ? after.uid + 1 : 1;
+      let chosen = box.messages.filter((m) => m.uid >= from);
+      // A server answers "N:*" past its last UID with the last message.
+      if (!chosen.length && box.messages.length) chosen = [box.messages.at(-1)!];
+      const failAfter = box.failAfter;
+      return {
+        total: null,
+        uidValidity: box.uidValidity,
+        messages: (async function* () {
+          for (const [i, m] of chosen.entries()) {
+            if (failAfter !== undefined && i >= failAfter) throw new SourceError('The IMAP connection to imap.example.org:993 failed while reading messages: the server did not answer in time. Run the import again to carry on.');
+            fetched.push(m.uid);
+            yield { source: `imap:INBOX/${m.uid}`, raw: m.raw, uid: m.uid };
+          }
+        })(),
+        close: async () => {},
+      };
+    };
+    const run = async () => {
+      fetched = [];
+      const r = await readMailbox(db(), f.t.clock, { config: { ...f.t.config, imapUrl }, open: imapOpen });
+      return { read: r!.read, registered: r!.registered, skipped: r!.skipped, error: r!.error, fetched };
+    };
+    const position = () => db().selectFrom('mailbox_positions').selectAll().execute();
+    const registrant = (n: number) =>
+      message(`new-${n}`, { From: `person${n}@example.org`, To: f.t.config.replyMailbox, Subject: 'SUPPORT WORKFORCE' }, `Name: Person Number${n}\nWhere I work: Airedale NHS Foundation Trust\nType of service: Diagnostic imaging\nJob title: Imaging assistant`);
+    const registrations = async () => (await db().selectFrom('registrations').select('id').execute()).length;
+
+    beforeEach(() => {
+      box = { uidValidity: '7', messages: inbox.map((raw, i) => ({ uid: 10 + i, raw })) };
+    });
+
+    it('reads only the new messages on the next run, and nothing when there are none', async () => {
+      assert.deepEqual(await run(), { read: 4, registered: 1, skipped: 1, error: null, fetched: [10, 11, 12, 13] });
+      assert.deepEqual((await position()).map((p) => ({ ...p })), [{ mailbox: 'programme@imap.example.org:993/INBOX', uid_validity: '7', last_uid: 13, updated_at: f.t.clock().toISOString() }]);
+      assert.doesNotMatch(JSON.stringify(await position()), /s3cret/, 'never the password');
+      // Nothing new: the message a server sends back for "14:*" is passed by, not read again.
+      assert.deepEqual(await run(), { read: 0, registered: 0, skipped: 0, error: null, fetched: [13] });
+      box.messages.push({ uid: 14, raw: registrant(1) }, { uid: 16, raw: registrant(2) });
+      assert.deepEqual(await run(), { read: 2, registered: 2, skipped: 0, error: null, fetched: [14, 16] });
+      assert.equal((await position())[0]!.last_uid, 16);
+      assert.equal(await registrations(), 4);
+    });
+
+    it('reads everything again when the mailbox UIDVALIDITY changes, taking nothing in twice', async () => {
+      await run();
+      box = { uidValidity: '8', messages: [...inbox, registrant(1)].map((raw, i) => ({ uid: 1 + i, raw })) };
+      assert.deepEqual(await run(), { read: 5, registered: 1, skipped: 4, error: null, fetched: [1, 2, 3, 4, 5] });
+      assert.deepEqual((await position()).map((p) => [p.uid_validity, p.last_uid]), [['8', 5]]);
+      assert.equal(await registrations(), 3, 'Jo, the one for review, and the new one: no one twice');
+    });
+
+    it('skips nothing when a run fails midway: the next one carries on after the last message stored', async () => {
+      box.messages.push({ uid: 14, raw: registrant(1) }, { uid: 15, raw: registrant(2) });
+      box.failAfter = 0;
+      assert.match((await run()).error ?? '', /failed while reading messages/);
+      assert.deepEqual((await position()).map((p) => [p.uid_validity, p.last_uid]), [['7', 0]], 'nothing stored, nothing passed');
+      box.failAfter = 4;
+      const failed = await run();
+      assert.deepEqual(failed.fetched, [10, 11, 12, 13]);
+      assert.match(failed.error ?? '', /failed while reading messages/);
+      assert.equal(await registrations(), 2, 'the four read were stored');
+      assert.equal((await position())[0]!.last_uid, 13, 'up to the last message stored');
+      delete box.failAfter;
+      assert.deepEqual(await run(), { read: 2, registered: 2, skipped: 0, error: null, fetched: [14, 15] });
+      assert.equal(await registrations(), 4);
+    });
+
+    it('holds the mark at a message to be tried again, or when the server sends UIDs out of order', () => {
+      const after = (steps: [number, boolean][], start: { uidValidity: string; uid: number } | null = { uidValidity: '7', uid: 3 }) => {
+        const p = new ReadPosition('7', start);
+        for (const [uid, settled] of steps) p.done(uid, settled);
+        return p.moved();
+      };
+      assert.deepEqual(after([[4, true], [5, false], [6, true]]), { uidValidity: '7', uid: 4 }, 'a reply that failed is read again next time');
+      assert.deepEqual(after([[4, true], [9, true], [6, true], [10, true]]), { uidValidity: '7', uid: 9 }, 'never past a message not yet read');
+      assert.equal(after([[5, false]]), null, 'not moved: nothing to keep');
+      assert.deepEqual(after([], { uidValidity: '6', uid: 40 }), { uidValidity: '7', uid: 0 }, 'another UIDVALIDITY: from the start');
+      assert.equal(new ReadPosition(undefined, null).moved(), null, 'files have no UIDs');
+      assert.ok(new ReadPosition('7', { uidValidity: '7', uid: 3 }).passed(3));
+      assert.ok(!new ReadPosition('7', { uidValidity: '7', uid: 3 }).passed(4));
+    });
+
+    it('leaves import-mail by hand reading the whole mailbox, and its mark alone', async () => {
+      await run();
+      fetched = [];
+      const summary = await importFromSource(imapUrl, { db: db(), clock: f.t.clock, baseUrl: f.t.config.baseUrl, open: imapOpen });
+      assert.deepEqual([summary.read, summary.alreadyImported + summary.notRelevant, fetched], [4, 4, [10, 11, 12, 13]]);
+      assert.equal((await position())[0]!.last_uid, 13);
+    });
   });
 
   it('does nothing without IMAP_URL', async () => {

@@ -1,17 +1,24 @@
 // The programme mailbox read on a schedule: with IMAP_URL set, every 5 minutes the import reads
-// the mailbox (read-only) for replies to discussions and registrations alike, exactly as
-// `import-mail` does by hand (each message is taken in once, so reading it all again is safe), and
-// records the run's outcome for the admins (counts only: no addresses). A run that cannot reach
-// the mailbox is recorded with the reason and waits for the next one, rather than retrying sooner.
+// the mailbox (read-only) for replies to discussions and registrations alike, as `import-mail`
+// does by hand, and records the run's outcome for the admins (counts only: no addresses). A run
+// that cannot reach the mailbox is recorded with the reason and waits for the next one, rather
+// than retrying sooner.
+// Each run reads only the messages after where the last one stopped (position-table.ts: the
+// mailbox's UIDVALIDITY and the highest UID taken in with every message before it), so a run
+// takes as long as the new mail, not the whole mailbox; everything again when the UIDVALIDITY
+// changes. The mark moves only once the messages are stored, so a run that fails midway skips
+// nothing (and each message is taken in once, so reading one again is safe). `import-mail` by
+// hand still reads everything.
 import type { Config } from '../../../config.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { RecurringJob } from '../../../platform/jobs/recurring.ts';
 import type { JobHandlers } from '../../../platform/jobs/runner.ts';
 import type { Clock } from '../../../platform/time.ts';
 import { importFromSource, ImportError, type ImportSummary } from './import.ts';
-import { SourceError, type MessageSource } from './sources.ts';
+import { imapMailboxKey, SourceError, type MessageSource, type OpenOptions } from './sources.ts';
 import { storable } from './parse.ts';
-import { recordRun } from './queries.ts';
+import { mailboxPosition, recordRun, saveMailboxPosition } from './queries.ts';
+import { mailboxPositionsDb } from './position-table.ts';
 import { mailRunsDb, type MailRun } from './runs-table.ts';
 
 declare module '../../../platform/jobs/jobs.ts' {
@@ -24,7 +31,7 @@ declare module '../../../platform/jobs/jobs.ts' {
 
 export const READ_MAILBOX: RecurringJob = { name: 'read-mailbox', cron: '*/5 * * * *', kind: 'registration.read-mailbox', payload: {}, maxAttempts: 1 };
 
-export type MailboxDeps = { config: Pick<Config, 'imapUrl' | 'baseUrl' | 'replyMailbox' | 'sessionSecret'>; open?: (source: string) => Promise<MessageSource> };
+export type MailboxDeps = { config: Pick<Config, 'imapUrl' | 'baseUrl' | 'replyMailbox' | 'sessionSecret'>; open?: (source: string, options: OpenOptions) => Promise<MessageSource> };
 
 /** Reads the mailbox once and records what came of it; returns the record. */
 export async function readMailbox(db: Db, clock: Clock, deps: MailboxDeps): Promise<MailRun | null> {
@@ -34,11 +41,15 @@ export async function readMailbox(db: Db, clock: Clock, deps: MailboxDeps): Prom
   let summary: ImportSummary | null = null;
   let error: string | null = null;
   try {
+    // Only the mailbox's address without its password names where it stopped.
+    const mailbox = imapMailboxKey(source);
     summary = await importFromSource(source, {
       db,
       clock,
       baseUrl: deps.config.baseUrl,
       replies: { mailbox: deps.config.replyMailbox, secret: deps.config.sessionSecret },
+      after: await mailboxPosition(mailboxPositionsDb(db), mailbox),
+      onPosition: (mark) => saveMailboxPosition(mailboxPositionsDb(db), mailbox, mark, clock().toISOString()),
       ...(deps.open ? { open: deps.open } : {}),
     });
   } catch (e) {

@@ -3,6 +3,8 @@ import type { Insertable } from 'kysely';
 import { normaliseEmail } from '../../../platform/auth/people.ts';
 import type { MailImportsTable, RegistrationDb } from '../tables.ts';
 import type { MailRun, MailRunsDb, MailRunsTable } from './runs-table.ts';
+import type { MailboxPositionsDb } from './position-table.ts';
+import type { MailboxMark } from './sources.ts';
 
 export type NewMailImport = Insertable<MailImportsTable>;
 
@@ -113,3 +115,17 @@ export const recordRun = (db: MailRunsDb, row: Insertable<MailRunsTable>): Promi
 
 /** The latest runs, newest first, for the admins' review page. */
 export const latestRuns = (db: MailRunsDb, limit = 10) => db.selectFrom('mail_runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
+
+// Where the scheduled read stopped, per mailbox (position-table.ts).
+export async function mailboxPosition(db: MailboxPositionsDb, mailbox: string): Promise<MailboxMark | null> {
+  const row = await db.selectFrom('mailbox_positions').select(['uid_validity', 'last_uid']).where('mailbox', '=', mailbox).executeTakeFirst();
+  return row ? { uidValidity: row.uid_validity, uid: Number(row.last_uid) } : null;
+}
+
+export async function saveMailboxPosition(db: MailboxPositionsDb, mailbox: string, mark: MailboxMark, now: string): Promise<void> {
+  await db
+    .insertInto('mailbox_positions')
+    .values({ mailbox, uid_validity: mark.uidValidity, last_uid: mark.uid, updated_at: now })
+    .onConflict((oc) => oc.column('mailbox').doUpdateSet({ uid_validity: mark.uidValidity, last_uid: mark.uid, updated_at: now }))
+    .execute();
+}

@@ -6,8 +6,17 @@ import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 
-export type RawMessage = { source: string; raw: Buffer };
-export type MessageSource = { total: number | null; messages: AsyncIterable<RawMessage>; close(): Promise<void> };
+/** `uid`: the message's IMAP UID (IMAP only). */
+export type RawMessage = { source: string; raw: Buffer; uid?: number };
+/** `uidValidity`: the IMAP mailbox's UIDVALIDITY (IMAP only): UIDs are the same messages while it stays the same. */
+export type MessageSource = { total: number | null; messages: AsyncIterable<RawMessage>; close(): Promise<void>; uidValidity?: string };
+/**
+ * Where a scheduled read of an IMAP mailbox stopped: the mailbox's UIDVALIDITY and the highest
+ * UID whose message, and every one before it, has been taken in.
+ */
+export type MailboxMark = { uidValidity: string; uid: number };
+/** `after`: read only the messages after this mark (all of them when the mailbox's UIDVALIDITY is another). */
+export type OpenOptions = { imapTimeoutMs?: number | undefined; after?: MailboxMark | null | undefined };
 
 export class SourceError extends Error {}
 
@@ -112,8 +121,8 @@ function fromFiles(files: string[], label: (f: string) => string): MessageSource
   };
 }
 
-export async function openSource(source: string, options: { imapTimeoutMs?: number | undefined } = {}): Promise<MessageSource> {
-  if (/^imaps?:\/\//i.test(source)) return openImap(source, options.imapTimeoutMs ?? 30_000);
+export async function openSource(source: string, options: OpenOptions = {}): Promise<MessageSource> {
+  if (/^imaps?:\/\//i.test(source)) return openImap(source, options.imapTimeoutMs ?? 30_000, options.after ?? null);
   let st;
   try {
     st = statSync(source);
@@ -127,6 +136,12 @@ export async function openSource(source: string, options: { imapTimeoutMs?: numb
   const ext = extname(source).toLowerCase();
   if (ext !== '.eml' && ext !== '.mbox') throw new SourceError(`Cannot read ${source}: give an .eml file, an .mbox file, a folder or an imaps:// address`);
   return fromFiles([source], () => source.split(/[\\/]/).pop()!);
+}
+
+/** Which mailbox an IMAP address reads, without its password: user@host:port/folder. */
+export function imapMailboxKey(source: string): string {
+  const { host, port, auth, mailbox } = parseImapUrl(source);
+  return `${auth.user}@${host}:${port}/${mailbox}`;
 }
 
 /** Parses imaps://user:pass@host[:port]/MAILBOX (imap:// for a plain connection). */
@@ -157,7 +172,7 @@ function imapProblem(e: unknown): string {
   return err.responseText || err.message || String(e);
 }
 
-async function openImap(source: string, timeoutMs: number): Promise<MessageSource> {
+async function openImap(source: string, timeoutMs: number, after: MailboxMark | null): Promise<MessageSource> {
   const { mailbox, ...connection } = parseImapUrl(source);
   const where = `${connection.host}:${connection.port}`;
   const client = new ImapFlow({ ...connection, logger: false, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: Math.max(timeoutMs, 60_000) });
@@ -175,14 +190,21 @@ async function openImap(source: string, timeoutMs: number): Promise<MessageSourc
     await client.logout().catch(() => {});
     throw new SourceError(`Could not open the mailbox "${mailbox}" on ${where}: ${imapProblem(e)}`);
   }
-  const total = box.exists;
+  const uidValidity = String(box.uidValidity);
+  // The same UIDVALIDITY: the messages after the mark, by UID. Another: the UIDs name other
+  // messages now, so everything is read again (each message is still taken in once).
+  const from = after && after.uidValidity === uidValidity ? after.uid + 1 : 1;
+  // Nothing new: no fetch at all (IMAP answers "N:*" past the last UID with the last message).
+  const total = from === 1 ? box.exists : null;
+  const nothingNew = !box.exists || (from > 1 && box.uidNext !== undefined && box.uidNext <= from);
   return {
     total,
+    uidValidity,
     messages: (async function* () {
-      if (!total) return;
+      if (nothingNew) return;
       try {
-        for await (const m of client.fetch('1:*', { source: true, uid: true })) {
-          if (m.source) yield { source: `imap:${mailbox}/${m.uid}`, raw: m.source };
+        for await (const m of client.fetch(`${from}:*`, { source: true, uid: true }, { uid: true })) {
+          if (m.source) yield { source: `imap:${mailbox}/${m.uid}`, raw: m.source, uid: m.uid };
         }
       } catch (e) {
         // Messages already taken in are kept; running the import again carries on from there.
