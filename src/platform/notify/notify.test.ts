@@ -7,7 +7,7 @@ import { upsertPerson, setProgrammeMailStopped } from '../auth/people.ts';
 import { inTransaction } from '../db/database.ts';
 import { declareNotificationKinds } from './kinds.ts';
 import { declareItemVisibility, lastPeriod, sendDigests } from './digest.ts';
-import { notify, setPreferences, type NotifyContext } from './notify.ts';
+import { notify, notifyMany, setPreferences, type NotifyContext } from './notify.ts';
 import { unsubscribeToken } from './unsubscribe.ts';
 
 declareNotificationKinds(
@@ -112,6 +112,56 @@ describe(`notify() on ${TEST_ENGINE}`, () => {
     const ada = await person();
     await assert.rejects(send(ada, 'test.undeclared'), /never declared/);
     assert.equal((await t.data.db.selectFrom('notifications').select('id').execute()).length, 0);
+  });
+
+  it('tells many people at once (notifyMany) exactly as notify() would tell each, in one transaction', async () => {
+    const [ada, bea, cal, dev, eve] = [await person('Ada Example'), await person('Bea Example'), await person('Cal Example'), await person('Dev Example'), await person('Eve Example')];
+    await inTransaction(t.data.db, (tx) => setPreferences(tx, bea, { 'test.news': 'weekly' }, t.clock));
+    await inTransaction(t.data.db, (tx) => setPreferences(tx, cal, { 'test.news': 'off', 'test.moved': 'off' }, t.clock));
+    await setProgrammeMailStopped(t.data.db, dev, true, t.clock);
+    const to = (personId: number, kind: string, subject = `For ${personId}`) => ({ personId, kind, message: { ...message, subject, replyTo: `programme+${personId}@example.org` } });
+    const recipients = [to(ada, 'test.news'), to(bea, 'test.news'), to(cal, 'test.news'), to(dev, 'test.news'), to(999_999, 'test.news'), to(cal, 'test.moved'), to(eve, 'test.reply')];
+    const outcomes = await inTransaction(t.data.db, (tx) => notifyMany(tx, ctx, item(7), recipients));
+    assert.deepEqual(outcomes, ['immediately', 'weekly', 'off', 'withheld', 'no-such-person', 'immediately', 'daily']);
+    const rows = await t.data.db.selectFrom('notifications').select(['person_id', 'kind', 'delivery', 'item_id', 'title']).orderBy('id').execute();
+    assert.deepEqual(rows.map((r) => [r.person_id, r.kind, r.delivery, r.item_id]), [
+      [ada, 'test.news', 'immediately', 7],
+      [bea, 'test.news', 'weekly', 7],
+      [cal, 'test.news', 'off', 7],
+      [dev, 'test.news', 'withheld', 7],
+      [cal, 'test.moved', 'immediately', 7],
+      [eve, 'test.reply', 'daily', 7],
+    ]);
+    // Each email is that person's own: their address, subject, reply address and unsubscribe link; essential mail has none.
+    const mail = await outbox();
+    assert.deepEqual(mail.map((m) => [m.to_address, m.subject]), [['ada.example@example.org', `For ${ada}`], ['cal.example@example.org', `For ${cal}`]]);
+    const adaHeaders = JSON.parse(mail[0]!.headers!) as Record<string, string>;
+    assert.equal(adaHeaders['Reply-To'], `programme+${ada}@example.org`);
+    assert.ok(adaHeaders['List-Unsubscribe']);
+    assert.deepEqual(JSON.parse(mail[1]!.headers!), { 'Reply-To': `programme+${cal}@example.org` });
+    assert.match(mail[0]!.text_body, /Stop emails about this/);
+    assert.doesNotMatch(mail[1]!.text_body, /Stop emails/);
+
+    // An undeclared kind anywhere in the batch writes nothing; so does a rolled-back change.
+    await assert.rejects(inTransaction(t.data.db, (tx) => notifyMany(tx, ctx, item(8), [to(ada, 'test.news'), to(bea, 'test.undeclared')])), /never declared/);
+    await assert.rejects(inTransaction(t.data.db, async (tx) => {
+      await notifyMany(tx, ctx, item(9), [to(ada, 'test.news'), to(eve, 'test.news')]);
+      throw new Error('the change failed');
+    }));
+    assert.equal((await t.data.db.selectFrom('notifications').select('id').execute()).length, 6);
+    assert.equal((await outbox()).length, 2);
+  });
+
+  it('tells more people than one statement takes (notifyMany in slices of 500)', async () => {
+    const now = t.clock().toISOString();
+    const many = Array.from({ length: 1201 }, (_, i) => ({ email: `many${i}@example.org`, email_normalised: `many${i}@example.org`, name: `Many ${i}`, role: 'participant' as const, status: 'active' as const, created_at: now, updated_at: now, programme_mail_stopped_at: null }));
+    const ids: number[] = [];
+    for (let i = 0; i < many.length; i += 200) ids.push(...(await t.data.db.insertInto('people').values(many.slice(i, i + 200)).returning('id').execute()).map((r) => r.id));
+    const outcomes = await inTransaction(t.data.db, (tx) => notifyMany(tx, ctx, item(1), ids.map((personId) => ({ personId, kind: 'test.news', message }))));
+    assert.equal(outcomes.length, 1201);
+    assert.ok(outcomes.every((o) => o === 'immediately'));
+    assert.equal((await outbox()).length, 1201);
+    assert.deepEqual(new Set((await t.data.db.selectFrom('notifications').select('person_id').execute()).map((r) => r.person_id)), new Set(ids));
   });
 
   it('tells nobody when the change it belongs to is rolled back', async () => {
