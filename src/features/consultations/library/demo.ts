@@ -1,7 +1,9 @@
 // Demo data for the library (invented): a finished output, "Welcome guide for new support
 // workers", consulted on two months ago (closed), answered, revised into a second version and
 // published to the library with the programme's first aim and its consultation report. Comments
-// are made at the consultation's own (past) time; no mail is sent. The demo calls it once people exist.
+// are made at the consultation's own (past) time; no mail is sent. The demo calls it once people exist,
+// after the demo discussions: the output cites the summaries of the discussions closed by then
+// (the demo's "How often should we meet online?") as evidence of what participants agreed.
 import type { Db } from '../../../platform/db/database.ts';
 import { addDays, endOfLondonDay, londonDate, startOfLondonDay, type Clock } from '../../../platform/time.ts';
 import { splitMarkdown } from '../import.ts';
@@ -10,7 +12,8 @@ import { addComment, createConsultation, createDraft, own } from '../service.ts'
 import { editSection, newVersion } from '../versions/service.ts';
 import { programmeAims } from './queries.ts';
 import { libraryDb } from '../service.ts';
-import { publishDraft } from './service.ts';
+import { citeSummaries, publishDraft } from './service.ts';
+import { closedSummaries } from '../../discussions/citations.ts';
 
 const GUIDE = `# Your first day
 - Someone will meet you and show you around.
@@ -53,5 +56,8 @@ export async function seedDemoLibrary(db: Db, o: DemoLibraryOptions): Promise<nu
   const aims = await programmeAims(libraryDb(db), o.programmeId);
   const published = await publishDraft(db, admin, o.programmeId, draftId, { aimIds: aims.slice(0, 1).map((a) => a.id), consultationId: made.id }, o.clock);
   if (!published.ok) throw new Error('the demo output was not published');
+  const agreed = await closedSummaries(db, o.programmeId);
+  const cited = await citeSummaries(db, admin, o.programmeId, published.id, agreed.map((s) => s.threadId), o.clock);
+  if (!cited.ok) throw new Error('the demo output did not cite the demo discussions');
   return published.id;
 }

@@ -68,5 +68,35 @@ export const outputById = (c: LibraryDb, programmeId: number, id: number) =>
 export const historyUpTo = (c: LibraryDb, draftId: number, number: number) =>
   c.selectFrom('consultation_versions').select(['number', 'changelog', 'created_at']).where('draft_id', '=', draftId).where('number', '<=', number).orderBy('number', 'desc').execute();
 
-/** Erasure: the library keeps the output, without the name of who published it. */
-export const eraseLibraryPerson = (c: LibraryDb, personId: number) => c.updateTable('library_outputs').set({ published_by: null }).where('published_by', '=', personId).execute();
+/** Erasure: the library keeps the output and its evidence, without the name of who published or cited it. */
+export async function eraseLibraryPerson(c: LibraryDb, personId: number): Promise<void> {
+  await c.updateTable('library_outputs').set({ published_by: null }).where('published_by', '=', personId).execute();
+  await c.updateTable('library_evidence').set({ cited_by: null }).where('cited_by', '=', personId).execute();
+}
+
+// ---- Evidence: the discussion summaries an output cites (their text is the discussions feature's)
+
+/** The threads an output cites, in the order they were cited. */
+export const evidenceOf = (c: LibraryDb, outputId: number) =>
+  c.selectFrom('library_evidence').select(['thread_id', 'position', 'cited_at']).where('output_id', '=', outputId).orderBy('position').orderBy('thread_id').execute();
+
+/** Cites these threads after the ones cited already; one cited already (a second click) stays where it is. Returns the ones added. */
+export async function addEvidence(c: LibraryDb, outputId: number, threadIds: readonly number[], by: number, now: string): Promise<number[]> {
+  const cited = new Set((await evidenceOf(c, outputId)).map((e) => e.thread_id));
+  const top = await c.selectFrom('library_evidence').select((eb) => eb.fn.max('position').as('top')).where('output_id', '=', outputId).executeTakeFirst();
+  let position = Number(top?.top ?? 0);
+  const added: number[] = [];
+  for (const threadId of threadIds) {
+    if (cited.has(threadId)) continue;
+    cited.add(threadId);
+    const r = await c.insertInto('library_evidence').values({ output_id: outputId, thread_id: threadId, position: ++position, cited_at: now, cited_by: by }).onConflict((oc) => oc.columns(['output_id', 'thread_id']).doNothing()).returning('thread_id').executeTakeFirst();
+    if (r) added.push(threadId);
+  }
+  return added;
+}
+
+/** Stops citing a thread; false when it was not cited. */
+export async function removeEvidence(c: LibraryDb, outputId: number, threadId: number): Promise<boolean> {
+  const r = await c.deleteFrom('library_evidence').where('output_id', '=', outputId).where('thread_id', '=', threadId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

@@ -1,5 +1,5 @@
-// The library's tables (migration 034): published outputs, the aims they serve, and the Word file
-// a version was imported from.
+// The library's tables (migrations 034 and 038): published outputs, the aims they serve, the Word
+// file a version was imported from, and the discussion summaries an output cites as evidence.
 import type { Generated, Selectable } from 'kysely';
 import type { Scoped } from '../../../platform/db/database.ts';
 import type { ConsultationsTables } from '../tables.ts';
@@ -27,15 +27,25 @@ export interface OutputAimsTable {
   aim_id: number;
 }
 
+/** A closed discussion's summary cited by an output (the thread's id only: its text is the discussions feature's). */
+export interface EvidenceTable {
+  output_id: number;
+  thread_id: number;
+  position: number;
+  cited_at: string;
+  cited_by: number | null;
+}
+
 declare module '../../../platform/db/schema.ts' {
   interface Database {
     consultation_originals: OriginalsTable;
     library_outputs: OutputsTable;
     library_output_aims: OutputAimsTable;
+    library_evidence: EvidenceTable;
   }
 }
 
 export type Output = Selectable<OutputsTable>;
-export type LibraryTables = ConsultationsTables | 'consultation_originals' | 'library_outputs' | 'library_output_aims';
+export type LibraryTables = ConsultationsTables | 'consultation_originals' | 'library_outputs' | 'library_output_aims' | 'library_evidence';
 /** The library's handle: the feature's tables and its own, and the programme's aims and projects to read. */
 export type LibraryDb = Scoped<LibraryTables, 'people' | 'projects' | 'aims'>;
