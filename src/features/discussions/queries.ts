@@ -271,6 +271,35 @@ export const peopleNamed = (db: DiscussionsDb, firstWord: string) =>
     .limit(50)
     .execute();
 
+/**
+ * Up to `limit` active people, other than `exceptId`, passing the caller's condition (seenBy: who
+ * may see the space) with a word of their name starting with `pattern`: a LIKE pattern already
+ * lower-cased, with no wildcards of its own (see service.ts mentionable). By name.
+ */
+export const peopleStartingWith = (db: DiscussionsDb, pattern: string, seen: Cond, exceptId: number, limit: number) =>
+  db
+    .selectFrom('people')
+    .select(['people.id', 'people.name'])
+    .where('people.status', '=', 'active')
+    .where('people.id', '<>', exceptId)
+    .where(sql<SqlBool>`(lower(people.name) like ${`${pattern}%`} or lower(people.name) like ${`% ${pattern}%`} or lower(people.name) like ${`%-${pattern}%`})`)
+    .where(seen)
+    .orderBy('people.name')
+    .orderBy('people.id')
+    .limit(limit)
+    .execute();
+
+/** Of these people, the ids of those active and passing the caller's condition (seenBy), in slices. */
+export async function activeAmong(db: DiscussionsDb, ids: readonly number[], seen: Cond): Promise<Set<number>> {
+  const out = new Set<number>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db.selectFrom('people').select('people.id').where('people.id', 'in', unique.slice(i, i + 500)).where('people.status', '=', 'active').where(seen).execute();
+    for (const r of rows) out.add(r.id);
+  }
+  return out;
+}
+
 export const personById = (db: DiscussionsDb, id: number) => db.selectFrom('people').select(['id', 'name', 'role', 'status']).where('id', '=', id).executeTakeFirst();
 export const personByEmail = (db: DiscussionsDb, email: string) =>
   db.selectFrom('people').select(['id', 'name', 'role', 'status']).where(sql<SqlBool>`lower(email) = ${email.toLowerCase()}`).executeTakeFirst();

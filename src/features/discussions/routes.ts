@@ -22,6 +22,16 @@ const SPACE_CHOICES: readonly AudienceChoice[] = ['programme', 'projects', 'subg
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1) });
 const replyQuery = z.object({ to: rowId.optional().catch(undefined), quote: z.unknown().optional().transform((v) => v === '1') });
 const searchQuery = z.object({ q: oneText(200) });
+const mentionQuery = z.object({ q: oneText(200) });
+/** What the type-ahead sends: the letters typed after "@" so far. */
+const nameStart = z
+  .string()
+  .trim()
+  .min(1, 'Type at least one letter of the name after the @')
+  .max(60, 'Type no more than 60 letters of the name')
+  .regex(/^\p{L}[\p{L}\p{M}'’. -]*$/u, 'Type only the letters of a name after the @: no numbers or symbols');
+/** The type-ahead asks as a person types: generous, but counted per person (many NHS staff share one address). */
+const lookupLimit = { rateLimit: { max: 120, timeWindow: '1 minute', hook: 'preHandler' as const, keyGenerator: (request: FastifyRequest) => `person:${request.user?.id ?? request.ip}` } };
 const flagBody = formOf({ what: z.enum(['pin', 'unpin', 'lock', 'unlock']).optional().catch(undefined) });
 const onOffBody = formOf({ on: z.enum(['1', '0']).optional().catch(undefined) });
 
@@ -169,6 +179,19 @@ export function discussionsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     await s.setFollow(db, request.user!, 'space', found.access.space.id, request.body.on === '1', clock);
     reply.flash(request.body.on === '1' ? 'You are following this space: you will hear about new discussions in it.' : 'You have stopped following this space.');
     return reply.redirect(`/discussions/spaces/${found.access.space.id}`);
+  });
+
+  // The @mention type-ahead (assets/js/mentions.mjs): people who can see the space whose name
+  // has a word starting with what was typed. Only for those who may post here; names only, never
+  // kept by a shared cache.
+  app.get('/discussions/spaces/:id/people', { config: { ...signedIn.config, ...lookupLimit }, schema: { params: idParams, querystring: mentionQuery } }, async (request, reply) => {
+    reply.header('cache-control', 'private, no-store');
+    const found = await spaceOr404(request, reply, request.params.id);
+    if (!found) return reply;
+    if (!found.access.mayPost) return sendErrorPage(request, reply, 403);
+    const typed = nameStart.safeParse(request.query.q ?? '');
+    if (!typed.success) return reply.code(400).send({ error: typed.error.issues[0]!.message });
+    return reply.send({ people: await s.mentionable(db, request.user!, found.access.space.id, typed.data) });
   });
 
   // ---- Threads

@@ -4,11 +4,11 @@
 // 'discussion-space'): a person reads a space, its threads and posts only when visibleTo/maySee
 // says so, and manages it (pin, lock, archive, moderate) only when managedBy/mayManage does.
 import { randomUUID } from 'node:crypto';
-import { leadsAny, mayAddress, mayManage, maySee, managedBy, setAudience, visibleTo, audienceOf, type AudienceTarget, type Viewer } from '../../platform/audience/access.ts';
+import { leadsAny, mayAddress, mayManage, maySee, managedBy, seenBy, setAudience, visibleTo, audienceOf, type AudienceTarget, type Viewer } from '../../platform/audience/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { inTransaction, scoped, type Db, type Tx } from '../../platform/db/database.ts';
 import { markdownToText } from '../../platform/rich-text/rich-text.ts';
-import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
+import { notifyMany, type NotifyContext } from '../../platform/notify/notify.ts';
 import type { Clock } from '../../platform/time.ts';
 import { replyAddress } from './email-reply/address.ts';
 import { GREETING, REPLY_HINT } from './email-reply/strip-quoted.ts';
@@ -38,6 +38,8 @@ export const newFormKey = () => randomUUID();
 
 const visible = (viewer: Viewer) => (ref: string) => visibleTo(viewer, SPACE, ref);
 const manages = (viewer: Viewer) => (ref: string) => managedBy(viewer, SPACE, ref);
+/** The condition on a query of people: the person in the row may see this space. */
+const seesSpace = (spaceId: number) => seenBy(SPACE, spaceId, { id: 'people.id', role: 'people.role' });
 
 export type SpaceAccess = { space: Space; manages: boolean; mayPost: boolean; suspendedUntil: string | null };
 
@@ -179,16 +181,36 @@ function refusal(access: SpaceAccess, viewer: NonNullable<Viewer>, thread?: Thre
   return null;
 }
 
-/** Mentioned people split into who may see the space (told) and who may not (named to the author, not told). */
+/** Mentioned people split into who may see the space (told) and who may not (named to the author, not told): one query for all of them. */
 async function splitMentions(tx: Tx, spaceId: number, authorId: number, text: string): Promise<{ told: Mentioned[]; notVisible: string[] }> {
-  const told: Mentioned[] = [];
-  const notVisible: string[] = [];
-  for (const m of await mentionedIn(own(tx), text)) {
-    if (m.id === authorId) continue;
-    if (await maySee(tx, { id: m.id, role: m.role }, SPACE, spaceId)) told.push(m);
-    else notVisible.push(m.name);
-  }
-  return { told, notVisible };
+  const mentioned = (await mentionedIn(own(tx), text)).filter((m) => m.id !== authorId);
+  const seeing = await q.activeAmong(own(tx), mentioned.map((m) => m.id), seesSpace(spaceId));
+  return { told: mentioned.filter((m) => seeing.has(m.id)), notVisible: mentioned.filter((m) => !seeing.has(m.id)).map((m) => m.name) };
+}
+
+// ---- Mention type-ahead
+
+export const MENTION_LIMIT = 8;
+
+/**
+ * Whom a post in this space may mention, for the type-ahead: up to 8 active people who may see the
+ * space (the audience rule in the query), other than the asker, with a word of their name starting
+ * with these letters, any case. Names only: the list is for inserting "@Full Name".
+ */
+export async function mentionable(db: Db, viewer: NonNullable<Viewer>, spaceId: number, start: string): Promise<{ name: string }[]> {
+  const typed = start.toLowerCase().replace(/\s+/g, ' ');
+  // The engines lower-case only A to Z, so any other letter matches any one character in SQL
+  // and is compared here, with JavaScript's lower-casing; a few more rows are read for that.
+  const pattern = [...typed].map((c) => (c.charCodeAt(0) < 128 ? c : '_')).join('');
+  const rows = await q.peopleStartingWith(own(db), pattern, seesSpace(spaceId), viewer.id, pattern === typed ? MENTION_LIMIT : MENTION_LIMIT * 5);
+  return rows.filter((p) => wordStarts(p.name.toLowerCase(), typed)).slice(0, MENTION_LIMIT).map((p) => ({ name: p.name }));
+}
+
+/** Does a word of this (lower-cased) name start with these letters: the name itself, or after a space or hyphen? */
+function wordStarts(name: string, typed: string): boolean {
+  if (name.startsWith(typed)) return true;
+  for (let i = 0; i < name.length; i++) if ((name[i] === ' ' || name[i] === '-') && name.startsWith(typed, i + 1)) return true;
+  return false;
 }
 
 /** A unique-index clash: the same form posted twice at the same moment. */
@@ -218,29 +240,33 @@ const excerpt = (body: string) => {
 /**
  * Tells each person once about a new post, by the most personal reason: a mention, then a reply
  * to their own post, then a thread or space they follow; never the author, never someone who
- * cannot see the space. The message is built here so that a signed reply address (the
- * reply-by-email slice) can be added to it in one place.
+ * cannot see the space. Who is told is found in one query (the audience rule in it, not one check
+ * per follower) and told in one batch (notifyMany), however many follow the space. The message is
+ * built here, with each person's own signed reply address (the reply-by-email slice).
  */
 async function tellAbout(tx: Tx, ctx: PostContext, post: { id: number; threadId: number; spaceId: number; authorId: number; authorName: string; body: string; title: string; spaceName: string; isOpening: boolean }, reasons: { mention: number[]; replyTo: number[]; followers: number[] }) {
-  const told = new Set<number>([post.authorId]);
-  const url = `/discussions/threads/${post.threadId}#post-${post.id}`;
-  const link = new URL(url, ctx.baseUrl).toString();
-  const item = { kind: POST_ITEM, id: post.id, title: post.isOpening ? post.title : `Reply in “${post.title}”`, url, group: post.spaceName };
-  const send = async (personId: number, kind: string, subject: string, lead: string) => {
-    if (told.has(personId)) return;
-    told.add(personId);
-    const person = await q.personById(own(tx), personId);
-    if (!person || person.status !== 'active' || !(await maySee(tx, { id: person.id, role: person.role }, SPACE, post.spaceId))) return;
+  const link = new URL(`/discussions/threads/${post.threadId}#post-${post.id}`, ctx.baseUrl).toString();
+  const item = { kind: POST_ITEM, id: post.id, title: post.isOpening ? post.title : `Reply in “${post.title}”`, url: `/discussions/threads/${post.threadId}#post-${post.id}`, group: post.spaceName };
+  const followed = post.isOpening
+    ? { kind: NEW_THREAD.kind, subject: `New discussion in ${post.spaceName}: “${post.title}”`, lead: `${post.authorName} started a discussion in ${post.spaceName}:` }
+    : { kind: REPLY_FOLLOWED.kind, subject: `New reply in “${post.title}”`, lead: `${post.authorName} replied in “${post.title}”:` };
+  const why = [
+    { ids: reasons.mention, kind: MENTION.kind, subject: `${post.authorName} mentioned you in “${post.title}”`, lead: `${post.authorName} mentioned you in “${post.title}” in ${post.spaceName}:` },
+    { ids: reasons.replyTo, kind: REPLY_TO_YOU.kind, subject: `${post.authorName} replied to you in “${post.title}”`, lead: `${post.authorName} replied to your post in “${post.title}”:` },
+    { ids: reasons.followers, ...followed },
+  ];
+  const reasonOf = new Map<number, (typeof why)[number]>();
+  for (const reason of why) for (const id of reason.ids) if (id !== post.authorId && !reasonOf.has(id)) reasonOf.set(id, reason);
+  if (!reasonOf.size) return;
+  const seeing = await q.activeAmong(own(tx), [...reasonOf.keys()], seesSpace(post.spaceId));
+  const quoted = `“${excerpt(post.body)}”`;
+  const recipients = [...reasonOf].filter(([personId]) => seeing.has(personId)).map(([personId, reason]) => {
     // A reply to this email is posted in the thread as this person's (email-reply/take-reply.ts).
     const replyTo = ctx.replyMailbox ? replyAddress(ctx.replyMailbox, ctx.secret, { personId, threadId: post.threadId }) : undefined;
-    const parts = [lead, `“${excerpt(post.body)}”`, { link, text: 'Read it and reply' }, ...(replyTo ? [REPLY_HINT] : [])];
-    await notify(tx, ctx, personId, kind, item, { subject, greeting: GREETING, parts, ...(replyTo ? { replyTo } : {}) });
-  };
-  for (const id of reasons.mention) await send(id, MENTION.kind, `${post.authorName} mentioned you in “${post.title}”`, `${post.authorName} mentioned you in “${post.title}” in ${post.spaceName}:`);
-  for (const id of reasons.replyTo) await send(id, REPLY_TO_YOU.kind, `${post.authorName} replied to you in “${post.title}”`, `${post.authorName} replied to your post in “${post.title}”:`);
-  const kind = post.isOpening ? NEW_THREAD.kind : REPLY_FOLLOWED.kind;
-  for (const id of reasons.followers)
-    await send(id, kind, post.isOpening ? `New discussion in ${post.spaceName}: “${post.title}”` : `New reply in “${post.title}”`, post.isOpening ? `${post.authorName} started a discussion in ${post.spaceName}:` : `${post.authorName} replied in “${post.title}”:`);
+    const parts = [reason.lead, quoted, { link, text: 'Read it and reply' }, ...(replyTo ? [REPLY_HINT] : [])];
+    return { personId, kind: reason.kind, message: { subject: reason.subject, greeting: GREETING, parts, ...(replyTo ? { replyTo } : {}) } };
+  });
+  await notifyMany(tx, ctx, item, recipients);
 }
 
 /** `silent`: post without telling anyone (the invented demo data, which must send no mail). */
