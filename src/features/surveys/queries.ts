@@ -1,6 +1,7 @@
 // The surveys feature's SQL, on its own handle. A version's questions are read and written whole
 // as a SurveyDefinition: surveys are small (at most 150 questions), and writing them whole keeps
 // one way in, checked by one function (definition.ts), for the builder, copies and templates.
+import { removePersonCounts } from './counts/queries.ts';
 import type { OptionDef, QuestionDef, SectionDef, SurveyDefinition } from './definition.ts';
 import type { SurveysDb, SurveyStatus } from './tables.ts';
 
@@ -199,6 +200,8 @@ export async function personRows(db: SurveysDb, personId: number) {
  * link to them, so it stays, as it must (nothing can tell which it is).
  */
 export async function erasePersonRows(db: SurveysDb, personId: number): Promise<void> {
+  // Their responses' results' counts go with them (an anonymous response's stay: it is not theirs).
+  await removePersonCounts(db, personId);
   await db.deleteFrom('survey_responses').where('person_id', '=', personId).execute();
   await db.deleteFrom('survey_drafts').where('person_id', '=', personId).execute();
   await db.deleteFrom('survey_respondents').where('person_id', '=', personId).execute();

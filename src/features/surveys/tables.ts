@@ -167,6 +167,23 @@ export interface SurveyLinkUsesTable {
   token_hash: string;
 }
 
+/**
+ * Migration 036: the results' counts, kept with every write of answers (counts.ts). Counts only:
+ * no response id, person, time or order. Sentinels, not NULL: '' for everyone / no value, 0 for
+ * the response itself (question_id) or no option, -2 (item) for "answered".
+ */
+export interface SurveyCountsTable {
+  survey_id: number;
+  version_id: number;
+  dim: string;
+  grp: string;
+  question_id: number;
+  item: number;
+  option_id: number;
+  val: string;
+  n: number;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
     surveys: SurveysTable;
@@ -184,6 +201,7 @@ declare module '../../platform/db/schema.ts' {
     survey_answer_codes: SurveyAnswerCodesTable;
     survey_notices: SurveyNoticesTable;
     survey_link_uses: SurveyLinkUsesTable;
+    survey_counts: SurveyCountsTable;
   }
 }
 
@@ -203,6 +221,7 @@ export type SurveysTables =
   | 'survey_codes'
   | 'survey_answer_codes'
   | 'survey_notices'
-  | 'survey_link_uses';
+  | 'survey_link_uses'
+  | 'survey_counts';
 /** The only handle the surveys feature's queries get: its own tables. */
 export type SurveysDb = Scoped<SurveysTables>;

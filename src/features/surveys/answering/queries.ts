@@ -3,6 +3,7 @@
 // hash of an open-link browser token; nothing here writes a time on an anonymous response.
 import type { Expression, SqlBool } from 'kysely';
 import type { Scoped } from '../../../platform/db/database.ts';
+import { addResponseCounts, removeResponseCounts } from '../counts/queries.ts';
 import type { NoticeKind, SurveysDb, SurveysTables } from '../tables.ts';
 import type { Respondent } from './respond.ts';
 
@@ -90,12 +91,17 @@ export async function insertAnswers(db: SurveysDb, rows: AnswerRow[]): Promise<v
   if (rows.length) await db.insertInto('survey_answers').values(rows).execute();
 }
 
-/** An identified response changed: its answers replaced, its version and time brought up to date. */
+/** An identified response changed: its answers replaced, its version and time brought up to date, its results' counts with them. */
 export async function replaceAnswers(db: SurveysDb, responseId: string, versionId: number, rows: AnswerRow[], now: string): Promise<void> {
+  await removeResponseCounts(db, responseId);
   await db.deleteFrom('survey_answers').where('response_id', '=', responseId).execute();
   await db.updateTable('survey_responses').set({ version_id: versionId, updated_at: now }).where('id', '=', responseId).execute();
   await insertAnswers(db, rows);
+  await addResponseCounts(db, responseId);
 }
+
+/** A new response's results' counts, once it and its answers are written. */
+export const countResponse = (db: SurveysDb, responseId: string) => addResponseCounts(db, responseId);
 
 export type ResponseAttributes = { role_group: string | null; service: string | null; nation: string | null; region: string | null; band: string | null };
 

@@ -189,6 +189,7 @@ export async function submitResponse(db: Db, surveyId: number, who: Respondent, 
       ...attributes,
     });
     await q.insertAnswers(s, answerRows(responseId, def, ids, answers));
+    await q.countResponse(s, responseId);
     await q.recordRespondent(s, surveyId, who);
     await deleteDraft();
     return { ok: true, responseId, answers, changed: false };

@@ -10,6 +10,7 @@
 // "Other, please say" text.
 import { sql, type RawBuilder } from 'kysely';
 import type { Scoped } from '../../../platform/db/database.ts';
+import { ANSWERED_ITEM } from '../counts/queries.ts';
 import type { SurveysTables } from '../tables.ts';
 
 /** The surveys feature's tables, and people read only (names in an identified export). */
@@ -105,20 +106,95 @@ function medianOf(counts: Map<number, number>): number | null {
   return (at(Math.floor((total + 1) / 2)) + at(Math.floor((total + 2) / 2))) / 2;
 }
 
+type CountedRow = { qid: unknown; grp: string; item: unknown; oid: unknown; v: unknown; n: unknown; first: string | null; last: string | null };
+type Source = { groups: { grp: string; n: unknown }[]; counted: CountedRow[]; distinct: { qid: unknown; grp: string; n: unknown }[] };
+
 /**
- * The counts of a results page, in two passes over the answers: one GROUP BY of every question
+ * Which rows of survey_counts (migration 036, kept by ../counts.ts) answer this request, or null
+ * when they cannot and the answers are counted live: a breakdown alone, an attribute filter alone
+ * or a single-choice or rating answer filter alone, each with a version filter or not.
+ */
+export function countsRequest(ids: SurveyIds, filter: Filter, by: Breakdown): { dim: string; grp?: string; rest: boolean; named?: readonly string[] } | null {
+  const filters = (filter.attribute ? 1 : 0) + (filter.answer ? 1 : 0);
+  if (filters + (by ? 1 : 0) > 1) return null;
+  if (filter.attribute) return { dim: filter.attribute.name, grp: filter.attribute.value, rest: false };
+  if (filter.answer) {
+    const { question } = filter.answer;
+    // The option's group is the answer's only for questions stored in one row: a multiple-choice question's answers are not one group.
+    const types = [...ids.questions.values()].filter((q) => q.key === question).map((q) => q.type);
+    return types.length && types.every((t) => t === 'single' || t === 'rating') ? { dim: `q:${question}`, grp: filter.answer.option, rest: false } : null;
+  }
+  if (by?.kind === 'attribute') return { dim: by.name, rest: true, named: by.named };
+  if (by?.kind === 'question') return { dim: `q:${by.key}`, rest: true };
+  return { dim: '', rest: false };
+}
+
+type CountsRow = { qid: unknown; grp: string; item: unknown; oid: unknown; val: string; n: unknown };
+
+/**
+ * The counts of a request from survey_counts, summed over versions in SQL, in the shape the live
+ * query gives. A breakdown's dim holds only the responses with a value there; the rest (no value,
+ * or an attribute value the breakdown does not name) are one group, '', made as everyone's counts
+ * less the named groups'.
+ */
+async function fromCounts(db: ResultsDb, surveyId: number, ids: SurveyIds, filter: Filter, request: NonNullable<ReturnType<typeof countsRequest>>, only: 'groups' | { question: string } | undefined): Promise<Source> {
+  const which = only === 'groups' ? sql`and question_id = 0` : typeof only === 'object' ? sql`and question_id in (0, ${inList(idsOf(ids, (q) => q.key === only.question))})` : sql``;
+  const version = filter.versionId === undefined ? sql`` : sql`and version_id = ${filter.versionId}`;
+  const read = (dim: string, grp: string | undefined) =>
+    sql<CountsRow>`select question_id as qid, grp, item, option_id as oid, val, sum(n) as n from survey_counts
+      where survey_id = ${surveyId} and dim = ${dim} ${grp === undefined ? sql`` : sql`and grp = ${grp}`} ${version} ${which}
+      group by grp, question_id, item, option_id, val`.execute(db);
+  const [mine, everyone] = await Promise.all([read(request.dim, request.grp), request.rest ? read('', '') : null]);
+  const key = (r: CountsRow) => `${n(r.qid)} ${n(r.item)} ${n(r.oid)} ${r.val}`;
+  const rows: CountsRow[] = [];
+  if (everyone) {
+    // Everyone less each group shown: what is left is the '' group.
+    const left = new Map(everyone.rows.map((r) => [key(r), { ...r, grp: '', n: n(r.n) }]));
+    for (const r of mine.rows) left.get(key(r))!.n -= n(r.n);
+    const named = request.named && new Set(request.named);
+    for (const r of mine.rows) rows.push(named && !named.has(r.grp) ? { ...r, grp: '' } : r);
+    for (const r of left.values()) if (r.n !== 0) rows.push(r);
+  } else rows.push(...mine.rows.map((r) => ({ ...r, grp: request.grp === undefined ? r.grp : '' })));
+  const out: Source = { groups: [], counted: [], distinct: [] };
+  for (const r of rows) {
+    const qid = n(r.qid);
+    const item = n(r.item);
+    if (qid === 0) out.groups.push({ grp: r.grp, n: r.n });
+    else if (item === ANSWERED_ITEM) out.distinct.push({ qid, grp: r.grp, n: r.n });
+    else {
+      const date = ids.questions.get(qid)?.type === 'date' && r.val !== '';
+      out.counted.push({ qid, grp: r.grp, item, oid: n(r.oid) === 0 ? null : r.oid, v: r.val === '' || date ? null : Number(r.val), n: r.n, first: date ? r.val : null, last: date ? r.val : null });
+    }
+  }
+  // Everyone, unfiltered, is a group even when there is nobody (as the live count says).
+  if (!request.dim && filter.versionId === undefined && !out.groups.length) out.groups.push({ grp: '', n: 0 });
+  return out;
+}
+
+/** Where the counts come from: survey_counts when it can answer, else the live query ('live' forces it: the tests' oracle). */
+export type CountsFrom = 'auto' | 'live';
+
+/**
+ * The counts of a results page. Most requests are read from survey_counts (see countsRequest);
+ * the others are counted live, in two passes over the answers: one GROUP BY of every question
  * (by question id, group, item and option; numbers also by value, so the median comes from the
  * grouped counts), and a distinct count of the responses that answered the questions stored in
- * several rows (multiple choice, matrix, ranking). Without a filter or breakdown the answers are
- * read by question id alone (an index covers them), never joined to the responses. `only` limits
- * them to what a check needs: the groups alone, or one question's answers (a filter's margin,
- * see the service).
+ * several rows (multiple choice, matrix, ranking). `only` limits them to what a check needs: the
+ * groups alone, or one question's answers (a filter's margin, see the service).
  */
-export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter, by: Breakdown, only?: 'groups' | { question: string }, given?: SurveyIds): Promise<Aggregates> {
+export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter, by: Breakdown, only?: 'groups' | { question: string }, given?: SurveyIds, from: CountsFrom = 'auto'): Promise<Aggregates> {
   const ids = given ?? (await surveyIds(db, surveyId));
-  const base = matching(surveyId, ids, filter, by);
   const wanted = (q: { key: string }) => typeof only !== 'object' || q.key === only.question;
   const all = idsOf(ids, wanted);
+  const request = from === 'auto' ? countsRequest(ids, filter, by) : null;
+  const source = request ? await fromCounts(db, surveyId, ids, filter, request, only) : await live(db, surveyId, ids, filter, by, only, all);
+  return shape(ids, source, all);
+}
+
+/** The live count (see aggregates). Without a filter or breakdown the answers are read by question id alone (an index covers them), never joined to the responses. */
+async function live(db: ResultsDb, surveyId: number, ids: SurveyIds, filter: Filter, by: Breakdown, only: 'groups' | { question: string } | undefined, all: number[]): Promise<Source> {
+  const base = matching(surveyId, ids, filter, by);
+  const wanted = (q: { key: string }) => typeof only !== 'object' || q.key === only.question;
   const multi = idsOf(ids, (q) => wanted(q) && !ONE_ROW.includes(q.type));
   // The matching responses made once, before the join: left as a subquery the planner would
   // flatten it and work out a breakdown's group (itself a lookup) for every answer row, not every response.
@@ -126,7 +202,6 @@ export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter
   const from = base ? sql`b join survey_answers a on a.response_id = b.rid` : sql`survey_answers a`;
   const grp = base ? sql`b.grp` : sql`''`;
   const none = { rows: [] };
-  type Row = { qid: unknown; grp: string; item: unknown; oid: unknown; v: unknown; n: unknown; first: string | null; last: string | null };
   // One GROUP BY in the covering index's own order (question, item, option, number), so it does not
   // sort: a range of question ids (a survey's are near each other) rather than an IN list, whose
   // order the planner does not keep; a question of another survey in the range is dropped below.
@@ -136,7 +211,7 @@ export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter
     base ? sql<{ grp: string; n: unknown }>`${withB}select b.grp, count(*) as n from b group by b.grp`.execute(db) : sql<{ grp: string; n: unknown }>`select '' as grp, count(*) as n from survey_responses where survey_id = ${surveyId}`.execute(db),
     only === 'groups'
       ? none
-      : sql<Row>`${withB}select a.question_id as qid, ${grp} as grp, a.item, a.option_id as oid, a.value_number as v, count(*) as n, min(a.value_date) as first, max(a.value_date) as last
+      : sql<CountedRow>`${withB}select a.question_id as qid, ${grp} as grp, a.item, a.option_id as oid, a.value_number as v, count(*) as n, min(a.value_date) as first, max(a.value_date) as last
       from ${from} where ${range} group by a.question_id, a.item, a.option_id, a.value_number${base ? sql`, b.grp` : sql``}`.execute(db),
     only === 'groups' || !multi.length
       ? none
@@ -145,8 +220,17 @@ export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter
           sql<{ qid: unknown; grp: string; n: unknown }>`${withB}select x.qid, x.grp, count(*) as n from (select a.question_id as qid, b.grp, a.response_id from ${from} where a.question_id in (${inList(multi)}) group by a.question_id, b.grp, a.response_id) x group by x.qid, x.grp`.execute(db)
         : sql<{ qid: unknown; grp: string; n: unknown }>`select x.qid, '' as grp, count(*) as n from (select distinct a.question_id as qid, a.response_id from survey_answers a where a.question_id in (${inList(multi)})) x group by x.qid`.execute(db),
   ]);
+  return { groups: groups.rows, counted: counted.rows, distinct: distinct.rows };
+}
+
+/** The counts, from either source, as the page's Aggregates. */
+function shape(ids: SurveyIds, source: Source, all: number[]): Aggregates {
+  const counted = { rows: source.counted };
+  const distinct = { rows: source.distinct };
   const wantedIds = new Set(all);
   const rows = { rows: counted.rows.filter((r) => wantedIds.has(n(r.qid))) };
+  const groups = new Map<string, number>();
+  for (const r of source.groups) groups.set(r.grp, (groups.get(r.grp) ?? 0) + n(r.n));
   const answered = new Map<string, Map<string, number>>();
   const addAnswered = (key: string, g: string, k: number) => {
     if (!answered.has(key)) answered.set(key, new Map());
@@ -189,7 +273,7 @@ export async function aggregates(db: ResultsDb, surveyId: number, filter: Filter
     }
   }
   return {
-    groups: new Map(groups.rows.map((r) => [r.grp, n(r.n)])),
+    groups,
     answered,
     choices: [...merged.values()].map((c) => ({ qkey: c.qkey, grp: c.grp, ikey: c.ikey, okey: c.okey, n: c.n, mean: c.valued ? c.sum / c.valued : null })),
     values: new Map([...ranges].map(([key, r]) => [key, { n: r.n, min: r.min, max: r.max, median: medianOf(r.counts), first: r.first, last: r.last }])),
@@ -205,10 +289,16 @@ export async function textAnswers(db: ResultsDb, surveyId: number, key: string, 
   const withB = base ? sql`with b as materialized ${base} ` : sql``;
   const from = base ? sql`b join survey_answers a on a.response_id = b.rid` : sql`survey_answers a`;
   const where = sql`from ${from} where a.question_id in (${inList(idsOf(ids, (q) => q.key === key))}) and a.item = ${item} and a.value_text is not null ${code}`;
+  // Without a code, how many there are is in the counts (a text answer always has its text), when they can answer the filter.
+  const request = options.codeId === undefined ? countsRequest(ids, filter, null) : null;
+  const qids = idsOf(ids, (q) => q.key === key);
+  const version = filter.versionId === undefined ? sql`` : sql`and version_id = ${filter.versionId}`;
   const [rows, total] = await Promise.all([
-    // By the response's random id: never the order the answers came in.
-    sql<{ rid: string; text: string }>`${withB}select a.response_id as rid, a.value_text as text ${where} order by a.response_id limit ${options.limit} offset ${options.offset}`.execute(db),
-    sql<{ n: unknown }>`${withB}select count(*) as n ${where}`.execute(db),
+    // By the response's random id: never the order the answers came in (an index of text answers keeps that order).
+    options.limit > 0 ? sql<{ rid: string; text: string }>`${withB}select a.response_id as rid, a.value_text as text ${where} order by a.response_id limit ${options.limit} offset ${options.offset}`.execute(db) : { rows: [] },
+    request
+      ? sql<{ n: unknown }>`select sum(n) as n from survey_counts where survey_id = ${surveyId} and dim = ${request.dim} and grp = ${request.grp ?? ''} ${version} and question_id in (${inList(qids)}) and item = ${item}`.execute(db)
+      : sql<{ n: unknown }>`${withB}select count(*) as n ${where}`.execute(db),
   ]);
   const found = rows.rows.map((r) => r.rid);
   const codes = await codesOfResponses(db, surveyId, key, found);
@@ -234,9 +324,12 @@ async function codesOfResponses(db: ResultsDb, surveyId: number, key: string, id
 
 /** A question's code book, in order, each code with how many matching answers carry it. */
 export async function codeBook(db: ResultsDb, surveyId: number, key: string, filter: Filter = {}) {
-  const base = matchingAlways(surveyId, filter.answer ? await surveyIds(db, surveyId) : NO_IDS, filter, null);
+  const filtered = filter.versionId !== undefined || filter.attribute !== undefined || filter.answer !== undefined;
+  // A code is given only to answers of its own survey (setAnswerCodes checks), so unfiltered it is counted by its id alone.
+  const base = filtered ? matchingAlways(surveyId, filter.answer ? await surveyIds(db, surveyId) : NO_IDS, filter, null) : null;
+  const count = base ? sql`select count(*) from survey_answer_codes ac join ${base} b on b.rid = ac.response_id where ac.code_id = c.id` : sql`select count(*) from survey_answer_codes ac where ac.code_id = c.id`;
   const rows = await sql<{ id: number; label: string; n: unknown }>`
-    select c.id, c.label, (select count(*) from survey_answer_codes ac join ${base} b on b.rid = ac.response_id where ac.code_id = c.id) as n
+    select c.id, c.label, (${count}) as n
     from survey_codes c where c.survey_id = ${surveyId} and c.question_key = ${key} order by c.position, c.id`.execute(db);
   return rows.rows.map((r) => ({ id: n(r.id), label: r.label, count: n(r.n) }));
 }
@@ -300,20 +393,14 @@ export async function answeredText(db: ResultsDb, surveyId: number, key: string,
  * someone with it responded); in a breakdown it is counted with "Other or not known".
  */
 export async function attributeValues(db: ResultsDb, surveyId: number, threshold: number): Promise<Record<Attribute, string[]>> {
-  // One pass over the responses: their combinations of values, counted, then each attribute's totals.
-  const rows = await db
-    .selectFrom('survey_responses')
-    .select([...ATTRIBUTES, (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('survey_id', '=', surveyId)
-    .groupBy([...ATTRIBUTES])
-    .execute();
+  // From the counts (migration 036): each attribute's dim holds the responses with a value, by value.
+  const rows = await sql<{ dim: Attribute; grp: string; n: unknown }>`select dim, grp, sum(n) as n from survey_counts
+    where survey_id = ${surveyId} and dim in (${sql.join([...ATTRIBUTES])}) and question_id = 0 group by dim, grp`.execute(db);
   const out = {} as Record<Attribute, string[]>;
   for (const a of ATTRIBUTES) {
-    const counts = new Map<string, number>();
-    for (const r of rows) if (r[a] !== null) counts.set(r[a], (counts.get(r[a]) ?? 0) + n(r.n));
-    out[a] = [...counts]
-      .filter(([, c]) => c >= threshold)
-      .map(([v]) => v)
+    out[a] = rows.rows
+      .filter((r) => r.dim === a && n(r.n) >= threshold)
+      .map((r) => r.grp)
       .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
       .slice(0, 200);
   }

@@ -1,8 +1,10 @@
 // Test helper: puts responses straight into the tables, as the answering slice stores them
 // (migration 026), so the results' tests need nothing of the answering code. Answers are given by
-// question and option keys, like a draft's.
+// question and option keys, like a draft's. Their results' counts are added as a submit adds them.
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../../platform/db/database.ts';
+import { scoped, type Db } from '../../../platform/db/database.ts';
+import { addResponseCounts } from '../counts/queries.ts';
+import type { SurveysTables } from '../tables.ts';
 import type { Answers } from '../visibility.ts';
 import type { Attribute } from './queries.ts';
 
@@ -60,6 +62,8 @@ export async function insertResponses(db: Db, survey: { id: number; versionId: n
       if (a.other) row(q.id, -1, { value_text: a.other });
     }
     if (rows.length) await db.insertInto('survey_answers').values(rows).execute();
+    // As a submit does: the response's results' counts in the same breath as its answers.
+    await addResponseCounts(scoped<SurveysTables>(db), id);
   }
   return ids;
 }
