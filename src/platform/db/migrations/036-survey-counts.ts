@@ -35,8 +35,9 @@ const ATTRIBUTES = ['role_group', 'service', 'nation', 'region', 'band'];
 /** The counts rows of the responses `r` that `where` picks (a copy of features/surveys/counts/queries.ts, which tests that they agree). */
 export function countsSelect(where: RawBuilder<unknown>): RawBuilder<unknown> {
   const attributes = ATTRIBUTES.map((a) => sql`union all select r.id, r.survey_id, r.version_id, ${a}, r.${sql.ref(a)} from survey_responses r where ${where} and r.${sql.ref(a)} is not null`);
-  // Each response's dims (d) made once, then joined to its answers by the answers' key: the
-  // response itself, each answer row, and "answered" once per multi-row question.
+  // Each response's dims (d) made once, then joined to its answers: the response itself, each
+  // answer row, and "answered" once per multi-row question. The answers are reached from the
+  // responses `where` picks (by their key), never by scanning them for d's ids.
   const dims = sql`select r.id as rid, r.survey_id as sid, r.version_id as vid, cast('' as text) as dim, cast('' as text) as grp from survey_responses r where ${where}
       ${sql.join(attributes, sql` `)}
       union all select r.id, r.survey_id, r.version_id, 'q:' || q.key, coalesce(o.key, '_other')
@@ -46,11 +47,11 @@ export function countsSelect(where: RawBuilder<unknown>): RawBuilder<unknown> {
     select * from (
       select d.sid, d.vid, d.dim, d.grp, 0 as qid, 0 as item, 0 as oid, cast('' as text) as val, count(*) as n from d group by d.sid, d.vid, d.dim, d.grp
       union all select d.sid, d.vid, d.dim, d.grp, a.question_id, a.item, coalesce(a.option_id, 0), coalesce(cast(a.value_number as text), cast(a.value_date as text), ''), count(*)
-        from d join survey_answers a on a.response_id = d.rid
+        from survey_responses r join survey_answers a on a.response_id = r.id join d on d.rid = r.id where ${where}
         group by d.sid, d.vid, d.dim, d.grp, a.question_id, a.item, coalesce(a.option_id, 0), coalesce(cast(a.value_number as text), cast(a.value_date as text), '')
       union all select d.sid, d.vid, d.dim, d.grp, a.question_id, -2, 0, '', count(distinct d.rid)
-        from d join survey_answers a on a.response_id = d.rid join survey_questions q on q.id = a.question_id
-        where q.type in ('multiple', 'matrix', 'ranking')
+        from survey_responses r join survey_answers a on a.response_id = r.id join d on d.rid = r.id join survey_questions q on q.id = a.question_id
+        where ${where} and q.type in ('multiple', 'matrix', 'ranking')
         group by d.sid, d.vid, d.dim, d.grp, a.question_id
     ) counted where 1 = 1`;
 }
