@@ -60,7 +60,14 @@ export function buildAssets(force = false): AssetManifest {
   const govukJs = readFileSync(join(GOVUK, 'govuk-frontend.min.js'));
   const govukName = hashed('govuk-frontend.min.js', govukJs);
   writeAtomic(join(BUILD_DIR, govukName), govukJs);
-  const appJs = readFileSync(join(ROOT, 'assets/js/app.mjs'), 'utf8').replace('./govuk-frontend.min.js', `./${govukName}`);
+  let appJs = readFileSync(join(ROOT, 'assets/js/app.mjs'), 'utf8').replace('./govuk-frontend.min.js', `./${govukName}`);
+  // The other modules app.mjs imports ('./mentions.mjs'), each hashed, and its imports of them renamed.
+  for (const file of readdirSync(join(ROOT, 'assets/js')).filter((f) => f.endsWith('.mjs') && f !== 'app.mjs')) {
+    const js = readFileSync(join(ROOT, 'assets/js', file), 'utf8');
+    const name = hashed(file, js);
+    writeAtomic(join(BUILD_DIR, name), js);
+    appJs = appJs.replaceAll(`'./${file}'`, `'./${name}'`);
+  }
   const jsName = hashed('app.mjs', appJs);
   writeAtomic(join(BUILD_DIR, jsName), appJs);
 
