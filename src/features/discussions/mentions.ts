@@ -1,6 +1,7 @@
 // @mentions in a post's plain text: "@Amy Archer" names the active person whose whole name follows
-// the @ (the longest name that fits, so "@Amy Archer" is not taken for an "Amy"). Type-ahead can
-// come later as an enhancement; this is what works without JavaScript.
+// the @ (the longest name that fits, so "@Amy Archer" is not taken for an "Amy"). This is what
+// works without JavaScript; with it, assets/js/mentions.mjs lists names as you type (service.ts
+// mentionable) and writes the same "@Full Name" into the text.
 import { peopleNamed } from './queries.ts';
 import type { DiscussionsDb } from './tables.ts';
 import type { Role } from '../../platform/db/schema.ts';
