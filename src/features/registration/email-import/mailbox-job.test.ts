@@ -15,6 +15,8 @@ import { replyAddress } from '../../discussions/email-reply/address.ts';
 import { importFromSource, ReadPosition } from './import.ts';
 import { mailboxJobs, readMailbox, READ_MAILBOX, UNEXPECTED } from './mailbox-job.ts';
 import { SourceError, type MessageSource, type OpenOptions } from './sources.ts';
+import { saveMailboxPosition } from './queries.ts';
+import { mailboxPositionsDb } from './position-table.ts';
 
 const CRLF = '\r\n';
 let sentAt = '';
@@ -118,7 +120,7 @@ describe(`the programme mailbox read on a schedule on ${TEST_ENGINE}`, () => {
 
   describe('remembering where it stopped', () => {
     /** A fake IMAP mailbox with UIDs: fetches by UID after the mark as a server does. */
-    let box: { uidValidity: string; messages: { uid: number; raw: Buffer }[]; failAfter?: number };
+    let box: { uidValidity: string; messages: { uid: number; raw: Buffer }[]; failAfter?: number; meanwhile?: () => Promise<void> };
     let fetched: number[];
     const imapOpen = async (_source: string, options: OpenOptions): Promise<MessageSource> => {
       const after = options.after;
@@ -126,12 +128,13 @@ describe(`the programme mailbox read on a schedule on ${TEST_ENGINE}`, () => {
       let chosen = box.messages.filter((m) => m.uid >= from);
       // A server answers "N:*" past its last UID with the last message.
       if (!chosen.length && box.messages.length) chosen = [box.messages.at(-1)!];
-      const failAfter = box.failAfter;
+      const { failAfter, meanwhile } = box;
       return {
         total: null,
         uidValidity: box.uidValidity,
         messages: (async function* () {
           for (const [i, m] of chosen.entries()) {
+            if (i === 1) await meanwhile?.();
             if (failAfter !== undefined && i >= failAfter) throw new SourceError('The IMAP connection to imap.example.org:993 failed while reading messages: the server did not answer in time. Run the import again to carry on.');
             fetched.push(m.uid);
             yield { source: `imap:INBOX/${m.uid}`, raw: m.raw, uid: m.uid };
@@ -188,6 +191,36 @@ describe(`the programme mailbox read on a schedule on ${TEST_ENGINE}`, () => {
       delete box.failAfter;
       assert.deepEqual(await run(), { read: 2, registered: 2, skipped: 0, error: null, fetched: [14, 15] });
       assert.equal(await registrations(), 4);
+    });
+
+    it('never puts the mark back when two runs overlap (two instances, or a run longer than five minutes)', async () => {
+      box.messages.push({ uid: 14, raw: registrant(1) }, { uid: 15, raw: registrant(2) });
+      const key = 'programme@imap.example.org:993/INBOX';
+      // While this run is at its second message, another instance reads all six and keeps 15;
+      // this run then fails after two, having taken in up to 11.
+      box.meanwhile = async () => {
+        assert.equal(await saveMailboxPosition(mailboxPositionsDb(db()), key, { uidValidity: '7', uid: 15 }, f.t.clock().toISOString()), true);
+      };
+      box.failAfter = 2;
+      const slow = await run();
+      assert.deepEqual(slow.fetched, [10, 11]);
+      assert.match(slow.error ?? '', /failed while reading messages/);
+      assert.deepEqual((await position()).map((p) => [p.uid_validity, p.last_uid]), [['7', 15]], 'the later mark stands');
+      // The same, straight: a lower mark in the same UIDVALIDITY is not kept; a higher one is, and another UIDVALIDITY is.
+      const save = (uidValidity: string, uid: number) => saveMailboxPosition(mailboxPositionsDb(db()), key, { uidValidity, uid }, f.t.clock().toISOString());
+      assert.equal(await save('7', 12), false);
+      assert.equal(await save('7', 15), false, 'the same mark: nothing to write');
+      assert.deepEqual((await position()).map((p) => [p.uid_validity, p.last_uid]), [['7', 15]]);
+      assert.equal(await save('7', 16), true);
+      assert.equal(await save('8', 3), true, 'another UIDVALIDITY: the old mark means nothing');
+      assert.deepEqual((await position()).map((p) => [p.uid_validity, p.last_uid]), [['8', 3]]);
+    });
+
+    it('keeps a UID past 2^31 (UIDs are 32-bit unsigned) and reads nothing again after it', async () => {
+      box.messages = box.messages.map((m, i) => ({ ...m, uid: 4_294_967_292 + i }));
+      assert.deepEqual((await run()).fetched, [4_294_967_292, 4_294_967_293, 4_294_967_294, 4_294_967_295]);
+      assert.deepEqual((await position()).map((p) => [p.uid_validity, p.last_uid]), [['7', 4_294_967_295]]);
+      assert.deepEqual(await run(), { read: 0, registered: 0, skipped: 0, error: null, fetched: [4_294_967_295] });
     });
 
     it('holds the mark at a message to be tried again, or when the server sends UIDs out of order', () => {

@@ -7,8 +7,9 @@
 // mailbox's UIDVALIDITY and the highest UID taken in with every message before it), so a run
 // takes as long as the new mail, not the whole mailbox; everything again when the UIDVALIDITY
 // changes. The mark moves only once the messages are stored, so a run that fails midway skips
-// nothing (and each message is taken in once, so reading one again is safe). `import-mail` by
-// hand still reads everything.
+// nothing (and each message is taken in once, so reading one again is safe); it only ever moves
+// forward, so two runs at once (two instances, or one run longer than five minutes) cannot put it
+// back. `import-mail` by hand still reads everything.
 import type { Config } from '../../../config.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { RecurringJob } from '../../../platform/jobs/recurring.ts';
@@ -49,7 +50,9 @@ export async function readMailbox(db: Db, clock: Clock, deps: MailboxDeps): Prom
       baseUrl: deps.config.baseUrl,
       replies: { mailbox: deps.config.replyMailbox, secret: deps.config.sessionSecret },
       after: await mailboxPosition(mailboxPositionsDb(db), mailbox),
-      onPosition: (mark) => saveMailboxPosition(mailboxPositionsDb(db), mailbox, mark, clock().toISOString()),
+      onPosition: async (mark) => {
+        await saveMailboxPosition(mailboxPositionsDb(db), mailbox, mark, clock().toISOString());
+      },
       ...(deps.open ? { open: deps.open } : {}),
     });
   } catch (e) {

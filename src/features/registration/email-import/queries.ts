@@ -122,10 +122,24 @@ export async function mailboxPosition(db: MailboxPositionsDb, mailbox: string): 
   return row ? { uidValidity: row.uid_validity, uid: Number(row.last_uid) } : null;
 }
 
-export async function saveMailboxPosition(db: MailboxPositionsDb, mailbox: string, mark: MailboxMark, now: string): Promise<void> {
-  await db
+/**
+ * Keeps how far a read got, only ever forward: two runs can overlap (on two instances, or a run
+ * longer than the five minutes between them), and the one that started first may finish last
+ * with a lower mark; written over, the mark would go back and the next run read again what was
+ * taken in. So, in one conditional statement, the mark moves only to a higher UID, or to another
+ * UIDVALIDITY (the mailbox's UIDs now name other messages, so the old mark means nothing).
+ * Returns whether it was kept.
+ */
+export async function saveMailboxPosition(db: MailboxPositionsDb, mailbox: string, mark: MailboxMark, now: string): Promise<boolean> {
+  const r = await db
     .insertInto('mailbox_positions')
     .values({ mailbox, uid_validity: mark.uidValidity, last_uid: mark.uid, updated_at: now })
-    .onConflict((oc) => oc.column('mailbox').doUpdateSet({ uid_validity: mark.uidValidity, last_uid: mark.uid, updated_at: now }))
-    .execute();
+    .onConflict((oc) =>
+      oc
+        .column('mailbox')
+        .doUpdateSet({ uid_validity: mark.uidValidity, last_uid: mark.uid, updated_at: now })
+        .where((eb) => eb.or([eb('mailbox_positions.uid_validity', '!=', mark.uidValidity), eb('mailbox_positions.last_uid', '<', mark.uid)])),
+    )
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }

@@ -13,7 +13,8 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .createTable('mailbox_positions')
     .addColumn('mailbox', 'text', (c) => c.primaryKey())
     .addColumn('uid_validity', 'text', (c) => c.notNull())
-    .addColumn('last_uid', 'integer', (c) => c.notNull())
+    // A UID is a 32-bit unsigned number (up to 4294967295): past PostgreSQL's integer.
+    .addColumn('last_uid', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .execute();
 }
