@@ -125,6 +125,15 @@ describe(`evidence from discussions in the library on ${TEST_ENGINE}`, () => {
     await refused([String(closedId), '99999999'], 'Discussion 99999999 does not exist any more, so it cannot be cited');
     for (const bad of ['x', '-1', "1' or 1=1", '1.5']) await refused(bad, 'Choose summaries from the list');
     assert.deepEqual(await cited(), [], 'nothing cited: a refusal cites none of the lot');
+    // Nothing left to offer (the one closed summary is cited): the error summary's link still has its target.
+    ok(await cite(String(closedId)));
+    assert.match((await admin.get(evidence())).body, /Stop citing<span class="govuk-visually-hidden"> How often should we meet\?<\/span>/, 'each button says which');
+    const none = await cite(String(openId));
+    assert.equal(none.statusCode, 400);
+    assert.deepEqual(errorSummary(none.body), [['“Still talking” is not closed with a summary any more, so it cannot be cited', '#threads']]);
+    assert.match(none.body, /id="threads"/, 'the link’s target');
+    assert.match(none.body, /id="threads-error"/);
+    ok(await admin.submit(`${evidence()}/remove`, { thread: String(closedId) }, evidence()));
     // The search keeps to the words, any case; a typed % is a percent sign.
     assert.match(mainText((await admin.get(`${evidence()}?q=MONTHLY`)).body), /How often should we meet\?/);
     assert.match(mainText((await admin.get(`${evidence()}?q=%25`)).body), /No closed discussion’s summary matches “%”/);
