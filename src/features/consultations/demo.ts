@@ -7,7 +7,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { addDays, endOfLondonDay, londonDate, startOfLondonDay, type Clock } from '../../platform/time.ts';
 import { splitMarkdown } from './import.ts';
 import * as q from './queries.ts';
-import { addComment, createConsultation, createDraft, own } from './service.ts';
+import { addComment, commentHtml, createConsultation, createDraft, own } from './service.ts';
 
 const CHECKLIST = `# Choose the task
 - Pick work that someone can finish with the time and support they have.
@@ -66,7 +66,7 @@ export async function seedDemoConsultations(db: Db, o: DemoConsultationsOptions)
   for (const c of comments) {
     if (c.by === undefined) continue;
     const saved = await addComment(db, { id: c.by, role: 'participant' }, made.id, c.on, { body: c.body, publication: c.publication }, o.clock);
-    if (saved.ok && c.response) await q.setResponse(own(db), saved.id, { ...c.response, by: o.adminId }, o.clock().toISOString());
+    if (saved.ok && c.response) await q.setResponse(own(db), saved.id, { ...c.response, html: commentHtml(c.response.response), by: o.adminId }, o.clock().toISOString());
   }
   return made.id;
 }

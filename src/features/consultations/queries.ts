@@ -127,17 +127,22 @@ export const consultationsWhere = (c: ConsultationsDb, programmeId: number, visi
 
 // ---- Comments
 
-export type CommentRow = { consultation_id: number; person_id: number; version_id: number | null; section_key: string | null; question_id: number | null; parent_id: number | null; body: string; publication: Publication };
+export type CommentRow = { consultation_id: number; person_id: number; version_id: number | null; section_key: string | null; question_id: number | null; parent_id: number | null; body: string; body_html: string; publication: Publication };
 export async function insertComment(c: ConsultationsDb, row: CommentRow, now: string): Promise<number> {
   const r = await c.insertInto('consultation_comments').values({ ...row, created_at: now }).returning('id').executeTakeFirstOrThrow();
   return Number(r.id);
 }
 
+/** Who reads which comments: all (the team), the reader's own, or their own and those that may be published. */
+export type Reading = 'all' | 'own' | 'published';
+const readableBy = (readerId: number, only: Reading): Expression<SqlBool> =>
+  only === 'all' ? sql<SqlBool>`1 = 1` : only === 'own' ? sql<SqlBool>`cc.person_id = ${readerId}` : sql<SqlBool>`(cc.person_id = ${readerId} or cc.publication <> 'none')`;
+
 /**
- * A consultation's comments with their writer's name and agreements, for one reader: `only` limits
- * them to the reader's own ('own') or to their own and those that may be published ('published').
+ * A consultation's comments with their writer's name and agreements, for one reader (`only`, as
+ * Reading): those with these ids, and with `withReplies` the replies to them as well.
  */
-export function commentsFor(c: ConsultationsDb, consultationId: number, readerId: number, only: 'all' | 'own' | 'published', ids?: readonly number[]) {
+export function commentsFor(c: ConsultationsDb, consultationId: number, readerId: number, only: Reading, ids?: readonly number[], withReplies = false) {
   let q = c
     .selectFrom('consultation_comments as cc')
     .leftJoin('people', 'people.id', 'cc.person_id')
@@ -147,22 +152,53 @@ export function commentsFor(c: ConsultationsDb, consultationId: number, readerId
       eb.selectFrom('consultation_agrees as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.comment_id', '=', 'cc.id').as('agrees'),
       eb.exists(eb.selectFrom('consultation_agrees as a').select('a.person_id').whereRef('a.comment_id', '=', 'cc.id').where('a.person_id', '=', readerId)).as('agreed'),
     ])
-    .where('cc.consultation_id', '=', consultationId);
-  if (only === 'own') q = q.where('cc.person_id', '=', readerId);
-  if (only === 'published') q = q.where((eb) => eb.or([eb('cc.person_id', '=', readerId), eb('cc.publication', '!=', 'none')]));
-  if (ids) q = ids.length ? q.where('cc.id', 'in', [...ids]) : q.where(sql<SqlBool>`1 = 0`);
+    .where('cc.consultation_id', '=', consultationId)
+    .where(readableBy(readerId, only));
+  if (ids && !ids.length) q = q.where(sql<SqlBool>`1 = 0`);
+  // The replies' ids by their own index: an "id in … or parent_id in …" would read the whole table.
+  else if (ids && withReplies) q = q.where('cc.id', 'in', c.selectFrom('consultation_comments as x').select('x.id').where('x.id', 'in', [...ids]).unionAll(c.selectFrom('consultation_comments as x').select('x.id').where('x.parent_id', 'in', [...ids])));
+  else if (ids) q = q.where('cc.id', 'in', [...ids]);
   return q.orderBy('cc.id').execute();
 }
 
+/** One place on a draft page: a section of a version, a guiding question, or the whole draft. */
+export type PlaceWhere = { kind: 'section'; key: string; versionId: number } | { kind: 'question'; id: number } | { kind: 'general' };
+const inPlace = (p: PlaceWhere): Expression<SqlBool> =>
+  p.kind === 'section' ? sql<SqlBool>`(cc.version_id = ${p.versionId} and cc.section_key = ${p.key})` : p.kind === 'question' ? sql<SqlBool>`cc.question_id = ${p.id}` : sql<SqlBool>`(cc.section_key is null and cc.question_id is null)`;
+
 /**
- * The same comments as commentsFor, only where each is (no text, names or agreements): cheap to
- * read for thousands, so a page can count them all and read in full only those it shows.
+ * For the draft page, in one statement over an index that holds every column it reads (migration
+ * 037): in every place (a section of a version, a guiding question, the whole draft) how many
+ * comments (not replies) this reader may read there, and their ids as text, split into the
+ * reader's own and others' (newest first: "230,17,4"). The page keeps the first few of the others'.
  */
-export function commentHeads(c: ConsultationsDb, consultationId: number, readerId: number, only: 'all' | 'own' | 'published') {
-  let q = c.selectFrom('consultation_comments as cc').select(['cc.id', 'cc.parent_id', 'cc.version_id', 'cc.section_key', 'cc.question_id', 'cc.person_id']).where('cc.consultation_id', '=', consultationId);
-  if (only === 'own') q = q.where('cc.person_id', '=', readerId);
-  if (only === 'published') q = q.where((eb) => eb.or([eb('cc.person_id', '=', readerId), eb('cc.publication', '!=', 'none')]));
-  return q.orderBy('cc.id').execute();
+export function placeIds(c: ConsultationsDb, consultationId: number, readerId: number, only: Reading) {
+  return c
+    .selectFrom('consultation_comments as cc')
+    .select(['cc.version_id', 'cc.section_key', 'cc.question_id'])
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      sql<string | null>`string_agg(case when cc.person_id = ${readerId} then null else cast(cc.id as text) end, ',' order by cc.id desc)`.as('others'),
+      sql<string | null>`string_agg(case when cc.person_id = ${readerId} then cast(cc.id as text) end, ',')`.as('mine'),
+    ])
+    .where('cc.consultation_id', '=', consultationId)
+    .where('cc.parent_id', 'is', null)
+    .where(readableBy(readerId, only))
+    .groupBy(['cc.version_id', 'cc.section_key', 'cc.question_id'])
+    .execute();
+}
+
+/** How many comments (not replies) this reader may read in one place. */
+export async function placeCount(c: ConsultationsDb, consultationId: number, readerId: number, only: Reading, place: PlaceWhere): Promise<number> {
+  const r = await c.selectFrom('consultation_comments as cc').select((eb) => eb.fn.countAll<number>().as('n')).where('cc.consultation_id', '=', consultationId).where('cc.parent_id', 'is', null).where(readableBy(readerId, only)).where(inPlace(place)).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** The ids of one page of a place's comments (not replies) this reader may read, oldest first. */
+export async function placePage(c: ConsultationsDb, consultationId: number, readerId: number, only: Reading, place: PlaceWhere, page: { limit: number; offset: number }): Promise<number[]> {
+  if (page.limit <= 0) return [];
+  const rows = await c.selectFrom('consultation_comments as cc').select('cc.id').where('cc.consultation_id', '=', consultationId).where('cc.parent_id', 'is', null).where(readableBy(readerId, only)).where(inPlace(place)).orderBy('cc.id').limit(page.limit).offset(Math.max(0, page.offset)).execute();
+  return rows.map((r) => Number(r.id));
 }
 
 export const unagree = (c: ConsultationsDb, commentId: number, personId: number) => c.deleteFrom('consultation_agrees').where('comment_id', '=', commentId).where('person_id', '=', personId).execute();
@@ -188,10 +224,12 @@ export async function triageCount(c: ConsultationsDb, consultationId: number, fi
 export const commentWithName = (c: ConsultationsDb, consultationId: number, commentId: number) =>
   c.selectFrom('consultation_comments as cc').leftJoin('people', 'people.id', 'cc.person_id').selectAll('cc').select('people.name as person_name').where('cc.id', '=', commentId).where('cc.consultation_id', '=', consultationId).executeTakeFirst();
 
-export const setResponse = (c: ConsultationsDb, commentId: number, r: { status: TriageStatus; response: string; by: number }, now: string) =>
-  c.updateTable('consultation_comments').set({ status: r.status, response: r.response, responded_by: r.by, responded_at: now }).where('id', '=', commentId).execute();
-export const setRedaction = (c: ConsultationsDb, commentId: number, redacted: string, by: number, now: string) =>
-  c.updateTable('consultation_comments').set({ redacted_body: redacted, redacted_by: by, redacted_at: now }).where('id', '=', commentId).execute();
+/** The response, with its rendered HTML (`html`; without it the response is rendered when read). */
+export const setResponse = (c: ConsultationsDb, commentId: number, r: { status: TriageStatus; response: string; html?: string; by: number }, now: string) =>
+  c.updateTable('consultation_comments').set({ status: r.status, response: r.response, response_html: r.html ?? null, responded_by: r.by, responded_at: now }).where('id', '=', commentId).execute();
+/** The redacted text, with its rendered HTML (`html`). */
+export const setRedaction = (c: ConsultationsDb, commentId: number, redacted: { text: string; html: string }, by: number, now: string) =>
+  c.updateTable('consultation_comments').set({ redacted_body: redacted.text, redacted_html: redacted.html, redacted_by: by, redacted_at: now }).where('id', '=', commentId).execute();
 
 /** "Your comments": the person's comments with where they are and the team's response. */
 export const commentsBy = (c: ConsultationsDb, personId: number) =>

@@ -405,7 +405,7 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
       const c = found.consultation;
       const first = await commentsByPlace(db, request.user, c, [where.place], { place: where.place, offset: 0, limit: 0 });
       const pages = Math.max(1, Math.ceil(first.counts[0]! / PLACE_PAGE));
-      const current = Math.min(pageOf(request.query.page), pages);
+      const current = Math.max(1, Math.min(pageOf(request.query.page), pages));
       const list = await commentsByPlace(db, request.user, c, [where.place], { place: where.place, offset: (current - 1) * PLACE_PAGE, limit: PLACE_PAGE });
       const base = request.url.split('?')[0]!;
       return reply.view(`${V}/place-comments.njk`, {

@@ -110,8 +110,23 @@ function mergedBody(a: Section, b: Section): string {
 }
 import { renderRichText as renderMarkdown, sanitizeRichHtml as sanitize } from '../../platform/rich-text/rich-text.ts';
 
-/** A section's text as safe HTML for a page (imported HTML is sanitised again on the way out). */
-export const sectionHtml = (s: Pick<Section, 'body' | 'body_format'>) => (s.body_format === 'html' ? sanitize(s.body) : renderMarkdown(s.body));
+/**
+ * A section's text as safe HTML for a page (imported HTML is sanitised again on the way out).
+ * Kept by its text in a small cache: a draft page shows every section on every view, and the same
+ * text always gives the same HTML, so an edited section simply misses and is rendered again.
+ */
+export function sectionHtml(s: Pick<Section, 'body' | 'body_format'>): string {
+  const key = `${s.body_format}\n${s.body}`;
+  const kept = sectionHtmlCache.get(key);
+  if (kept !== undefined) return kept;
+  const html = s.body_format === 'html' ? sanitize(s.body) : renderMarkdown(s.body);
+  if (sectionHtmlCache.size >= SECTION_CACHE_SIZE) sectionHtmlCache.delete(sectionHtmlCache.keys().next().value!);
+  sectionHtmlCache.set(key, html);
+  return html;
+}
+/** How many sections' HTML the cache keeps (the oldest kept goes first): a few long drafts' worth. */
+const SECTION_CACHE_SIZE = 1_000;
+const sectionHtmlCache = new Map<string, string>();
 
 // ---- Consultations
 
@@ -229,67 +244,91 @@ export async function addComment(db: Db, viewer: Viewer, consultationId: number,
     if (found.consultation.comments_visible !== 'participants') return { ok: false, reason: 'no_replies' };
     row.parent_id = parent.id;
   }
-  return { ok: true, id: await q.insertComment(own(db), { ...row, person_id: viewer.id, body: input.body, publication: input.publication }, nowIso(clock)) };
+  return { ok: true, id: await q.insertComment(own(db), { ...row, person_id: viewer.id, body: input.body, body_html: commentHtml(input.body), publication: input.publication }, nowIso(clock)) };
 }
 
 const readingOf = (viewer: NonNullable<Viewer>, consultation: Pick<Consultation, 'comments_visible'>) => (isTeam(viewer) ? 'all' : consultation.comments_visible === 'participants' ? 'published' : 'own');
 
 /** On the draft page each place shows the reader's own comments and this many of the newest others'; the rest are a link away. */
 export const SHOWN_PER_PLACE = 3;
-export type Place = { kind: 'section'; key: string; versionId: number } | { kind: 'question'; id: number } | { kind: 'general' };
-type Head = Awaited<ReturnType<typeof q.commentHeads>>[number];
-const placeKey = (p: Place) => (p.kind === 'section' ? `s:${p.versionId}:${p.key}` : p.kind === 'question' ? `q:${p.id}` : 'g');
-const headPlace = (h: Head) => (h.section_key !== null ? `s:${h.version_id}:${h.section_key}` : h.question_id !== null ? `q:${h.question_id}` : 'g');
+export type Place = q.PlaceWhere;
+const placeKey = (p: Pick<Comment, 'version_id' | 'section_key' | 'question_id'> | Place) =>
+  'kind' in p ? (p.kind === 'section' ? `s:${p.versionId}:${p.key}` : p.kind === 'question' ? `q:${p.id}` : 'g') : p.section_key !== null ? `s:${p.version_id}:${p.section_key}` : p.question_id !== null ? `q:${p.question_id}` : 'g';
+
+const idsOf = (list: string | null) => (list ? list.split(',').map(Number) : []);
+/** The first `n` ids of a list ("230,17,4", newest first). */
+function firstOf(list: string | null, n: number): number[] {
+  if (!list || n <= 0) return [];
+  let end = -1;
+  for (let i = 0; i < n && end < list.length; i++) {
+    end = list.indexOf(',', end + 1);
+    if (end < 0) end = list.length;
+  }
+  return idsOf(list.slice(0, end));
+}
 
 /**
- * The draft page's comments, read in two steps so a draft with thousands stays quick: where every
- * visible comment is (to count them all), then in full only those shown: in each place the
- * reader's own and the newest SHOWN_PER_PLACE others', or one page of a place's list (`page`).
+ * The draft page's comments, read so a draft with thousands stays quick: in one statement, which
+ * comments each place shows (the reader's own and the newest SHOWN_PER_PLACE others') with how
+ * many the reader may read there, then those in full with their replies; or, with `page`, one page
+ * of a single place's list and its count. `total` counts every comment (not reply) the reader may
+ * read in the consultation (without `page`).
  */
 export async function commentsByPlace(db: Db | Tx, viewer: Viewer, consultation: Pick<Consultation, 'id' | 'comments_visible'>, places: readonly Place[], page?: { place: Place; offset: number; limit: number }) {
   if (!viewer) return { counts: places.map(() => 0), shown: places.map(() => [] as (ShownComment & { replies: ShownComment[] })[]), total: 0 };
-  const heads = await q.commentHeads(own(db), consultation.id, viewer.id, readingOf(viewer, consultation));
-  // One pass over the heads: each place's comments (oldest first) and each comment's replies.
-  const topsByPlace = new Map<string, Head[]>();
-  const repliesOf = new Map<number, number[]>();
-  for (const h of heads) {
-    if (h.parent_id === null) {
-      const k = headPlace(h);
-      const list = topsByPlace.get(k);
-      if (list) list.push(h);
-      else topsByPlace.set(k, [h]);
-    } else repliesOf.set(h.parent_id, [...(repliesOf.get(h.parent_id) ?? []), h.id]);
+  const c = own(db);
+  const only = readingOf(viewer, consultation);
+  let picked: { count: number; ids: number[] }[];
+  let total = 0;
+  if (page) {
+    picked = [{ count: await q.placeCount(c, consultation.id, viewer.id, only, page.place), ids: await q.placePage(c, consultation.id, viewer.id, only, page.place, page) }];
+  } else {
+    const byPlace = new Map<string, { count: number; ids: number[] }>();
+    for (const r of await q.placeIds(c, consultation.id, viewer.id, only)) {
+      byPlace.set(placeKey(r), { count: Number(r.n), ids: [...firstOf(r.others, SHOWN_PER_PLACE), ...idsOf(r.mine)].sort((a, b) => a - b) });
+      total += Number(r.n);
+    }
+    picked = places.map((p) => byPlace.get(placeKey(p)) ?? { count: 0, ids: [] });
   }
-  const chosen = (p: Place) => {
-    const tops = topsByPlace.get(placeKey(p)) ?? [];
-    if (page) return { count: tops.length, tops: tops.slice(page.offset, page.offset + page.limit) };
-    const others = new Set(tops.filter((h) => h.person_id !== viewer.id).slice(-SHOWN_PER_PLACE));
-    return { count: tops.length, tops: tops.filter((h) => h.person_id === viewer.id || others.has(h)) };
-  };
-  const picked = (page ? [page.place] : places).map(chosen);
-  const topIds = picked.flatMap((x) => x.tops.map((h) => h.id));
-  const replyIds = topIds.flatMap((id) => repliesOf.get(id) ?? []);
-  const full = topIds.length ? await visibleComments(db, viewer, consultation, [...topIds, ...replyIds]) : [];
+  const topIds = picked.flatMap((x) => x.ids);
+  const full = topIds.length ? await visibleComments(db, viewer, consultation, topIds, true) : [];
   const byId = new Map(full.map((x) => [x.id, x]));
-  const withReplies = (tops: readonly Head[]) => tops.flatMap((h) => (byId.has(h.id) ? [{ ...byId.get(h.id)!, replies: (repliesOf.get(h.id) ?? []).flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])) }] : []));
-  return { counts: picked.map((x) => x.count), shown: picked.map((x) => withReplies(x.tops)), total: heads.length - [...repliesOf.values()].reduce((n, r) => n + r.length, 0) };
+  const repliesOf = new Map<number, ShownComment[]>();
+  for (const x of full) if (x.parent_id !== null) repliesOf.set(x.parent_id, [...(repliesOf.get(x.parent_id) ?? []), x]);
+  const withReplies = (ids: readonly number[]) => ids.flatMap((id) => (byId.has(id) ? [{ ...byId.get(id)!, replies: repliesOf.get(id) ?? [] }] : []));
+  return { counts: picked.map((x) => x.count), shown: picked.map((x) => withReplies(x.ids)), total };
 }
 
-export type ShownComment = Comment & { author: string | null; agrees: number; agreed: boolean; mine: boolean; shownBody: string };
+/** A comment as a reader sees it: shownBody is the text they read (the redacted text for others, where there is one); shownHtml and responseHtml are that text and the team's response as safe HTML. */
+export type ShownComment = Comment & { author: string | null; agrees: number; agreed: boolean; mine: boolean; shownBody: string; shownHtml: string; responseHtml: string };
+
+/** A comment's text as safe HTML, as it is stored beside the text (migration 037). */
+export const commentHtml = (text: string) => renderMarkdown(text);
 
 /**
  * The comments this person may read in a consultation: the team all; a participant their own, and,
  * where comments are visible to participants, others' that may be published (not those the
  * commenter asked to keep unpublished). Others read the redacted text where there is one. The
- * commenter's name is shown to others only when they agreed to be named.
+ * commenter's name is shown to others only when they agreed to be named. `ids` limits them to
+ * those (and, `withReplies`, the replies to them).
  */
-export async function visibleComments(db: Db | Tx, viewer: Viewer, consultation: Pick<Consultation, 'id' | 'comments_visible'>, ids?: readonly number[]): Promise<ShownComment[]> {
+export async function visibleComments(db: Db | Tx, viewer: Viewer, consultation: Pick<Consultation, 'id' | 'comments_visible'>, ids?: readonly number[], withReplies = false): Promise<ShownComment[]> {
   if (!viewer) return [];
-  const rows = await q.commentsFor(own(db), consultation.id, viewer.id, readingOf(viewer, consultation), ids);
+  const rows = await q.commentsFor(own(db), consultation.id, viewer.id, readingOf(viewer, consultation), ids, withReplies);
   return rows.map(({ person_name, agrees, agreed, ...r }) => {
     const mine = r.person_id === viewer.id;
     const author = isTeam(viewer) ? (person_name ?? 'A former participant') : mine ? 'You' : r.publication === 'named' ? (person_name ?? 'A participant') : null;
-    return { ...r, author, agrees: Number(agrees ?? 0), agreed: Boolean(Number(agreed)), mine, shownBody: !isTeam(viewer) && !mine && r.redacted_body !== null ? r.redacted_body : r.body };
+    const redacted = !isTeam(viewer) && !mine && r.redacted_body !== null;
+    return {
+      ...r,
+      author,
+      agrees: Number(agrees ?? 0),
+      agreed: Boolean(Number(agreed)),
+      mine,
+      shownBody: redacted ? r.redacted_body! : r.body,
+      shownHtml: (redacted ? r.redacted_html : r.body_html) ?? commentHtml(redacted ? r.redacted_body! : r.body),
+      responseHtml: r.response === null ? '' : (r.response_html ?? commentHtml(r.response)),
+    };
   });
 }
 
@@ -330,7 +369,7 @@ export async function respond(db: Db, viewer: NonNullable<Viewer>, consultationI
     const c = own(tx);
     const comment = await commentForTeam(tx, consultationId, commentId);
     if (!comment || comment.parent_id !== null) return false;
-    await q.setResponse(c, commentId, { ...input, by: viewer.id }, nowIso(ctx.clock));
+    await q.setResponse(c, commentId, { ...input, html: commentHtml(input.response), by: viewer.id }, nowIso(ctx.clock));
     await recordAudit(tx, { actorId: viewer.id, action: 'consultation.respond', recordType: 'consultation_comment', recordId: commentId, summary: `Marked a comment ${STATUS_LABELS[input.status].toLowerCase()}` }, ctx.clock);
     if (comment.person_id !== null && comment.person_id !== viewer.id) {
       const title = await q.titleOf(c, consultationId);
@@ -349,7 +388,7 @@ export async function redact(db: Db, viewer: NonNullable<Viewer>, consultationId
   return inTransaction(db, async (tx) => {
     const comment = await commentForTeam(tx, consultationId, commentId);
     if (!comment) return false;
-    await q.setRedaction(own(tx), commentId, input.redacted, viewer.id, nowIso(clock));
+    await q.setRedaction(own(tx), commentId, { text: input.redacted, html: commentHtml(input.redacted) }, viewer.id, nowIso(clock));
     await recordAudit(tx, { actorId: viewer.id, action: 'consultation.redact', recordType: 'consultation_comment', recordId: commentId, summary: `Redacted a comment: ${input.reason}` }, clock);
     return true;
   });

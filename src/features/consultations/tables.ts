@@ -1,4 +1,4 @@
-// The consultations feature's tables (migrations 031 and 032). Who a consultation is for is kept
+// The consultations feature's tables (migrations 031, 032 and 037). Who a consultation is for is kept
 // by the platform's audience rows (audience_targets, item kind 'consultation'), never here.
 import type { Generated, Selectable } from 'kysely';
 import type { Scoped } from '../../platform/db/database.ts';
@@ -90,6 +90,10 @@ export interface CommentsTable {
   responded_at: string | null;
   change_ref: string | null;
   created_at: string;
+  /** body, redacted_body and response through the rich-text renderer, written with them (migration 037); null: render when read. */
+  body_html: Generated<string | null>;
+  redacted_html: Generated<string | null>;
+  response_html: Generated<string | null>;
 }
 
 export interface AgreesTable {
