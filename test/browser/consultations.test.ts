@@ -12,6 +12,7 @@ import { acceptedParticipant, checkPage, newContext, press, pressAndLoad, signIn
 import { seedDemoConsultations } from '../../src/features/consultations/demo.ts';
 import { commentForTeam, respond } from '../../src/features/consultations/service.ts';
 import { editSection, newVersion } from '../../src/features/consultations/versions/service.ts';
+import { seedDemoDiscussions } from '../../src/features/discussions/demo.ts';
 
 describe('consultations pages (browser)', () => {
   let site: Site;
@@ -101,6 +102,16 @@ describe('consultations pages (browser)', () => {
       assert.match(await a.locator('main').innerText(), /Published to the library/);
       const outputUrl = new URL(a.url()).pathname;
 
+      // The team cites a discussion's summary as evidence, by keyboard: the error first, then a choice.
+      await seedDemoDiscussions(db, { programmeId, adminId: admin.id, authors: [amyId, boId], clock: systemClock });
+      await visit(a, `${base}/admin/library/${outputUrl.split('/').pop()}/evidence`);
+      await press(a, 'button', 'Cite the selected summaries');
+      assert.match(await a.locator('.govuk-error-summary').innerText(), /Choose at least one summary to cite/);
+      await tabTo(a, 'input[name="threads"]');
+      await a.keyboard.press('Space');
+      await press(a, 'button', 'Cite the selected summaries');
+      assert.match(await a.locator('main').innerText(), /Stop citing/);
+
       // Anyone, signed out: the library, searched by keyboard; the output with its report; the printable page.
       const anyone = await newContext(site, false);
       try {
@@ -116,6 +127,7 @@ describe('consultations pages (browser)', () => {
         const text = await p.locator('main').innerText();
         assert.match(text, /The consultation report/);
         assert.match(text, /Added: the lead signs off\./, 'the response the commenter saw, in the published report');
+        assert.match(text, /What participants agreed/, 'the cited summary, on the public page');
         await visit(p, `${base}${outputUrl}/print`);
         await p.emulateMedia({ media: 'print' });
         assert.equal(await p.locator('.govuk-header').isVisible(), false, 'the print stylesheet leaves the header off');
