@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import { setUp, type Fixture } from '../../features/participants/test-fixture.ts';
 import { assign, createSubgroup, removeFromSubgroup } from '../../features/participants/service.ts';
 import { declineRegistration, withdrawParticipant } from '../../features/registration/service.ts';
-import { setPersonRole, upsertPerson } from '../auth/people.ts';
+import { setPersonRole, setPersonStatus, upsertPerson } from '../auth/people.ts';
 import type { Role } from '../db/schema.ts';
 import {
   addressees,
@@ -127,8 +127,12 @@ describe('who may see and manage an item', () => {
 
   it('lists the people who may see an item (seenBy) exactly as maySee answers for each of them', async () => {
     const people = () => db() as unknown as Kysely<{ people: { id: number; role: Role } }>;
+    // Two more leads of project 2: one who will be made a participant, one whose account will be turned off.
+    let hal = await person('Hal', 'facilitator');
+    const ivy = await person('Ivy', 'facilitator');
+    for (const lead of [hal, ivy, gil]) assert.deepEqual(await makeLead(db(), { kind: 'project', id: p2 }, lead.id, f.t.clock), { ok: true });
     const check = async (when: string) => {
-      const everyone: Who[] = [admin, amy, bo, carl, dan, wyn, fay, gil, obs];
+      const everyone: Who[] = [admin, amy, bo, carl, dan, wyn, fay, gil, obs, hal, ivy];
       for (const name of names) {
         const rows = await people().selectFrom('people').select('people.id').where(seenBy('test-item', idOf(name), { id: 'people.id', role: 'people.role' })).execute();
         const seeing = new Set(rows.map((r) => r.id));
@@ -141,7 +145,14 @@ describe('who may see and manage an item', () => {
     await setPersonRole(db(), fay.id, 'observer', f.t.clock);
     fay = { id: fay.id, role: 'observer' };
     await removeFromSubgroup(db(), admin.id, s1, amy.id, f.t.clock);
+    // A project lead made a participant leads nothing (the lead row stays); nor does a lead whose account is off.
+    await setPersonRole(db(), hal.id, 'participant', f.t.clock);
+    hal = { id: hal.id, role: 'participant' };
+    await setPersonStatus(db(), ivy.id, 'disabled', f.t.clock);
     await check('after changes');
+    const seeing = async (name: string) => new Set((await people().selectFrom('people').select('id').where(seenBy('test-item', idOf(name), { id: 'people.id', role: 'people.role' })).execute()).map((r) => r.id));
+    const project2 = await seeing('project2AndSubgroup1');
+    assert.ok(project2.has(gil.id) && !project2.has(hal.id) && !project2.has(ivy.id), 'a current lead sees it; a lead made a participant, or turned off, does not');
   });
 
   it('for each audience kind, a member sees the item and a non-member does not', async () => {

@@ -164,8 +164,9 @@ export function managedBy(viewer: Viewer, itemKind: string, item: ItemRef): Expr
  * The rule turned round, for a query of people: the person in this row (the caller's columns for
  * their id and role, e.g. `{ id: 'people.id', role: 'people.role' }`) may see this one item, as
  * maySee would say for them. For lists of the people who can see an item (whom a discussion post
- * may mention, who is told about it), so that nobody who may not see it is ever read. Their
- * account's status is the caller's to check (keep to active people).
+ * may mention, who is told about it), so that nobody who may not see it is ever read. It agrees
+ * with maySee for every account, active or not (a disabled lead leads nothing); whether a
+ * disabled or withdrawn person belongs in the caller's list is the caller's to decide.
  */
 export function seenBy(itemKind: string, itemId: number, person: { id: string; role: string }): Expression<SqlBool> {
   const e = builder();
@@ -175,6 +176,8 @@ export function seenBy(itemKind: string, itemId: number, person: { id: string; r
   const inGroup = e.exists(
     e.selectFrom('audience_members as aud_m').select(sql.lit(1).as('one')).whereRef('aud_m.group_kind', '=', t.kind).whereRef('aud_m.group_id', '=', t.id).where('aud_m.person_id', '=', id),
   );
+  // Lead rights hold only while the account is active, as ledProjects says for maySee.
+  const activeLead = e.exists(e.selectFrom('people as aud_p').select(sql.lit(1).as('one')).where('aud_p.id', '=', id).where('aud_p.status', '=', 'active'));
   const leads = (kind: LedGroupKind, groupId: Expression<number>) =>
     e.exists(e.selectFrom('group_leads as aud_l').select(sql.lit(1).as('one')).where('aud_l.group_kind', '=', kind).where('aud_l.group_id', '=', groupId).where('aud_l.person_id', '=', id));
   const subgroupOfLedProject = e.exists(
@@ -192,7 +195,7 @@ export function seenBy(itemKind: string, itemId: number, person: { id: string; r
     e.and([e(t.kind, 'in', ['programme', 'project', 'subgroup']), inGroup]),
     // A facilitator leads projects and their sub-groups (a participant leads only a sub-group
     // they are a member of, which membership above already covers).
-    e.and([e(role, '=', 'facilitator'), e.or([e.and([e(t.kind, '=', 'project'), leads('project', t.id)]), e.and([e(t.kind, '=', 'subgroup'), subgroupOfLedProject])])]),
+    e.and([e(role, '=', 'facilitator'), activeLead, e.or([e.and([e(t.kind, '=', 'project'), leads('project', t.id)]), e.and([e(t.kind, '=', 'subgroup'), subgroupOfLedProject])])]),
   ]);
   return e.or([
     e(role, '=', 'admin'),
