@@ -31,6 +31,16 @@ export const writtenDraftForm = z.looseObject({ ...draftFields, text: textField(
 export const importDraftForm = z.looseObject(draftFields);
 
 export const renameForm = z.looseObject({ heading: textField('Section heading', HEADING_MAX, 'Enter the section heading', { oneLine: true }) });
+/** Where to split a section (a block's number, from 1) and the new section's heading (blank: the chosen sub-heading's). */
+export const splitForm = z.looseObject({
+  at: z.unknown().optional().transform((v, ctx): number => {
+    if (typeof v === 'string' && /^\d{1,4}$/.test(v)) return Number(v);
+    ctx.addIssue({ code: 'custom', message: 'Choose where the new section starts' });
+    return z.NEVER;
+  }),
+  heading: textField('Heading of the new section', HEADING_MAX, null, { oneLine: true }),
+});
+export const SPLIT_ORDER = ['at', 'heading'];
 
 /** A GOV.UK date input's boxes as YYYY-MM-DD, or an issue worded for its label. */
 function dateOf(f: Record<string, unknown>, prefix: string, label: string, ctx: z.RefinementCtx): string | null {

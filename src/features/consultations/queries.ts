@@ -68,6 +68,20 @@ export async function mergeSections(c: ConsultationsDb, s: Section, next: Sectio
   await c.updateTable('consultation_sections').set((eb) => ({ position: eb('position', '-', 1) })).where('version_id', '=', s.version_id).where('position', '>', next.position).execute();
 }
 
+/** Cuts a section in two: it keeps its key, id, comments and the first text; the new one after it gets a new stable key; the later ones move down one. */
+export async function splitSection(c: ConsultationsDb, s: Section, parts: { first: string; firstPictures: number; heading: string; second: string; secondPictures: number }): Promise<number> {
+  // From the last one back, so no two sections ever share a position.
+  const later = await c.selectFrom('consultation_sections').select(['id', 'position']).where('version_id', '=', s.version_id).where('position', '>', s.position).orderBy('position', 'desc').execute();
+  for (const x of later) await c.updateTable('consultation_sections').set({ position: x.position + 1 }).where('id', '=', x.id).execute();
+  await c.updateTable('consultation_sections').set({ body: parts.first, pictures_without_alt: parts.firstPictures }).where('id', '=', s.id).execute();
+  const r = await c
+    .insertInto('consultation_sections')
+    .values({ version_id: s.version_id, section_key: randomUUID(), position: s.position + 1, heading: parts.heading, body: parts.second, body_format: s.body_format, pictures_without_alt: parts.secondPictures })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
 // ---- Consultations
 
 export async function insertConsultation(c: ConsultationsDb, row: { programmeId: number; draftId: number; versionId: number; opensAt: string; closesAt: string; commentsVisible: CommentsVisible; createdBy: number; questions: readonly string[] }, now: string): Promise<number> {

@@ -11,7 +11,7 @@ import { parseForm, typedValues, type FormFailure } from '../../platform/forms/p
 import { sendErrorPage } from '../../platform/http/errors.ts';
 import type { AppDeps } from '../../platform/http/request-context.ts';
 import { formBody, idParams, oneText, rowId, type ZodTypeProvider } from '../../platform/http/zod-schemas.ts';
-import { commentForm, COMMENT_ORDER, CONSULTATION_ANCHORS, CONSULTATION_ORDER, consultationForm, DRAFT_ORDER, importDraftForm, QUESTION_ROWS, redactForm, renameForm, respondForm, TEXT_MAX, writtenDraftForm, COMMENT_MAX } from './form.ts';
+import { commentForm, COMMENT_ORDER, CONSULTATION_ANCHORS, CONSULTATION_ORDER, consultationForm, DRAFT_ORDER, importDraftForm, QUESTION_ROWS, redactForm, renameForm, respondForm, splitForm, SPLIT_ORDER, TEXT_MAX, writtenDraftForm, COMMENT_MAX } from './form.ts';
 import { DOCX_MAX_BYTES, importDocx, splitMarkdown } from './import.ts';
 import {
   addComment,
@@ -33,6 +33,8 @@ import {
   readableConsultation,
   redact,
   renameSection,
+  sectionForSplit,
+  splitSection,
   respond,
   sectionHtml,
   stateOf,
@@ -193,6 +195,51 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
   adjust('/admin/consultations/drafts/:id/sections/:sectionId/rename', async (p, d, s, body) => {
     const form = parseForm(renameForm, body);
     return form.ok ? renameSection(db, p, d, s, form.data.heading) : form;
+  });
+
+  // Splitting a section in two at one of its sub-headings or paragraphs (the inverse of a merge).
+  const IN_CONSULTATION = 'A consultation runs on this version, so its sections cannot change';
+  const splitPage = async (request: FastifyRequest, reply: FastifyReply, draftId: number, sectionId: number, values: Record<string, string | string[]>, failure: Failure = {}, status = 200) => {
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    const found = await sectionForSplit(db, programme.id, draftId, sectionId);
+    if (!found) return sendErrorPage(request, reply, 404);
+    if (found.locked) {
+      reply.flash(`Not changed: ${IN_CONSULTATION}.`);
+      return reply.redirect(`/admin/consultations/drafts/${draftId}#section-${sectionId}`);
+    }
+    const { section, blocks } = found;
+    return reply.code(status).view(`${V}/split.njk`, {
+      pageTitle: `Split section ${section.position}: ${section.heading}`,
+      draftId,
+      section,
+      first: blocks[0],
+      items: blocks.slice(1).map((b, i) => ({ value: String(i + 1), text: b.heading !== null ? `Sub-heading: ${b.words}` : b.words, checked: values.at === String(i + 1) })),
+      values,
+      errors: failure.errors ?? {},
+      errorList: failure.errorList,
+    });
+  };
+  app.get('/admin/consultations/drafts/:id/sections/:sectionId/split', { ...team, schema: { params: sectionParams } }, async (request, reply) => splitPage(request, reply, request.params.id, request.params.sectionId, {}));
+  app.post('/admin/consultations/drafts/:id/sections/:sectionId/split', { ...team, schema: { params: sectionParams, body: formBody } }, async (request, reply) => {
+    const { id, sectionId } = request.params;
+    const programme = await programmeOr404(request, reply);
+    if (!programme) return reply;
+    const values = typedValues(request.body);
+    const form = parseForm(splitForm, request.body, { order: SPLIT_ORDER, anchors: { at: 'at' } });
+    if (!form.ok) return splitPage(request, reply, id, sectionId, values, form, 400);
+    const r = await splitSection(db, programme.id, id, sectionId, form.data);
+    if (!r.ok && r.reason === 'not_found') return sendErrorPage(request, reply, 404);
+    if (!r.ok && (r.reason === 'bad_block' || r.reason === 'no_heading')) {
+      const [field, text] = r.reason === 'bad_block' ? ['at', 'Choose where the new section starts'] : ['heading', 'Enter a heading for the new section: the place you chose is not a sub-heading'];
+      return splitPage(request, reply, id, sectionId, values, { errors: { [field]: { text } }, errorList: [{ text, href: `#${field}` }] }, 400);
+    }
+    if (!r.ok) {
+      reply.flash(`Not changed: ${IN_CONSULTATION}.`);
+      return reply.redirect(`/admin/consultations/drafts/${id}#section-${sectionId}`);
+    }
+    reply.flash('Section split in two.');
+    return reply.redirect(`/admin/consultations/drafts/${id}#section-${r.id}`);
   });
 
   // ---- The team: setting up a consultation

@@ -10,7 +10,8 @@ import { cancelJobs, scheduleJob } from '../../platform/jobs/jobs.ts';
 import type { JobHandlers } from '../../platform/jobs/runner.ts';
 import { notify, type NotifyContext } from '../../platform/notify/notify.ts';
 import { formatDateTime, type Clock } from '../../platform/time.ts';
-import type { SectionDraft } from './import.ts';
+import { HEADING_MAX, NO_ALT_NOTE, type SectionDraft } from './import.ts';
+import { blocksOf, splitAt } from './split.ts';
 import * as q from './queries.ts';
 import { eraseLibraryPerson, saveOriginal } from './library/queries.ts';
 import type { LibraryDb, LibraryTables } from './library/tables.ts';
@@ -99,6 +100,31 @@ export async function mergeWithNext(db: Db, programmeId: number, draftId: number
     await q.mergeSections(c, s, next, { body, format: s.body_format === 'html' || next.body_format === 'html' ? 'html' : 'markdown' });
     return { ok: true as const };
   });
+}
+
+export type SplitChoice = { at: number; heading: string };
+/** Splits a section in two before one of its blocks (see split.ts); refused like a merge while a consultation runs on the version. */
+export async function splitSection(db: Db, programmeId: number, draftId: number, sectionId: number, choice: SplitChoice): Promise<{ ok: true; id: number } | { ok: false; reason: SplitRefusal | 'bad_block' | 'no_heading' }> {
+  return inTransaction(db, async (tx) => {
+    const c = own(tx);
+    const s = await editableSection(c, programmeId, draftId, sectionId);
+    if (typeof s === 'string') return { ok: false as const, reason: s };
+    const cut = splitAt(s.body, s.body_format, choice.at, choice.heading);
+    if ('error' in cut) return { ok: false as const, reason: cut.error };
+    // Pictures still waiting for a description go with the part that holds their note.
+    const missing = (text: string) => (s.body_format === 'html' ? text.split(escapeHtml(NO_ALT_NOTE)).length - 1 : 0);
+    const pictures = s.body_format === 'html' ? { firstPictures: missing(cut.first), secondPictures: missing(cut.second) } : { firstPictures: s.pictures_without_alt, secondPictures: 0 };
+    const id = await q.splitSection(c, s, { first: cut.first, heading: cut.heading.slice(0, HEADING_MAX), second: cut.second, ...pictures });
+    return { ok: true as const, id };
+  });
+}
+
+/** A section and its blocks, for the page that asks where to split it. */
+export async function sectionForSplit(db: Db | Tx, programmeId: number, draftId: number, sectionId: number) {
+  const c = own(db);
+  const s = await q.sectionOfDraft(c, programmeId, draftId, sectionId);
+  if (!s) return undefined;
+  return { section: s, blocks: blocksOf(s.body, s.body_format), locked: await q.versionInConsultation(c, s.version_id) };
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
