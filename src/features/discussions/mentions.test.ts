@@ -1,6 +1,7 @@
 // The @mention type-ahead's lookup on both engines (GET /discussions/spaces/:id/people?q=): only
 // for people who may post in the space, only people who can see it, matched on the start of any
-// word of their name in any case, names only, never cached; bad input a 400 with a message. And
+// word of their name in any case, names only, never cached; bad input a 400 with a message;
+// letters beyond A to Z found however long the list, nobody who withdrew, a limit per person. And
 // a post's followers, mentioned and replied-to people told in one batch, each once, by their
 // most personal reason, and never someone who cannot see the space.
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { setAudience } from '../../platform/audience/access.ts';
 import { setPersonStatus, upsertPerson } from '../../platform/auth/people.ts';
 import { errorSummary, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
 import { assign, removeFromProject } from '../participants/service.ts';
+import { withdrawParticipant } from '../registration/service.ts';
 import { SPACE_KIND } from './service.ts';
 
 describe(`@mention type-ahead and telling followers on ${TEST_ENGINE}`, () => {
@@ -83,6 +85,33 @@ describe(`@mention type-ahead and telling followers on ${TEST_ENGINE}`, () => {
     // An admin sees every space, so an admin is offered.
     const admin = await db().selectFrom('people').select('name').where('id', '=', f.admin.personId).executeTakeFirstOrThrow();
     assert.deepEqual(await names(amyC, admin.name.split(' ').at(-1)!), [admin.name]);
+  });
+
+  it('finds a name starting with a letter beyond A to Z however many names sort before it, stored in either case; never someone who withdrew', async () => {
+    // Open to everyone signed in, with 60 names that sort before "É" (every Latin-letter name does).
+    await setAudience(db(), SPACE_KIND, spaceId, [{ kind: 'signed-in' }]);
+    const now = f.t.clock().toISOString();
+    const person = (name: string, i: number) => ({ email: `p${i}@example.org`, email_normalised: `p${i}@example.org`, name, role: 'participant' as const, status: 'active' as const, created_at: now, updated_at: now, programme_mail_stopped_at: null });
+    await db().insertInto('people').values([...Array.from({ length: 60 }, (_, i) => person(`Aaron Example${String(i).padStart(2, '0')}`, i)), person('élodie Lower', 60), person('ÉVA UPPER', 61)]).execute();
+    assert.deepEqual(await names(amyC, 'é'), ['ÉVA UPPER', 'Émile Zola-Ampère', 'élodie Lower']);
+    assert.deepEqual(await names(amyC, 'É'), ['ÉVA UPPER', 'Émile Zola-Ampère', 'élodie Lower']);
+    assert.deepEqual(await names(amyC, 'émile zola-ampè'), ['Émile Zola-Ampère'], 'two such letters, each in its own case');
+    assert.deepEqual(await names(amyC, 'e\u0301m'), ['Émile Zola-Ampère'], 'an accent typed as a separate mark');
+    assert.deepEqual(await names(amyC, 'aaron'), Array.from({ length: 8 }, (_, i) => `Aaron Example0${i}`));
+    // Mary can see a space for everyone signed in, but once she withdraws she is not offered.
+    assert.deepEqual(await names(amyC, 'mary'), ['Mary Amberley']);
+    await withdrawParticipant(db(), mary.personId, f.t.clock);
+    assert.deepEqual(await names(amyC, 'mary'), []);
+    assert.deepEqual(await names(amyC, 'amber'), []);
+  });
+
+  it('counts lookups per person: one who asks too often is told to wait, others are not', async () => {
+    const boC = await f.signInAs(bo.personId);
+    for (let i = 0; i < 120; i++) assert.equal((await lookup(amyC, 'Bo')).statusCode, 200, `lookup ${i + 1}`);
+    const refused = await lookup(amyC, 'Bo');
+    assert.equal(refused.statusCode, 429);
+    assert.doesNotMatch(refused.body, /Baker/);
+    assert.deepEqual(await names(boC, 'Amy'), ['Amy Archer'], 'another person still gets names');
   });
 
   it('refuses anyone who may not post in the space, as the other routes do', async () => {

@@ -272,17 +272,19 @@ export const peopleNamed = (db: DiscussionsDb, firstWord: string) =>
     .execute();
 
 /**
- * Up to `limit` active people, other than `exceptId`, passing the caller's condition (seenBy: who
- * may see the space) with a word of their name starting with `pattern`: a LIKE pattern already
- * lower-cased, with no wildcards of its own (see service.ts mentionable). By name.
+ * Up to `limit` active people who have not withdrawn, other than `exceptId`, passing the caller's
+ * condition (seenBy: who may see the space), with a word of their name (the whole name, or after
+ * a space or a hyphen) starting with one of `prefixes`: LIKE prefixes for lower(name), with no
+ * wildcards of their own beyond `_` (see service.ts mentionable). By name.
  */
-export const peopleStartingWith = (db: DiscussionsDb, pattern: string, seen: Cond, exceptId: number, limit: number) =>
+export const peopleStartingWith = (db: DiscussionsDb, prefixes: readonly string[], seen: Cond, exceptId: number, limit: number) =>
   db
     .selectFrom('people')
     .select(['people.id', 'people.name'])
     .where('people.status', '=', 'active')
+    .where('people.programme_mail_stopped_at', 'is', null)
     .where('people.id', '<>', exceptId)
-    .where(sql<SqlBool>`(lower(people.name) like ${`${pattern}%`} or lower(people.name) like ${`% ${pattern}%`} or lower(people.name) like ${`%-${pattern}%`})`)
+    .where((eb) => eb.or(prefixes.flatMap((p) => [`${p}%`, `% ${p}%`, `%-${p}%`]).map((pattern) => sql<SqlBool>`lower(people.name) like ${pattern}`)))
     .where(seen)
     .orderBy('people.name')
     .orderBy('people.id')

@@ -194,16 +194,41 @@ export const MENTION_LIMIT = 8;
 
 /**
  * Whom a post in this space may mention, for the type-ahead: up to 8 active people who may see the
- * space (the audience rule in the query), other than the asker, with a word of their name starting
- * with these letters, any case. Names only: the list is for inserting "@Full Name".
+ * space (the audience rule in the query) and have not withdrawn from the programme, other than
+ * the asker, with a word of their name starting with these letters, any case. Names only: the
+ * list is for inserting "@Full Name".
  */
 export async function mentionable(db: Db, viewer: NonNullable<Viewer>, spaceId: number, start: string): Promise<{ name: string }[]> {
-  const typed = start.toLowerCase().replace(/\s+/g, ' ');
-  // The engines lower-case only A to Z, so any other letter matches any one character in SQL
-  // and is compared here, with JavaScript's lower-casing; a few more rows are read for that.
-  const pattern = [...typed].map((c) => (c.charCodeAt(0) < 128 ? c : '_')).join('');
-  const rows = await q.peopleStartingWith(own(db), pattern, seesSpace(spaceId), viewer.id, pattern === typed ? MENTION_LIMIT : MENTION_LIMIT * 5);
-  return rows.filter((p) => wordStarts(p.name.toLowerCase(), typed)).slice(0, MENTION_LIMIT).map((p) => ({ name: p.name }));
+  const typed = start.normalize('NFC').toLowerCase().replace(/\s+/g, ' ');
+  const { prefixes, exact } = likePrefixes(typed);
+  const rows = await q.peopleStartingWith(own(db), prefixes, seesSpace(spaceId), viewer.id, exact ? MENTION_LIMIT * 2 : MENTION_LIMIT * 5);
+  return rows.filter((p) => wordStarts(p.name.normalize('NFC').toLowerCase(), typed)).slice(0, MENTION_LIMIT).map((p) => ({ name: p.name }));
+}
+
+/** Letters beyond A to Z tried in both cases; past this many, any one character (checked in JavaScript). */
+const CASED_LETTERS = 3;
+
+/**
+ * The LIKE prefixes that find these lower-cased letters in lower(name) on both engines. The
+ * engines' lower() is sure to lower-case only A to Z (SQLite's never goes further; PostgreSQL's
+ * depends on the database's locale), so a name's other letters may be stored either way: each is
+ * tried as typed and upper-cased ("é" and "É"). A name is read only if it can match, so the
+ * limit is not spent on names that do not (Émile sorts after every Latin-letter name, and with
+ * "_" for é a long list never reached him). `exact` is false when some letter had to be "_".
+ */
+function likePrefixes(typed: string): { prefixes: string[]; exact: boolean } {
+  let prefixes = [''];
+  let cased = 0;
+  let exact = true;
+  for (const c of typed) {
+    const forms = c.charCodeAt(0) < 128 ? [c] : [...new Set([c, c.toUpperCase()])].filter((form) => [...form].length === 1);
+    if (forms.length === 1 || (forms.length > 1 && cased++ < CASED_LETTERS)) prefixes = prefixes.flatMap((p) => forms.map((form) => p + form));
+    else {
+      exact = false;
+      prefixes = prefixes.map((p) => `${p}_`);
+    }
+  }
+  return { prefixes, exact };
 }
 
 /** Does a word of this (lower-cased) name start with these letters: the name itself, or after a space or hyphen? */
