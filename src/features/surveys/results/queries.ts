@@ -1,8 +1,9 @@
 // The results' SQL, on the surveys feature's own handle (and people, read only, for the names in an
-// identified export). Counting is done in SQL over the matching responses; a filter (version,
-// respondent attribute, answer to a choice question) and a breakdown ("grp": an attribute or the
-// answer to a single-choice or rating question) are one derived table every count joins, so each
-// count of a page is made the same way.
+// identified export). Most pages are summed in SQL from survey_counts (migration 036, kept with
+// every write of answers by ../counts/queries.ts). The rest are counted live over the matching
+// responses: a filter (version, respondent attribute, answer to a choice question) and a
+// breakdown ("grp": an attribute or the answer to a single-choice or rating question) are one
+// derived table every count joins, so each count of a page is made the same way.
 //
 // How answers are stored (migration 026): `item` 0 for one value (text, number, date, single
 // choice and rating with option_id the choice); the option's id for multiple choice and ranking
@@ -110,7 +111,7 @@ type CountedRow = { qid: unknown; grp: string; item: unknown; oid: unknown; v: u
 type Source = { groups: { grp: string; n: unknown }[]; counted: CountedRow[]; distinct: { qid: unknown; grp: string; n: unknown }[] };
 
 /**
- * Which rows of survey_counts (migration 036, kept by ../counts.ts) answer this request, or null
+ * Which rows of survey_counts (migration 036, kept by ../counts/queries.ts) answer this request, or null
  * when they cannot and the answers are counted live: a breakdown alone, an attribute filter alone
  * or a single-choice or rating answer filter alone, each with a version filter or not.
  */
@@ -150,7 +151,10 @@ async function fromCounts(db: ResultsDb, surveyId: number, ids: SurveyIds, filte
   if (everyone) {
     // Everyone less each group shown: what is left is the '' group.
     const left = new Map(everyone.rows.map((r) => [key(r), { ...r, grp: '', n: n(r.n) }]));
-    for (const r of mine.rows) left.get(key(r))!.n -= n(r.n);
+    for (const r of mine.rows) {
+      const whole = left.get(key(r));
+      if (whole) whole.n -= n(r.n);
+    }
     const named = request.named && new Set(request.named);
     for (const r of mine.rows) rows.push(named && !named.has(r.grp) ? { ...r, grp: '' } : r);
     for (const r of left.values()) if (r.n !== 0) rows.push(r);

@@ -33,7 +33,7 @@ import type { Engine } from '../database.ts';
 const ATTRIBUTES = ['role_group', 'service', 'nation', 'region', 'band'];
 
 /** The counts rows of the responses `r` that `where` picks (a copy of features/surveys/counts/queries.ts, which tests that they agree). */
-export function countsSelect(where: RawBuilder<unknown>): RawBuilder<unknown> {
+export function countsSelect(where: RawBuilder<unknown>, answers: RawBuilder<unknown>): RawBuilder<unknown> {
   const attributes = ATTRIBUTES.map((a) => sql`union all select r.id, r.survey_id, r.version_id, ${a}, r.${sql.ref(a)} from survey_responses r where ${where} and r.${sql.ref(a)} is not null`);
   // Each response's dims (d) made once, then joined to its answers: the response itself, each
   // answer row, and "answered" once per multi-row question. The answers are reached from the
@@ -42,17 +42,18 @@ export function countsSelect(where: RawBuilder<unknown>): RawBuilder<unknown> {
       ${sql.join(attributes, sql` `)}
       union all select r.id, r.survey_id, r.version_id, 'q:' || q.key, coalesce(o.key, '_other')
         from survey_responses r join survey_answers a on a.response_id = r.id join survey_questions q on q.id = a.question_id left join survey_options o on o.id = a.option_id
-        where ${where} and ((a.item = 0 and a.option_id is not null) or (a.item = -1 and not exists (select 1 from survey_answers a0 where a0.response_id = a.response_id and a0.question_id = a.question_id and a0.item = 0)))`;
+        left join survey_answers a0 on a0.response_id = a.response_id and a0.question_id = a.question_id and a0.item = 0 and a.item = -1
+        where ${where} and ${answers} and ((a.item = 0 and a.option_id is not null) or (a.item = -1 and a0.response_id is null))`;
   return sql`with d as materialized (${dims})
     select * from (
       select d.sid, d.vid, d.dim, d.grp, 0 as qid, 0 as item, 0 as oid, cast('' as text) as val, count(*) as n from d group by d.sid, d.vid, d.dim, d.grp
       union all select d.sid, d.vid, d.dim, d.grp, a.question_id, a.item, coalesce(a.option_id, 0), coalesce(cast(a.value_number as text), cast(a.value_date as text), ''), count(*)
-        from survey_responses r join survey_answers a on a.response_id = r.id join d on d.rid = r.id where ${where}
+        from survey_responses r join survey_answers a on a.response_id = r.id join d on d.rid = r.id where ${where} and ${answers}
         group by d.sid, d.vid, d.dim, d.grp, a.question_id, a.item, coalesce(a.option_id, 0), coalesce(cast(a.value_number as text), cast(a.value_date as text), '')
-      union all select d.sid, d.vid, d.dim, d.grp, a.question_id, -2, 0, '', count(distinct d.rid)
-        from survey_responses r join survey_answers a on a.response_id = r.id join d on d.rid = r.id join survey_questions q on q.id = a.question_id
-        where ${where} and q.type in ('multiple', 'matrix', 'ranking')
-        group by d.sid, d.vid, d.dim, d.grp, a.question_id
+      union all select d.sid, d.vid, d.dim, d.grp, m.qid, -2, 0, '', count(*)
+        from (select a.response_id as rid, a.question_id as qid from survey_responses r join survey_answers a on a.response_id = r.id join survey_questions q on q.id = a.question_id
+          where ${where} and ${answers} and q.type in ('multiple', 'matrix', 'ranking') group by a.response_id, a.question_id) m join d on d.rid = m.rid
+        group by d.sid, d.vid, d.dim, d.grp, m.qid
     ) counted where 1 = 1`;
 }
 
@@ -78,5 +79,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   // The free-text answers of a question in the order of their (random) response ids, as the results
   // page lists the first few: read from here rather than sorting every answer (text rows only).
   await db.schema.createIndex('survey_answers_text_idx').on('survey_answers').columns(['question_id', 'item', 'response_id']).where(sql.ref('value_text'), 'is not', null).execute();
-  await sql`insert into survey_counts (survey_id, version_id, dim, grp, question_id, item, option_id, val, n) ${countsSelect(sql`1 = 1`)}`.execute(db);
+  // A range of response ids at a time (within any statement timeout), each range's counts added to the others'.
+  const ids = (await sql<{ id: string }>`select id from survey_responses order by id`.execute(db)).rows.map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 2_000) {
+    const last = ids[Math.min(i + 2_000, ids.length) - 1]!;
+    await sql`insert into survey_counts (survey_id, version_id, dim, grp, question_id, item, option_id, val, n) ${countsSelect(sql`r.id >= ${ids[i]!} and r.id <= ${last}`, sql`a.response_id >= ${ids[i]!} and a.response_id <= ${last}`)}
+      on conflict (survey_id, dim, grp, question_id, item, option_id, val, version_id) do update set n = survey_counts.n + excluded.n`.execute(db);
+  }
 }
