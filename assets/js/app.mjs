@@ -4,8 +4,9 @@ import { initAll } from './govuk-frontend.min.js';
 document.body.classList.add('js-enabled', 'govuk-frontend-supported');
 initAll();
 
-// @mentions in discussion posts list names as you type (mentions.mjs), loaded only where a form asks.
-if (document.querySelector('[data-mention-lookup]')) import('./mentions.mjs').then((m) => m.enhanceMentions(document));
+// @mentions in discussion posts list names as you type (mentions.mjs), loaded only where a form
+// asks; if it cannot be loaded, the field stays as it is without JavaScript.
+if (document.querySelector('[data-mention-lookup]')) import('./mentions.mjs').then((m) => m.enhanceMentions(document), () => {});
 
 // A long list of organisations becomes a type-ahead field; without this script it stays a select.
 // autoselect stays off: its ghost-text hint is an unlabelled input, which axe rightly flags.

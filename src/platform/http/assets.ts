@@ -34,12 +34,18 @@ function newestSourceTime(): number {
   return newest;
 }
 
-// The build on disk, if it is newer than every source and each file it names is there.
+/** The built files a built script imports ('./mentions-1a2b3c4d5e6f.mjs'). */
+const IMPORTED = /(['"])\.\/([\w.-]+\.m?js)\1/g;
+
+// The build on disk, if it is newer than every source and each file it names is there, with
+// every module the built app.mjs imports.
 function upToDate(): AssetManifest | null {
   if (!existsSync(MANIFEST) || statSync(MANIFEST).mtimeMs < newestSourceTime()) return null;
   const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as AssetManifest;
-  const present = Object.values(manifest).every((url) => existsSync(join(BUILD_DIR, url.slice('/assets/build/'.length))));
-  return present ? manifest : null;
+  const file = (url: string) => join(BUILD_DIR, url.slice('/assets/build/'.length));
+  if (!Object.values(manifest).every((url) => existsSync(file(url)))) return null;
+  const imported = [...readFileSync(file(manifest.js), 'utf8').matchAll(IMPORTED)].map((m) => m[2]!);
+  return imported.every((name) => existsSync(join(BUILD_DIR, name))) ? manifest : null;
 }
 
 export function buildAssets(force = false): AssetManifest {
@@ -61,12 +67,16 @@ export function buildAssets(force = false): AssetManifest {
   const govukName = hashed('govuk-frontend.min.js', govukJs);
   writeAtomic(join(BUILD_DIR, govukName), govukJs);
   let appJs = readFileSync(join(ROOT, 'assets/js/app.mjs'), 'utf8').replace('./govuk-frontend.min.js', `./${govukName}`);
-  // The other modules app.mjs imports ('./mentions.mjs'), each hashed, and its imports of them renamed.
+  // The other modules app.mjs imports ('./mentions.mjs'), each hashed, and its imports of them
+  // renamed (in either quotes; only a whole './name.mjs' string, so no other import is touched).
+  // Only app.mjs's imports are renamed: a module that imported another would ask for a name that
+  // is not in the build, so the build refuses it rather than ship a script that fails to load.
   for (const file of readdirSync(join(ROOT, 'assets/js')).filter((f) => f.endsWith('.mjs') && f !== 'app.mjs')) {
     const js = readFileSync(join(ROOT, 'assets/js', file), 'utf8');
+    if (/\bimport\b[^;]*?['"]\.{1,2}\//.test(js)) throw new Error(`assets/js/${file} imports another file: only app.mjs may import the other modules`);
     const name = hashed(file, js);
     writeAtomic(join(BUILD_DIR, name), js);
-    appJs = appJs.replaceAll(`'./${file}'`, `'./${name}'`);
+    for (const quote of ["'", '"']) appJs = appJs.replaceAll(`${quote}./${file}${quote}`, `${quote}./${name}${quote}`);
   }
   const jsName = hashed('app.mjs', appJs);
   writeAtomic(join(BUILD_DIR, jsName), appJs);
