@@ -127,12 +127,18 @@ function enhance(field, url) {
   const lookUp = (/** @type {string} */ typed) => {
     const ticket = asked;
     fetch(`${url}?q=${encodeURIComponent(typed)}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
-      .then((response) => (response.ok ? response.json() : { people: [] }))
-      .then((/** @type {{ people?: { name: string }[] }} */ data) => {
-        if (ticket === asked) show((data.people ?? []).map((p) => p.name));
+      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
+      .then((/** @type {{ people?: unknown }} */ data) => {
+        if (ticket !== asked) return;
+        const people = Array.isArray(data?.people) ? data.people : [];
+        show(people.map((p) => p?.name).filter((name) => typeof name === 'string'));
       })
       .catch(() => {
-        if (ticket === asked) close();
+        // Refused, too many asks, signed out, offline: no list, and the field works as without
+        // JavaScript. Not "No people found", which would say something untrue.
+        if (ticket !== asked) return;
+        close();
+        say('Names cannot be listed just now: write the full name after the @');
       });
   };
 
@@ -153,13 +159,18 @@ function enhance(field, url) {
     timer = setTimeout(() => lookUp(typed), DEBOUNCE_MS);
   };
 
-  field.addEventListener('input', changed);
+  // While an input method is composing (Japanese, Chinese, Korean, some accents), its own keys and
+  // text are its business: the list waits for the composition to end, and no key is taken from it.
+  field.addEventListener('input', (event) => {
+    if (!(/** @type {InputEvent} */ (event).isComposing)) changed();
+  });
+  field.addEventListener('compositionend', changed);
   field.addEventListener('blur', () => {
     asked++;
     close();
   });
   field.addEventListener('keydown', (event) => {
-    if (!names.length) return;
+    if (!names.length || event.isComposing || event.keyCode === 229) return;
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       const n = names.length;
