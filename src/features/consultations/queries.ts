@@ -183,8 +183,9 @@ const inPlace = (p: PlaceWhere): Expression<SqlBool> =>
 /**
  * For the draft page, in one statement over an index that holds every column it reads (migration
  * 037): in every place (a section of a version, a guiding question, the whole draft) how many
- * comments (not replies) this reader may read there, and their ids as text, split into the
- * reader's own and others' (newest first: "230,17,4"). The page keeps the first few of the others'.
+ * comments (not replies) this reader may read there, and their ids as text ("4,230,17", in no set
+ * order: ordering them costs the engine a sort), split into the reader's own and others'. The page
+ * keeps the highest few of the others' (the newest).
  */
 export function placeIds(c: ConsultationsDb, consultationId: number, readerId: number, only: Reading) {
   return c
@@ -192,7 +193,7 @@ export function placeIds(c: ConsultationsDb, consultationId: number, readerId: n
     .select(['cc.version_id', 'cc.section_key', 'cc.question_id'])
     .select((eb) => [
       eb.fn.countAll<number>().as('n'),
-      sql<string | null>`string_agg(case when cc.person_id = ${readerId} then null else cast(cc.id as text) end, ',' order by cc.id desc)`.as('others'),
+      sql<string | null>`string_agg(case when cc.person_id = ${readerId} then null else cast(cc.id as text) end, ',')`.as('others'),
       sql<string | null>`string_agg(case when cc.person_id = ${readerId} then cast(cc.id as text) end, ',')`.as('mine'),
     ])
     .where('cc.consultation_id', '=', consultationId)

@@ -282,15 +282,26 @@ const placeKey = (p: Pick<Comment, 'version_id' | 'section_key' | 'question_id'>
   'kind' in p ? (p.kind === 'section' ? `s:${p.versionId}:${p.key}` : p.kind === 'question' ? `q:${p.id}` : 'g') : p.section_key !== null ? `s:${p.version_id}:${p.section_key}` : p.question_id !== null ? `q:${p.question_id}` : 'g';
 
 const idsOf = (list: string | null) => (list ? list.split(',').map(Number) : []);
-/** The first `n` ids of a list ("230,17,4", newest first). */
-function firstOf(list: string | null, n: number): number[] {
-  if (!list || n <= 0) return [];
-  let end = -1;
-  for (let i = 0; i < n && end < list.length; i++) {
-    end = list.indexOf(',', end + 1);
-    if (end < 0) end = list.length;
+/** The `n` highest ids in a list ("4,230,17"), highest first: the newest comments. Read digit by digit: a long list is not split into strings. */
+function newestOf(list: string | null, n: number): number[] {
+  const top: number[] = [];
+  if (!list || n <= 0) return top;
+  let id = 0;
+  for (let i = 0; i <= list.length; i++) {
+    const code = i < list.length ? list.charCodeAt(i) : 44;
+    if (code !== 44) {
+      id = id * 10 + (code - 48);
+      continue;
+    }
+    if (top.length < n || id > top[top.length - 1]!) {
+      let k = Math.min(top.length, n - 1);
+      while (k > 0 && top[k - 1]! < id) k--;
+      top.splice(k, 0, id);
+      if (top.length > n) top.pop();
+    }
+    id = 0;
   }
-  return idsOf(list.slice(0, end));
+  return top;
 }
 
 /**
@@ -311,7 +322,7 @@ export async function commentsByPlace(db: Db | Tx, viewer: Viewer, consultation:
   } else {
     const byPlace = new Map<string, { count: number; ids: number[] }>();
     for (const r of await q.placeIds(c, consultation.id, viewer.id, only)) {
-      byPlace.set(placeKey(r), { count: Number(r.n), ids: [...firstOf(r.others, SHOWN_PER_PLACE), ...idsOf(r.mine)].sort((a, b) => a - b) });
+      byPlace.set(placeKey(r), { count: Number(r.n), ids: [...newestOf(r.others, SHOWN_PER_PLACE), ...idsOf(r.mine)].sort((a, b) => a - b) });
       total += Number(r.n);
     }
     picked = places.map((p) => byPlace.get(placeKey(p)) ?? { count: 0, ids: [] });
@@ -325,8 +336,25 @@ export async function commentsByPlace(db: Db | Tx, viewer: Viewer, consultation:
   return { counts: picked.map((x) => x.count), shown: picked.map((x) => withReplies(x.ids)), total };
 }
 
-/** A comment as a reader sees it: shownBody is the text they read (the redacted text for others, where there is one); shownHtml and responseHtml are that text and the team's response as safe HTML. */
-export type ShownComment = Comment & { author: string | null; agrees: number; agreed: boolean; mine: boolean; shownBody: string; shownHtml: string; responseHtml: string };
+/** A comment as a reader sees it: shownBody is the text they read (the redacted text for others, where there is one); shownHtml and responseHtml are that text and the team's response as safe HTML; shownAt when it was written, in words. */
+export type ShownComment = Comment & { author: string | null; agrees: number; agreed: boolean; mine: boolean; shownBody: string; shownHtml: string; responseHtml: string; shownAt: string };
+
+/**
+ * When a comment was written, in UK time words ("2 June 2026 at 9:00am"). The same comments are on
+ * every view of a draft page and the formatting is the dearest part of drawing one, so the words
+ * are kept by the instant (the same instant always gives the same words).
+ */
+export function writtenAt(iso: string): string {
+  let words = writtenAtCache.get(iso);
+  if (words === undefined) {
+    words = formatDateTime(iso);
+    if (writtenAtCache.size >= WRITTEN_AT_CACHE_SIZE) writtenAtCache.delete(writtenAtCache.keys().next().value!);
+    writtenAtCache.set(iso, words);
+  }
+  return words;
+}
+const WRITTEN_AT_CACHE_SIZE = 20_000;
+const writtenAtCache = new Map<string, string>();
 
 /** A comment's text as safe HTML, as it is stored beside the text (migration 037). */
 export const commentHtml = (text: string) => renderMarkdown(text);
@@ -354,6 +382,7 @@ export async function visibleComments(db: Db | Tx, viewer: Viewer, consultation:
       shownBody: redacted ? r.redacted_body! : r.body,
       shownHtml: (redacted ? r.redacted_html : r.body_html) ?? commentHtml(redacted ? r.redacted_body! : r.body),
       responseHtml: r.response === null ? '' : (r.response_html ?? commentHtml(r.response)),
+      shownAt: writtenAt(r.created_at),
     };
   });
 }
