@@ -37,6 +37,10 @@ import * as m032 from './032-consultation-comments.ts';
 import * as m033 from './033-mail-replies.ts';
 import * as m034 from './034-library.ts';
 import * as m035 from './035-meeting-join-window.ts';
+import * as m036 from './036-survey-counts.ts';
+import * as m037 from './037-consultation-comment-html.ts';
+import * as m038 from './038-library-evidence.ts';
+import * as m039 from './039-mailbox-position.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -77,6 +81,10 @@ const all: Record<string, EngineMigration> = {
   '033-mail-replies': m033,
   '034-library': m034,
   '035-meeting-join-window': m035,
+  '036-survey-counts': m036,
+  '037-consultation-comment-html': m037,
+  '038-library-evidence': m038,
+  '039-mailbox-position': m039,
   // next migration here
 };
 
