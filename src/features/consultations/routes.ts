@@ -423,8 +423,7 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
     // Each place shows the reader's own comments and the newest few; the rest are on the place's own page.
     const places: Place[] = [...found.sections.map((s) => ({ kind: 'section' as const, key: s.section_key, versionId: s.version_id })), ...found.questions.map((q) => ({ kind: 'question' as const, id: q.id })), { kind: 'general' }];
     const byPlace = await commentsByPlace(db, request.user, c, places);
-    const labelled = (list: (typeof byPlace.shown)[number]) => list.map((x) => ({ ...x, statusLabel: x.status ? STATUS_LABELS[x.status] : null }));
-    const at = (i: number) => ({ comments: labelled(byPlace.shown[i]!), count: byPlace.counts[i]! });
+    const at = (i: number) => ({ comments: byPlace.shown[i]!, count: byPlace.counts[i]! });
     const sections = found.sections.map((s, i) => ({ ...s, html: sectionHtml(s), ...at(i), all: `/consultations/${c.id}/sections/${s.id}/comments` }));
     const questions = found.questions.map((q, i) => ({ ...q, ...at(found.sections.length + i), all: `/consultations/${c.id}/questions/${q.id}/comments` }));
     const generalAt = at(places.length - 1);
@@ -460,7 +459,7 @@ export function consultationsRoutes(appIn: FastifyInstance, deps: AppDeps): void
         heading: where.heading,
         c,
         count: list.counts[0],
-        comments: list.shown[0]!.map((x) => ({ ...x, statusLabel: x.status ? STATUS_LABELS[x.status] : null })),
+        comments: list.shown[0]!,
         pagination: paging(current, pages, (n) => `${base}?page=${n}`),
         state: stateOf(c, clock()),
         othersVisible: c.comments_visible === 'participants',

@@ -332,12 +332,31 @@ export async function commentsByPlace(db: Db | Tx, viewer: Viewer, consultation:
   const byId = new Map(full.map((x) => [x.id, x]));
   const repliesOf = new Map<number, ShownComment[]>();
   for (const x of full) if (x.parent_id !== null) repliesOf.set(x.parent_id, [...(repliesOf.get(x.parent_id) ?? []), x]);
-  const withReplies = (ids: readonly number[]) => ids.flatMap((id) => (byId.has(id) ? [{ ...byId.get(id)!, replies: repliesOf.get(id) ?? [] }] : []));
+  const withReplies = (ids: readonly number[]) =>
+    ids.flatMap((id) => {
+      const x = byId.get(id);
+      return x ? [Object.assign(x, { replies: repliesOf.get(id) ?? [] })] : [];
+    });
   return { counts: picked.map((x) => x.count), shown: picked.map((x) => withReplies(x.ids)), total };
 }
 
-/** A comment as a reader sees it: shownBody is the text they read (the redacted text for others, where there is one); shownHtml and responseHtml are that text and the team's response as safe HTML; shownAt when it was written, in words. */
-export type ShownComment = Comment & { author: string | null; agrees: number; agreed: boolean; mine: boolean; shownBody: string; shownHtml: string; responseHtml: string; shownAt: string };
+/**
+ * A comment as a reader sees it, with only what its pages use: shownHtml is the text they read
+ * (the redacted text for others, where there is one) as safe HTML, redactedShown whether that is
+ * the redacted text; responseHtml the team's response as safe HTML and statusLabel its status in
+ * words; shownAt when it was written, in words.
+ */
+export type ShownComment = Pick<Comment, 'id' | 'parent_id' | 'person_id' | 'status'> & {
+  author: string | null;
+  agrees: number;
+  agreed: boolean;
+  mine: boolean;
+  redactedShown: boolean;
+  shownHtml: string;
+  responseHtml: string;
+  statusLabel: string | null;
+  shownAt: string;
+};
 
 /**
  * When a comment was written, in UK time words ("2 June 2026 at 9:00am"). The same comments are on
@@ -369,19 +388,25 @@ export const commentHtml = (text: string) => renderMarkdown(text);
 export async function visibleComments(db: Db | Tx, viewer: Viewer, consultation: Pick<Consultation, 'id' | 'comments_visible'>, ids?: readonly number[], withReplies = false): Promise<ShownComment[]> {
   if (!viewer) return [];
   const rows = await q.commentsFor(own(db), consultation.id, viewer.id, readingOf(viewer, consultation), ids, withReplies);
-  return rows.map(({ person_name, agrees, agreed, ...r }) => {
+  const team = isTeam(viewer);
+  // Each object is built field by field (no spread of the row): a page draws a few hundred.
+  return rows.map((r): ShownComment => {
     const mine = r.person_id === viewer.id;
-    const author = isTeam(viewer) ? (person_name ?? 'A former participant') : mine ? 'You' : r.publication === 'named' ? (person_name ?? 'A participant') : null;
-    const redacted = !isTeam(viewer) && !mine && r.redacted_body !== null;
+    const redacted = !team && !mine && r.redacted_body !== null;
+    const shownBody = redacted ? r.redacted_body! : r.body;
     return {
-      ...r,
-      author,
-      agrees: Number(agrees ?? 0),
-      agreed: Boolean(Number(agreed)),
+      id: r.id,
+      parent_id: r.parent_id,
+      person_id: r.person_id,
+      status: r.status,
+      author: team ? (r.person_name ?? 'A former participant') : mine ? 'You' : r.publication === 'named' ? (r.person_name ?? 'A participant') : null,
+      agrees: Number(r.agrees ?? 0),
+      agreed: Boolean(Number(r.agreed)),
       mine,
-      shownBody: redacted ? r.redacted_body! : r.body,
-      shownHtml: (redacted ? r.redacted_html : r.body_html) ?? commentHtml(redacted ? r.redacted_body! : r.body),
+      redactedShown: r.redacted_body !== null && shownBody === r.redacted_body,
+      shownHtml: (redacted ? r.redacted_html : r.body_html) ?? commentHtml(shownBody),
       responseHtml: r.response === null ? '' : (r.response_html ?? commentHtml(r.response)),
+      statusLabel: r.status ? STATUS_LABELS[r.status] : null,
       shownAt: writtenAt(r.created_at),
     };
   });
