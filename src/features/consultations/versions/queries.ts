@@ -4,9 +4,16 @@ import type { ConsultationsDb, Section } from '../tables.ts';
 export const versionsOf = (c: ConsultationsDb, draftId: number) => c.selectFrom('consultation_versions').selectAll().where('draft_id', '=', draftId).orderBy('number').execute();
 export const versionByNumber = (c: ConsultationsDb, draftId: number, n: number) => c.selectFrom('consultation_versions').selectAll().where('draft_id', '=', draftId).where('number', '=', n).executeTakeFirst();
 
-/** A new version copying the given sections with their keys (their stable identity). */
-export async function insertVersionCopy(c: ConsultationsDb, row: { draftId: number; number: number; changelog: string; createdBy: number }, sections: readonly Section[], now: string): Promise<number> {
-  const r = await c.insertInto('consultation_versions').values({ draft_id: row.draftId, number: row.number, source: 'written', source_name: null, changelog: row.changelog, created_by: row.createdBy, created_at: now }).returning('id').executeTakeFirstOrThrow();
+export const versionNumberOf = async (c: ConsultationsDb, versionId: number) => (await c.selectFrom('consultation_versions').select('number').where('id', '=', versionId).executeTakeFirstOrThrow()).number;
+
+/** A section's imported text changed in place (its pictures described): the count of those still without a description with it. */
+export const setSectionText = (c: ConsultationsDb, id: number, body: string, picturesWithoutAlt: number) => c.updateTable('consultation_sections').set({ body, pictures_without_alt: picturesWithoutAlt }).where('id', '=', id).execute();
+
+export type VersionSection = Pick<Section, 'section_key' | 'position' | 'heading' | 'body' | 'body_format' | 'pictures_without_alt'>;
+
+/** A new version holding the given sections with their keys (their stable identity): a copy of the one before, or a Word import matched to it. */
+export async function insertVersionCopy(c: ConsultationsDb, row: { draftId: number; number: number; changelog: string; createdBy: number; source?: 'written' | 'word'; sourceName?: string | null }, sections: readonly VersionSection[], now: string): Promise<number> {
+  const r = await c.insertInto('consultation_versions').values({ draft_id: row.draftId, number: row.number, source: row.source ?? 'written', source_name: row.sourceName ?? null, changelog: row.changelog, created_by: row.createdBy, created_at: now }).returning('id').executeTakeFirstOrThrow();
   const id = Number(r.id);
   if (sections.length)
     await c

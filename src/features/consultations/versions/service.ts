@@ -4,15 +4,19 @@
 // A version that a consultation runs on never changes. Comments stay attached to (version, key):
 // the draft page shows each earlier comment on the section that still has its key, and lists
 // those whose section did not survive. Two versions compare section by section, matched by key,
-// with a word-level difference (the `diff` package).
+// with a word-level difference (the `diff` package). A new version can also be a Word document
+// (read by import.ts, the one converter): its sections are matched to the latest version's by
+// heading and keep their keys, through the same newVersion as a copy made here.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Viewer } from '../../../platform/audience/access.ts';
 import { recordAudit } from '../../../platform/audit/audit.ts';
 import { inTransaction, type Db, type Tx } from '../../../platform/db/database.ts';
 import type { Clock } from '../../../platform/time.ts';
+import type { SectionDraft } from '../import.ts';
+import { saveOriginal } from '../library/queries.ts';
 import * as base from '../queries.ts';
-import { own } from '../service.ts';
+import { DOCX_TYPE, libraryDb, own } from '../service.ts';
 import type { Section } from '../tables.ts';
 import * as q from './queries.ts';
 
@@ -21,17 +25,85 @@ const diffWords = (a: string, b: string): DiffPart[] => (createRequire(import.me
 
 export type VersionRefusal = 'not_found' | 'in_consultation' | 'not_latest';
 
-/** Starts the next version: a copy of the latest, keeping every section's key. */
-export async function newVersion(db: Db, viewer: NonNullable<Viewer>, programmeId: number, draftId: number, changelog: string, clock: Clock): Promise<{ ok: true; number: number } | { ok: false; reason: 'not_found' }> {
+/** A Word document imported as the next version: its sections, already matched to the latest version's (see matchImport). */
+export type ImportedVersion = { sections: readonly SectionDraft[]; fileName: string; original: Buffer; basedOn: number };
+
+/**
+ * Starts the next version: a copy of the latest, keeping every section's key; or, given an
+ * imported Word document, its sections, each keeping the key of the latest version's section it
+ * matches by heading (so that section's comments stay with it) and the rest new. 'changed': the
+ * latest version is no longer the one the import was checked against (the check must be shown again).
+ */
+export async function newVersion(db: Db, viewer: NonNullable<Viewer>, programmeId: number, draftId: number, changelog: string, clock: Clock, imported?: ImportedVersion): Promise<{ ok: true; number: number } | { ok: false; reason: 'not_found' | 'changed' }> {
   return inTransaction(db, async (tx) => {
     const c = own(tx);
     if (!(await base.draftOf(c, programmeId, draftId))) return { ok: false as const, reason: 'not_found' as const };
     const latest = await base.latestVersion(c, draftId);
+    if (imported && imported.basedOn !== latest.id) return { ok: false as const, reason: 'changed' as const };
     const number = latest.number + 1;
-    await q.insertVersionCopy(c, { draftId, number, changelog, createdBy: viewer.id }, await base.sectionsOf(c, latest.id), clock().toISOString());
-    await recordAudit(tx, { actorId: viewer.id, action: 'consultation.version', recordType: 'consultation_draft', recordId: draftId, summary: `Started version ${number} of a draft` }, clock);
+    const now = clock().toISOString();
+    const current = await base.sectionsOf(c, latest.id);
+    if (!imported) await q.insertVersionCopy(c, { draftId, number, changelog, createdBy: viewer.id }, current, now);
+    else {
+      const sections = matchImport(current, imported.sections).sections;
+      const versionId = await q.insertVersionCopy(c, { draftId, number, changelog, createdBy: viewer.id, source: 'word', sourceName: imported.fileName }, sections, now);
+      // The Word file itself, as a first version's import keeps it (the library's "original file").
+      await saveOriginal(libraryDb(tx), { versionId, fileName: imported.fileName, contentType: DOCX_TYPE, data: imported.original }, now);
+    }
+    await recordAudit(tx, { actorId: viewer.id, action: 'consultation.version', recordType: 'consultation_draft', recordId: draftId, summary: imported ? `Imported version ${number} of a draft from a Word document` : `Started version ${number} of a draft` }, clock);
     return { ok: true as const, number };
   });
+}
+
+const loose = (h: string) => h.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+export type ImportMatch = {
+  sections: q.VersionSection[];
+  /** Imported sections that keep a section's key: their heading, and the heading they matched (the same but for case or spaces). */
+  kept: { position: number; heading: string; was: string }[];
+  added: { position: number; heading: string }[];
+  /** The latest version's sections that nothing imported matched. */
+  gone: Pick<Section, 'section_key' | 'position' | 'heading'>[];
+};
+
+/**
+ * An imported document's sections matched to the current version's by heading: first exactly,
+ * then ignoring case and spaces; each current section is matched at most once (the first unmatched
+ * one with that heading, in order). A matched section keeps the current one's key; the rest get new ones.
+ */
+export function matchImport(current: readonly Pick<Section, 'section_key' | 'position' | 'heading'>[], imported: readonly SectionDraft[]): ImportMatch {
+  const used = new Set<string>();
+  const keyOf: (Pick<Section, 'section_key' | 'heading'> | undefined)[] = imported.map(() => undefined);
+  for (const same of [(a: string, b: string) => a === b, (a: string, b: string) => loose(a) === loose(b)])
+    imported.forEach((s, i) => {
+      if (keyOf[i]) return;
+      const found = current.find((x) => !used.has(x.section_key) && same(x.heading, s.heading));
+      if (found) {
+        used.add(found.section_key);
+        keyOf[i] = found;
+      }
+    });
+  const out: ImportMatch = { sections: [], kept: [], added: [], gone: current.filter((x) => !used.has(x.section_key)) };
+  imported.forEach((s, i) => {
+    const position = i + 1;
+    const was = keyOf[i];
+    out.sections.push({ section_key: was?.section_key ?? randomUUID(), position, heading: s.heading, body: s.body, body_format: 'html', pictures_without_alt: s.picturesWithoutAlt });
+    if (was) out.kept.push({ position, heading: s.heading, was: was.heading });
+    else out.added.push({ position, heading: s.heading });
+  });
+  return out;
+}
+
+/** What importing these sections as the next version would keep, add and leave out, against the latest version; and that version's id, for the confirmation. */
+export async function checkImport(db: Db | Tx, programmeId: number, draftId: number, imported: readonly SectionDraft[]) {
+  const c = own(db);
+  if (!(await base.draftOf(c, programmeId, draftId))) return undefined;
+  const latest = await base.latestVersion(c, draftId);
+  const match = matchImport(await base.sectionsOf(c, latest.id), imported);
+  // How many earlier comments each left-out section has: they will be listed as on sections no longer in the draft.
+  const comments = await q.sectionCommentsOfDraft(c, draftId);
+  const count = (key: string) => comments.filter((x) => x.section_key === key).length;
+  return { latest, ...match, gone: match.gone.map((g) => ({ ...g, comments: count(g.section_key) })), keptComments: match.sections.filter((s) => match.kept.some((k) => k.position === s.position)).reduce((n, s) => n + count(s.section_key), 0) };
 }
 
 /** A section the team may change: of this programme's draft, in its latest version, which no consultation runs on. */
