@@ -1,4 +1,5 @@
 // SQL for versions of a draft (issue 14 §6), on the feature's handle.
+import type { LibraryDb } from '../library/tables.ts';
 import type { ConsultationsDb, Section } from '../tables.ts';
 
 export const versionsOf = (c: ConsultationsDb, draftId: number) => c.selectFrom('consultation_versions').selectAll().where('draft_id', '=', draftId).orderBy('number').execute();
@@ -68,3 +69,15 @@ export const sectionsByIds = (c: ConsultationsDb, ids: readonly number[]) =>
   ids.length
     ? c.selectFrom('consultation_sections as s').innerJoin('consultation_versions as v', 'v.id', 's.version_id').select(['s.id', 's.heading', 's.position', 's.body', 's.body_format', 'v.number as version']).where('s.id', 'in', [...ids]).execute()
     : Promise.resolve([]);
+
+/** The Word file kept for this version of a draft, or else for the nearest earlier one (a version copied from it). */
+export const originalUpTo = (c: LibraryDb, draftId: number, number: number) =>
+  c
+    .selectFrom('consultation_originals as o')
+    .innerJoin('consultation_versions as v', 'v.id', 'o.version_id')
+    .select(['o.data_base64', 'v.number'])
+    .where('v.draft_id', '=', draftId)
+    .where('v.number', '<=', number)
+    .orderBy('v.number', 'desc')
+    .limit(1)
+    .executeTakeFirst();

@@ -113,6 +113,7 @@ describe(`pictures and Word versions through the pages on ${TEST_ENGINE}`, () =>
     let page = await admin.get(picturesPage);
     assert.equal(page.statusCode, 200);
     assert.match(mainText(page.body), /Picture 1 of 1 After “Ask the person before you hand over the task\.”, before “Then agree a date\.”\. Describe this picture/);
+    assert.match(page.body, new RegExp(`<img class="coproduce-picture" src="data:image/png;base64,${PNG.toString('base64').replace(/[+/]/g, '\\$&')}" alt="Picture 1 as it is in the Word document, not yet described">`), 'the picture itself, from the Word file kept at import');
     res = await admin.submit(picturesPage, { count: '1', 'picture-1': '  ' }, picturesPage);
     assert.equal(res.statusCode, 400);
     assert.deepEqual(errorSummary(res.body), [['Describe picture 1', '#picture-1']]);
@@ -164,12 +165,21 @@ describe(`pictures and Word versions through the pages on ${TEST_ENGINE}`, () =>
     assert.match(shown, /1\. ask FIRST .*1 comment on this section: Comment \d+ \(on version 1, not triaged\): Say how to ask\./);
     assert.match(shown, /Comments on sections no longer in this version Comment \d+ \(on version 1\): How often is often\?/);
     assert.match(page.body, new RegExp(`${draftPage}/sections/${v2[0]!.id}/pictures`), 'the new version’s picture can be described');
+    // Version 3, a copy of version 2, shows its picture from version 2's file; once the pictures no longer match the file's, only its place.
+    ok(await admin.submit(`${draftPage}/versions`, { changelog: 'Copy' }, draftPage));
+    const v3 = await sectionsOf(draftId, 3);
+    const v3Pictures = `${draftPage}/sections/${v3[0]!.id}/pictures`;
+    assert.match((await admin.get(v3Pictures)).body, /<img class="coproduce-picture" src="data:image\/png;base64,/);
+    await db().updateTable('consultation_sections').set({ body: '<p class="govuk-body"><strong>[Picture: another]</strong></p>' }).where('id', '=', v3[1]!.id).execute();
+    page = await admin.get(v3Pictures);
+    assert.doesNotMatch(page.body, /<img class="coproduce-picture"/);
+    assert.match(mainText(page.body), /This picture cannot be shown here: open the Word document to see it\. After “Ask the person, and listen\.”, at its end\./);
     // The same check sent again after version 2 was made: shown again against version 2, nothing made.
     res = await multipart(importPage, importPage, { ...confirm, changelog: 'Again' });
     assert.equal(res.statusCode, 409);
     assert.deepEqual(errorSummary(res.body), [['The draft has had a new version since this check: look at the check below again', '#check']]);
-    assert.match(mainText(res.body), /Kept: 3 sections/);
-    assert.equal((await db().selectFrom('consultation_versions').selectAll().where('draft_id', '=', draftId).execute()).length, 2);
+    assert.match(mainText(res.body), /Check version 4 before it is made Matched to version 3 .*Kept: 3 sections/);
+    assert.equal((await db().selectFrom('consultation_versions').selectAll().where('draft_id', '=', draftId).execute()).length, 3);
     // The consultation still shows version 1, now with its picture described.
     assert.match(mainText((await amyC.get(`/consultations/${consultationId}`)).body), /2\. Check in Check in often\./);
   });
