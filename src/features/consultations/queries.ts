@@ -158,22 +158,25 @@ const readableBy = (readerId: number, only: Reading): Expression<SqlBool> =>
  * columns a reader's pages use (a draft page reads a few hundred rows).
  */
 export function commentsFor(c: ConsultationsDb, consultationId: number, readerId: number, only: Reading, ids?: readonly number[], withReplies = false) {
-  let q = c
-    .selectFrom('consultation_comments as cc')
-    .leftJoin('people', 'people.id', 'cc.person_id')
-    .select(['cc.id', 'cc.parent_id', 'cc.person_id', 'cc.publication', 'cc.status', 'cc.body', 'cc.body_html', 'cc.redacted_body', 'cc.redacted_html', 'cc.response', 'cc.response_html', 'cc.created_at'])
-    .select('people.name as person_name')
-    .select((eb) => [
-      eb.selectFrom('consultation_agrees as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.comment_id', '=', 'cc.id').as('agrees'),
-      eb.exists(eb.selectFrom('consultation_agrees as a').select('a.person_id').whereRef('a.comment_id', '=', 'cc.id').where('a.person_id', '=', readerId)).as('agreed'),
-    ])
-    .where('cc.consultation_id', '=', consultationId)
-    .where(readableBy(readerId, only));
-  if (ids && !ids.length) q = q.where(sql<SqlBool>`1 = 0`);
-  // The replies' ids by their own index: an "id in … or parent_id in …" would read the whole table.
-  else if (ids && withReplies) q = q.where('cc.id', 'in', c.selectFrom('consultation_comments as x').select('x.id').where('x.id', 'in', [...ids]).unionAll(c.selectFrom('consultation_comments as x').select('x.id').where('x.parent_id', 'in', [...ids])));
-  else if (ids) q = q.where('cc.id', 'in', [...ids]);
-  return q.orderBy('cc.id').execute();
+  const base = () =>
+    c
+      .selectFrom('consultation_comments as cc')
+      .leftJoin('people', 'people.id', 'cc.person_id')
+      .select(['cc.id as id', 'cc.parent_id', 'cc.person_id', 'cc.publication', 'cc.status', 'cc.body', 'cc.body_html', 'cc.redacted_body', 'cc.redacted_html', 'cc.response', 'cc.response_html', 'cc.created_at'])
+      .select('people.name as person_name')
+      .select((eb) => [
+        eb.selectFrom('consultation_agrees as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.comment_id', '=', 'cc.id').as('agrees'),
+        eb.exists(eb.selectFrom('consultation_agrees as a').select('a.person_id').whereRef('a.comment_id', '=', 'cc.id').where('a.person_id', '=', readerId)).as('agreed'),
+      ])
+      .where('cc.consultation_id', '=', consultationId)
+      .where(readableBy(readerId, only));
+  if (ids && !ids.length) return Promise.resolve([]);
+  // The rows by id and the replies by their parent, each by its own index, in one statement: an
+  // "id in … or parent_id in …" reads the whole table, and so does PostgreSQL for an "id in (a
+  // union of both)", hashing every comment of the consultation. (The id is named "id" outright so
+  // SQLite can order the union by it past the join.)
+  if (ids && withReplies) return base().where('cc.id', 'in', [...ids]).unionAll(base().where('cc.parent_id', 'in', [...ids])).orderBy('id').execute();
+  return (ids ? base().where('cc.id', 'in', [...ids]) : base()).orderBy('cc.id').execute();
 }
 
 /** One place on a draft page: a section of a version, a guiding question, or the whole draft. */
