@@ -200,6 +200,21 @@ export async function personRows(db: SurveysDb, personId: number) {
  * link to them, so it stays, as it must (nothing can tell which it is).
  */
 export async function erasePersonRows(db: SurveysDb, personId: number): Promise<void> {
+  // First the lock a submit takes (lockSurvey) on each survey they answered, have a draft of or
+  // made (a version of), by id ascending, before any count is touched: taking counts away
+  // without it, one statement over every survey's rows in its own order, deadlocked on PostgreSQL
+  // with a submit adding to the same counts rows in another order. A submit holds one survey's
+  // lock, and two erasures take theirs in the same order, so no two can wait on each other.
+  const surveys = await db
+    .selectFrom('survey_responses')
+    .select('survey_id')
+    .where('person_id', '=', personId)
+    .union(db.selectFrom('survey_drafts').select('survey_id').where('person_id', '=', personId))
+    .union(db.selectFrom('survey_respondents').select('survey_id').where('person_id', '=', personId))
+    .union(db.selectFrom('surveys').select('id as survey_id').where('created_by', '=', personId))
+    .union(db.selectFrom('survey_versions').select('survey_id').where('created_by', '=', personId))
+    .execute();
+  for (const id of [...new Set(surveys.map((s) => Number(s.survey_id)))].sort((a, b) => a - b)) await lockSurvey(db, id);
   // Their responses' results' counts go with them (an anonymous response's stay: it is not theirs).
   await removePersonCounts(db, personId);
   await db.deleteFrom('survey_responses').where('person_id', '=', personId).execute();
