@@ -50,6 +50,16 @@ describe('consultations pages (browser)', () => {
       for (const url of [`/admin/consultations/drafts/${c.draft_id}`, `/admin/consultations/drafts/${c.draft_id}/sections/${v2[0]!.id}/edit`, `/admin/consultations/drafts/${c.draft_id}/sections/new`, `/admin/consultations/drafts/${c.draft_id}/compare`, `/admin/consultations/${id}/comments/${firstComment!.id}`]) {
         await visit(a, `${base}${url}`);
       }
+      // Adjusting the split, and a new version from Word: the pages and their errors.
+      assert.ok((await editSection(db, programmeId, c.draft_id, v2[1]!.id, { heading: 'Choose the person', body: 'Ask, do not assume.\n\n## Support\n\nCheck what support they need.' })).ok);
+      await visit(a, `${base}/admin/consultations/drafts/${c.draft_id}/sections/${v2[1]!.id}/split`);
+      await press(a, 'button', 'Split the section');
+      assert.ok(await a.locator('.govuk-error-summary').isVisible(), 'splitting with no place chosen is refused with an error summary');
+      await checkPage(a);
+      await visit(a, `${base}/admin/consultations/drafts/${c.draft_id}/versions/import`);
+      await press(a, 'button', 'Check the new version');
+      assert.match(await a.locator('.govuk-error-summary').innerText(), /Choose a Word document/);
+      await checkPage(a);
       // Forms with their errors.
       await visit(a, `${base}/admin/consultations/drafts/${c.draft_id}/consult`);
       await press(a, 'button', 'Set up the consultation');
