@@ -285,8 +285,8 @@ function shape(ids: SurveyIds, source: Source, all: number[]): Aggregates {
 }
 
 /** Free-text answers to a question (item 0 of a text question, -1 for an Other text) among the matching responses, with their codes' ids. */
-export async function textAnswers(db: ResultsDb, surveyId: number, key: string, item: 0 | -1, filter: Filter, options: { codeId?: number; limit: number; offset: number }) {
-  const ids = await surveyIds(db, surveyId);
+export async function textAnswers(db: ResultsDb, surveyId: number, key: string, item: 0 | -1, filter: Filter, options: { codeId?: number; limit: number; offset: number; ids?: SurveyIds; codes?: boolean }) {
+  const ids = options.ids ?? (await surveyIds(db, surveyId));
   // By the question's ids (every version's), read in the covering index; joined to the responses only when a filter picks some.
   const base = matching(surveyId, ids, filter, null);
   const code = options.codeId === undefined ? sql`` : sql`and exists (select 1 from survey_answer_codes fc where fc.response_id = a.response_id and fc.code_id = ${options.codeId})`;
@@ -305,11 +305,13 @@ export async function textAnswers(db: ResultsDb, surveyId: number, key: string, 
       : sql<{ n: unknown }>`${withB}select count(*) as n ${where}`.execute(db),
   ]);
   const found = rows.rows.map((r) => r.rid);
-  const codes = await codesOfResponses(db, surveyId, key, found);
+  // A question without codes (codes: false, from its code book) has none to look up.
+  const codes = options.codes === false ? new Map<string, number[]>() : await codesOfResponses(db, surveyId, key, found);
   return { total: n(total.rows[0]?.n), rows: rows.rows.map((r) => ({ responseId: r.rid, text: r.text, codes: codes.get(r.rid) ?? [] })) };
 }
 
-async function codesOfResponses(db: ResultsDb, surveyId: number, key: string, ids: readonly string[]): Promise<Map<string, number[]>> {
+/** The codes (ids, in the code book's order) given to these responses' answers to one question. */
+export async function codesOfResponses(db: ResultsDb, surveyId: number, key: string, ids: readonly string[]): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
@@ -327,10 +329,10 @@ async function codesOfResponses(db: ResultsDb, surveyId: number, key: string, id
 }
 
 /** A question's code book, in order, each code with how many matching answers carry it. */
-export async function codeBook(db: ResultsDb, surveyId: number, key: string, filter: Filter = {}) {
+export async function codeBook(db: ResultsDb, surveyId: number, key: string, filter: Filter = {}, given?: SurveyIds) {
   const filtered = filter.versionId !== undefined || filter.attribute !== undefined || filter.answer !== undefined;
   // A code is given only to answers of its own survey (setAnswerCodes checks), so unfiltered it is counted by its id alone.
-  const base = filtered ? matchingAlways(surveyId, filter.answer ? await surveyIds(db, surveyId) : NO_IDS, filter, null) : null;
+  const base = filtered ? matchingAlways(surveyId, filter.answer ? (given ?? (await surveyIds(db, surveyId))) : NO_IDS, filter, null) : null;
   const count = base ? sql`select count(*) from survey_answer_codes ac join ${base} b on b.rid = ac.response_id where ac.code_id = c.id` : sql`select count(*) from survey_answer_codes ac where ac.code_id = c.id`;
   const rows = await sql<{ id: number; label: string; n: unknown }>`
     select c.id, c.label, (${count}) as n

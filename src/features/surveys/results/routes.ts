@@ -13,7 +13,7 @@ import { formBody, oneText, rowId, type ZodTypeProvider } from '../../../platfor
 import { KEY } from '../definition.ts';
 import type { Survey } from '../tables.ts';
 import { responseColumns, responseRows } from './exports.ts';
-import { answeredText, codeBook, codesOfSurvey, setAnswerCodes, textAnswers, type Filter } from './queries.ts';
+import { answeredText, codeBook, codesOfResponses, codesOfSurvey, setAnswerCodes, textAnswers, type Filter, type SurveyIds } from './queries.ts';
 import { addCode, catalogue, changeCode, maySeeShared, resultsDb, resultsPage, shareResults, surveyOf, type ResultsQuery } from './service.ts';
 import { codable, codeCounts, summaryRows, textItem, type CatalogueQuestion } from './summary.ts';
 
@@ -65,26 +65,35 @@ export function resultsRoutes(appIn: FastifyInstance, deps: AppDeps): void {
     return survey;
   };
 
-  /** The free-text questions' answers and code counts, as this view may show them. */
-  const texts = async (survey: Survey, questions: readonly CatalogueQuestion[], filter: Filter, shared: boolean, answered: Map<string, number>) => {
+  /**
+   * The free-text questions' answers and code counts, as this view may show them: every question's
+   * reads at once, with the survey's ids the page already read (one after another they were some 30
+   * round trips to the database, on PostgreSQL as long as the rest of the page together).
+   */
+  const texts = async (survey: Survey, questions: readonly CatalogueQuestion[], filter: Filter, shared: boolean, answered: Map<string, number>, ids: SurveyIds) => {
     const r = resultsDb(db);
-    const out = new Map<string, { codes: { id: number; label: string; text: string }[]; answers: { text: string; codes: string[] }[] | null; more: boolean }>();
-    for (const q of questions.filter(codable)) {
-      const book = await codeBook(r, survey.id, q.key, filter);
-      const showText = !shared || Number(survey.results_free_text) === 1;
-      const limit = shared ? SHOWN_TEXTS.shared : SHOWN_TEXTS.team;
-      const found = await textAnswers(r, survey.id, q.key, textItem(q), filter, { limit: showText ? limit : 0, offset: 0 });
-      const codes = codeCounts(book, textItem(q) === 0 ? (answered.get(q.key) ?? 0) : found.total, survey.suppression_threshold, !shared);
-      const label = new Map(book.map((c) => [c.id, c.label]));
-      out.set(q.key, { codes, answers: showText ? found.rows.map((a) => ({ text: a.text, codes: a.codes.map((c) => label.get(c) ?? '') })) : null, more: showText && found.total > limit });
-    }
-    return out;
+    const showText = !shared || Number(survey.results_free_text) === 1;
+    const limit = shared ? SHOWN_TEXTS.shared : SHOWN_TEXTS.team;
+    const parts = await Promise.all(
+      questions.filter(codable).map(async (q) => {
+        const [book, found] = await Promise.all([
+          codeBook(r, survey.id, q.key, filter, ids),
+          textAnswers(r, survey.id, q.key, textItem(q), filter, { limit: showText ? limit : 0, offset: 0, ids, codes: false }),
+        ]);
+        const given = book.length && found.rows.length ? await codesOfResponses(r, survey.id, q.key, found.rows.map((a) => a.responseId)) : new Map<string, number[]>();
+        const codes = codeCounts(book, textItem(q) === 0 ? (answered.get(q.key) ?? 0) : found.total, survey.suppression_threshold, !shared);
+        const label = new Map(book.map((c) => [c.id, c.label]));
+        const answers = showText ? found.rows.map((a) => ({ text: a.text, codes: (given.get(a.responseId) ?? []).map((c) => label.get(c) ?? '') })) : null;
+        return [q.key, { codes, answers, more: showText && found.total > limit }] as const;
+      }),
+    );
+    return new Map(parts);
   };
 
   const render = async (reply: FastifyReply, survey: Survey, query: ResultsQuery, shared: boolean, extra: Errors & { status?: number; print?: boolean } = {}) => {
     const page = await resultsPage(db, survey, query);
     const answered = new Map(page.results.map((r) => [r.key, r.kind === 'text' ? r.answeredCount : 0]));
-    const textParts = page.enough ? await texts(survey, page.questions, page.filter, shared, answered) : new Map();
+    const textParts = page.enough ? await texts(survey, page.questions, page.filter, shared, answered, page.ids) : new Map();
     return reply.code(extra.status ?? 200).view(`${V}/results.njk`, {
       pageTitle: `${shared ? `Results: ${survey.title}` : `Results of ${survey.title}`}${extra.print ? ' (printable)' : ''}`,
       print: extra.print ?? false,
