@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
+import { consultForm, draftInConsultation } from './test-drafts.ts';
 
 /** Each form on the page that holds Agree buttons: its hidden CSRF tokens and its buttons' addresses. */
 function agreeForms(html: string): { tokens: string[]; actions: string[]; attributes: string }[] {
@@ -29,10 +30,7 @@ describe(`agreeing from the draft page on ${TEST_ENGINE}`, () => {
     admin = await f.signInAs(f.admin.personId);
     amy = await f.register('Amy Archer');
     bo = await f.register('Bo Baker');
-    let res = await admin.submit('/admin/consultations/drafts/new', { title: 'Agreeing', summary: 'S.', aims: 'A', text: '# One\n\nText one.\n\n# Two\n\nText two.' }, '/admin/consultations/drafts/new');
-    const draftId = Number(/\/drafts\/(\d+)$/.exec(res.headers.location as string)![1]);
-    res = await admin.submit(`/admin/consultations/drafts/${draftId}/consult`, { audience: 'people', audiencePeople: `${amy.email}\n${bo.email}`, 'opens-day': '1', 'opens-month': '6', 'opens-year': '2026', 'closes-day': '30', 'closes-month': '6', 'closes-year': '2026', commentsVisible: 'participants' }, `/admin/consultations/drafts/${draftId}/consult`);
-    id = Number(/\/consultations\/(\d+)$/.exec(res.headers.location as string)![1]);
+    ({ id } = await draftInConsultation(admin, { title: 'Agreeing', text: '# One\n\nText one.\n\n# Two\n\nText two.' }, consultForm([amy.email, bo.email])));
     f.t.clock.set('2026-06-02T09:00:00Z');
     admin = await f.signInAs(f.admin.personId);
   });

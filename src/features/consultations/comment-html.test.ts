@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
+import { consultForm, draftInConsultation } from './test-drafts.ts';
 
 describe(`stored comment HTML on ${TEST_ENGINE}`, () => {
   let f: Fixture;
@@ -22,10 +23,7 @@ describe(`stored comment HTML on ${TEST_ENGINE}`, () => {
     admin = await f.signInAs(f.admin.personId);
     amy = await f.register('Amy Archer');
     bo = await f.register('Bo Baker');
-    let res = await admin.submit('/admin/consultations/drafts/new', { title: 'Stored', summary: 'S.', aims: 'A', text: '# One\n\nText one.' }, '/admin/consultations/drafts/new');
-    const draftId = Number(/\/drafts\/(\d+)$/.exec(res.headers.location as string)![1]);
-    res = await admin.submit(`/admin/consultations/drafts/${draftId}/consult`, { audience: 'people', audiencePeople: `${amy.email}\n${bo.email}`, 'opens-day': '1', 'opens-month': '6', 'opens-year': '2026', 'closes-day': '30', 'closes-month': '6', 'closes-year': '2026', commentsVisible: 'participants' }, `/admin/consultations/drafts/${draftId}/consult`);
-    id = Number(/\/consultations\/(\d+)$/.exec(res.headers.location as string)![1]);
+    ({ id } = await draftInConsultation(admin, { title: 'Stored', text: '# One\n\nText one.' }, consultForm([amy.email, bo.email])));
     f.t.clock.set('2026-06-02T09:00:00Z');
     admin = await f.signInAs(f.admin.personId);
   });

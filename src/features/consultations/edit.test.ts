@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
+import { consultForm, draftInConsultation } from './test-drafts.ts';
 
 describe(`changing a consultation on ${TEST_ENGINE}`, () => {
   let f: Fixture;
@@ -15,7 +16,7 @@ describe(`changing a consultation on ${TEST_ENGINE}`, () => {
   let id: number;
   const db = () => f.t.data.db;
   const ok = (res: { statusCode: number; body: string }) => assert.equal(res.statusCode, 302, `${res.statusCode} ${errorSummary(res.body).join(' | ')}`);
-  const form = (over: Record<string, string | string[]> = {}) => ({ audience: 'people', audiencePeople: amy.email, 'opens-day': '1', 'opens-month': '6', 'opens-year': '2026', 'closes-day': '30', 'closes-month': '6', 'closes-year': '2026', commentsVisible: 'team', question1: 'Is anything missing?', question2: 'What is unclear?', ...over });
+  const form = (over: Record<string, string | string[]> = {}) => consultForm([amy.email], { commentsVisible: 'team', question1: 'Is anything missing?', question2: 'What is unclear?', ...over });
   const edit = (body: Record<string, string | string[]>) => admin.submit(`/admin/consultations/${id}/edit`, body, `/admin/consultations/${id}/edit`);
 
   beforeEach(async () => {
@@ -24,11 +25,7 @@ describe(`changing a consultation on ${TEST_ENGINE}`, () => {
     admin = await f.signInAs(f.admin.personId);
     amy = await f.register('Amy Archer');
     bo = await f.register('Bo Baker');
-    let res = await admin.submit('/admin/consultations/drafts/new', { title: 'Edited one', summary: 'S.', aims: 'A', text: '# One\n\nText one.' }, '/admin/consultations/drafts/new');
-    const draftId = Number(/\/drafts\/(\d+)$/.exec(res.headers.location as string)![1]);
-    res = await admin.submit(`/admin/consultations/drafts/${draftId}/consult`, form(), `/admin/consultations/drafts/${draftId}/consult`);
-    ok(res);
-    id = Number(/\/consultations\/(\d+)$/.exec(res.headers.location as string)![1]);
+    ({ id } = await draftInConsultation(admin, { title: 'Edited one', text: '# One\n\nText one.' }, form()));
   });
   afterEach(() => f.t.close());
 

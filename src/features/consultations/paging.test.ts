@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
 import { mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
+import { consultForm, draftInConsultation } from './test-drafts.ts';
 
 describe(`consultation paging on ${TEST_ENGINE}`, () => {
   let f: Fixture;
@@ -21,10 +22,7 @@ describe(`consultation paging on ${TEST_ENGINE}`, () => {
     admin = await f.signInAs(f.admin.personId);
     amy = await f.register('Amy Archer');
     bo = await f.register('Bo Baker');
-    let res = await admin.submit('/admin/consultations/drafts/new', { title: 'Long one', summary: 'S.', aims: 'A', text: '# One\n\nText one.\n\n# Two\n\nText two.' }, '/admin/consultations/drafts/new');
-    const draftId = Number(/\/drafts\/(\d+)$/.exec(res.headers.location as string)![1]);
-    res = await admin.submit(`/admin/consultations/drafts/${draftId}/consult`, { audience: 'people', audiencePeople: `${amy.email}\n${bo.email}`, 'opens-day': '1', 'opens-month': '6', 'opens-year': '2026', 'closes-day': '30', 'closes-month': '6', 'closes-year': '2026', commentsVisible: 'participants' }, `/admin/consultations/drafts/${draftId}/consult`);
-    id = Number(/\/consultations\/(\d+)$/.exec(res.headers.location as string)![1]);
+    ({ id } = await draftInConsultation(admin, { title: 'Long one', text: '# One\n\nText one.\n\n# Two\n\nText two.' }, consultForm([amy.email, bo.email])));
     section = await db().selectFrom('consultation_sections').select(['id', 'section_key', 'version_id']).orderBy('position').executeTakeFirstOrThrow();
     // 60 comments by Bo on section 1, then one by Amy (the oldest of all).
     const row = (n: number, personId: number) => ({ consultation_id: id, person_id: personId, version_id: section.version_id, section_key: section.section_key, question_id: null, parent_id: null, body: `Comment number ${n}.`, publication: 'anonymous' as const, created_at: `2026-06-02T09:${String(n % 60).padStart(2, '0')}:00Z` });
