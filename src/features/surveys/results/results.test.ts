@@ -265,6 +265,8 @@ describe(`survey results on ${TEST_ENGINE}`, () => {
     // The results page shows the counts (exact for the team) and the answers' codes.
     const results = await f.admin.get(url());
     assert.deepEqual(table(results.body, 'q-comments-codes'), [['Time to learn', '2'], ['Money', '2']]);
+    assert.match(mainText(results.body), /Time and money \(codes: Time to learn, Money\)/, "an answer's codes beside it");
+    assert.doesNotMatch(mainText(results.body), /More time to learn \(codes: Money/);
     // The codes' export.
     const csv = parseCsv((await f.admin.get(`/admin/surveys/${surveyId}/results/codes.csv`)).body.slice(1));
     assert.deepEqual(csv[0], ['Question', 'Answer', 'Codes']);
