@@ -38,6 +38,14 @@ export const draftsOf = (c: ConsultationsDb, programmeId: number) => c.selectFro
 export const draftOf = (c: ConsultationsDb, programmeId: number, draftId: number) => c.selectFrom('consultation_drafts').selectAll().where('id', '=', draftId).where('programme_id', '=', programmeId).executeTakeFirst();
 export const latestVersion = (c: ConsultationsDb, draftId: number) => c.selectFrom('consultation_versions').selectAll().where('draft_id', '=', draftId).orderBy('number', 'desc').executeTakeFirstOrThrow();
 export const sectionsOf = (c: ConsultationsDb, versionId: number) => c.selectFrom('consultation_sections').selectAll().where('version_id', '=', versionId).orderBy('position').execute();
+/** The sections of the version a consultation runs on, in order. */
+export const sectionsOfConsultation = (c: ConsultationsDb, consultationId: number) =>
+  c
+    .selectFrom('consultation_sections')
+    .selectAll()
+    .where('version_id', '=', (eb) => eb.selectFrom('consultations').select('consultations.version_id').where('consultations.id', '=', consultationId))
+    .orderBy('position')
+    .execute();
 export const projectsOfDraft = (c: ConsultationsDb, draftId: number) =>
   c.selectFrom('consultation_draft_projects as dp').innerJoin('projects', 'projects.id', 'dp.project_id').select(['projects.id', 'projects.name']).where('dp.draft_id', '=', draftId).orderBy('projects.position').execute();
 export const consultationsOfDraft = (c: ConsultationsDb, draftId: number) => c.selectFrom('consultations').selectAll().where('draft_id', '=', draftId).orderBy('id').execute();
@@ -154,15 +162,24 @@ const readableBy = (readerId: number, only: Reading): Expression<SqlBool> =>
 
 /**
  * A consultation's comments with their writer's name and agreements, for one reader (`only`, as
- * Reading): those with these ids, and with `withReplies` the replies to them as well. Only the
- * columns a reader's pages use (a draft page reads a few hundred rows).
+ * Reading): those with these ids, and with `withReplies` the replies to them as well. Only what a
+ * reader's pages draw (a draft page reads a few hundred rows): a text's stored HTML, and the text
+ * itself only where that HTML is missing (a row written before migration 037), so each row is
+ * sent once, not twice; `redacted` says whether there is a redaction.
  */
 export function commentsFor(c: ConsultationsDb, consultationId: number, readerId: number, only: Reading, ids?: readonly number[], withReplies = false) {
   const base = () =>
     c
       .selectFrom('consultation_comments as cc')
       .leftJoin('people', 'people.id', 'cc.person_id')
-      .select(['cc.id as id', 'cc.parent_id', 'cc.person_id', 'cc.publication', 'cc.status', 'cc.body', 'cc.body_html', 'cc.redacted_body', 'cc.redacted_html', 'cc.response', 'cc.response_html', 'cc.created_at'])
+      .select(['cc.id as id', 'cc.parent_id', 'cc.person_id', 'cc.publication', 'cc.status', 'cc.body_html', 'cc.redacted_html', 'cc.response_html', 'cc.created_at'])
+      .select([
+        sql<string | null>`case when cc.body_html is null then cc.body end`.as('body'),
+        sql<string | null>`case when cc.redacted_html is null then cc.redacted_body end`.as('redacted_body'),
+        sql<string | null>`case when cc.response_html is null then cc.response end`.as('response'),
+        sql<number | boolean>`cc.redacted_body is not null`.as('redacted'),
+        sql<number | boolean>`cc.response is not null`.as('responded'),
+      ])
       .select('people.name as person_name')
       .select((eb) => [
         eb.selectFrom('consultation_agrees as a').select(eb.fn.countAll<number>().as('n')).whereRef('a.comment_id', '=', 'cc.id').as('agrees'),
@@ -171,12 +188,26 @@ export function commentsFor(c: ConsultationsDb, consultationId: number, readerId
       .where('cc.consultation_id', '=', consultationId)
       .where(readableBy(readerId, only));
   if (ids && !ids.length) return Promise.resolve([]);
+  const oneOf = idsIn(c);
   // The rows by id and the replies by their parent, each by its own index, in one statement: an
   // "id in … or parent_id in …" reads the whole table, and so does PostgreSQL for an "id in (a
   // union of both)", hashing every comment of the consultation. (The id is named "id" outright so
   // SQLite can order the union by it past the join.)
-  if (ids && withReplies) return base().where('cc.id', 'in', [...ids]).unionAll(base().where('cc.parent_id', 'in', [...ids])).orderBy('id').execute();
-  return (ids ? base().where('cc.id', 'in', [...ids]) : base()).orderBy('cc.id').execute();
+  if (ids && withReplies) return base().where(oneOf('cc.id', ids)).unionAll(base().where(oneOf('cc.parent_id', ids))).orderBy('id').execute();
+  return (ids ? base().where(oneOf('cc.id', ids)) : base()).orderBy('cc.id').execute();
+}
+
+/**
+ * "column is one of these ids", the one place the engines differ here: PostgreSQL gets the list as
+ * a single array parameter (a draft page's ~180 ids, twice, were 360 parameters for pg to send and
+ * the server to parse); SQLite, in process, keeps an "in (...)" list.
+ */
+function idsIn(c: ConsultationsDb) {
+  const postgres = sql`select ${1}`.compile(c).sql.includes('$1');
+  return (column: 'cc.id' | 'cc.parent_id', ids: readonly number[]): Expression<SqlBool> => {
+    const list = ids.map((x) => Math.trunc(Number(x)));
+    return postgres ? sql<SqlBool>`${sql.ref(column)} = any(${list}::int[])` : sql<SqlBool>`${sql.ref(column)} in (${sql.join(list)})`;
+  };
 }
 
 /** One place on a draft page: a section of a version, a guiding question, or the whole draft. */

@@ -227,9 +227,12 @@ export function stateOf(c: Pick<Consultation, 'opens_at' | 'closes_at'>, now: Da
 export async function readableConsultation(db: Db | Tx, viewer: Viewer, id: number) {
   if (!viewer) return undefined;
   const c = own(db);
-  const row = await q.consultationWithDraft(c, id);
-  if (!row || !(await maySee(db, viewer, ITEM_KIND, id))) return undefined;
-  return { consultation: { ...row, closesShown: closesShown(row.closes_at) }, sections: await q.sectionsOf(c, row.version_id), questions: await q.questionsOf(c, id) };
+  // The four reads at once (the sections found through the consultation's version): a draft page
+  // waits for one round trip to the database, not four in turn. Nothing is shown unless both the
+  // consultation is there and the audience rule lets this person see it.
+  const [row, allowed, sections, questions] = await Promise.all([q.consultationWithDraft(c, id), maySee(db, viewer, ITEM_KIND, id), q.sectionsOfConsultation(c, id), q.questionsOf(c, id)]);
+  if (!row || !allowed) return undefined;
+  return { consultation: { ...row, closesShown: closesShown(row.closes_at) }, sections, questions };
 }
 
 /** The consultations this person may see, newest first. */
@@ -392,8 +395,9 @@ export async function visibleComments(db: Db | Tx, viewer: Viewer, consultation:
   // Each object is built field by field (no spread of the row): a page draws a few hundred.
   return rows.map((r): ShownComment => {
     const mine = r.person_id === viewer.id;
-    const redacted = !team && !mine && r.redacted_body !== null;
-    const shownBody = redacted ? r.redacted_body! : r.body;
+    // Others read the redacted text where there is one. Each text comes as its stored HTML; the
+    // text itself only where that is missing (then rendered here).
+    const redacted = !team && !mine && Boolean(Number(r.redacted));
     return {
       id: r.id,
       parent_id: r.parent_id,
@@ -403,9 +407,9 @@ export async function visibleComments(db: Db | Tx, viewer: Viewer, consultation:
       agrees: Number(r.agrees ?? 0),
       agreed: Boolean(Number(r.agreed)),
       mine,
-      redactedShown: r.redacted_body !== null && shownBody === r.redacted_body,
-      shownHtml: (redacted ? r.redacted_html : r.body_html) ?? commentHtml(shownBody),
-      responseHtml: r.response === null ? '' : (r.response_html ?? commentHtml(r.response)),
+      redactedShown: redacted,
+      shownHtml: (redacted ? r.redacted_html : r.body_html) ?? commentHtml((redacted ? r.redacted_body : r.body) ?? ''),
+      responseHtml: Number(r.responded) ? (r.response_html ?? commentHtml(r.response ?? '')) : '',
       statusLabel: r.status ? STATUS_LABELS[r.status] : null,
       shownAt: writtenAt(r.created_at),
     };
