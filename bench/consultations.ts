@@ -170,6 +170,9 @@ export async function benchConsultations(given?: BenchApp): Promise<void> {
     const found = (await readableConsultation(db, adminViewer, l.consultationId))!;
     const places: Place[] = [...found.sections.map((s) => ({ kind: 'section' as const, key: s.section_key, versionId: s.version_id })), { kind: 'general' }];
     add('  of which: commentsByPlace (the team)', await timed(() => commentsByPlace(db, adminViewer, found.consultation, places)), raw, 'part');
+    const participant = { id: l.participantId, role: 'participant' as const };
+    add('  of which: readableConsultation (a participant)', await timed(() => readableConsultation(db, participant, l.consultationId)), raw, 'part');
+    add('  of which: commentsByPlace (a participant)', await timed(() => commentsByPlace(db, participant, found.consultation, places)), raw, 'part');
     add('  of which: the 60 sections rendered', await timed(async () => found.sections.map((s) => sectionHtml(s))), raw, 'part');
     await page('triage list (GET /admin/consultations/:id/triage)', `${base}/admin/consultations/${l.consultationId}/triage`, adminCookie, raw);
     add('diff of versions 1 and 2 (compareVersions)', await timed(() => compareVersions(db, l.programmeId, l.draftId, 1, 2)), rawDiff, 'diff');
