@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
-import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
-import { consultForm, draftInConsultation } from './test-drafts.ts';
+import { mainText, type Fixture, type Someone } from '../participants/test-fixture.ts';
+import { ok, openForAmyAndBo } from './test-drafts.ts';
 
 /** Each form on the page that holds Agree buttons: its hidden CSRF tokens and its buttons' addresses. */
 function agreeForms(html: string): { tokens: string[]; actions: string[]; attributes: string }[] {
@@ -22,17 +22,9 @@ describe(`agreeing from the draft page on ${TEST_ENGINE}`, () => {
   let amy: Someone, bo: Someone;
   let id: number;
   const db = () => f.t.data.db;
-  const ok = (res: { statusCode: number; body: string }) => assert.equal(res.statusCode, 302, `${res.statusCode} ${errorSummary(res.body).join(' | ')}`);
 
   beforeEach(async () => {
-    f = await setUp();
-    f.t.clock.set('2026-05-20T09:00:00Z');
-    admin = await f.signInAs(f.admin.personId);
-    amy = await f.register('Amy Archer');
-    bo = await f.register('Bo Baker');
-    ({ id } = await draftInConsultation(admin, { title: 'Agreeing', text: '# One\n\nText one.\n\n# Two\n\nText two.' }, consultForm([amy.email, bo.email])));
-    f.t.clock.set('2026-06-02T09:00:00Z');
-    admin = await f.signInAs(f.admin.personId);
+    ({ f, admin, amy, bo, id } = await openForAmyAndBo({ title: 'Agreeing', text: '# One\n\nText one.\n\n# Two\n\nText two.' }));
   });
   afterEach(() => f.t.close());
 

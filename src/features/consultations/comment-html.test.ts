@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
-import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
-import { consultForm, draftInConsultation } from './test-drafts.ts';
+import { mainText, type Fixture, type Someone } from '../participants/test-fixture.ts';
+import { ok, openForAmyAndBo } from './test-drafts.ts';
 
 describe(`stored comment HTML on ${TEST_ENGINE}`, () => {
   let f: Fixture;
@@ -14,18 +14,10 @@ describe(`stored comment HTML on ${TEST_ENGINE}`, () => {
   let amy: Someone, bo: Someone;
   let id: number;
   const db = () => f.t.data.db;
-  const ok = (res: { statusCode: number; body: string }) => assert.equal(res.statusCode, 302, `${res.statusCode} ${errorSummary(res.body).join(' | ')}`);
   const stored = (commentId: number) => db().selectFrom('consultation_comments').select(['body_html', 'redacted_html', 'response_html']).where('id', '=', commentId).executeTakeFirstOrThrow();
 
   beforeEach(async () => {
-    f = await setUp();
-    f.t.clock.set('2026-05-20T09:00:00Z');
-    admin = await f.signInAs(f.admin.personId);
-    amy = await f.register('Amy Archer');
-    bo = await f.register('Bo Baker');
-    ({ id } = await draftInConsultation(admin, { title: 'Stored', text: '# One\n\nText one.' }, consultForm([amy.email, bo.email])));
-    f.t.clock.set('2026-06-02T09:00:00Z');
-    admin = await f.signInAs(f.admin.personId);
+    ({ f, admin, amy, bo, id } = await openForAmyAndBo({ title: 'Stored', text: '# One\n\nText one.' }));
   });
   afterEach(() => f.t.close());
 
