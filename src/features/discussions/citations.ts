@@ -32,9 +32,9 @@ const shape = (r: Row): CitableSummary => ({ threadId: Number(r.threadId), title
  * each, matching every word of `search` (if given) in the title, the summary or the space's name
  * (any case; % and _ taken literally). At most CITABLE_LIMIT.
  */
-export async function closedSummaries(db: Db | Tx, programmeId: number, options: { search?: string } = {}): Promise<CitableSummary[]> {
+export async function closedSummaries(db: Db | Tx, programmeId: number, options: { search?: string; except?: readonly number[] } = {}): Promise<CitableSummary[]> {
   const words = (options.search ?? '').split(/\s+/).filter(Boolean).slice(0, 8);
-  return (await q.closedWithSummary(own(db), programmeId, words)).map(shape);
+  return (await q.closedWithSummary(own(db), programmeId, words, options.except)).map(shape);
 }
 
 /** Those of these threads still closed with a summary in the programme, by thread id (the rest: absent). */

@@ -147,6 +147,17 @@ describe(`evidence from discussions in the library on ${TEST_ENGINE}`, () => {
     assert.deepEqual(await cited(), []);
   });
 
+  it('offers a full list of summaries not yet cited, however many are cited already', async () => {
+    // 200 more closed in the same space, each later than the first: the list's limit is 200.
+    const bulk = Array.from({ length: 200 }, (_, i) => ({ space_id: spaceId, title: `Bulk ${i}`, author_id: amy.personId, closed_at: `2026-06-05T09:${String(i % 60).padStart(2, '0')}:${String(Math.floor(i / 60)).padStart(2, '0')}Z`, summary: `Agreed ${i}.`, closed_by: f.admin.personId, created_at: '2026-06-04T09:00:00Z', last_post_at: '2026-06-04T09:00:00Z' }));
+    await db().insertInto('discussion_threads').values(bulk).execute();
+    const newest = (await db().selectFrom('discussion_threads').select('id').where('title', '=', 'Bulk 199').executeTakeFirstOrThrow()).id;
+    ok(await cite(String(newest)));
+    const offered = [...(await admin.get(evidence())).body.matchAll(/name="threads" type="checkbox" value="(\d+)"/g)].map((m) => Number(m[1]));
+    assert.equal(offered.length, 200, 'the limit counts only summaries that can still be cited');
+    assert.ok(!offered.includes(newest) && offered.includes(closedId), 'the cited one left out, the oldest still offered');
+  });
+
   it('stops citing a summary, in the audit log', async () => {
     ok(await cite(String(closedId)));
     ok(await admin.submit(`${evidence()}/remove`, { thread: String(closedId) }, evidence()));

@@ -88,7 +88,7 @@ export async function evidencePage(db: Db | Tx, programmeId: number, outputId: n
   if (!output) return undefined;
   const rows = await q.evidenceOf(c, outputId);
   const ids = rows.map((e) => e.thread_id);
-  const [found, titles, offered] = await Promise.all([summariesById(db, programmeId, ids), threadTitles(db, programmeId, ids), closedSummaries(db, programmeId, { search })]);
+  const [found, titles, offered] = await Promise.all([summariesById(db, programmeId, ids), threadTitles(db, programmeId, ids), closedSummaries(db, programmeId, { search, except: ids })]);
   const cited: CitedEvidence[] = rows.map((e) => {
     const s = found.get(e.thread_id);
     if (s) return { threadId: e.thread_id, citedAt: e.cited_at, state: 'closed', summary: withDay(s) };

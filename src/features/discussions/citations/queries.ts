@@ -15,9 +15,10 @@ const citable = (db: DiscussionsDb, programmeId: number) =>
     .where('t.summary', 'is not', null)
     .where('t.summary', '!=', '');
 
-/** Closed with a summary, by space name, latest first in each; every word in the title, the summary or the space's name (% and _ literal). */
-export function closedWithSummary(db: DiscussionsDb, programmeId: number, words: readonly string[]) {
+/** Closed with a summary, by space name, latest first in each; every word in the title, the summary or the space's name (% and _ literal); never the threads in `except` (left out before the limit, so they take no place in it). */
+export function closedWithSummary(db: DiscussionsDb, programmeId: number, words: readonly string[], except: readonly number[] = []) {
   let q = citable(db, programmeId);
+  if (except.length) q = q.where('t.id', 'not in', [...except]);
   for (const word of words) {
     const pattern = `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
     const like = (column: string) => sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
