@@ -13,6 +13,7 @@ import { seedDemoConsultations } from '../../src/features/consultations/demo.ts'
 import { commentForTeam, respond } from '../../src/features/consultations/service.ts';
 import { editSection, newVersion } from '../../src/features/consultations/versions/service.ts';
 import { seedDemoDiscussions } from '../../src/features/discussions/demo.ts';
+import { Document, HeadingLevel, ImageRun, Packer, Paragraph } from 'docx';
 
 describe('consultations pages (browser)', () => {
   let site: Site;
@@ -71,6 +72,23 @@ describe('consultations pages (browser)', () => {
       await visit(a, `${base}/admin/consultations/drafts/import`);
       await press(a, 'button', 'Import the draft');
       assert.match(await a.locator('.govuk-error-summary').innerText(), /Choose a Word document/);
+      // A Word document with a picture that has no description: imported, then described by keyboard.
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+      const word = await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph({ text: 'Hand over', heading: HeadingLevel.HEADING_1 }), new Paragraph({ text: 'Share the rota.' }), new Paragraph({ children: [new ImageRun({ type: 'png', data: png, transformation: { width: 10, height: 10 } })] })] }] }));
+      await a.locator('#title').fill('Handover sheet');
+      await a.locator('#summary').fill('What to hand over at the end of a shift.');
+      await a.locator('#file').setInputFiles({ name: 'handover.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: word });
+      await press(a, 'button', 'Import the draft');
+      assert.match(await a.locator('main').innerText(), /1 picture has no description/);
+      await tabTo(a, 'main a[href$="/pictures"]', 200);
+      await pressAndLoad(a);
+      await checkPage(a);
+      await press(a, 'button', 'Save the description');
+      assert.match(await a.locator('.govuk-error-summary').innerText(), /Describe/);
+      await a.locator('#picture-1').focus();
+      await a.keyboard.type('A blank square');
+      await press(a, 'button', 'Save the description');
+      assert.doesNotMatch(await a.locator('main').innerText(), /no description/, 'the warning is gone once it is described');
 
       for (const url of ['/consultations', `/consultations/${id}`, `/consultations/${id}/sections/${sections[0]!.id}/comments`, `/consultations/${id}/general/comments`, `/consultations/${id}/comment`, `/consultations/${id}/comments/${firstComment!.id}/reply`, '/my/comments', '/my']) {
         await visit(m, `${base}${url}`);
