@@ -120,3 +120,6 @@ export class TestClient {
 export function h1(html: string): string {
   return /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)?.[1]?.replace(/<[^>]+>/g, '').trim() ?? '';
 }
+
+/** The one-time key (name="key") that a form at `url` carries against a double submit. */
+export const formKey = async (client: TestClient, url: string): Promise<string> => /name="key" value="([^"]+)"/.exec((await client.get(url)).body)![1]!;

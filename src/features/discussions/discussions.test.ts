@@ -10,6 +10,7 @@ import { inTransaction } from '../../platform/db/database.ts';
 import { setPreferences } from '../../platform/notify/notify.ts';
 import { sendDigests } from '../../platform/notify/digest.ts';
 import type { TestClient } from '../../../test/helpers/app.ts';
+import { formKey } from '../../../test/helpers/app.ts';
 import { errorSummary, mainText, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
 import { assign, createSubgroup, removeFromProject } from '../participants/service.ts';
 import { discussionsPersonalData } from './personal-data.ts';
@@ -37,7 +38,7 @@ describe(`discussions on ${TEST_ENGINE}`, () => {
     ok(await client.submit('/discussions/spaces/new', { name, description: 'For the project', audience: 'projects', audienceProjects: String(projectId) }, '/discussions/spaces/new'));
     return lastSpace();
   };
-  const keyOf = async (client: TestClient, url: string) => /name="key" value="([^"]+)"/.exec((await client.get(url)).body)![1]!;
+  const keyOf = formKey;
   const startThread = async (client: TestClient, spaceId: number, title: string, body: string) => {
     const form = `/discussions/spaces/${spaceId}/threads/new`;
     ok(await client.submit(form, { title, body, key: await keyOf(client, form), action: 'post' }, form));

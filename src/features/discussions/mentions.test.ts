@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../test/helpers/database.ts';
 import type { TestClient } from '../../../test/helpers/app.ts';
+import { formKey } from '../../../test/helpers/app.ts';
 import { setAudience } from '../../platform/audience/access.ts';
 import { setPersonStatus, upsertPerson } from '../../platform/auth/people.ts';
 import { errorSummary, setUp, type Fixture, type Someone } from '../participants/test-fixture.ts';
@@ -28,7 +29,7 @@ describe(`@mention type-ahead and telling followers on ${TEST_ENGINE}`, () => {
     assert.equal(res.statusCode, 200, res.body);
     return (JSON.parse(res.body) as { people: { name: string }[] }).people.map((p) => p.name);
   };
-  const keyOf = async (client: TestClient, url: string) => /name="key" value="([^"]+)"/.exec((await client.get(url)).body)![1]!;
+  const keyOf = formKey;
 
   beforeEach(async () => {
     f = await setUp();

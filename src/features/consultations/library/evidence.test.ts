@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
 import type { TestClient } from '../../../../test/helpers/app.ts';
+import { formKey } from '../../../../test/helpers/app.ts';
 import { inTransaction } from '../../../platform/db/database.ts';
 import type { PersonalData } from '../../../platform/feature.ts';
 import { assign } from '../../participants/service.ts';
@@ -28,7 +29,7 @@ describe(`evidence from discussions in the library on ${TEST_ENGINE}`, () => {
   const db = () => f.t.data.db;
   const ok = (res: { statusCode: number; body: string }) => assert.equal(res.statusCode, 302, `${res.statusCode} ${errorSummary(res.body).join(' | ')}`);
   const lastId = async (table: 'discussion_spaces' | 'discussion_threads') => (await db().selectFrom(table).select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
-  const keyOf = async (client: TestClient, url: string) => /name="key" value="([^"]+)"/.exec((await client.get(url)).body)![1]!;
+  const keyOf = formKey;
   const startThread = async (client: TestClient, title: string, body: string) => {
     const form = `/discussions/spaces/${spaceId}/threads/new`;
     ok(await client.submit(form, { title, body, key: await keyOf(client, form), action: 'post' }, form));

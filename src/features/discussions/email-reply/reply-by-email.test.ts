@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TEST_ENGINE } from '../../../../test/helpers/database.ts';
 import type { TestClient } from '../../../../test/helpers/app.ts';
+import { formKey } from '../../../../test/helpers/app.ts';
 import { errorSummary, setUp, type Fixture, type Someone } from '../../participants/test-fixture.ts';
 import { assign } from '../../participants/service.ts';
 import { importFromSource } from '../../registration/email-import/import.ts';
@@ -30,7 +31,7 @@ describe(`reply by email on ${TEST_ENGINE}`, () => {
   let spaceId: number, threadId: number;
   const db = () => f.t.data.db;
   const ok = (res: { statusCode: number; body: string }) => assert.equal(res.statusCode, 302, errorSummary(res.body).join(' | ') || res.body.slice(0, 300));
-  const keyOf = async (client: TestClient, url: string) => /name="key" value="([^"]+)"/.exec((await client.get(url)).body)![1]!;
+  const keyOf = formKey;
   const mailbox = () => f.t.config.replyMailbox;
   const secret = () => f.t.config.sessionSecret;
   const posts = () => db().selectFrom('discussion_posts').select(['id', 'author_id', 'body', 'thread_id']).where('thread_id', '=', threadId).orderBy('id').execute();
